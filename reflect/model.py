@@ -786,3 +786,45 @@ def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLin
             raise ValidationError(p, "a crisis line needs both a name and how to reach it")
         out.append(CrisisLine(name, how))
     return out
+
+
+# --- filtering (pure; used by `reflect list` and the home screen's search) ----------------
+
+
+@dataclass
+class EntryFilter:
+    """Which entries to show. Every condition given must hold; `text` matches any free text."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    flags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    text: str = ""
+    peer: str = ""
+    include_private: bool = True
+
+    def matches(self, entry: Entry) -> bool:
+        if self.since is not None and entry.occurred < self.since:
+            return False
+        if self.until is not None and entry.occurred > self.until:
+            return False
+        if not self.include_private and entry.private:
+            return False
+        if self.peer and entry.peer != self.peer:
+            return False
+        for flag in self.flags:
+            if flag == "private":
+                if not entry.private:
+                    return False
+            elif not getattr(entry.flags, flag, False):
+                return False
+        if self.tags:
+            have = {t.casefold() for t in entry.tags}
+            if not all(t.casefold() in have for t in self.tags):
+                return False
+        if self.text:
+            needle = self.text.casefold()
+            hay = "\n".join(entry.text_fields().values()).casefold()
+            if needle not in hay:
+                return False
+        return True

@@ -1,0 +1,785 @@
+"""Journal: the store's public API. Screens, the CLI and scripts use only this.
+
+Layout on disk, for a journal file PATH (`--db`, `REFLECT_DB`, or the XDG default):
+
+    PATH                    TinyDB file: meta (schema version), stories, meetings
+    PATH.lock               the lock file (flock), shared for reads, exclusive for writes
+    PATH.d/entries/YYYY-MM.json   TinyDB file per month (UTC) of `occurred`
+    PATH.d/index/XX.json    id -> month, sharded by a hash of the id (256 shards)
+    PATH.d/drafts.json      TinyDB file: encounters in progress
+    PATH.d/pending.json     the intent of a write in progress (see below)
+    PATH.d/backups/         rotating copies of each file's previous versions
+
+Why this shape: one TinyDB file rewritten whole on every save costs time that grows
+with the journal's age. Here a save rewrites one month, one index shard and a small
+intent file, whatever the journal's size; opening at the newest entries and reading a
+month touch only the months they need; finding an id anywhere reads one shard.
+
+A save touches several files, and each is replaced atomically; to make the set
+atomic too, the write is first recorded in `pending.json`, then applied, then the
+intent removed. Whoever takes the lock next and finds an intent applies it again
+(applying is idempotent), so a kill between files never loses an acknowledged entry
+nor leaves the index pointing nowhere.
+
+Every operation opens its files afresh under the lock: no stale TinyDB cache, no
+stale next id, whatever other processes have written meanwhile.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from reflect import paths
+from reflect.model import (
+    Draft,
+    Entry,
+    EntryFilter,
+    Meeting,
+    Settings,
+    Story,
+    ValidationError,
+    now,
+)
+from reflect.store import migrate
+from reflect.store.storage import (
+    AtomicJSONStorage,
+    CorruptFile,
+    FileLock,
+    LockTimeout,
+    ensure_dir,
+    read_json,
+    write_json,
+)
+
+KEEP_BACKUPS = 3
+ENTRIES = "entries"
+
+
+class JournalError(Exception):
+    """Something the user must hear about, in one line."""
+
+
+class JournalCorrupt(JournalError):
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(
+            f"{path} does not parse ({reason}); it was left untouched. "
+            "Run `reflect doctor` to see the journal's state, `reflect doctor --repair` to restore it."
+        )
+
+
+class JournalTooNew(JournalError):
+    pass
+
+
+class JournalBusy(JournalError):
+    pass
+
+
+class NotFound(JournalError):
+    pass
+
+
+class Conflict(JournalError):
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        super().__init__(
+            f"{len(ids)} record(s) already in the journal with different content: {shown} "
+            "(use --replace to overwrite them)"
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do), by record id."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    stories: dict[str, list[str]] = field(default_factory=dict)
+    meetings: dict[str, list[str]] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+@dataclass
+class FileState:
+    path: Path
+    status: str  # ok | corrupt | missing
+    detail: str = ""
+
+
+@dataclass
+class HealthReport:
+    """What `reflect doctor` found, and what a repair did."""
+
+    journal: Path
+    schema: int | None = None
+    entries: int = 0
+    months: int = 0
+    stories: int = 0
+    meetings: int = 0
+    drafts: int = 0
+    files: list[FileState] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _shard(entry_id: str) -> str:
+    return hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:2]
+
+
+def _month_of(occurred_iso: str) -> str:
+    dt = datetime.fromisoformat(occurred_iso)
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt.astimezone(timezone.utc).strftime("%Y-%m")
+
+
+def _month_range(since: datetime | None, until: datetime | None, have: list[str]) -> list[str]:
+    lo = since.astimezone(timezone.utc).strftime("%Y-%m") if since else None
+    hi = until.astimezone(timezone.utc).strftime("%Y-%m") if until else None
+    return [m for m in have if (lo is None or m >= lo) and (hi is None or m <= hi)]
+
+
+def _sort_key(doc: dict[str, Any]) -> datetime:
+    dt = datetime.fromisoformat(doc["occurred"])
+    return dt if dt.tzinfo else dt.astimezone()
+
+
+def default_peer_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return ""
+
+
+class Journal:
+    """The journal of one peer worker: entries, stories, meetings, drafts and settings."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        settings_path: str | os.PathLike[str] | None = None,
+        lock_timeout: float = 30.0,
+    ):
+        self.path = paths.journal_path(path)
+        self.settings_path = paths.settings_path(settings_path)
+        self.parts = paths.parts_dir(self.path)
+        self.entries_dir = self.parts / "entries"
+        self.index_dir = self.parts / "index"
+        self.backup_dir = self.parts / "backups"
+        self.drafts_path = self.parts / "drafts.json"
+        self.pending_path = self.parts / "pending.json"
+        self._lock = FileLock(paths.lock_path(self.path), timeout=lock_timeout)
+        self._ready = False
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    # --- locking and readiness ------------------------------------------------------
+
+    @contextmanager
+    def _locked(self, exclusive: bool) -> Iterator[None]:
+        try:
+            with self._lock.hold(exclusive):
+                try:
+                    yield
+                except CorruptFile as exc:
+                    raise JournalCorrupt(exc.path, exc.reason) from None
+        except LockTimeout as exc:
+            raise JournalBusy(
+                f"{self.path} is locked by another reflect process; try again in a moment"
+            ) from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        # A pending intent (left by a killed writer) must be applied before anyone reads.
+        if not self._ready or self.pending_path.exists():
+            with self._locked(True):
+                self._prepare()
+        with self._locked(False):
+            if self.pending_path.exists():
+                raise JournalBusy(f"{self.path} is being written; try again in a moment")
+            yield
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._locked(True):
+            self._prepare()
+            yield
+
+    def _prepare(self) -> None:
+        """Under the exclusive lock: create, migrate, or finish an interrupted write."""
+        if not self._ready:
+            ensure_dir(self.path.parent)
+            main = self._read_main()
+            if main is None:
+                ensure_dir(self.parts)
+                self._write_main({"meta": {"1": {"schema": migrate.CURRENT, "created": now().isoformat()}}})
+            else:
+                version = migrate.version_of(main)
+                if version > migrate.CURRENT:
+                    raise JournalTooNew(
+                        f"{self.path} was written by a newer reflect (journal schema {version}); "
+                        f"this reflect reads schema {migrate.CURRENT} and older. Upgrade reflect; "
+                        "the journal was left untouched."
+                    )
+                if version < migrate.CURRENT:
+                    self._migrate(main, version)
+            self._ready = True
+        if self.pending_path.exists():
+            intent = read_json(self.pending_path) or {}
+            self._apply(intent.get("puts", []), intent.get("deletes", []), logged=True)
+
+    def _migrate(self, main: dict[str, Any], version: int) -> None:
+        stamp = now().strftime("%Y%m%dT%H%M%S")
+        dest = self.path.with_name(f"{self.path.name}.backup-schema{version}-{stamp}")
+        ensure_dir(dest)
+        shutil.copy2(self.path, dest / self.path.name)
+        if self.parts.exists():
+            shutil.copytree(self.parts, dest / self.parts.name, dirs_exist_ok=True)
+        ensure_dir(self.parts)
+        while version < migrate.CURRENT:
+            try:
+                migrate.UPGRADES[version](self, main)
+            except ValidationError as exc:
+                raise JournalError(
+                    f"cannot upgrade {self.path} from schema {version}: {exc}; "
+                    f"nothing was changed (a copy is in {dest})"
+                ) from None
+            version += 1
+            main = self._read_main() or {}
+
+    # --- the main file ------------------------------------------------------------
+
+    def _read_main(self) -> dict[str, Any] | None:
+        data = read_json(self.path)
+        if data is not None and not isinstance(data, dict):
+            raise CorruptFile(self.path, "not a TinyDB document (expected a JSON object)")
+        return data
+
+    def _write_main(self, data: dict[str, Any]) -> None:
+        write_json(self.path, data, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
+
+    def _db(self, path: Path, keep: int = KEEP_BACKUPS) -> TinyDB:
+        """A TinyDB opened for one operation (never cached: see the module docstring)."""
+        return TinyDB(path, storage=AtomicJSONStorage, backup_dir=self.backup_dir, keep=keep)
+
+    # --- entries: reading -------------------------------------------------------------
+
+    def _month_path(self, month: str) -> Path:
+        return self.entries_dir / f"{month}.json"
+
+    def _months(self) -> list[str]:
+        try:
+            names = os.listdir(self.entries_dir)
+        except FileNotFoundError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+
+    def _month_docs(self, month: str) -> list[dict[str, Any]]:
+        data = read_json(self._month_path(month)) or {}
+        table = data.get(ENTRIES) or {}
+        return list(table.values())
+
+    def _shard_data(self, shard: str) -> dict[str, str]:
+        data = read_json(self.index_dir / f"{shard}.json")
+        if data is not None and not isinstance(data, dict):
+            raise CorruptFile(self.index_dir / f"{shard}.json", "not an index (expected a JSON object)")
+        return data or {}
+
+    def _locate(self, entry_id: str) -> str | None:
+        return self._shard_data(_shard(entry_id)).get(entry_id)
+
+    def _get_doc(self, entry_id: str) -> dict[str, Any] | None:
+        month = self._locate(entry_id)
+        if month is None:
+            return None
+        for doc in self._month_docs(month):
+            if doc.get("id") == entry_id:
+                return doc
+        return None
+
+    def get(self, entry_id: str) -> Entry:
+        """The entry with this id, or with this unique id prefix (as `reflect list` shows)."""
+        with self._reading():
+            doc = self._get_doc(entry_id)
+            if doc is None:
+                matches: list[str] = []
+                if len(entry_id) >= 4:
+                    for name in sorted(os.listdir(self.index_dir)) if self.index_dir.exists() else []:
+                        if name.endswith(".json"):
+                            shard = self._shard_data(name[:-5])
+                            matches += [i for i in shard if i.startswith(entry_id)]
+                if len(matches) > 1:
+                    raise NotFound(f"{entry_id!r} matches {len(matches)} entries; give more of the id")
+                if matches:
+                    doc = self._get_doc(matches[0])
+            if doc is None:
+                raise NotFound(f"no entry with id {entry_id!r}")
+            return Entry.from_dict(doc)
+
+    def exists(self, entry_id: str) -> bool:
+        with self._reading():
+            return self._locate(entry_id) is not None
+
+    def entry_dicts(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        newest_first: bool = False,
+        include_private: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored entries as contract dicts, in time order, reading one month at a time.
+
+        The fast path for export: no conversion to objects. The lock is held while
+        each month is read; months are read in order and never all at once.
+        """
+        with self._reading():
+            months = _month_range(since, until, self._months())
+        if newest_first:
+            months.reverse()
+        for month in months:
+            with self._reading():
+                docs = self._month_docs(month)
+            docs.sort(key=_sort_key, reverse=newest_first)
+            for doc in docs:
+                if not include_private and doc.get("visibility") == "private":
+                    continue
+                if since is not None or until is not None:
+                    when = _sort_key(doc)
+                    if (since is not None and when < since) or (until is not None and when > until):
+                        continue
+                yield doc
+
+    def entries(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        newest_first: bool = False,
+        include_private: bool = True,
+    ) -> Iterator[Entry]:
+        """Entries with `since <= occurred <= until`, in time order."""
+        for doc in self.entry_dicts(since, until, newest_first=newest_first, include_private=include_private):
+            yield Entry.from_dict(doc)
+
+    def recent(self, limit: int = 50, offset: int = 0) -> list[Entry]:
+        """The newest entries, newest first: reads only as many months as it needs."""
+        out: list[Entry] = []
+        for i, entry in enumerate(self.entries(newest_first=True)):
+            if i >= offset:
+                out.append(entry)
+            if len(out) >= limit:
+                break
+        return out
+
+    def find(self, flt: EntryFilter, *, limit: int | None = None, newest_first: bool = True) -> list[Entry]:
+        """Entries that pass the filter, newest first unless asked otherwise."""
+        out: list[Entry] = []
+        for entry in self.entries(flt.since, flt.until, newest_first=newest_first):
+            if flt.matches(entry):
+                out.append(entry)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+    def count(self) -> int:
+        with self._reading():
+            return sum(len(self._month_docs(m)) for m in self._months())
+
+    # --- entries: writing ----------------------------------------------------------
+
+    def default_peer(self) -> str:
+        return self.settings().peer or default_peer_name()
+
+    def save(self, entry: Entry) -> Entry:
+        """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now)."""
+        with self._writing():
+            stamp = now()
+            old = self._get_doc(entry.id)
+            entry.recorded = (
+                datetime.fromisoformat(old["recorded"]) if old and old.get("recorded") else entry.recorded or stamp
+            )
+            entry.updated = stamp
+            if not entry.peer:
+                entry.peer = self.default_peer()
+            doc = Entry.from_dict(entry.to_dict()).to_dict()  # validate, normalise
+            self._apply(puts=[doc], deletes=[])
+        return entry
+
+    def delete(self, entry_id: str) -> Entry:
+        """Remove an entry; returns what was removed so a caller can say which."""
+        with self._writing():
+            entry = self.get(entry_id)
+            self._apply(puts=[], deletes=[entry.id])
+            return entry
+
+    def _apply(self, puts: list[dict[str, Any]], deletes: list[str], *, logged: bool = False) -> None:
+        """Write entries and remove ids across months and index shards, atomically as a set.
+
+        Lock held. Idempotent: applying the same intent twice gives the same files.
+        """
+        if not puts and not deletes:
+            return
+        if not logged:
+            write_json(self.pending_path, {"puts": puts, "deletes": deletes})
+        targets = {doc["id"]: _month_of(doc["occurred"]) for doc in puts}
+        gone = set(deletes) - set(targets)
+        touched = list(targets) + sorted(gone)
+        shards: dict[str, dict[str, str]] = {}
+        for entry_id in touched:
+            shards.setdefault(_shard(entry_id), {})
+        for shard in shards:
+            shards[shard] = self._shard_data(shard)
+        # Which month files change: where each id is now, and where it goes.
+        changes: dict[str, tuple[set[str], list[dict[str, Any]]]] = {}
+        for entry_id in touched:
+            current = shards[_shard(entry_id)].get(entry_id)
+            if current is not None:
+                changes.setdefault(current, (set(), []))[0].add(entry_id)
+        for doc in puts:
+            month = targets[doc["id"]]
+            remove, add = changes.setdefault(month, (set(), []))
+            remove.add(doc["id"])
+            add.append(doc)
+        for month, (remove, add) in sorted(changes.items()):
+            self._rewrite_month(month, remove, add)
+        for shard, data in shards.items():
+            before = dict(data)
+            for entry_id, month in targets.items():
+                if _shard(entry_id) == shard:
+                    data[entry_id] = month
+            for entry_id in gone:
+                if _shard(entry_id) == shard:
+                    data.pop(entry_id, None)
+            if data != before or not (self.index_dir / f"{shard}.json").exists():
+                write_json(self.index_dir / f"{shard}.json", data)
+        try:
+            self.pending_path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def _rewrite_month(self, month: str, remove: set[str], add: list[dict[str, Any]]) -> None:
+        path = self._month_path(month)
+        storage = AtomicJSONStorage(path, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
+        data = storage.read() or {}
+        table = {k: v for k, v in (data.get(ENTRIES) or {}).items() if v.get("id") not in remove}
+        next_id = max((int(k) for k in table), default=0) + 1
+        for doc in add:
+            table[str(next_id)] = doc
+            next_id += 1
+        if not table and not path.exists():
+            return
+        data[ENTRIES] = table
+        storage.write(data)
+
+    def import_records(
+        self,
+        entries: Iterable[Entry] = (),
+        stories: Iterable[Story] = (),
+        meetings: Iterable[Meeting] = (),
+        *,
+        replace: bool = False,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Add validated records. The same record again is a no-op; the same id with other
+        content is a conflict, refused as a whole (nothing written) unless `replace`."""
+        result = ImportResult(dry_run=dry_run)
+        with self._writing():
+            peer = None
+            puts: list[dict[str, Any]] = []
+            for entry in entries:
+                if not entry.peer:
+                    peer = peer if peer is not None else self.default_peer()
+                    entry.peer = peer
+                doc = entry.to_dict()
+                old = self._get_doc(entry.id)
+                if old is None:
+                    result.added.append(entry.id)
+                    puts.append(doc)
+                elif old == doc:
+                    result.unchanged.append(entry.id)
+                elif replace:
+                    result.replaced.append(entry.id)
+                    puts.append(doc)
+                else:
+                    result.conflicts.append(entry.id)
+            main = self._read_main() or {}
+            for kind, records in (("stories", stories), ("meetings", meetings)):
+                table = dict(main.get(kind) or {})
+                by_id = {v.get("id"): k for k, v in table.items()}
+                outcome: dict[str, list[str]] = {"added": [], "unchanged": [], "replaced": [], "conflicts": []}
+                for rec in records:
+                    doc = rec.to_dict()
+                    key = by_id.get(rec.id)
+                    if key is None:
+                        outcome["added"].append(rec.id)
+                        table[str(max((int(k) for k in table), default=0) + 1)] = doc
+                    elif table[key] == doc:
+                        outcome["unchanged"].append(rec.id)
+                    elif replace:
+                        outcome["replaced"].append(rec.id)
+                        table[key] = doc
+                    else:
+                        outcome["conflicts"].append(rec.id)
+                        result.conflicts.append(rec.id)
+                main[kind] = table
+                setattr(result, kind, outcome)
+            if result.conflicts and not dry_run:
+                raise Conflict(result.conflicts)
+            if dry_run:
+                return result
+            self._apply(puts=puts, deletes=[])
+            if any(getattr(result, k)["added"] or getattr(result, k)["replaced"] for k in ("stories", "meetings")):
+                self._write_main(main)
+        return result
+
+    # --- stories and meetings (small tables in the main file) --------------------------
+
+    def _table_docs(self, name: str) -> list[dict[str, Any]]:
+        main = self._read_main() or {}
+        return list((main.get(name) or {}).values())
+
+    def _upsert(self, name: str, doc: dict[str, Any]) -> None:
+        with self._writing():
+            db = self._db(self.path)
+            db.table(name).upsert(doc, Query().id == doc["id"])
+
+    def stories(self, *, include_retired: bool = True) -> list[Story]:
+        with self._reading():
+            docs = self._table_docs("stories")
+        stories = [Story.from_dict(d) for d in docs]
+        stories = [s for s in stories if include_retired or not s.retired]
+        return sorted(stories, key=lambda s: (s.retired, s.title.casefold()))
+
+    def get_story(self, story_id: str) -> Story:
+        for story in self.stories():
+            if story.id == story_id:
+                return story
+        raise NotFound(f"no story with id {story_id!r}")
+
+    def save_story(self, story: Story) -> Story:
+        doc = Story.from_dict(story.to_dict()).to_dict()
+        self._upsert("stories", doc)
+        return story
+
+    def meetings(self, peer: str | None = None) -> list[Meeting]:
+        """Recorded supervision meetings, oldest first."""
+        with self._reading():
+            docs = self._table_docs("meetings")
+        out = [Meeting.from_dict(d) for d in docs]
+        if peer:
+            out = [m for m in out if m.peer == peer]
+        return sorted(out, key=lambda m: m.held)
+
+    def last_meeting(self, peer: str | None = None) -> Meeting | None:
+        found = self.meetings(peer)
+        return found[-1] if found else None
+
+    def save_meeting(self, meeting: Meeting) -> Meeting:
+        doc = Meeting.from_dict(meeting.to_dict()).to_dict()
+        self._upsert("meetings", doc)
+        return meeting
+
+    def set_action_done(self, meeting_id: str, action_id: str, done: bool = True) -> Meeting:
+        with self._writing():
+            for meeting in self.meetings():
+                if meeting.id == meeting_id:
+                    for action in meeting.actions:
+                        if action.id == action_id:
+                            action.done = done
+                            return self.save_meeting(meeting)
+            raise NotFound(f"no action {action_id!r} in meeting {meeting_id!r}")
+
+    # --- drafts ---------------------------------------------------------------------
+
+    def drafts(self) -> list[Draft]:
+        """Encounters in progress, newest first."""
+        with self._reading():
+            data = read_json(self.drafts_path) or {}
+        out = []
+        for doc in (data.get("drafts") or {}).values():
+            try:
+                out.append(Draft.from_dict(doc))
+            except ValidationError:
+                continue  # a draft we cannot read is still on disk for doctor to show
+        return sorted(out, key=lambda d: d.saved, reverse=True)
+
+    def save_draft(self, draft: Draft) -> Draft:
+        draft.saved = now()
+        doc = draft.to_dict()
+        with self._writing():
+            db = self._db(self.drafts_path, keep=1)
+            db.table("drafts").upsert(doc, Query().id == draft.id)
+        return draft
+
+    def discard_draft(self, draft_id: str) -> None:
+        with self._writing():
+            if self.drafts_path.exists():
+                db = self._db(self.drafts_path, keep=1)
+                db.table("drafts").remove(Query().id == draft_id)
+
+    # --- settings ---------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        try:
+            data = read_json(self.settings_path)
+        except CorruptFile as exc:
+            raise JournalCorrupt(exc.path, exc.reason) from None
+        if data is None:
+            return Settings()
+        try:
+            return Settings.from_dict(data)
+        except ValidationError as exc:
+            raise JournalError(f"{self.settings_path}: {exc}") from None
+
+    def save_settings(self, settings: Settings) -> Settings:
+        doc = Settings.from_dict(settings.to_dict()).to_dict()
+        with self._locked(True):
+            write_json(self.settings_path, doc, backup_dir=self.settings_path.parent / "backups", keep=KEEP_BACKUPS)
+        return settings
+
+    # --- health -----------------------------------------------------------------------
+
+    def _data_files(self) -> list[Path]:
+        files = [self.path]
+        if self.entries_dir.exists():
+            files += sorted(self.entries_dir.glob("*.json"))
+        if self.index_dir.exists():
+            files += sorted(self.index_dir.glob("*.json"))
+        if self.drafts_path.exists():
+            files.append(self.drafts_path)
+        if self.pending_path.exists():
+            files.append(self.pending_path)
+        return files
+
+    def check(self, *, repair: bool = False) -> HealthReport:
+        """Read every file; report what is wrong. With `repair`, restore each unreadable
+        file from its newest backup that parses (the bad file is kept beside it), finish
+        an interrupted write, and rebuild the id index from the month files."""
+        report = HealthReport(journal=self.path)
+        with self._locked(True):
+            bad: list[Path] = []
+            for path in self._data_files():
+                try:
+                    read_json(path)
+                    report.files.append(FileState(path, "ok"))
+                except CorruptFile as exc:
+                    report.files.append(FileState(path, "corrupt", exc.reason))
+                    report.problems.append(f"{path}: {exc.reason}")
+                    bad.append(path)
+                mode = path.stat().st_mode & 0o777 if path.exists() else 0
+                if mode & 0o077:
+                    report.problems.append(f"{path}: readable by others (mode {mode:o}); should be 600")
+                    if repair:
+                        os.chmod(path, 0o600)
+                        report.repaired.append(f"{path}: mode set to 600")
+            if not self.path.exists():
+                report.files.insert(0, FileState(self.path, "missing"))
+            if repair:
+                for path in bad:
+                    restored = self._restore(path)
+                    if restored:
+                        report.repaired.append(f"{path}: restored from {restored.name}")
+                    elif path.parent == self.index_dir:
+                        path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
+                        report.repaired.append(f"{path}: set aside; the index is rebuilt below")
+                    else:
+                        report.problems.append(f"{path}: no readable backup; left as it is")
+            try:
+                main = self._read_main()
+                report.schema = migrate.version_of(main) if main is not None else None
+                report.stories = len((main or {}).get("stories") or {})
+                report.meetings = len((main or {}).get("meetings") or {})
+            except CorruptFile:
+                pass
+            if self.pending_path.exists():
+                report.problems.append("an interrupted write is waiting to be finished")
+                if repair:
+                    try:
+                        self._prepare()
+                        report.repaired.append("finished the interrupted write")
+                    except (CorruptFile, JournalError) as exc:
+                        report.problems.append(f"could not finish the interrupted write: {exc}")
+            # Index against months: every entry findable, no id pointing nowhere.
+            actual: dict[str, str] = {}
+            months = self._months()
+            report.months = len(months)
+            for month in months:
+                try:
+                    docs = self._month_docs(month)
+                except CorruptFile:
+                    continue
+                for doc in docs:
+                    actual[doc.get("id")] = month
+            report.entries = len(actual)
+            indexed: dict[str, str] = {}
+            if self.index_dir.exists():
+                for p in self.index_dir.glob("*.json"):
+                    try:
+                        indexed.update(self._shard_data(p.stem))
+                    except CorruptFile:
+                        pass
+            if indexed != actual:
+                missing = len(set(actual) - set(indexed))
+                stray = len(set(indexed) - set(actual))
+                moved = sum(1 for k in set(actual) & set(indexed) if actual[k] != indexed[k])
+                report.problems.append(
+                    f"the id index is out of step ({missing} missing, {stray} stray, {moved} misplaced)"
+                )
+                if repair:
+                    self._rebuild_index(actual)
+                    report.repaired.append("rebuilt the id index")
+            try:
+                data = read_json(self.drafts_path) or {}
+                report.drafts = len(data.get("drafts") or {})
+            except CorruptFile:
+                pass
+        if repair:
+            report.problems = [p for p in report.problems if "no readable backup" in p or "could not" in p]
+        return report
+
+    def _restore(self, path: Path) -> Path | None:
+        for n in range(1, KEEP_BACKUPS + 1):
+            candidate = self.backup_dir / f"{path.name}.{n}"
+            if path == self.settings_path:
+                candidate = self.settings_path.parent / "backups" / f"{path.name}.{n}"
+            try:
+                if candidate.exists() and read_json(candidate) is not None:
+                    path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
+                    shutil.copy2(candidate, path)
+                    os.chmod(path, 0o600)
+                    return candidate
+            except CorruptFile:
+                continue
+        return None
+
+    def _rebuild_index(self, actual: dict[str, str]) -> None:
+        shards: dict[str, dict[str, str]] = {f"{i:02x}": {} for i in range(256)}
+        for entry_id, month in actual.items():
+            shards[_shard(entry_id)][entry_id] = month
+        for shard, data in shards.items():
+            path = self.index_dir / f"{shard}.json"
+            if data or path.exists():
+                write_json(path, data)

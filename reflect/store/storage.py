@@ -1,0 +1,255 @@
+"""Atomic, locked file storage: the disk primitives the journal is built on.
+
+TinyDB's own JSONStorage truncates and rewrites the file in place, so a crash or a
+kill mid-write leaves half a file. Here every write goes to a temp file in the same
+folder, is flushed and fsynced, optionally keeps the old version as a rotating
+backup (a hard link, so it costs no copy), and is renamed over the original; the
+folder is fsynced so the rename survives a power cut. A file that does not parse is
+reported, never overwritten.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from tinydb.storages import Storage
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+class CorruptFile(Exception):
+    """A data file exists but does not parse. Never overwrite it; report it by name."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class LockTimeout(Exception):
+    def __init__(self, path: Path, seconds: float):
+        self.path = Path(path)
+        super().__init__(f"{path}: still locked by another process after {seconds:.0f}s")
+
+
+def ensure_dir(path: Path) -> None:
+    """Create a folder (and parents) readable by the owner only."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        try:
+            os.chmod(path, DIR_MODE)
+        except OSError:
+            pass
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_name(path: Path, n: int) -> str:
+    return f"{path.name}.{n}"
+
+
+def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
+    """Keep the current version of `path` as backup 1, shifting older ones up to `keep`."""
+    if keep <= 0 or not path.exists():
+        return
+    ensure_dir(backup_dir)
+    for n in range(keep - 1, 0, -1):
+        src = backup_dir / backup_name(path, n)
+        if src.exists():
+            os.replace(src, backup_dir / backup_name(path, n + 1))
+    first = backup_dir / backup_name(path, 1)
+    tmp = backup_dir / f".{first.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        os.link(path, tmp)
+    except OSError:
+        tmp.write_bytes(path.read_bytes())
+        os.chmod(tmp, FILE_MODE)
+    os.replace(tmp, first)
+
+
+def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> None:
+    """Replace `path` with `data` so that a reader sees the old file or the new, never half.
+
+    On any failure (a full disk, a kill before the rename) the original is untouched and
+    the temp file is removed where the process lives to do it.
+    """
+    path = Path(path)
+    ensure_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if backup_dir is not None and keep > 0:
+            rotate_backups(path, backup_dir, keep)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_json(path: Path) -> Any | None:
+    """The parsed file, or None when it does not exist. Anything unreadable is CorruptFile."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    if not raw.strip():
+        raise CorruptFile(path, "the file is empty (truncated?)")
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise CorruptFile(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise CorruptFile(path, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def write_json(path: Path, data: Any, *, backup_dir: Path | None = None, keep: int = 0) -> None:
+    atomic_write(path, dumps(data), backup_dir=backup_dir, keep=keep)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB Storage that reads fresh on every call and writes atomically.
+
+    Use it with a TinyDB opened per operation, under the journal's lock: TinyDB caches
+    query results and the next document id per table instance, so a long-lived
+    instance would miss another process's writes.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], backup_dir: Path | None = None, keep: int = 0):
+        super().__init__()
+        self.path = Path(path)
+        self.backup_dir = backup_dir
+        self.keep = keep
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json(self.path)
+        if data is not None and not isinstance(data, dict):
+            raise CorruptFile(self.path, "not a TinyDB document (expected a JSON object)")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_json(self.path, data, backup_dir=self.backup_dir, keep=self.keep)
+
+    def close(self) -> None:
+        pass
+
+
+class FileLock:
+    """A lock across processes (flock on a side file) and threads, re-entrant per thread.
+
+    Shared for reads, exclusive for writes. A nested acquisition inside one already held
+    by this thread is free; asking for exclusive inside shared is a programming error.
+    """
+
+    def __init__(self, path: Path, timeout: float = 30.0):
+        self.path = Path(path)
+        self.timeout = timeout
+        self._thread_lock = threading.RLock()
+        self._fd: int | None = None
+        self._depth = 0
+        self._exclusive = False
+
+    @contextmanager
+    def hold(self, exclusive: bool) -> Iterator[None]:
+        with self._thread_lock:
+            if self._depth:
+                if exclusive and not self._exclusive:
+                    raise RuntimeError("cannot take the journal lock for writing inside a read")
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._acquire(exclusive)
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+                self._release()
+
+    def _acquire(self, exclusive: bool) -> None:
+        ensure_dir(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        deadline = time.monotonic() + self.timeout
+        try:
+            if os.name == "posix":
+                import fcntl
+
+                op = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+                delay = 0.005
+                while True:
+                    try:
+                        fcntl.flock(fd, op)
+                        break
+                    except OSError as exc:
+                        if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                            raise
+                        if time.monotonic() > deadline:
+                            raise LockTimeout(self.path, self.timeout) from None
+                        time.sleep(delay)
+                        delay = min(delay * 2, 0.1)
+            else:  # pragma: no cover - Windows: exclusive only
+                import msvcrt
+
+                while True:
+                    try:
+                        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                        break
+                    except OSError:
+                        if time.monotonic() > deadline:
+                            raise LockTimeout(self.path, self.timeout) from None
+                        time.sleep(0.05)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        self._exclusive = exclusive
+
+    def _release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            if os.name == "posix":
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            else:  # pragma: no cover
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        finally:
+            os.close(fd)
