@@ -1,0 +1,563 @@
+"""The journal's formats: JSON, JSON Lines, CSV and Markdown writers, and import parsing.
+
+Pure on purpose: no textual, no tinydb, and no file is opened here. Writers take a
+text stream the caller opened (for CSV, open it with ``newline=""``) and write to it
+as they go, so a 50,000-entry export never sits in memory as one string. Parsing
+takes the text and returns model objects; the caller writes nothing until
+`parse_import` has validated the whole input.
+
+Every writer accepts entries as `Entry` objects or, as a fast path, as dicts already
+in the shape of `Entry.to_dict()` (the store's documents). Dicts are trusted and
+written as they are: validation happens when data comes in, not when it goes out.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+from reflect import cycle
+from reflect.model import (
+    CONTRACT_VERSION,
+    Entry,
+    Meeting,
+    Story,
+    ValidationError,
+    iso,
+    parse_iso_datetime,
+)
+
+FORMAT = "reflect-export"
+VERSION = CONTRACT_VERSION
+DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings")
+
+# One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
+# every call. indent stays None so the C encoder does the work (with indent, CPython
+# 3.11 falls back to the pure-Python encoder, several times slower).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_CHUNK = 500  # entries joined per write: fewer calls into the stream, bounded memory
+
+
+def schema_path(name: str = "export") -> Path:
+    """The shipped JSON Schema `reflect/schema/<name>.schema.json`, found as package data
+    so the CLI and the tests use the same file whether installed or run from a checkout."""
+    return Path(str(resources.files("reflect").joinpath("schema", f"{name}.schema.json")))
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return item if isinstance(item, dict) else item.to_dict()
+
+
+# --- JSON and JSON Lines ------------------------------------------------------------
+
+
+def _write_array(out: TextIO, items: Iterable[Any], indent: str) -> None:
+    """A JSON array, one compact element per line, written in chunks."""
+    sep = ",\n" + indent
+    buf: list[str] = []
+    first = True
+    for item in items:
+        buf.append(_encode(_as_dict(item)))
+        if len(buf) >= _CHUNK:
+            out.write(("[\n" + indent if first else sep) + sep.join(buf))
+            first = False
+            buf = []
+    if buf:
+        out.write(("[\n" + indent if first else sep) + sep.join(buf))
+        first = False
+    out.write("[]" if first else "\n" + indent[:-2] + "]")
+
+
+def write_json(
+    out: TextIO,
+    entries: Iterable[Entry | dict[str, Any]],
+    stories: Iterable[Story | dict[str, Any]] = (),
+    meetings: Iterable[Meeting | dict[str, Any]] = (),
+    *,
+    exported_at: datetime,
+) -> None:
+    """The export document (format version 1), written by hand rather than with
+    `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
+    then one entry per line. Entries start on line 6, entry k on line 5 + k, which
+    keeps import error positions easy to find. A naive `exported_at` is taken as local.
+    """
+    if exported_at.tzinfo is None:
+        exported_at = exported_at.astimezone()
+    out.write(
+        "{\n"
+        f'  "format": {_encode(FORMAT)},\n'
+        f'  "version": {VERSION},\n'
+        f'  "exported_at": {_encode(iso(exported_at))},\n'
+        '  "entries": '
+    )
+    _write_array(out, entries, "    ")
+    out.write(',\n  "stories": ')
+    _write_array(out, stories, "    ")
+    out.write(',\n  "meetings": ')
+    _write_array(out, meetings, "    ")
+    out.write("\n}\n")
+
+
+def write_jsonl(out: TextIO, entries: Iterable[Entry | dict[str, Any]]) -> None:
+    """One entry per line: the shape for grep, jq and streaming scripts.
+
+    Text is written unescaped (UTF-8), so U+2028 and U+2029 can appear inside a line:
+    readers must split on "\\n" only, never with str.splitlines()."""
+    buf: list[str] = []
+    for item in entries:
+        buf.append(_encode(_as_dict(item)))
+        if len(buf) >= _CHUNK:
+            out.write("\n".join(buf) + "\n")
+            buf = []
+    if buf:
+        out.write("\n".join(buf) + "\n")
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+# The fixed column order: Entry.FIELDS with each sub-object flattened to dotted names.
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "peer", "occurred", "recorded", "updated", "person", "setting", "minutes",
+    "listen.story", "listen.matters", "listen.themes",
+    "reflect.experience", "reflect.feelings", "reflect.impact",
+    "select.decision", "select.story_id", "select.part", "select.purposes",
+    *(f"select.checks.{k}" for k in cycle.CHECK_KEYS),
+    "share.how", "share.response", "share.next_steps", "share.differently",
+    "competencies",
+    *(f"mi.{k}" for k, _ in cycle.OARS), "mi.change_talk",
+    *(f"flags.{k}" for k in cycle.FLAGS),
+    "question",
+    "crisis.actions", "crisis.supervisor_notified_at", "crisis.notes",
+    "visibility", "tags",
+)  # fmt: skip
+_CSV_PATHS = tuple(tuple(c.split(".")) for c in CSV_COLUMNS)
+LIST_SEPARATOR = "; "
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def _row(d: dict[str, Any]) -> list[str]:
+    row = []
+    for path in _CSV_PATHS:
+        value: Any = d
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        row.append(_cell(value))
+    return row
+
+
+def write_csv(out: TextIO, entries: Iterable[Entry | dict[str, Any]]) -> None:
+    """One row per entry under a header of `CSV_COLUMNS`, for spreadsheets.
+
+    Lists are joined with "; ", booleans are true/false, null (and an absent mi or
+    crisis) is an empty cell; an mi of zeros shows 0s, so "not counted" stays visible.
+    Lossy by nature (a list item containing "; " cannot be told apart): use JSON to
+    move data between journals."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_row(_as_dict(e)) for e in entries)
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+_HEADING_LIKE = re.compile(r"^(\s*)([#>])", re.MULTILINE)
+
+
+def _md_text(text: str) -> str:
+    """Free text as Markdown: a line the peer began with # or > stays text, not a heading."""
+    return _HEADING_LIKE.sub(r"\1\\\2", text.strip())
+
+
+def _md_field(lines: list[str], label: str, value: str | None) -> None:
+    if value and value.strip():
+        lines.append(f"**{label}:** {_md_text(value)}")
+        lines.append("")
+
+
+def _md_step(out: list[str], title: str, body: list[str]) -> None:
+    if body:
+        out.append(f"### {title}")
+        out.append("")
+        out.extend(body)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "yes" if value else "no"
+
+
+def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
+    heading = [e.occurred.strftime("%Y-%m-%d %H:%M")]
+    if e.person.strip():
+        heading.append(e.person.strip())
+    heading.append(e.setting)
+    if e.private:
+        heading.append("private")
+    lines = [f"## {' · '.join(heading)}", ""]
+
+    facts: list[str] = []
+    if e.private:
+        facts.append("- **Private entry**: kept out of exports unless asked for by name")
+    if e.peer:
+        facts.append(f"- Peer: {e.peer}")
+    if e.minutes is not None:
+        facts.append(f"- Minutes: {e.minutes}")
+    active = e.flags.active()
+    if active:
+        facts.append("- Flags: " + ", ".join(cycle.FLAG_LABELS[f] for f in active))
+    if e.competencies:
+        facts.append(
+            "- Competencies: "
+            + "; ".join(f"{c} {cycle.COMPETENCY_TITLES.get(c, '')}".strip() for c in e.competencies)
+        )
+    if e.tags:
+        facts.append("- Tags: " + ", ".join(e.tags))
+    facts.append(f"- Id: `{e.id}`")
+    lines += facts + [""]
+
+    if e.crisis is not None:
+        labels = dict(cycle.CRISIS_ACTIONS)
+        body: list[str] = []
+        if e.crisis.actions:
+            body.append("**Actions:** " + "; ".join(labels.get(a, a) for a in e.crisis.actions))
+            body.append("")
+        if e.crisis.supervisor_notified_at is not None:
+            body.append(f"**Supervisor notified at:** {iso(e.crisis.supervisor_notified_at)}")
+            body.append("")
+        _md_field(body, "Notes", e.crisis.notes)
+        _md_step(lines, "Safety", body or ["No safety actions recorded.", ""])
+
+    body = []
+    _md_field(body, "What happened", e.listen.story)
+    _md_field(body, "What matters to them", e.listen.matters)
+    _md_field(body, "Themes", ", ".join(e.listen.themes))
+    _md_step(lines, "Listen", body)
+
+    body = []
+    _md_field(body, "My related experience", e.reflect.experience)
+    _md_field(body, "My feelings", e.reflect.feelings)
+    _md_field(body, "Effect on my own recovery", e.reflect.impact)
+    _md_step(lines, "Reflect", body)
+
+    s = e.select
+    answered = [(k, q) for k, q in cycle.CHECKS if getattr(s.checks, k) is not None]
+    body = []
+    if s.decision != "undecided" or s.story_id or s.part or s.purposes or answered:
+        _md_field(body, "Decision", cycle.DECISION_LABELS.get(s.decision, s.decision))
+        if s.story_id:
+            _md_field(body, "Story", titles.get(s.story_id, s.story_id))
+        _md_field(body, "Part", s.part)
+        _md_field(body, "Purposes", ", ".join(s.purposes))
+        if answered:
+            body.append("**Checks:**")
+            body.append("")
+            body += [f"- {q} {_yes_no(getattr(s.checks, k))}" for k, q in answered]
+            body.append("")
+    _md_step(lines, "Select", body)
+
+    body = []
+    _md_field(body, "How I shared", e.share.how)
+    if e.share.response != "unknown":
+        _md_field(body, "How it landed", e.share.response)
+    _md_field(body, "Their next steps", e.share.next_steps)
+    _md_field(body, "What I would do differently", e.share.differently)
+    _md_step(lines, "Share", body)
+
+    if e.mi is not None:
+        counts = " · ".join(f"{label} {getattr(e.mi, k)}" for k, label in cycle.OARS)
+        body = [counts, ""]
+        _md_field(body, "Change talk", ", ".join(e.mi.change_talk))
+        _md_step(lines, "Motivational Interviewing", body)
+
+    body = []
+    _md_field(body, "Question", e.question)
+    _md_step(lines, "For supervision", body)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(
+    out: TextIO,
+    entries: Iterable[Entry | dict[str, Any]],
+    *,
+    stories: Iterable[Story | dict[str, Any]] | None = None,
+    title: str = "Journal",
+) -> None:
+    """A journal to read or print: one section per entry, the four steps as subsections,
+    empty fields and steps left out, private entries marked. With `stories`, the
+    selected story shows by its title instead of its id."""
+    titles: dict[str, str] = {}
+    for s in stories or ():
+        d = _as_dict(s)
+        titles[d["id"]] = d["title"]
+    if title:
+        out.write(f"# {title}\n\n")
+    sep = ""
+    for item in entries:
+        e = item if isinstance(item, Entry) else Entry.from_dict(item)
+        out.write(sep + _entry_markdown(e, titles))
+        sep = "\n"
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class ImportFormatError(ValueError):
+    """Input that cannot be imported. The message is one line naming the source, the
+    position (entry number and line, where there is one) and the reason."""
+
+    def __init__(self, source: str, position: str, reason: str):
+        self.source = source
+        self.position = position
+        self.reason = reason
+        super().__init__(": ".join(p for p in (source, position, reason) if p))
+
+
+@dataclass
+class ImportDoc:
+    """What an input holds, fully validated. `kind` is the shape that was read:
+    "document", "array", "entry" or "jsonl"."""
+
+    entries: list[Entry] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    kind: str = "document"
+    exported_at: datetime | None = None
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _element_offset(text: str, key: str | None, index: int) -> int | None:
+    """Where element `index` of the top-level array (key None) or of the top-level
+    object's array `key` starts in `text`. Only called on the error path, so it may
+    re-decode; any surprise returns None and the message goes without a line."""
+    try:
+        i = _WS.match(text, 0).end()
+        if key is not None:
+            if text[i] != "{":
+                return None
+            start = None
+            i = _WS.match(text, i + 1).end()
+            while text[i] != "}":
+                k, i = _DECODER.raw_decode(text, i)
+                i = _WS.match(text, i).end() + 1  # past ":"
+                i = _WS.match(text, i).end()
+                if k == key:
+                    start = i  # the last duplicate wins, as in json.loads
+                _, i = _DECODER.raw_decode(text, i)
+                i = _WS.match(text, i).end()
+                if text[i] == ",":
+                    i = _WS.match(text, i + 1).end()
+            if start is None:
+                return None
+            i = start
+        if text[i] != "[":
+            return None
+        i = _WS.match(text, i + 1).end()
+        for _ in range(index):
+            _, i = _DECODER.raw_decode(text, i)
+            i = _WS.match(text, i).end() + 1  # past ","
+            i = _WS.match(text, i).end()
+        return i
+    except (ValueError, IndexError):
+        return None
+
+
+def _parse_items(
+    items: list[Any],
+    what: str,
+    parse: Any,
+    source: str,
+    where: Any,
+) -> list[Any]:
+    """Validate each record; `where(i)` names its position only when one fails."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(items):
+        try:
+            obj = parse(raw)
+        except ValidationError as exc:
+            raise ImportFormatError(source, where(i), str(exc)) from None
+        first = seen.setdefault(obj.id, i)
+        if first != i:
+            raise ImportFormatError(
+                source, where(i), f"id: {obj.id!r} appears twice in this input (first as {what} {first + 1})"
+            )
+        out.append(obj)
+    return out
+
+
+def _position(what: str, i: int, line: int | None) -> str:
+    return f"{what} {i + 1}" + ("" if line is None else f" (line {line})")
+
+
+def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") -> ImportDoc:
+    """Read any shape `reflect import` accepts and validate all of it, so that the
+    caller can write everything or nothing: an export document (format marker and a
+    version this reflect knows), a JSON array of entries, one entry object, or JSON
+    Lines. The first problem raises `ImportFormatError`. Missing optional fields get
+    their defaults; an empty peer becomes `default_peer`; an id used twice within the
+    input is an error (whether it clashes with the journal is the caller's question).
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ImportFormatError(source, "", "empty input: nothing to import")
+
+    def entry(raw: Any) -> Entry:
+        return Entry.from_dict(raw, default_peer=default_peer)
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if _looks_like_jsonl(text):
+            return _parse_jsonl(text, source, entry)
+        raise ImportFormatError(
+            source, "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+
+    if isinstance(data, list):
+        entries = _parse_items(
+            data, "entry", entry, source,
+            lambda i: _position("entry", i, _line_or_none(text, None, i)),
+        )  # fmt: skip
+        return ImportDoc(entries=entries, kind="array")
+    if not isinstance(data, dict):
+        raise ImportFormatError(
+            source, "", f"expected an export document, a list of entries or one entry object, got {_kind(data)}"
+        )
+    if "format" not in data and "occurred" not in data and set(data) & set(DOCUMENT_FIELDS):
+        raise ImportFormatError(
+            source, "", f'looks like an export document but has no "format": expected "format": "{FORMAT}"'
+        )
+    if "format" not in data:
+        line = _line_at(text, _WS.match(text, 0).end())
+        entries = _parse_items([data], "entry", entry, source, lambda i: _position("entry", i, line))
+        return ImportDoc(entries=entries, kind="entry")
+    return _parse_document(data, text, source, entry)
+
+
+def _line_or_none(text: str, key: str | None, index: int) -> int | None:
+    offset = _element_offset(text, key, index)
+    return None if offset is None else _line_at(text, offset)
+
+
+def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any) -> ImportDoc:
+    fmt = data["format"]
+    if fmt != FORMAT:
+        raise ImportFormatError(
+            source, "", f'format: expected "{FORMAT}", got {fmt!r}: this is not a reflect export'
+        )
+    unknown = [k for k in data if k not in DOCUMENT_FIELDS]
+    if unknown:
+        raise ImportFormatError(
+            source, "", f"unknown field {unknown[0]!r} in the export document "
+            f"(known: {', '.join(DOCUMENT_FIELDS)})",
+        )  # fmt: skip
+    version = data.get("version")
+    if version is None:
+        raise ImportFormatError(source, "", f"version: missing; expected {VERSION}")
+    if type(version) is not int:
+        raise ImportFormatError(source, "", f"version: expected a whole number, got {_kind(version)}")
+    if version > VERSION:
+        raise ImportFormatError(
+            source, "", f"export format version {version} is newer than this reflect reads "
+            f"(version {VERSION}): upgrade reflect to import it",
+        )  # fmt: skip
+    if version < 1:
+        raise ImportFormatError(source, "", f"version: {version} is not an export format version")
+    exported_at = None
+    if data.get("exported_at") is not None:
+        try:
+            exported_at = parse_iso_datetime(data["exported_at"], "exported_at")
+        except ValidationError as exc:
+            raise ImportFormatError(source, "", str(exc)) from None
+    lists: dict[str, list[Any]] = {}
+    for key in ("entries", "stories", "meetings"):
+        value = data.get(key)
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            raise ImportFormatError(source, "", f"{key}: expected a list, got {_kind(value)}")
+        lists[key] = value
+
+    def where(key: str, what: str) -> Any:
+        return lambda i: _position(what, i, _line_or_none(text, key, i))
+
+    return ImportDoc(
+        entries=_parse_items(lists["entries"], "entry", entry, source, where("entries", "entry")),
+        stories=_parse_items(lists["stories"], "story", Story.from_dict, source, where("stories", "story")),
+        meetings=_parse_items(
+            lists["meetings"], "meeting", Meeting.from_dict, source, where("meetings", "meeting")
+        ),
+        kind="document",
+        exported_at=exported_at,
+    )
+
+
+def _nonblank_lines(text: str) -> list[tuple[int, str]]:
+    # Split on "\n" only: U+2028 and friends may sit unescaped inside a JSON string.
+    return [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    """Text that is not one JSON value is JSON Lines when it has several lines and the
+    first stands alone as an object; otherwise the whole-document error is the useful one."""
+    lines = _nonblank_lines(text)
+    if len(lines) < 2:
+        return False
+    try:
+        return isinstance(json.loads(lines[0][1]), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _parse_jsonl(text: str, source: str, entry: Any) -> ImportDoc:
+    raw: list[Any] = []
+    line_of: list[int] = []
+    for n, line in _nonblank_lines(text):
+        try:
+            raw.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ImportFormatError(
+                source, f"line {n}", f"not valid JSON: {exc.msg} (column {exc.colno})"
+            ) from None
+        line_of.append(n)
+    entries = _parse_items(raw, "entry", entry, source, lambda i: _position("entry", i, line_of[i]))
+    return ImportDoc(entries=entries, kind="jsonl")
