@@ -1,0 +1,511 @@
+"""The supervision agenda: entries, meetings and a window -> ordered sections of items.
+
+Pure on purpose (no textual, no tinydb): the CLI, the review screen and the bench
+all call `build_agenda` with plain model objects. The order follows Proctor's
+functions as the domain notes give them: safety first, then boundaries and role,
+the peer's own questions, open follow-ups, skills, wellbeing and workload, wins.
+
+Every item cites the ids of the entries it comes from, so a supervisor can open
+them; only the workload comparison cites entries outside the window (those of the
+previous window of the same length). Counts are phrased as prompts for discussion,
+never as scores: self-ratings of MI skill often disagree with observed skill.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from reflect import cycle
+from reflect.model import Entry, Meeting, Story, iso
+
+FORMAT = "reflect-agenda"
+VERSION = 1
+NOTHING = "Nothing to raise this time."
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("safety", "Safety first"),
+    ("boundaries", "Boundaries and role"),
+    ("questions", "Questions to discuss"),
+    ("follow_ups", "Follow-ups"),
+    ("skills", "Skills and growth"),
+    ("wellbeing", "Wellbeing and workload"),
+    ("wins", "Wins to celebrate"),
+)
+SECTION_KEYS: tuple[str, ...] = tuple(k for k, _ in SECTIONS)
+_ACTION_LABELS: dict[str, str] = dict(cycle.CRISIS_ACTIONS)
+_CHANGE_TALK_LABELS: dict[str, str] = dict(cycle.CHANGE_TALK)
+
+
+@dataclass
+class Item:
+    """One line of the agenda and the entries it cites.
+
+    `action` is (meeting id, action id) for a follow-up, so the review screen can
+    mark it done; it is not part of the JSON document.
+    """
+
+    text: str
+    entries: list[str] = field(default_factory=list)
+    action: tuple[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "entries": list(self.entries)}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when the section holds only the nothing-to-raise line."""
+        return len(self.items) == 1 and self.items[0].text == NOTHING and not self.items[0].entries
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass
+class Agenda:
+    """The agenda for one peer and one window (`since <= occurred <= until`)."""
+
+    peer: str
+    since: datetime
+    until: datetime
+    next_meeting: datetime | None
+    sections: list[Section]
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def cited(self) -> list[str]:
+        """Every entry id cited, first mention first."""
+        seen: dict[str, None] = {}
+        for s in self.sections:
+            for item in s.items:
+                for i in item.entries:
+                    seen.setdefault(i, None)
+        return list(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "peer": self.peer,
+            "since": iso(self.since),
+            "until": iso(self.until),
+            "next_meeting": iso(self.next_meeting),
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+def document(agendas: Iterable[Agenda]) -> dict[str, Any]:
+    """The JSON document `reflect review --format json` prints (schema/agenda.schema.json)."""
+    return {"format": FORMAT, "version": VERSION, "agendas": [a.to_dict() for a in agendas]}
+
+
+# --- wording helpers ----------------------------------------------------------------
+
+
+def when(dt: datetime) -> str:
+    """A short local date and time for an agenda line: "Tue 3 Mar 14:05"."""
+    local = dt.astimezone()
+    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+
+
+def day(dt: datetime) -> str:
+    local = dt.astimezone()
+    return f"{local:%a} {local.day} {local:%b} {local.year}"
+
+
+def _label(e: Entry) -> str:
+    who = f" with {e.person}" if e.person.strip() else ""
+    return f"{when(e.occurred)}{who}"
+
+
+def _about(e: Entry) -> str:
+    s = e.summary(80)
+    return f": {s}" if s else ""
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _story_name(story_id: str | None, e: Entry, titles: Mapping[str, str]) -> str:
+    if story_id and story_id in titles:
+        return f'"{titles[story_id]}"'
+    if e.select.part.strip():
+        return f'"{" ".join(e.select.part.split())[:60]}"'
+    return f"story {story_id[:8]}" if story_id else "a part of their story"
+
+
+def _ids(entries: Iterable[Entry]) -> list[str]:
+    return [e.id for e in entries]
+
+
+# --- the window -------------------------------------------------------------------------
+
+
+def previous_window(since: datetime, until: datetime) -> tuple[datetime, datetime]:
+    """The window of the same length just before: `[since - length, since)`."""
+    return since - (until - since), since
+
+
+def in_window(e: Entry, since: datetime, until: datetime) -> bool:
+    return since <= e.occurred <= until
+
+
+def _visible(e: Entry, peer: str | None, include_private: bool) -> bool:
+    return (include_private or not e.private) and (peer is None or e.peer == peer)
+
+
+def peers_in(
+    entries: Iterable[Entry], since: datetime, until: datetime, *, include_private: bool = False
+) -> list[str]:
+    """The peers with entries in the window, sorted: one agenda each."""
+    return sorted(
+        {e.peer for e in entries if in_window(e, since, until) and (include_private or not e.private)}
+    )
+
+
+def _meeting_is_for(m: Meeting, peer: str) -> bool:
+    # A meeting without a peer comes from a one-person journal: it belongs to its owner.
+    return not m.peer or m.peer == peer
+
+
+# --- the sections ----------------------------------------------------------------------------
+
+
+def _safety(window: list[Entry]) -> list[Item]:
+    items = []
+    for e in window:
+        if not (e.flags.crisis or e.crisis is not None):
+            continue
+        crisis = e.crisis
+        actions = list(crisis.actions) if crisis else []
+        notified_at = crisis.supervisor_notified_at if crisis else None
+        parts = [f"Crisis encounter {_label(e)}{_about(e)}."]
+        if actions:
+            labels = []
+            for a in actions:
+                label = _ACTION_LABELS.get(a, a)
+                if a == "supervisor-notified" and notified_at is not None:
+                    label += f" ({when(notified_at)})"
+                labels.append(label)
+            parts.append("Actions recorded: " + "; ".join(labels) + ".")
+        else:
+            parts.append("No action was recorded.")
+        if "supervisor-notified" not in actions:
+            if notified_at is not None:
+                parts.append(f"Supervisor notified ({when(notified_at)}).")
+            else:
+                parts.append("The supervisor was not notified.")
+        if crisis and crisis.notes.strip():
+            parts.append(f"Notes: {' '.join(crisis.notes.split())}")
+        items.append(Item(" ".join(parts), [e.id]))
+    return items
+
+
+def _boundaries(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
+    items = []
+    for e in window:
+        failed = e.select.checks.failed() if e.select.decision == "share" else []
+        if not (e.flags.boundary or failed):
+            continue
+        parts = []
+        if e.flags.boundary:
+            parts.append(f"Flagged for boundaries or role {_label(e)}{_about(e)}.")
+        if failed:
+            concerns = "; ".join(cycle.CHECK_CONCERNS[k] for k in failed)
+            story = _story_name(e.select.story_id, e, titles)
+            lead = "Shared" if e.flags.boundary else f"{_label(e)}: shared"
+            parts.append(f"{lead} {story} when the check before sharing said: {concerns}.")
+        items.append(Item(" ".join(parts), [e.id]))
+    return items
+
+
+def _questions(window: list[Entry]) -> list[Item]:
+    items = []
+    for e in window:
+        if e.question.strip():
+            items.append(Item(f"{e.question.strip()} ({_label(e)})", [e.id]))
+        elif e.flags.discuss:
+            items.append(Item(f"Flagged to discuss {_label(e)}{_about(e)}", [e.id]))
+    return items
+
+
+def _follow_ups(meetings: Iterable[Meeting], peer: str, until: datetime) -> list[Item]:
+    items = []
+    for m in sorted(meetings, key=lambda m: m.held):
+        if not _meeting_is_for(m, peer) or m.held > until:
+            continue
+        for a in m.open_actions():
+            extra = []
+            if a.owner.strip():
+                extra.append(f"owner: {a.owner.strip()}")
+            if a.due is not None:
+                extra.append(f"due {a.due:%a} {a.due.day} {a.due:%b} {a.due.year}")
+            extra.append(f"agreed {day(m.held)}")
+            items.append(Item(f"{a.text.strip()} ({', '.join(extra)})", [], action=(m.id, a.id)))
+    return items
+
+
+def _ratio(reflections: int, questions: int) -> str:
+    if questions == 0:
+        return f"{reflections} reflections and no open questions counted"
+    r = reflections / questions
+    return f"about {r:.1f} reflections to each open question"
+
+
+def _skills(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
+    if not window:
+        return []
+    items: list[Item] = []
+    by_comp: dict[str, list[str]] = {}
+    for e in window:
+        for c in e.competencies:
+            by_comp.setdefault(c, []).append(e.id)
+    for key, title in cycle.COMPETENCIES:
+        if key in by_comp:
+            n = len(by_comp[key])
+            items.append(Item(f"Exercised {key}. {title}: {_plural(n, 'encounter')}.", by_comp[key]))
+    missing = [f"{k}. {t}" for k, t in cycle.COMPETENCIES if k not in by_comp]
+    if missing:
+        items.append(
+            Item("Not exercised in this window: " + "; ".join(missing) + ". Worth a look, or a choice?")
+        )
+
+    shared = [e for e in window if e.select.decision == "share"]
+    held = [e for e in window if e.select.decision == "hold"]
+    if shared or held:
+        items.append(
+            Item(
+                f"Story use: shared a part of their story in {_plural(len(shared), 'encounter')}, "
+                f"held back in {len(held)}.",
+                _ids(sorted(shared + held, key=lambda e: e.occurred)),
+            )
+        )
+    if shared:
+        landed = Counter(e.share.response for e in shared)
+        text = ", ".join(f"{r} {landed[r]}" for r in cycle.RESPONSES if landed[r])
+        items.append(Item(f"How the sharing landed: {text}. What made the difference?", _ids(shared)))
+        used: dict[str, list[Entry]] = {}
+        for e in shared:
+            if e.select.story_id:
+                used.setdefault(e.select.story_id, []).append(e)
+        if used:
+            top = sorted(used.items(), key=lambda kv: (-len(kv[1]), kv[1][0].occurred))[:3]
+            names = ", ".join(f"{_story_name(sid, es[0], titles)} ({len(es)})" for sid, es in top)
+            items.append(
+                Item(f"Stories most used: {names}.", _ids(sorted((e for _, es in top for e in es), key=lambda e: e.occurred)))
+            )
+
+    with_mi = [e for e in window if e.mi is not None]
+    if with_mi:
+        totals = {k: sum(getattr(e.mi, k) for e in with_mi) for k, _ in cycle.OARS}
+        counts = ", ".join(f"{label.lower()} {totals[k]}" for k, label in cycle.OARS)
+        talk = Counter(t for e in with_mi for t in e.mi.change_talk)  # type: ignore[union-attr]
+        line = f"MI counts over {_plural(len(with_mi), 'encounter')}: {counts}."
+        if talk:
+            line += " Change talk heard: " + ", ".join(
+                f"{_CHANGE_TALK_LABELS.get(k, k).lower()} {talk[k]}"
+                for k in sorted(talk, key=lambda k: cycle.CHANGE_TALK_KEYS.index(k) if k in cycle.CHANGE_TALK_KEYS else 99)
+            ) + "."
+        items.append(Item(line, _ids(with_mi)))
+        if totals["reflections"] or totals["open_questions"]:
+            items.append(
+                Item(
+                    f"Reflections to questions: {_ratio(totals['reflections'], totals['open_questions'])} "
+                    "(about 1:1 is fair, 2:1 good). A prompt for discussion, not a score.",
+                    _ids(with_mi),
+                )
+            )
+    return items
+
+
+def _workload(window: list[Entry], previous: list[Entry], since: datetime, until: datetime) -> Item | None:
+    if not window and not previous:
+        return None
+
+    def load(es: list[Entry]) -> str:
+        minutes = sum(e.minutes or 0 for e in es)
+        unknown = sum(1 for e in es if e.minutes is None)
+        text = f"{_plural(len(es), 'encounter')}, {minutes} minutes"
+        if unknown:
+            text += f" ({unknown} without minutes)"
+        return text
+
+    p_since, p_until = previous_window(since, until)
+    length = until - since
+    span = _plural(length.days, "day") if length >= timedelta(days=1) else "window"
+    return Item(
+        f"Workload: {load(window)} in this window; {load(previous)} in the previous {span} "
+        f"({day(p_since)} to {day(p_until)}).",
+        _ids(window) + _ids(previous),
+    )
+
+
+def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, until: datetime) -> list[Item]:
+    items = []
+    for e in window:
+        if not e.flags.self_care:
+            continue
+        impact = " ".join((e.reflect.impact or e.reflect.feelings).split())
+        said = f'In their words: "{impact}"' if impact else "Nothing written about the impact on them."
+        items.append(Item(f"Self-care flagged {_label(e)}{_about(e)}. {said}", [e.id]))
+    work = _workload(window, previous, since, until)
+    if work is not None:
+        items.append(work)
+    return items
+
+
+def _wins(window: list[Entry]) -> list[Item]:
+    items = []
+    for e in window:
+        steps = " ".join(e.share.next_steps.split())
+        if e.flags.celebrate:
+            text = f"Celebrate {_label(e)}{_about(e)}."
+            if steps:
+                text += f" The person's next steps: {steps}"
+            items.append(Item(text, [e.id]))
+        elif steps:
+            items.append(Item(f"Next steps the person took {_label(e)}: {steps}", [e.id]))
+    return items
+
+
+# --- the agenda -----------------------------------------------------------------------------
+
+
+def build_agenda(
+    entries: Iterable[Entry],
+    meetings: Iterable[Meeting] = (),
+    *,
+    since: datetime,
+    until: datetime,
+    peer: str | None = None,
+    previous_entries: Iterable[Entry] = (),
+    stories: Iterable[Story] | Mapping[str, str] = (),
+    next_meeting: datetime | None = None,
+    include_private: bool = False,
+) -> Agenda:
+    """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
+
+    `entries` may hold more than the window: they are filtered here, by window, peer
+    and visibility. `previous_entries` feed only the workload comparison and are
+    filtered to the previous window of the same length (`[since - length, since)`).
+    `stories` give titles for "stories most used"; `meetings` give open follow-ups.
+    """
+    window = sorted(
+        (e for e in entries if in_window(e, since, until) and _visible(e, peer, include_private)),
+        key=lambda e: e.occurred,
+    )
+    p_since, p_until = previous_window(since, until)
+    previous = sorted(
+        (
+            e
+            for e in previous_entries
+            if p_since <= e.occurred < p_until and _visible(e, peer, include_private)
+        ),
+        key=lambda e: e.occurred,
+    )
+    titles: Mapping[str, str] = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
+    built = {
+        "safety": _safety(window),
+        "boundaries": _boundaries(window, titles),
+        "questions": _questions(window),
+        "follow_ups": _follow_ups(meetings, peer or "", until),
+        "skills": _skills(window, titles),
+        "wellbeing": _wellbeing(window, previous, since, until),
+        "wins": _wins(window),
+    }
+    sections = [Section(key, title, built[key] or [Item(NOTHING)]) for key, title in SECTIONS]
+    return Agenda(peer or "", since, until, next_meeting, sections)
+
+
+def default_since(last: Meeting | None, until: datetime, days: int = 14) -> datetime:
+    """Where a review starts: the end of the window the last meeting reviewed (so nothing
+    falls between two reviews), else `days` before `until`."""
+    if last is not None and last.until < until:
+        return last.until
+    return until - timedelta(days=days)
+
+
+def last_meetings(meetings: Iterable[Meeting]) -> dict[str, Meeting]:
+    """The last meeting held for each peer ("" for meetings that name no peer)."""
+    out: dict[str, Meeting] = {}
+    for m in sorted(meetings, key=lambda m: m.held):
+        out[m.peer] = m
+    return out
+
+
+def _last_for(last: Mapping[str, Meeting], peer: str) -> Meeting | None:
+    found = [m for m in (last.get(peer), last.get("")) if m is not None]
+    return max(found, key=lambda m: m.held) if found else None
+
+
+def build_agendas(
+    load: Callable[[datetime, datetime], Iterable[Entry]],
+    meetings: Iterable[Meeting] = (),
+    *,
+    until: datetime,
+    since: datetime | None = None,
+    peer: str | None = None,
+    stories: Iterable[Story] | Mapping[str, str] = (),
+    next_meeting: datetime | None = None,
+    include_private: bool = False,
+    fallback_peers: Iterable[str] = (),
+    days: int = 14,
+) -> list[Agenda]:
+    """One agenda per peer whose entries fall in their window, sorted by peer.
+
+    `load(lo, hi)` returns the entries with `lo <= occurred <= hi` (any peer); it is
+    called once, for the widest range needed, so a journal reads only those months.
+    Without `since`, each peer's window starts where their last meeting's window
+    ended (`default_since`), else `days` before `until`. `peer` narrows to one peer,
+    who gets an agenda even with an empty window; with no peer in any window the
+    `fallback_peers` get one each (the journal's owner, or the peers in the files).
+    """
+    meetings = list(meetings)
+    titles = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
+    last = last_meetings(meetings)
+    if since is not None:
+        starts: dict[str, datetime] = {}
+        widest = since
+    else:
+        starts = {p: default_since(_last_for(last, p), until, days) for p in set(last) | ({peer} if peer else set())}
+        widest = min([until - timedelta(days=days), *starts.values()])
+    lo = previous_window(widest, until)[0]
+    loaded = [e for e in load(lo, until) if include_private or not e.private]
+
+    def start(p: str) -> datetime:
+        if since is not None:
+            return since
+        return starts.get(p) or default_since(_last_for(last, p), until, days)
+
+    if peer is not None:
+        peers = [peer]
+    else:
+        peers = sorted({e.peer for e in loaded if in_window(e, start(e.peer), until)})
+        if not peers:
+            peers = sorted(set(fallback_peers))
+    by_peer: dict[str, list[Entry]] = {}
+    for e in loaded:
+        by_peer.setdefault(e.peer, []).append(e)
+    out = []
+    for p in peers:
+        mine = by_peer.get(p, [])
+        out.append(
+            build_agenda(
+                mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
+                stories=titles, next_meeting=next_meeting, include_private=include_private,
+            )
+        )  # fmt: skip
+    return out

@@ -1,0 +1,152 @@
+"""The review screen driven with Pilot at 80x24: keys in, stored meeting out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Markdown, OptionList
+
+from reflect.cli_review import journal_agendas
+from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, now
+from reflect.screens.review import ActionDialog, EntryView, NotesDialog, ReviewApp, ReviewScreen
+from reflect.store import Journal
+
+
+@pytest.fixture
+def journal(db_path: Path) -> Journal:
+    j = Journal(db_path)
+    j.save_settings(Settings(peer="alex", supervisor="Dana"))
+    t = now()
+    j.save_meeting(
+        Meeting(
+            held=t - timedelta(days=10), since=t - timedelta(days=24), until=t - timedelta(days=10), peer="alex",
+            actions=[ActionItem("Read the boundaries chapter", id="old-act")],
+        )
+    )  # fmt: skip
+    j.save(
+        Entry(
+            occurred=t - timedelta(days=2), id="crisis-entry-1", peer="alex", person="J.R.",
+            listen=Listen(story="A hard night on the phone line"), flags=Flags(crisis=True),
+            crisis=Crisis(["warm-handoff"]),
+        )
+    )  # fmt: skip
+    j.save(Entry(occurred=t - timedelta(days=1), id="question-1", peer="alex", question="How do I end calls kindly?"))
+    return j
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*("space" if c == " " else c for c in text))
+
+
+def highlighted(app) -> str:
+    return app.screen.query_one("#review-agenda", OptionList).highlighted_option.id
+
+
+async def goto(pilot, section: str) -> None:
+    """Walk with "]" (next section) until the highlight is in `section`."""
+    for _ in range(8):
+        if highlighted(pilot.app).startswith(f"i:{section}:"):
+            return
+        await pilot.press("right_square_bracket")
+    raise AssertionError(f"never reached {section}: at {highlighted(pilot.app)}")
+
+
+async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert highlighted(app) == "i:safety:0"  # safety first
+        await pilot.press("space")
+        assert "[x]" in str(screen.query_one("#review-agenda", OptionList).get_option("i:safety:0").prompt)
+
+        await goto(pilot, "questions")
+        await pilot.press("space")
+
+        await pilot.press("n")
+        assert isinstance(app.screen, NotesDialog)
+        await type_text(pilot, "Talked through the handoff")
+        await pilot.press("ctrl+s")
+        assert app.screen is screen and screen.notes == "Talked through the handoff"
+
+        await pilot.press("a")
+        assert isinstance(app.screen, ActionDialog)
+        await type_text(pilot, "Book crisis refresher")
+        await pilot.press("enter")  # to owner (prefilled with the peer)
+        await pilot.press("enter")  # to due
+        await type_text(pilot, "in 2 weeks")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and [a.text for a in screen.actions] == ["Book crisis refresher"]
+
+        await goto(pilot, "follow_ups")
+        await pilot.press("x")
+        await pilot.pause()
+        assert [a.done for m in journal.meetings() for a in m.actions] == [True]  # saved at once
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+    meetings = journal.meetings()
+    assert len(meetings) == 2
+    m = meetings[-1]
+    assert m.peer == "alex" and m.supervisor == "Dana" and m.notes == "Talked through the handoff"
+    assert [(a.text, a.owner, a.done) for a in m.actions] == [("Book crisis refresher", "alex", False)]
+    assert m.actions[0].due == (now() + timedelta(days=14)).date()
+    assert len(m.discussed) == 2
+    assert m.discussed[0].startswith("Crisis encounter") and m.discussed[1].startswith("How do I end calls kindly?")
+    assert m.agenda is not None and [s["key"] for s in m.agenda["sections"]][0] == "safety"
+    assert m.agenda["sections"][0]["items"][0]["entries"] == ["crisis-entry-1"]
+    assert app.return_value == [m] or [x.id for x in app.return_value] == [m.id]
+
+    # The next review starts where this one's window ended; its open action comes back.
+    later = now() + timedelta(minutes=5)
+    journal.save(Entry(occurred=m.until + timedelta(minutes=1), id="after-1", peer="alex", flags=Flags(celebrate=True)))
+    (nxt,) = journal_agendas(journal, until=later)
+    assert nxt.since == m.until
+    follow = [i.text for i in nxt.section("follow_ups").items]
+    assert follow == [f for f in follow if f.startswith("Book crisis refresher")] and len(follow) == 1
+    assert nxt.section("safety").empty
+    assert [i.entries for i in nxt.section("wins").items] == [["after-1"]]
+
+
+async def test_open_a_cited_entry_in_full(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryView)
+        source = app.screen.query_one(Markdown).source
+        assert "A hard night on the phone line" in source and "J.R." in source
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")  # enter opens too
+        await pilot.pause()
+        assert isinstance(app.screen, EntryView)
+
+
+async def test_leaving_with_unrecorded_work_asks_twice_and_records_nothing(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # warned, still here
+        await pilot.press("escape")
+        await pilot.pause()
+    assert len(journal.meetings()) == 1
+    assert app.return_value == []
+
+
+async def test_footer_names_the_bindings_and_fits_80_columns(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+        assert {"Discussed", "Open", "Section", "Notes", "Action", "Done", "Record meeting"} <= shown
+        agenda = app.screen.query_one("#review-agenda", OptionList)
+        assert agenda.region.width == 80 and agenda.region.height >= 10
