@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test may touch the real user's journal or settings."""
     home = tmp_path / "home"
     home.mkdir()
@@ -20,6 +22,10 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFLECT_CONFIG", str(tmp_path / "settings.json"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TZ", os.environ.get("REFLECT_TEST_TZ", "UTC"))
+    time.tzset()  # setenv alone does not change the zone the process already read
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
