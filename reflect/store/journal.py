@@ -27,6 +27,7 @@ stale next id, whatever other processes have written meanwhile.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 import os
@@ -57,8 +58,11 @@ from reflect.store.storage import (
     CorruptFile,
     FileLock,
     LockTimeout,
+    atomic_write,
     ensure_dir,
     read_json,
+    read_tables,
+    stale_temps,
     write_json,
 )
 
@@ -164,6 +168,28 @@ def _sort_key(doc: dict[str, Any]) -> datetime:
     return dt if dt.tzinfo else dt.astimezone()
 
 
+def _aware(dt: datetime | None) -> datetime | None:
+    """A naive bound is local time, as everywhere else in reflect."""
+    return dt.astimezone() if dt is not None and dt.tzinfo is None else dt
+
+
+def _sort_docs(docs: list[dict[str, Any]], newest_first: bool) -> None:
+    """Sort one month's documents by when they happened.
+
+    Stored times almost always share one UTC offset and length; then the ISO text sorts
+    like the time itself and no parsing is needed (the export path reads every month).
+    """
+    if docs:
+        first = docs[0]["occurred"]
+        n, tail = len(first), first[-6:]
+        if tail[0] in "+-" and all(
+            len(d["occurred"]) == n and d["occurred"].endswith(tail) for d in docs
+        ):
+            docs.sort(key=lambda d: d["occurred"], reverse=newest_first)
+            return
+    docs.sort(key=_sort_key, reverse=newest_first)
+
+
 def default_peer_name() -> str:
     try:
         return getpass.getuser()
@@ -205,6 +231,14 @@ class Journal:
                     yield
                 except CorruptFile as exc:
                     raise JournalCorrupt(exc.path, exc.reason) from None
+                except OSError as exc:
+                    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+                        where = exc.filename or self.path
+                        raise JournalError(
+                            f"cannot use the journal at {where}: {exc.strerror or exc}; "
+                            "files already written were left as they were"
+                        ) from exc
+                    raise
         except LockTimeout as exc:
             raise JournalBusy(
                 f"{self.path} is locked by another reflect process; try again in a moment"
@@ -213,13 +247,18 @@ class Journal:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         # A pending intent (left by a killed writer) must be applied before anyone reads.
-        if not self._ready or self.pending_path.exists():
-            with self._locked(True):
-                self._prepare()
-        with self._locked(False):
-            if self.pending_path.exists():
-                raise JournalBusy(f"{self.path} is being written; try again in a moment")
-            yield
+        # Writers remove their intent before they release the lock, so one seen under the
+        # shared lock belongs to a writer that died meanwhile: finish it and look again.
+        for _attempt in range(5):
+            if not self._ready or self.pending_path.exists():
+                with self._locked(True):
+                    self._prepare()
+            with self._locked(False):
+                if self.pending_path.exists():
+                    continue
+                yield
+                return
+        raise JournalBusy(f"{self.path} is being written; try again in a moment")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -245,10 +284,35 @@ class Journal:
                     )
                 if version < migrate.CURRENT:
                     self._migrate(main, version)
+            self._sweep_temps()
             self._ready = True
         if self.pending_path.exists():
-            intent = read_json(self.pending_path) or {}
-            self._apply(intent.get("puts", []), intent.get("deletes", []), logged=True)
+            intent = read_json(self.pending_path)
+            puts = intent.get("puts") if isinstance(intent, dict) else None
+            deletes = intent.get("deletes") if isinstance(intent, dict) else None
+            if not (
+                isinstance(puts, list)
+                and isinstance(deletes, list)
+                and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
+                and all(isinstance(i, str) for i in deletes)
+            ):
+                raise CorruptFile(self.pending_path, "not a write intent (expected {puts: [...], deletes: [...]})")
+            self._apply(puts, deletes, logged=True)
+            self._sweep_temps()
+
+    def _sweep_temps(self) -> None:
+        """Remove temp files a killed writer left (exclusive lock held: none is live)."""
+        for tmp in self._stale_temps():
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    def _stale_temps(self) -> list[Path]:
+        ours = stale_temps([self.parts, self.entries_dir, self.index_dir, self.backup_dir])
+        # Beside the main file only our own temps: the folder may be shared with other programs.
+        mine = f".{self.path.name}."
+        return ours + [p for p in stale_temps([self.path.parent]) if p.name.startswith(mine)]
 
     def _migrate(self, main: dict[str, Any], version: int) -> None:
         stamp = now().strftime("%Y%m%dT%H%M%S")
@@ -257,6 +321,11 @@ class Journal:
         shutil.copy2(self.path, dest / self.path.name)
         if self.parts.exists():
             shutil.copytree(self.parts, dest / self.parts.name, dirs_exist_ok=True)
+        for root, dirs, files in os.walk(dest):  # the copy is as private as the journal
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o700)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o600)
         ensure_dir(self.parts)
         while version < migrate.CURRENT:
             try:
@@ -272,10 +341,7 @@ class Journal:
     # --- the main file ------------------------------------------------------------
 
     def _read_main(self) -> dict[str, Any] | None:
-        data = read_json(self.path)
-        if data is not None and not isinstance(data, dict):
-            raise CorruptFile(self.path, "not a TinyDB document (expected a JSON object)")
-        return data
+        return read_tables(self.path)
 
     def _write_main(self, data: dict[str, Any]) -> None:
         write_json(self.path, data, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
@@ -296,16 +362,26 @@ class Journal:
             return []
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
+    def _month_tables(self, month: str) -> dict[str, Any] | None:
+        """A month file as parsed and checked: every entry has a string id and time."""
+        path = self._month_path(month)
+        data = read_tables(path)
+        for doc in ((data or {}).get(ENTRIES) or {}).values():
+            if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
+                raise CorruptFile(path, "an entry without an id or an occurred time")
+        return data
+
     def _month_docs(self, month: str) -> list[dict[str, Any]]:
-        data = read_json(self._month_path(month)) or {}
-        table = data.get(ENTRIES) or {}
-        return list(table.values())
+        return list(((self._month_tables(month) or {}).get(ENTRIES) or {}).values())
 
     def _shard_data(self, shard: str) -> dict[str, str]:
-        data = read_json(self.index_dir / f"{shard}.json")
-        if data is not None and not isinstance(data, dict):
-            raise CorruptFile(self.index_dir / f"{shard}.json", "not an index (expected a JSON object)")
-        return data or {}
+        path = self.index_dir / f"{shard}.json"
+        data = read_json(path)
+        if data is None:
+            return {}
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise CorruptFile(path, "not an index (expected an object of id -> month)")
+        return data
 
     def _locate(self, entry_id: str) -> str | None:
         return self._shard_data(_shard(entry_id)).get(entry_id)
@@ -318,6 +394,26 @@ class Journal:
             if doc.get("id") == entry_id:
                 return doc
         return None
+
+    def _lookup(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored documents of these ids (those that exist), reading each index
+        shard and each month file once however many ids share them."""
+        by_shard: dict[str, list[str]] = {}
+        for entry_id in ids:
+            by_shard.setdefault(_shard(entry_id), []).append(entry_id)
+        by_month: dict[str, set[str]] = {}
+        for shard, members in by_shard.items():
+            data = self._shard_data(shard)
+            for entry_id in members:
+                month = data.get(entry_id)
+                if month is not None:
+                    by_month.setdefault(month, set()).add(entry_id)
+        found: dict[str, dict[str, Any]] = {}
+        for month, wanted in by_month.items():
+            for doc in self._month_docs(month):
+                if doc["id"] in wanted:
+                    found[doc["id"]] = doc
+        return found
 
     def get(self, entry_id: str) -> Entry:
         """The entry with this id, or with this unique id prefix (as `reflect list` shows)."""
@@ -355,6 +451,7 @@ class Journal:
         The fast path for export: no conversion to objects. The lock is held while
         each month is read; months are read in order and never all at once.
         """
+        since, until = _aware(since), _aware(until)
         with self._reading():
             months = _month_range(since, until, self._months())
         if newest_first:
@@ -362,7 +459,7 @@ class Journal:
         for month in months:
             with self._reading():
                 docs = self._month_docs(month)
-            docs.sort(key=_sort_key, reverse=newest_first)
+            _sort_docs(docs, newest_first)
             for doc in docs:
                 if not include_private and doc.get("visibility") == "private":
                     continue
@@ -438,33 +535,40 @@ class Journal:
     def _apply(self, puts: list[dict[str, Any]], deletes: list[str], *, logged: bool = False) -> None:
         """Write entries and remove ids across months and index shards, atomically as a set.
 
-        Lock held. Idempotent: applying the same intent twice gives the same files.
+        Lock held. Every file the write touches is read (and so known to parse) before the
+        intent is recorded, so a corrupt file refuses the write with nothing changed
+        rather than leaving an intent nobody can finish. Idempotent: applying the same
+        intent twice gives the same files.
         """
         if not puts and not deletes:
             return
-        if not logged:
-            write_json(self.pending_path, {"puts": puts, "deletes": deletes})
+        by_id: dict[str, dict[str, Any]] = {}
+        for doc in puts:  # the same id twice: the last one wins, and is stored once
+            by_id.pop(doc["id"], None)
+            by_id[doc["id"]] = doc
+        puts = list(by_id.values())
         targets = {doc["id"]: _month_of(doc["occurred"]) for doc in puts}
-        gone = set(deletes) - set(targets)
-        touched = list(targets) + sorted(gone)
+        gone = [i for i in dict.fromkeys(deletes) if i not in targets]
         shards: dict[str, dict[str, str]] = {}
-        for entry_id in touched:
-            shards.setdefault(_shard(entry_id), {})
-        for shard in shards:
-            shards[shard] = self._shard_data(shard)
+        for entry_id in [*targets, *gone]:
+            shard = _shard(entry_id)
+            if shard not in shards:
+                shards[shard] = self._shard_data(shard)
         # Which month files change: where each id is now, and where it goes.
         changes: dict[str, tuple[set[str], list[dict[str, Any]]]] = {}
-        for entry_id in touched:
+        for entry_id in [*targets, *gone]:
             current = shards[_shard(entry_id)].get(entry_id)
             if current is not None:
                 changes.setdefault(current, (set(), []))[0].add(entry_id)
         for doc in puts:
-            month = targets[doc["id"]]
-            remove, add = changes.setdefault(month, (set(), []))
+            remove, add = changes.setdefault(targets[doc["id"]], (set(), []))
             remove.add(doc["id"])
             add.append(doc)
+        months = {month: self._month_tables(month) for month in sorted(changes)}
+        if not logged:
+            write_json(self.pending_path, {"puts": puts, "deletes": gone})
         for month, (remove, add) in sorted(changes.items()):
-            self._rewrite_month(month, remove, add)
+            self._rewrite_month(month, months[month], remove, add)
         for shard, data in shards.items():
             before = dict(data)
             for entry_id, month in targets.items():
@@ -480,19 +584,20 @@ class Journal:
         except FileNotFoundError:
             pass
 
-    def _rewrite_month(self, month: str, remove: set[str], add: list[dict[str, Any]]) -> None:
+    def _rewrite_month(
+        self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[dict[str, Any]]
+    ) -> None:
         path = self._month_path(month)
-        storage = AtomicJSONStorage(path, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
-        data = storage.read() or {}
+        data = dict(data or {})
         table = {k: v for k, v in (data.get(ENTRIES) or {}).items() if v.get("id") not in remove}
         next_id = max((int(k) for k in table), default=0) + 1
         for doc in add:
             table[str(next_id)] = doc
             next_id += 1
-        if not table and not path.exists():
+        if not table and data.get(ENTRIES) is None and not path.exists():
             return
         data[ENTRIES] = table
-        storage.write(data)
+        write_json(path, data, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
 
     def import_records(
         self,
@@ -508,23 +613,34 @@ class Journal:
         result = ImportResult(dry_run=dry_run)
         with self._writing():
             peer = None
-            puts: list[dict[str, Any]] = []
+            incoming: dict[str, dict[str, Any]] = {}
             for entry in entries:
                 if not entry.peer:
                     peer = peer if peer is not None else self.default_peer()
                     entry.peer = peer
                 doc = entry.to_dict()
-                old = self._get_doc(entry.id)
+                if entry.id in incoming:  # the same id twice in one input
+                    if incoming[entry.id] != doc:
+                        if replace:
+                            incoming[entry.id] = doc
+                        elif entry.id not in result.conflicts:
+                            result.conflicts.append(entry.id)
+                    continue
+                incoming[entry.id] = doc
+            stored = self._lookup(list(incoming))
+            puts: list[dict[str, Any]] = []
+            for entry_id, doc in incoming.items():
+                old = stored.get(entry_id)
                 if old is None:
-                    result.added.append(entry.id)
+                    result.added.append(entry_id)
                     puts.append(doc)
                 elif old == doc:
-                    result.unchanged.append(entry.id)
+                    result.unchanged.append(entry_id)
                 elif replace:
-                    result.replaced.append(entry.id)
+                    result.replaced.append(entry_id)
                     puts.append(doc)
-                else:
-                    result.conflicts.append(entry.id)
+                elif entry_id not in result.conflicts:
+                    result.conflicts.append(entry_id)
             main = self._read_main() or {}
             for kind, records in (("stories", stories), ("meetings", meetings)):
                 table = dict(main.get(kind) or {})
@@ -617,9 +733,9 @@ class Journal:
     def drafts(self) -> list[Draft]:
         """Encounters in progress, newest first."""
         with self._reading():
-            data = read_json(self.drafts_path) or {}
+            data = read_tables(self.drafts_path) or {}
         out = []
-        for doc in (data.get("drafts") or {}).values():
+        for doc in reversed(list((data.get("drafts") or {}).values())):  # ties: last saved first
             try:
                 out.append(Draft.from_dict(doc))
             except ValidationError:
@@ -630,8 +746,13 @@ class Journal:
         draft.saved = now()
         doc = draft.to_dict()
         with self._writing():
-            db = self._db(self.drafts_path, keep=1)
-            db.table("drafts").upsert(doc, Query().id == draft.id)
+            # Re-inserted at the end, so file order is save order: `saved` has whole
+            # seconds, and two drafts saved within one still list newest first.
+            data = read_tables(self.drafts_path) or {}
+            table = {k: v for k, v in (data.get("drafts") or {}).items() if v.get("id") != draft.id}
+            table[str(max((int(k) for k in table), default=0) + 1)] = doc
+            data["drafts"] = table
+            write_json(self.drafts_path, data, backup_dir=self.backup_dir, keep=1)
         return draft
 
     def discard_draft(self, draft_id: str) -> None:
@@ -674,36 +795,62 @@ class Journal:
             files.append(self.pending_path)
         return files
 
+    def _check_file(self, path: Path) -> None:
+        """Read a data file as the journal would; CorruptFile if it would not do."""
+        if path.parent == self.entries_dir:
+            self._month_tables(path.stem)
+        elif path.parent == self.index_dir:
+            self._shard_data(path.stem)
+        elif path == self.pending_path:
+            data = read_json(path)
+            if not (isinstance(data, dict) and isinstance(data.get("puts"), list) and isinstance(data.get("deletes"), list)):
+                raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
+        else:
+            read_tables(path)
+
     def check(self, *, repair: bool = False) -> HealthReport:
         """Read every file; report what is wrong. With `repair`, restore each unreadable
-        file from its newest backup that parses (the bad file is kept beside it), finish
-        an interrupted write, and rebuild the id index from the month files."""
+        file from its newest backup that parses (the bad file is kept beside it), set
+        aside an intent that cannot be read, finish an interrupted write, rebuild the
+        id index from the month files, remove leftover temp files, tighten modes."""
         report = HealthReport(journal=self.path)
+        stamp = f"{now():%Y%m%dT%H%M%S}"
         with self._locked(True):
             bad: list[Path] = []
             for path in self._data_files():
                 try:
-                    read_json(path)
+                    self._check_file(path)
                     report.files.append(FileState(path, "ok"))
                 except CorruptFile as exc:
                     report.files.append(FileState(path, "corrupt", exc.reason))
                     report.problems.append(f"{path}: {exc.reason}")
                     bad.append(path)
+            private = [(p, 0o600) for p in self._data_files() + [self._lock.path]]
+            private += [(d, 0o700) for d in (self.parts, self.entries_dir, self.index_dir, self.backup_dir)]
+            for path, want in private:
                 mode = path.stat().st_mode & 0o777 if path.exists() else 0
                 if mode & 0o077:
-                    report.problems.append(f"{path}: readable by others (mode {mode:o}); should be 600")
+                    report.problems.append(f"{path}: open to others (mode {mode:o}); should be {want:o}")
                     if repair:
-                        os.chmod(path, 0o600)
-                        report.repaired.append(f"{path}: mode set to 600")
+                        os.chmod(path, want)
+                        report.repaired.append(f"{path}: mode set to {want:o}")
             if not self.path.exists():
                 report.files.insert(0, FileState(self.path, "missing"))
             if repair:
                 for path in bad:
+                    if path == self.pending_path:
+                        # An intent that does not parse cannot be finished. Each file it
+                        # would have changed was replaced whole or not at all, so the
+                        # journal is whole without it; the index is checked below.
+                        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+                        path.rename(aside)
+                        report.repaired.append(f"{path}: set aside as {aside.name} (an unfinished write that cannot be read)")
+                        continue
                     restored = self._restore(path)
                     if restored:
-                        report.repaired.append(f"{path}: restored from {restored.name}")
+                        report.repaired.append(f"{path}: restored from {restored}")
                     elif path.parent == self.index_dir:
-                        path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
+                        path.rename(path.with_name(f"{path.name}.corrupt-{stamp}"))
                         report.repaired.append(f"{path}: set aside; the index is rebuilt below")
                     else:
                         report.problems.append(f"{path}: no readable backup; left as it is")
@@ -722,6 +869,12 @@ class Journal:
                         report.repaired.append("finished the interrupted write")
                     except (CorruptFile, JournalError) as exc:
                         report.problems.append(f"could not finish the interrupted write: {exc}")
+            temps = self._stale_temps()
+            if temps:
+                report.problems.append(f"{len(temps)} temp file(s) left by an interrupted write")
+                if repair:
+                    self._sweep_temps()
+                    report.repaired.append(f"removed {len(temps)} leftover temp file(s)")
             # Index against months: every entry findable, no id pointing nowhere.
             actual: dict[str, str] = {}
             months = self._months()
@@ -732,7 +885,7 @@ class Journal:
                 except CorruptFile:
                     continue
                 for doc in docs:
-                    actual[doc.get("id")] = month
+                    actual[doc["id"]] = month
             report.entries = len(actual)
             indexed: dict[str, str] = {}
             if self.index_dir.exists():
@@ -752,7 +905,7 @@ class Journal:
                     self._rebuild_index(actual)
                     report.repaired.append("rebuilt the id index")
             try:
-                data = read_json(self.drafts_path) or {}
+                data = read_tables(self.drafts_path) or {}
                 report.drafts = len(data.get("drafts") or {})
             except CorruptFile:
                 pass
@@ -761,18 +914,25 @@ class Journal:
         return report
 
     def _restore(self, path: Path) -> Path | None:
+        """Put back the newest backup of `path` that reads whole; the bad file is kept
+        beside it as NAME.corrupt-STAMP. None when no backup will do."""
+        folder = self.settings_path.parent / "backups" if path == self.settings_path else self.backup_dir
         for n in range(1, KEEP_BACKUPS + 1):
-            candidate = self.backup_dir / f"{path.name}.{n}"
-            if path == self.settings_path:
-                candidate = self.settings_path.parent / "backups" / f"{path.name}.{n}"
+            candidate = folder / f"{path.name}.{n}"
             try:
-                if candidate.exists() and read_json(candidate) is not None:
-                    path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
-                    shutil.copy2(candidate, path)
-                    os.chmod(path, 0o600)
-                    return candidate
+                data = read_tables(candidate)
+                if data is None:
+                    continue
+                if path.parent == self.entries_dir:
+                    for doc in (data.get(ENTRIES) or {}).values():
+                        if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
+                            raise CorruptFile(candidate, "an entry without an id or an occurred time")
             except CorruptFile:
                 continue
+            raw = candidate.read_bytes()
+            path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
+            atomic_write(path, raw)
+            return candidate
         return None
 
     def _rebuild_index(self, actual: dict[str, str]) -> None:

@@ -95,6 +95,8 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, FILE_MODE)  # a stale temp file keeps its old mode through O_TRUNC
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -134,6 +136,44 @@ def read_json(path: Path) -> Any | None:
         raise CorruptFile(path, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
+def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
+    """A TinyDB file as parsed: an object of tables, each an object of documents.
+
+    Valid JSON of another shape (a list, a table that is a number) is as corrupt as a
+    torn file: TinyDB would crash on it, or a write would silently drop it.
+    """
+    data = read_json(path)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise CorruptFile(path, "not a TinyDB document (expected a JSON object)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise CorruptFile(path, f"table {name!r} is not an object of documents")
+    return data
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def is_temp_name(name: str) -> bool:
+    """Names atomic_write and rotate_backups give their temp files: `.NAME.PID.TID.tmp`."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def stale_temps(folders: list[Path]) -> list[Path]:
+    """Temp files left by a killed writer. Only call with the journal's exclusive lock
+    held: then no live writer owns any of them."""
+    out: list[Path] = []
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        out += [folder / n for n in names if is_temp_name(n)]
+    return out
+
+
 def write_json(path: Path, data: Any, *, backup_dir: Path | None = None, keep: int = 0) -> None:
     atomic_write(path, dumps(data), backup_dir=backup_dir, keep=keep)
 
@@ -153,10 +193,7 @@ class AtomicJSONStorage(Storage):
         self.keep = keep
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        data = read_json(self.path)
-        if data is not None and not isinstance(data, dict):
-            raise CorruptFile(self.path, "not a TinyDB document (expected a JSON object)")
-        return data
+        return read_tables(self.path)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         write_json(self.path, data, backup_dir=self.backup_dir, keep=self.keep)
