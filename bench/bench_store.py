@@ -142,7 +142,7 @@ def measure(path: Path, repeat: int, export: bool) -> dict[str, float]:
 
         def do_export() -> None:
             with open(out_path, "w", encoding="utf-8") as out:
-                exporter.write_json(out, j.entry_dicts(), exported_at=datetime.now(timezone.utc))
+                exporter.write_json(out, j.entry_json(), exported_at=datetime.now(timezone.utc))
 
         n = max(3, repeat // 3)
         figures["export"] = timed(do_export, n)

@@ -40,7 +40,7 @@ DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "me
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
 # 3.11 falls back to the pure-Python encoder, several times slower).
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CHUNK = 500  # entries joined per write: fewer calls into the stream, bounded memory
 
 
@@ -54,6 +54,14 @@ def _as_dict(item: Any) -> dict[str, Any]:
     return item if isinstance(item, dict) else item.to_dict()
 
 
+def _as_json(item: Any) -> str:
+    """One record as compact JSON. A str is taken as already encoded (Journal.entry_json
+    passes stored entries through, so export costs about one read of the journal)."""
+    if isinstance(item, str):
+        return item
+    return _encode(_as_dict(item))
+
+
 # --- JSON and JSON Lines ------------------------------------------------------------
 
 
@@ -63,7 +71,7 @@ def _write_array(out: TextIO, items: Iterable[Any], indent: str) -> None:
     buf: list[str] = []
     first = True
     for item in items:
-        buf.append(_encode(_as_dict(item)))
+        buf.append(_as_json(item))
         if len(buf) >= _CHUNK:
             out.write(("[\n" + indent if first else sep) + sep.join(buf))
             first = False
@@ -76,7 +84,7 @@ def _write_array(out: TextIO, items: Iterable[Any], indent: str) -> None:
 
 def write_json(
     out: TextIO,
-    entries: Iterable[Entry | dict[str, Any]],
+    entries: Iterable[Entry | dict[str, Any] | str],
     stories: Iterable[Story | dict[str, Any]] = (),
     meetings: Iterable[Meeting | dict[str, Any]] = (),
     *,
@@ -104,14 +112,14 @@ def write_json(
     out.write("\n}\n")
 
 
-def write_jsonl(out: TextIO, entries: Iterable[Entry | dict[str, Any]]) -> None:
+def write_jsonl(out: TextIO, entries: Iterable[Entry | dict[str, Any] | str]) -> None:
     """One entry per line: the shape for grep, jq and streaming scripts.
 
     Text is written unescaped (UTF-8), so U+2028 and U+2029 can appear inside a line:
     readers must split on "\\n" only, never with str.splitlines()."""
     buf: list[str] = []
     for item in entries:
-        buf.append(_encode(_as_dict(item)))
+        buf.append(_as_json(item))
         if len(buf) >= _CHUNK:
             out.write("\n".join(buf) + "\n")
             buf = []

@@ -20,7 +20,7 @@ from reflect.model import (
     Settings,
     Story,
 )
-from reflect.store import Conflict, Journal, NotFound
+from reflect.store import Conflict, Journal, JournalCorrupt, NotFound
 from reflect.store.journal import KEEP_BACKUPS, _shard
 
 UTC = timezone.utc
@@ -310,3 +310,44 @@ def test_check_counts_and_finds_an_index_out_of_step(j: Journal) -> None:
     assert "index is out of step" in " ".join(j.check().problems)
     assert j.check(repair=True).ok
     assert j.check().ok and all(j.exists(e.id) for e in j.entries())
+
+
+# --- entry_json: stored text passed through for export ---------------------------------
+
+
+def test_entry_json_is_the_canonical_encoding_of_entry_dicts(tmp_path):
+    j = Journal(tmp_path / "j.json", settings_path=tmp_path / "s.json")
+    for i, text in enumerate(["plain", "ünïcödé, \"quoted\": and\nnewline", "\u2028 line sep"]):
+        j.save(Entry.from_dict({"occurred": f"2026-0{i + 1}-10T10:00:00+00:00", "listen": {"story": text}}))
+    dicts = list(j.entry_dicts())
+    texts = list(j.entry_json())
+    assert [json.loads(t) for t in texts] == dicts
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    assert texts == [encode(d) for d in dicts]
+    # the same selection rules as entry_dicts
+    since = dicts[1]["occurred"]
+    assert [json.loads(t)["id"] for t in j.entry_json(since=datetime.fromisoformat(since), newest_first=True)] == [
+        d["id"] for d in reversed(dicts[1:])
+    ]
+
+
+def test_entry_json_reencodes_a_month_written_with_other_spacing(tmp_path):
+    """A month file in TinyDB's own spaced layout still yields the canonical text."""
+    j = Journal(tmp_path / "j.json", settings_path=tmp_path / "s.json")
+    e = j.save(Entry.from_dict({"occurred": "2026-03-10T10:00:00+00:00", "listen": {"story": "a, b: c"}}))
+    month = tmp_path / "j.json.d" / "entries" / "2026-03.json"
+    month.write_text(json.dumps(json.loads(month.read_text())), encoding="utf-8")  # spaced
+    assert ", " in month.read_text()
+    (text,) = list(j.entry_json())
+    assert text == json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def test_entry_json_refuses_a_garbled_month(tmp_path):
+    j = Journal(tmp_path / "j.json", settings_path=tmp_path / "s.json")
+    j.save(Entry.from_dict({"occurred": "2026-03-10T10:00:00+00:00"}))
+    month = tmp_path / "j.json.d" / "entries" / "2026-03.json"
+    month.write_bytes(month.read_bytes()[:-7])
+    before = month.read_bytes()
+    with pytest.raises(JournalCorrupt, match="2026-03.json"):
+        list(j.entry_json())
+    assert month.read_bytes() == before

@@ -61,6 +61,7 @@ from reflect.store.storage import (
     atomic_write,
     ensure_dir,
     read_json,
+    read_table_text,
     read_tables,
     stale_temps,
     write_json,
@@ -173,21 +174,21 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt.astimezone() if dt is not None and dt.tzinfo is None else dt
 
 
-def _sort_docs(docs: list[dict[str, Any]], newest_first: bool) -> None:
-    """Sort one month's documents by when they happened.
+def _sort_docs(docs: list[Any], newest_first: bool, doc: Any = lambda d: d) -> None:
+    """Sort one month's documents (or records holding them, via `doc`) by when they happened.
 
     Stored times almost always share one UTC offset and length; then the ISO text sorts
     like the time itself and no parsing is needed (the export path reads every month).
     """
     if docs:
-        first = docs[0]["occurred"]
+        first = doc(docs[0])["occurred"]
         n, tail = len(first), first[-6:]
         if tail[0] in "+-" and all(
-            len(d["occurred"]) == n and d["occurred"].endswith(tail) for d in docs
+            len(doc(d)["occurred"]) == n and doc(d)["occurred"].endswith(tail) for d in docs
         ):
-            docs.sort(key=lambda d: d["occurred"], reverse=newest_first)
+            docs.sort(key=lambda d: doc(d)["occurred"], reverse=newest_first)
             return
-    docs.sort(key=_sort_key, reverse=newest_first)
+    docs.sort(key=lambda d: _sort_key(doc(d)), reverse=newest_first)
 
 
 def default_peer_name() -> str:
@@ -374,6 +375,15 @@ class Journal:
     def _month_docs(self, month: str) -> list[dict[str, Any]]:
         return list(((self._month_tables(month) or {}).get(ENTRIES) or {}).values())
 
+    def _month_texts(self, month: str) -> list[tuple[dict[str, Any], str]]:
+        """A month's entries with their stored JSON text, checked as `_month_tables` checks."""
+        path = self._month_path(month)
+        records = read_table_text(path, ENTRIES) or []
+        for doc, _ in records:
+            if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
+                raise CorruptFile(path, "an entry without an id or an occurred time")
+        return records
+
     def _shard_data(self, shard: str) -> dict[str, str]:
         path = self.index_dir / f"{shard}.json"
         data = read_json(path)
@@ -448,9 +458,39 @@ class Journal:
     ) -> Iterator[dict[str, Any]]:
         """Stored entries as contract dicts, in time order, reading one month at a time.
 
-        The fast path for export: no conversion to objects. The lock is held while
-        each month is read; months are read in order and never all at once.
+        No conversion to objects. The lock is held while each month is read; months are
+        read in order and never all at once.
         """
+        for doc, _ in self._records(since, until, newest_first, include_private, with_text=False):
+            yield doc
+
+    def entry_json(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        newest_first: bool = False,
+        include_private: bool = True,
+    ) -> Iterator[str]:
+        """Stored entries as their compact JSON text (the export path), as `entry_dicts` selects.
+
+        Month files hold each entry exactly as `json.dumps(entry.to_dict(), ensure_ascii=False,
+        separators=(",", ":"))` writes it, so the text is passed through as stored instead of
+        being parsed into objects and encoded again: export costs about one read.
+        """
+        for _, text in self._records(since, until, newest_first, include_private, with_text=True):
+            yield text  # type: ignore[misc]
+
+    def _records(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        newest_first: bool,
+        include_private: bool,
+        *,
+        with_text: bool,
+    ) -> Iterator[tuple[dict[str, Any], str | None]]:
+        """(document, stored JSON text or None) in time order: the one selection both paths share."""
         since, until = _aware(since), _aware(until)
         with self._reading():
             months = _month_range(since, until, self._months())
@@ -458,16 +498,18 @@ class Journal:
             months.reverse()
         for month in months:
             with self._reading():
-                docs = self._month_docs(month)
-            _sort_docs(docs, newest_first)
-            for doc in docs:
+                records: list[tuple[dict[str, Any], str | None]] = (
+                    self._month_texts(month) if with_text else [(d, None) for d in self._month_docs(month)]
+                )  # type: ignore[assignment]
+            _sort_docs(records, newest_first, lambda r: r[0])
+            for doc, text in records:
                 if not include_private and doc.get("visibility") == "private":
                     continue
                 if since is not None or until is not None:
                     when = _sort_key(doc)
                     if (since is not None and when < since) or (until is not None and when > until):
                         continue
-                yield doc
+                yield doc, text
 
     def entries(
         self,

@@ -153,6 +153,103 @@ def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
     return data
 
 
+_DECODER = json.JSONDecoder()
+_SCANSTRING = json.decoder.scanstring
+_WS = " \t\n\r"
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _scan_table(text: str, table: str) -> tuple[list[tuple[dict[str, Any], str]], bool]:
+    """Each document of one table with its exact JSON text, in one pass of the C scanner.
+
+    raw_decode parses one value and says where it ended, so the text of each document
+    comes for free while it is parsed: export can pass stored entries through without
+    encoding them again. Also says whether the file was compact (no whitespace between
+    tokens), the layout reflect writes. Raises ValueError/IndexError on anything unexpected.
+    """
+    out: list[tuple[dict[str, Any], str]] = []
+    spaced = False
+
+    def _skip(text: str, i: int) -> int:
+        nonlocal spaced
+        start = i
+        while text[i] in _WS:
+            i += 1
+        if i != start:
+            spaced = True
+        return i
+
+    i = _skip(text, 0)
+    if text[i] != "{":
+        raise ValueError("not an object")
+    i = _skip(text, i + 1)
+    while text[i] != "}":
+        if text[i] != '"':
+            raise ValueError("expected a table name")
+        name, i = _SCANSTRING(text, i + 1)
+        i = _skip(text, i)
+        if text[i] != ":":
+            raise ValueError("expected ':'")
+        i = _skip(text, i + 1)
+        if name != table:
+            _, i = _DECODER.raw_decode(text, i)
+        else:
+            if text[i] != "{":
+                raise ValueError("table is not an object")
+            i = _skip(text, i + 1)
+            while text[i] != "}":
+                if text[i] != '"':
+                    raise ValueError("expected a document id")
+                _, i = _SCANSTRING(text, i + 1)
+                i = _skip(text, i)
+                if text[i] != ":":
+                    raise ValueError("expected ':'")
+                i = _skip(text, i + 1)
+                doc, end = _DECODER.raw_decode(text, i)
+                if not isinstance(doc, dict):
+                    raise ValueError("document is not an object")
+                out.append((doc, text[i:end]))
+                i = _skip(text, end)
+                if text[i] == ",":
+                    i = _skip(text, i + 1)
+                elif text[i] != "}":
+                    raise ValueError("expected ',' or '}'")
+            i += 1
+        i = _skip(text, i)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
+        elif text[i] != "}":
+            raise ValueError("expected ',' or '}'")
+    if text[i + 1 :].strip(_WS):
+        raise ValueError("extra data after the object")
+    return out, not spaced
+
+
+def read_table_text(path: Path, table: str) -> list[tuple[dict[str, Any], str]] | None:
+    """The documents of one table with their JSON text, or None when the file is missing.
+
+    A file written by reflect holds compact JSON, so the text is exactly what
+    `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))` gives. A file of another
+    layout (TinyDB's own spacing, say) is read normally and its documents re-encoded, so
+    the text is always that canonical form; anything unreadable is CorruptFile.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        text = raw.decode("utf-8")
+        pairs, compact = _scan_table(text, table)
+    except (ValueError, IndexError):
+        data = read_tables(path)  # raises CorruptFile with the precise reason
+        return [(doc, _ENCODE(doc)) for doc in ((data or {}).get(table) or {}).values()]
+    if not compact:
+        # Written with other spacing (TinyDB's own storage): the documents' text may be
+        # spaced too, so give the canonical encoding instead.
+        return [(doc, _ENCODE(doc)) for doc, _ in pairs]
+    return pairs
+
+
 TEMP_SUFFIX = ".tmp"
 
 
