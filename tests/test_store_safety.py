@@ -24,7 +24,7 @@ from tinydb import TinyDB
 
 from reflect.model import Entry, Listen, Story
 from reflect.store import Journal, JournalCorrupt, JournalError, JournalTooNew
-from reflect.store import storage
+from reflect.store import migrate, storage
 
 UTC = timezone.utc
 ROOT = Path(__file__).resolve().parent.parent
@@ -422,7 +422,7 @@ def test_a_version_0_journal_opens_migrated_after_a_backup(tmp_path: Path) -> No
     _v0(j.path, docs)
     original = j.path.read_bytes()
     assert [e.id for e in j.recent(10)] == ["3-6", "3-5", "2-6", "2-5", "1-6", "1-5"]
-    assert json.loads(j.path.read_bytes())["meta"]["1"]["schema"] == 1
+    assert json.loads(j.path.read_bytes())["meta"]["1"]["schema"] == migrate.CURRENT
     assert "entries" not in json.loads(j.path.read_bytes())
     assert sorted(p.stem for p in j.entries_dir.glob("*.json")) == ["2024-01", "2024-02", "2024-03"]
     backups = list(tmp_path.glob("journal.json.backup-schema0-*"))
@@ -437,12 +437,13 @@ def test_a_version_0_journal_opens_migrated_after_a_backup(tmp_path: Path) -> No
 
 def test_a_newer_journal_is_refused_and_left_untouched(tmp_path: Path) -> None:
     j = journal(tmp_path)
-    j.path.write_text(json.dumps({"meta": {"1": {"schema": 2}}, "stories": {}}))
+    newer = migrate.CURRENT + 1
+    j.path.write_text(json.dumps({"meta": {"1": {"schema": newer}}, "stories": {}}))
     before = snapshot(tmp_path)
     for attempt in (lambda: j.recent(5), lambda: j.save(entry())):
         with pytest.raises(JournalTooNew) as caught:
             attempt()
-        assert "schema 2" in str(caught.value) and str(j.path) in str(caught.value)
+        assert f"schema {newer}" in str(caught.value) and str(j.path) in str(caught.value)
     assert snapshot(tmp_path) == before
     assert not j.parts.exists()
 
@@ -460,3 +461,31 @@ def test_a_version_0_journal_with_a_bad_entry_is_not_upgraded(tmp_path: Path) ->
     assert j.path.read_bytes() == original
     assert not list(j.entries_dir.glob("*.json")) if j.entries_dir.exists() else True
     assert not j.index_dir.exists()
+
+
+def test_a_version_1_journal_moves_meetings_out_of_the_main_file(tmp_path: Path) -> None:
+    """Schema 2 keeps meetings (and each agenda snapshot) apart from the main file."""
+    from reflect.model import ActionItem, Meeting
+
+    j = journal(tmp_path)
+    held = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
+    meeting = Meeting(
+        held=held,
+        since=held.replace(month=2),
+        until=held,
+        peer="sam",
+        notes="talked",
+        actions=[ActionItem(text="read the chapter", owner="sam")],
+        agenda={"peer": "sam", "sections": []},
+    )
+    j.path.parent.mkdir(parents=True, exist_ok=True)
+    j.path.write_text(
+        json.dumps({"meta": {"1": {"schema": 1}}, "meetings": {"1": meeting.to_dict()}}), encoding="utf-8"
+    )
+    assert [m.id for m in j.meetings()] == [meeting.id]
+    main = json.loads(j.path.read_bytes())
+    assert main["meta"]["1"]["schema"] == 2 and "meetings" not in main
+    assert j.meetings()[0].agenda is None  # not read unless asked for
+    assert j.meetings(with_agenda=True)[0].to_dict() == meeting.to_dict()
+    assert j.get_meeting(meeting.id).agenda == {"peer": "sam", "sections": []}
+    assert list(tmp_path.glob("journal.json.backup-schema1-*"))

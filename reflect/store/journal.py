@@ -2,11 +2,13 @@
 
 Layout on disk, for a journal file PATH (`--db`, `REFLECT_DB`, or the XDG default):
 
-    PATH                    TinyDB file: meta (schema version), stories, meetings
+    PATH                    TinyDB file: meta (schema version), stories
     PATH.lock               the lock file (flock), shared for reads, exclusive for writes
     PATH.d/entries/YYYY-MM.json   TinyDB file per month (UTC) of `occurred`
     PATH.d/index/XX.json    id -> month, sharded by a hash of the id (256 shards)
     PATH.d/drafts.json      TinyDB file: encounters in progress
+    PATH.d/meetings.json    TinyDB file: supervision meetings, without their agendas
+    PATH.d/agendas/ID.json  the agenda of meeting ID as it was (read only when asked for)
     PATH.d/pending.json     the intent of a write in progress (see below)
     PATH.d/backups/         rotating copies of each file's previous versions
 
@@ -215,6 +217,8 @@ class Journal:
         self.index_dir = self.parts / "index"
         self.backup_dir = self.parts / "backups"
         self.drafts_path = self.parts / "drafts.json"
+        self.meetings_path = self.parts / "meetings.json"
+        self.agendas_dir = self.parts / "agendas"
         self.pending_path = self.parts / "pending.json"
         self._lock = FileLock(paths.lock_path(self.path), timeout=lock_timeout)
         self._ready = False
@@ -310,7 +314,7 @@ class Journal:
                 pass
 
     def _stale_temps(self) -> list[Path]:
-        ours = stale_temps([self.parts, self.entries_dir, self.index_dir, self.backup_dir])
+        ours = stale_temps([self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir])
         # Beside the main file only our own temps: the folder may be shared with other programs.
         mine = f".{self.path.name}."
         return ours + [p for p in stale_temps([self.path.parent]) if p.name.startswith(mine)]
@@ -684,33 +688,56 @@ class Journal:
                 elif entry_id not in result.conflicts:
                     result.conflicts.append(entry_id)
             main = self._read_main() or {}
+            meeting_file = read_tables(self.meetings_path) or {}
+            stored_meetings = {d.get("id"): d for d in (meeting_file.get("meetings") or {}).values()}
+            tables = {"stories": dict(main.get("stories") or {}), "meetings": dict(meeting_file.get("meetings") or {})}
+            agendas: dict[str, dict[str, Any]] = {}
             for kind, records in (("stories", stories), ("meetings", meetings)):
-                table = dict(main.get(kind) or {})
+                table = tables[kind]
                 by_id = {v.get("id"): k for k, v in table.items()}
                 outcome: dict[str, list[str]] = {"added": [], "unchanged": [], "replaced": [], "conflicts": []}
                 for rec in records:
                     doc = rec.to_dict()
+                    if kind == "meetings":
+                        old_doc = stored_meetings.get(rec.id)
+                        if old_doc is not None:
+                            old_doc = dict(old_doc, agenda=self._agenda(rec.id))
+                        agenda = doc.pop("agenda", None)
+                        doc["agenda"] = None
+                        full = dict(doc, agenda=agenda)
+                        same = old_doc == full
+                    else:
+                        same = by_id.get(rec.id) is not None and table[by_id[rec.id]] == doc
                     key = by_id.get(rec.id)
                     if key is None:
                         outcome["added"].append(rec.id)
                         table[str(max((int(k) for k in table), default=0) + 1)] = doc
-                    elif table[key] == doc:
+                    elif same:
                         outcome["unchanged"].append(rec.id)
+                        continue
                     elif replace:
                         outcome["replaced"].append(rec.id)
                         table[key] = doc
                     else:
                         outcome["conflicts"].append(rec.id)
                         result.conflicts.append(rec.id)
-                main[kind] = table
+                        continue
+                    if kind == "meetings" and agenda is not None:
+                        agendas[rec.id] = agenda
                 setattr(result, kind, outcome)
             if result.conflicts and not dry_run:
                 raise Conflict(result.conflicts)
             if dry_run:
                 return result
             self._apply(puts=puts, deletes=[])
-            if any(getattr(result, k)["added"] or getattr(result, k)["replaced"] for k in ("stories", "meetings")):
+            if result.stories["added"] or result.stories["replaced"]:
+                main["stories"] = tables["stories"]
                 self._write_main(main)
+            if result.meetings["added"] or result.meetings["replaced"]:
+                for meeting_id, agenda in agendas.items():
+                    self._write_agenda(meeting_id, agenda)
+                meeting_file["meetings"] = tables["meetings"]
+                write_json(self.meetings_path, meeting_file, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
         return result
 
     # --- stories and meetings (small tables in the main file) --------------------------
@@ -742,22 +769,73 @@ class Journal:
         self._upsert("stories", doc)
         return story
 
-    def meetings(self, peer: str | None = None) -> list[Meeting]:
-        """Recorded supervision meetings, oldest first."""
+    def _agenda_path(self, meeting_id: str) -> Path:
+        safe = hashlib.sha1(meeting_id.encode("utf-8")).hexdigest()
+        return self.agendas_dir / f"{safe}.json"
+
+    def _agenda(self, meeting_id: str) -> dict[str, Any] | None:
+        data = read_json(self._agenda_path(meeting_id))
+        if data is not None and not isinstance(data, dict):
+            raise CorruptFile(self._agenda_path(meeting_id), "not an agenda (expected a JSON object)")
+        return data
+
+    def _write_agenda(self, meeting_id: str, agenda: dict[str, Any]) -> None:
+        write_json(self._agenda_path(meeting_id), agenda, backup_dir=self.backup_dir, keep=1)
+
+    def _write_meetings(self, meetings: list[Meeting]) -> None:
+        """Replace the meetings file (lock held; used by the schema upgrade)."""
+        table: dict[str, dict[str, Any]] = {}
+        for n, meeting in enumerate(meetings, 1):
+            doc = meeting.to_dict()
+            agenda = doc.pop("agenda")
+            doc["agenda"] = None
+            if agenda is not None:
+                self._write_agenda(meeting.id, agenda)
+            table[str(n)] = doc
+        write_json(self.meetings_path, {"meetings": table}, backup_dir=self.backup_dir, keep=KEEP_BACKUPS)
+
+    def meetings(self, peer: str | None = None, *, with_agenda: bool = False) -> list[Meeting]:
+        """Recorded supervision meetings, oldest first.
+
+        Each meeting's agenda as it was is kept in a file of its own and read only with
+        `with_agenda` (export, the meeting record): preparing a review needs the windows
+        and open actions, and should not parse years of agendas to get them.
+        """
         with self._reading():
-            docs = self._table_docs("meetings")
+            data = read_tables(self.meetings_path) or {}
+            docs = list((data.get("meetings") or {}).values())
+            if with_agenda:
+                docs = [dict(d, agenda=self._agenda(d.get("id", ""))) for d in docs]
         out = [Meeting.from_dict(d) for d in docs]
         if peer:
             out = [m for m in out if m.peer == peer]
         return sorted(out, key=lambda m: m.held)
+
+    def get_meeting(self, meeting_id: str) -> Meeting:
+        """One meeting with its agenda as it was."""
+        for meeting in self.meetings():
+            if meeting.id == meeting_id:
+                with self._reading():
+                    meeting.agenda = self._agenda(meeting_id)
+                return meeting
+        raise NotFound(f"no meeting with id {meeting_id!r}")
 
     def last_meeting(self, peer: str | None = None) -> Meeting | None:
         found = self.meetings(peer)
         return found[-1] if found else None
 
     def save_meeting(self, meeting: Meeting) -> Meeting:
+        """Insert or replace a meeting by id. Its agenda, when given, is stored beside it;
+        a meeting saved with no agenda keeps the one already stored (the record of what
+        was on the table does not change when an action is later marked done)."""
         doc = Meeting.from_dict(meeting.to_dict()).to_dict()
-        self._upsert("meetings", doc)
+        agenda = doc.pop("agenda")
+        doc["agenda"] = None
+        with self._writing():
+            if agenda is not None:
+                self._write_agenda(meeting.id, agenda)
+            db = self._db(self.meetings_path)
+            db.table("meetings").upsert(doc, Query().id == doc["id"])
         return meeting
 
     def set_action_done(self, meeting_id: str, action_id: str, done: bool = True) -> Meeting:
@@ -833,6 +911,10 @@ class Journal:
             files += sorted(self.index_dir.glob("*.json"))
         if self.drafts_path.exists():
             files.append(self.drafts_path)
+        if self.meetings_path.exists():
+            files.append(self.meetings_path)
+        if self.agendas_dir.exists():
+            files += sorted(self.agendas_dir.glob("*.json"))
         if self.pending_path.exists():
             files.append(self.pending_path)
         return files
@@ -900,7 +982,10 @@ class Journal:
                 main = self._read_main()
                 report.schema = migrate.version_of(main) if main is not None else None
                 report.stories = len((main or {}).get("stories") or {})
-                report.meetings = len((main or {}).get("meetings") or {})
+            except CorruptFile:
+                pass
+            try:
+                report.meetings = len((read_tables(self.meetings_path) or {}).get("meetings") or {})
             except CorruptFile:
                 pass
             if self.pending_path.exists():
