@@ -142,7 +142,7 @@ def main() -> None:
             (agenda,) = journal_agendas(j, since=since, until=until)
             items = sum(len(s.items) for s in agenda.sections)
             parts = {
-                "meetings": best(j.meetings, 5),
+                "meetings": best(j.review_meetings, 5),
                 "entries": best(lambda: list(j.entries(since - timedelta(days=30), until)), 5),
             }
             detail = ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in parts.items())

@@ -177,7 +177,7 @@ def journal_agendas(
     settings = journal.settings()
     return build_agendas(
         lambda lo, hi: journal.entries(lo, hi, include_private=include_private),
-        journal.meetings(),
+        journal.review_meetings(),
         until=until,
         since=since,
         peer=peer,

@@ -115,6 +115,7 @@ _ISO_DATETIME = re.compile(
 )
 _AGO_EXACT = re.compile(rf"({_COUNT_RX}) (second|sec|minute|min|hour|hr)s? ago")
 _AGO_DAYS = re.compile(rf"({_COUNT_RX}) (day|week|wk|month|year|yr)s? ago")
+_IN_DAYS = re.compile(rf"in ({_COUNT_RX}) (day|week|wk|month|year|yr)s?")
 _TIME_LAST = re.compile(rf"(?:(?P<day>.+?) )?(?:at )?(?P<time>{_TIME_RX})")
 _TIME_FIRST = re.compile(rf"(?:at )?(?P<time>{_TIME_RX}) (?:on )?(?P<day>.+)")
 _DAY_MONTH = re.compile(
@@ -158,8 +159,10 @@ def _calendar_day(m: re.Match[str], today: date) -> date:
     return day
 
 
-def _parse_day(s: str, today: date) -> date:
-    """A phrase naming a whole day. Raises _Unreadable for anything else."""
+def _parse_day(s: str, today: date, future: bool = False) -> date:
+    """A phrase naming a whole day. Raises _Unreadable for anything else.
+
+    With `future` (due dates), a bare weekday is the coming one (today included)."""
     if s in ("", "today"):
         return today
     if s == "yesterday":
@@ -168,9 +171,11 @@ def _parse_day(s: str, today: date) -> date:
         return today + timedelta(days=1)
     if s in ("last week", "last month", "last year"):
         s = "1 " + s.split()[1] + " ago"
-    m = _AGO_DAYS.fullmatch(s)
+    m = _AGO_DAYS.fullmatch(s) or _IN_DAYS.fullmatch(s)
     if m:
         n, unit = _count(m[1]), m[2]
+        if s.startswith("in "):
+            n = -n
         delta = {
             "day": relativedelta(days=n),
             "week": relativedelta(weeks=n),
@@ -182,7 +187,7 @@ def _parse_day(s: str, today: date) -> date:
         try:
             return today - delta
         except (OverflowError, ValueError):
-            raise _Unreadable("too far back") from None
+            raise _Unreadable("too far away") from None
     m = re.fullmatch(rf"(?:(last|this) )?({_WEEKDAY_RX})", s)
     if m:
         target = _WEEKDAY_WORDS[m[2]]
@@ -191,6 +196,8 @@ def _parse_day(s: str, today: date) -> date:
             return today - timedelta(days=back or 7)  # strictly before today
         if m[1] == "this":
             return today + timedelta(days=target - today.weekday())  # in this Monday-Sunday week
+        if future:
+            return today + timedelta(days=(target - today.weekday()) % 7)  # coming, today included
         return today - timedelta(days=back)  # most recent, today included
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         try:
@@ -203,12 +210,13 @@ def _parse_day(s: str, today: date) -> date:
     raise _Unreadable()
 
 
-def parse_when(text: str, *, now: datetime | None = None, end: bool = False) -> datetime:
+def parse_when(text: str, *, now: datetime | None = None, end: bool = False, future: bool = False) -> datetime:
     """Read a date someone typed into an aware datetime in the local zone.
 
     Forms: ISO dates and date-times (an offset is honoured, then converted to local);
     `now`, `today`, `yesterday`, `tomorrow`; `N minutes|hours|days|weeks|months|years ago`
-    (`a week ago`, `an hour ago`); `last week|month|year` (= 1 week/month/year ago);
+    (`a week ago`, `an hour ago`); `in N days|weeks|months|years` (due dates);
+    `last week|month|year` (= 1 week/month/year ago);
     `tuesday` (the most recent, today included), `last tuesday` (strictly before today),
     `this tuesday` (in this Monday-Sunday week); `3 nov`, `tue 3 nov`, `3 nov 2025`
     (so `format_when` labels read back); and any day phrase with a time: `yesterday 3pm`,
@@ -216,7 +224,8 @@ def parse_when(text: str, *, now: datetime | None = None, end: bool = False) -> 
 
     A day without a time is 00:00, or 23:59:59.999999 with `end=True`, so that
     `--until yesterday` includes all of yesterday. `now`, `N minutes|hours ago` and
-    phrases with a time are exact and ignore `end`.
+    phrases with a time are exact and ignore `end`. With `future=True` (a due date), a
+    bare weekday means the coming one rather than the most recent.
     """
     raw = text
     s = _normalise(text)
@@ -251,7 +260,7 @@ def parse_when(text: str, *, now: datetime | None = None, end: bool = False) -> 
     if m and clock is None:
         raise fail(f"no such time {m['time']!r}")
     try:
-        day = _parse_day(day_text, now.date())
+        day = _parse_day(day_text, now.date(), future)
     except _Unreadable as exc:
         raise fail(exc.reason) from None
     if clock is None:

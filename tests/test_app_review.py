@@ -89,7 +89,7 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
 
         await pilot.press("ctrl+r")
         await pilot.pause()
-    meetings = journal.meetings()
+    meetings = journal.meetings(with_agenda=True)
     assert len(meetings) == 2
     m = meetings[-1]
     assert m.peer == "alex" and m.supervisor == "Dana" and m.notes == "Talked through the handoff"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from dateutil.rrule import rrulestr
@@ -529,3 +529,24 @@ def test_dates_imports_neither_textual_nor_tinydb() -> None:
     code = "import sys, reflect.dates; print(sorted(m for m in ('textual', 'tinydb') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- future phrases (due dates) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("in 2 weeks", date(2026, 12, 6)), ("in 3 days", date(2026, 11, 25)), ("in a month", date(2026, 12, 22)),
+     ("in 1 year", date(2027, 11, 22))],
+)
+def test_in_n_units_counts_forward(text: str, expected: date) -> None:
+    now = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)  # a Sunday
+    assert parse_when(text, now=now) == datetime.combine(expected, time.min, tzinfo=timezone.utc)
+
+
+def test_a_bare_weekday_is_the_coming_one_only_when_asked_for_the_future() -> None:
+    now = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)  # a Sunday
+    assert parse_when("friday", now=now).date() == date(2026, 11, 20)
+    assert parse_when("friday", now=now, future=True).date() == date(2026, 11, 27)
+    assert parse_when("sunday", now=now, future=True).date() == date(2026, 11, 22)
+    assert parse_when("last friday", now=now, future=True).date() == date(2026, 11, 20)

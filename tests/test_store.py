@@ -352,3 +352,21 @@ def test_entry_json_refuses_a_garbled_month(tmp_path):
     with pytest.raises(JournalCorrupt, match="2026-03.json"):
         list(j.entry_json())
     assert month.read_bytes() == before
+
+
+def test_review_meetings_are_each_peers_last_and_those_with_open_actions(j: Journal) -> None:
+    from reflect.model import ActionItem, Meeting
+
+    def meeting(day: int, peer: str, *done: bool) -> Meeting:
+        held = at(2, day)
+        return j.save_meeting(
+            Meeting(held=held, since=held - timedelta(days=14), until=held, peer=peer,
+                    actions=[ActionItem(text=f"a{day}-{n}", done=d) for n, d in enumerate(done)])
+        )  # fmt: skip
+
+    old_open = meeting(1, "sam", False, True)
+    meeting(3, "sam", True)  # closed, not the last: not needed
+    last_sam = meeting(5, "sam")
+    last_ana = meeting(2, "ana", True)
+    assert [m.id for m in j.review_meetings()] == [old_open.id, last_ana.id, last_sam.id]
+    assert len(j.meetings()) == 4

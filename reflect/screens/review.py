@@ -197,7 +197,7 @@ class ActionDialog(ModalScreen[ActionItem | None]):
             from reflect.dates import DateError, parse_when
 
             try:
-                due = parse_when(due_text, end=True).date()
+                due = parse_when(due_text, end=True, future=True).date()
             except DateError as exc:
                 self._error(f"Due: {exc}")
                 self.query_one("#action-due", Input).focus()

@@ -811,6 +811,30 @@ class Journal:
             out = [m for m in out if m.peer == peer]
         return sorted(out, key=lambda m: m.held)
 
+    def review_meetings(self) -> list[Meeting]:
+        """The meetings a review needs, oldest first: each peer's last, and every meeting
+        with an action still open. Filtering the stored documents before building objects
+        keeps preparing a review cheap after years of fortnightly supervision."""
+        with self._reading():
+            data = read_tables(self.meetings_path) or {}
+        docs = list((data.get("meetings") or {}).values())
+        last: dict[str, tuple[datetime, dict[str, Any]]] = {}
+        keep: dict[int, dict[str, Any]] = {}
+        for doc in docs:
+            try:
+                held = _aware(datetime.fromisoformat(doc["held"]))
+            except (KeyError, TypeError, ValueError):
+                keep[id(doc)] = doc  # let Meeting.from_dict name the problem
+                continue
+            peer = doc.get("peer") or ""
+            if peer not in last or held >= last[peer][0]:
+                last[peer] = (held, doc)
+            if any(isinstance(a, dict) and not a.get("done") for a in doc.get("actions") or []):
+                keep[id(doc)] = doc
+        for _, doc in last.values():
+            keep[id(doc)] = doc
+        return sorted((Meeting.from_dict(d) for d in keep.values()), key=lambda m: m.held)
+
     def get_meeting(self, meeting_id: str) -> Meeting:
         """One meeting with its agenda as it was."""
         for meeting in self.meetings():
