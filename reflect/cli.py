@@ -1,18 +1,48 @@
 """The `reflect` command line. With no command it opens the journaling app.
 
-textual is imported only by the commands that open a screen, so scripts
-(`reflect export`, `reflect review --format ...`, completion) start fast and never load it.
+textual is imported only by the commands that open a screen (`reflect`, `reflect new`),
+so scripts (`reflect export`, `reflect list`, `reflect import`, `reflect review --format ...`,
+completion) start fast and never load it.
+
+stdout carries data only (JSON, tables, Markdown, settings); every message, warning,
+count and prompt goes to stderr. Bad input is one line on stderr and a non-zero exit,
+and is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 import click
 
 from reflect import __version__
-from reflect.clikit import ReflectContext
+from reflect.clikit import (
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    ReflectContext,
+    ReflectGroup,
+    atomic_output,
+    data_out,
+    db_option,
+    fail,
+    handle_errors,
+    parse_date_option,
+    pass_rctx,
+    say,
+    warn,
+)
+
+FLAG_CHOICES = ("crisis", "boundary", "discuss", "self_care", "celebrate", "private")
+# One character per flag in `reflect list`, in this order; P marks a private entry.
+FLAG_MARKS = (("crisis", "!"), ("boundary", "B"), ("discuss", "?"), ("self_care", "S"), ("celebrate", "*"))
+SETTING_SHORT = {"one-to-one": "1:1", "text-or-chat": "text"}
+LIST_DEFAULT_LIMIT = 50
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ReflectGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     metavar="PATH",
@@ -31,3 +61,640 @@ def main(ctx: click.Context, db: str | None) -> None:
         from reflect.app import run_app
 
         run_app(ctx.obj.db)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def complete_entry_id(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of entry ids from the newest entries. Never creates a journal."""
+    try:
+        from reflect import paths
+        from reflect.store import Journal
+
+        db = ctx.find_root().params.get("db")
+        if not paths.journal_path(db).exists():
+            return []
+        return [e.id for e in Journal(db).recent(200) if e.id.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+
+
+def _write_json_array(out: Any, docs: Iterable[dict[str, Any]]) -> int:
+    """A JSON array, one compact entry per line; returns how many were written."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    n = 0
+    for doc in docs:
+        out.write(("[\n  " if n == 0 else ",\n  ") + encode(doc))
+        n += 1
+    out.write("[]\n" if n == 0 else "\n]\n")
+    return n
+
+
+def _fit(text: str, width: int) -> str:
+    """One line of exactly `width` characters: cut with an ellipsis, or padded."""
+    text = " ".join(text.split())
+    if len(text) > width:
+        text = text[: max(width - 1, 0)].rstrip() + "…" if width > 1 else text[:width]
+    return text.ljust(width)
+
+
+def _plural(n: int, word: str) -> str:
+    """ "1 entry", "3 entries", "2 meetings"."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def _read_source(source: str) -> tuple[str, str]:
+    """The text to import and the name to use in messages."""
+    if source == "-":
+        stdin = sys.stdin
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+        name = "<stdin>"
+    else:
+        name = source
+        try:
+            with open(source, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            fail(f"{source}: no such file", EXIT_BAD_INPUT)
+        except IsADirectoryError:
+            fail(f"{source}: is a folder, not a file to import", EXIT_BAD_INPUT)
+        except PermissionError:
+            fail(f"{source}: permission denied", EXIT_BAD_INPUT)
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: not UTF-8 text (byte {exc.start + 1})", EXIT_BAD_INPUT)
+    raise AssertionError("unreachable")
+
+
+def _privacy_warnings(entries: Iterable[Any]) -> int:
+    """One stderr line per entry whose text looks like an identifier: id, field, kind; never
+    the value. Returns how many entries were flagged. Warnings never block an import."""
+    from reflect.privacy import KINDS, scan_fields
+
+    flagged = 0
+    for entry in entries:
+        findings = scan_fields(entry.text_fields())
+        if not findings:
+            continue
+        flagged += 1
+        by_field: dict[str, list[str]] = {}
+        for f in findings:
+            kinds = by_field.setdefault(f.field, [])
+            if KINDS[f.kind] not in kinds:
+                kinds.append(KINDS[f.kind])
+        parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in by_field.items())
+        warn(f"entry {entry.id}: {parts}")
+    return flagged
+
+
+def _import_summary(result: Any) -> str:
+    def counts(added: int, replaced: int, unchanged: int, conflicts: int) -> str:
+        parts = [f"{added} added"]
+        if replaced:
+            parts.append(f"{replaced} replaced")
+        parts.append(f"{unchanged} unchanged")
+        if conflicts:
+            parts.append(f"{conflicts} in conflict")
+        return ", ".join(parts)
+
+    entry_conflicts = len(set(result.conflicts) - {
+        i for kind in (result.stories, result.meetings) for i in kind.get("conflicts", [])
+    })
+    line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
+    for kind in ("stories", "meetings"):
+        o = getattr(result, kind) or {}
+        if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
+            line += f"; {kind}: " + counts(
+                len(o.get("added", [])), len(o.get("replaced", [])),
+                len(o.get("unchanged", [])), len(o.get("conflicts", [])),
+            )  # fmt: skip
+    return line
+
+
+@main.command("import")
+@click.argument("source", metavar="FILE|-")
+@click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would happen; write nothing.")
+@db_option
+@pass_rctx
+@handle_errors
+def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> None:
+    """Import entries from FILE (or - for stdin).
+
+    Accepts an export document, a JSON array of entries, one entry object, or JSON Lines.
+    Everything is validated first: one bad record rejects the whole input, naming its
+    position and the reason, and nothing is written. Importing the same entry again
+    changes nothing; the same id with other content is refused unless --replace.
+    Counts and warnings go to stderr. A dry run that would be refused exits 1.
+    """
+    from reflect.export import parse_import
+
+    text, name = _read_source(source)
+    journal = rctx.journal
+    doc = parse_import(text, source=name, default_peer=journal.default_peer())
+    result = journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+    changed = set(result.added) | set(result.replaced)
+    _privacy_warnings(e for e in doc.entries if e.id in changed)
+    if dry_run:
+        say(f"dry run, nothing written; would import {_import_summary(result)}")
+        if result.conflicts and not replace:
+            fail(
+                f"the import would be refused: {len(result.conflicts)} record(s) already in the journal "
+                "with different content (use --replace to overwrite them)",
+                EXIT_ERROR,
+            )
+    else:
+        say(f"imported {_import_summary(result)}")
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@main.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "markdown"]), default="json",
+    show_default=True, help="json: the export document (with stories and meetings); jsonl: one entry per line.",
+)  # fmt: skip
+@click.option("--since", metavar="WHEN", help='Entries from this time on ("2024-03-01", "2 weeks ago", "last tuesday").')
+@click.option("--until", metavar="WHEN", help="Entries up to the end of this day or time.")
+@click.option("--include-private", is_flag=True, help="Include private entries (left out by default).")
+@click.option(
+    "--id", "ids", metavar="ID", multiple=True, shell_complete=complete_entry_id,
+    help="Export only this entry (full id or unique prefix); repeatable. Named entries go out even if private.",
+)  # fmt: skip
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (replaced whole, mode 0600) instead of stdout.")
+@db_option
+@pass_rctx
+@handle_errors
+def export(
+    rctx: ReflectContext,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    include_private: bool,
+    ids: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Write the journal's entries to stdout (or -o FILE).
+
+    Private entries stay in the journal unless asked for: by --include-private, or by
+    name with --id. The JSON document also carries the stories and the supervision
+    meetings (held in the --since/--until window); with --id, only the stories those
+    entries used.
+    """
+    from reflect import export as fmts
+    from reflect.model import now
+
+    if ids and (since or until):
+        fail("--id cannot be combined with --since/--until: name the entries or give a window", EXIT_BAD_INPUT)
+    start = parse_date_option(since, "--since")
+    end = parse_date_option(until, "--until", end=True)
+    journal = rctx.journal
+
+    left_out = 0
+    written = 0
+    stories: list[dict[str, Any]] = []
+    meetings: list[dict[str, Any]] = []
+
+    if ids:
+        chosen: dict[str, Any] = {}
+        for i in ids:
+            entry = journal.get(i)
+            chosen[entry.id] = entry
+        picked = sorted(chosen.values(), key=lambda e: e.occurred)
+        source: Iterable[tuple[dict[str, Any], str | None]] = [(e.to_dict(), None) for e in picked]
+        if fmt in ("json", "markdown"):
+            used = {e.select.story_id for e in picked if e.select.story_id}
+            stories = [s.to_dict() for s in journal.stories() if s.id in used]
+    else:
+        # json and jsonl pass the stored text of each entry through (no re-encoding).
+        source = journal.entry_records(start, end, with_text=fmt in ("json", "jsonl"))
+        if fmt in ("json", "markdown"):
+            stories = [s.to_dict() for s in journal.stories()]
+        if fmt == "json":
+            meetings = [
+                m.to_dict()
+                for m in journal.meetings(with_agenda=True)
+                if (start is None or m.held >= start) and (end is None or m.held <= end)
+            ]
+
+    def selected() -> Iterator[dict[str, Any] | str]:
+        nonlocal left_out, written
+        for doc, text in source:
+            if not include_private and not ids and doc.get("visibility") == "private":
+                left_out += 1
+                continue
+            written += 1
+            yield doc if text is None else text
+
+    newline = "" if fmt == "csv" else None
+
+    def write(out: Any) -> None:
+        if fmt == "json":
+            fmts.write_json(out, selected(), stories, meetings, exported_at=now())
+        elif fmt == "jsonl":
+            fmts.write_jsonl(out, selected())
+        elif fmt == "csv":
+            fmts.write_csv(out, selected())
+        else:
+            fmts.write_markdown(out, selected(), stories=stories)
+
+    if output and output != "-":
+        with atomic_output(output, newline=newline) as out:
+            write(out)
+        say(f"wrote {_plural(written, 'entry')} to {output}")
+    else:
+        with data_out(newline=newline) as out:
+            write(out)
+    if left_out:
+        say(f"left out {_plural(left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+
+
+# --- list, show, delete -------------------------------------------------------------------
+
+
+def _marks(entry: Any) -> str:
+    out = "".join(mark for key, mark in FLAG_MARKS if getattr(entry.flags, key))
+    return out + ("P" if entry.private else "")
+
+
+def _table(entries: list[Any], width: int) -> Iterator[str]:
+    from reflect.dates import format_when
+
+    whens = [format_when(e.occurred) for e in entries]
+    when_w = min(max((len(w) for w in whens), default=4), 20)
+    id_w, person_w, setting_w, flags_w = 8, 10, 8, 6
+    fixed = when_w + id_w + person_w + setting_w + flags_w + 5
+    summary_w = max(width - fixed, 10)
+    yield " ".join(
+        (_fit("WHEN", when_w), _fit("ID", id_w), _fit("PERSON", person_w),
+         _fit("SETTING", setting_w), _fit("FLAGS", flags_w), "SUMMARY")
+    ).rstrip()  # fmt: skip
+    for e, when in zip(entries, whens):
+        row = " ".join(
+            (
+                _fit(when, when_w),
+                e.id[:id_w].ljust(id_w),
+                _fit(e.person or "-", person_w),
+                _fit(SETTING_SHORT.get(e.setting, e.setting), setting_w),
+                _fit(_marks(e), flags_w),
+                _fit(e.summary(summary_w) or e.question or "(no text)", summary_w),
+            )
+        )
+        yield row.rstrip()
+
+
+def _list_width() -> int:
+    import shutil
+
+    if not sys.stdout.isatty():
+        return 80
+    return max(60, shutil.get_terminal_size((80, 24)).columns)
+
+
+@main.command("list")
+@click.option("--since", metavar="WHEN", help="Entries from this time on.")
+@click.option("--until", metavar="WHEN", help="Entries up to the end of this day or time.")
+@click.option("--flag", "flags", type=click.Choice(FLAG_CHOICES), multiple=True, help="Only entries with this flag (repeatable: all must hold).")
+@click.option("--tag", "tags", metavar="TAG", multiple=True, help="Only entries with this tag (repeatable: all must hold).")
+@click.option("--search", metavar="TEXT", default="", help="Only entries whose text contains TEXT (any case).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"At most N entries, newest first (default {LIST_DEFAULT_LIMIT} for the table, all with --json; 0: all).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of full entries, for scripts.")
+@click.option("--include-private", is_flag=True, help="With --json: include private entries (the table always shows them, marked P).")
+@db_option
+@pass_rctx
+@handle_errors
+def list_(
+    rctx: ReflectContext,
+    since: str | None,
+    until: str | None,
+    flags: tuple[str, ...],
+    tags: tuple[str, ...],
+    search: str,
+    limit: int | None,
+    as_json: bool,
+    include_private: bool,
+) -> None:
+    """List entries, newest first.
+
+    \b
+    The table is for you, the journal's owner: private entries show, marked P.
+    Flags: ! crisis  B boundary  ? discuss  S self-care  * celebrate  P private.
+    With --json, private entries are left out unless --include-private or --flag private
+    (the same rule as export), and a note on stderr says how many.
+    """
+    from reflect.model import EntryFilter
+
+    flt = EntryFilter(
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until", end=True),
+        flags=list(flags),
+        tags=list(tags),
+        text=search,
+    )
+    if limit is None:
+        limit = 0 if as_json else LIST_DEFAULT_LIMIT
+    cap = limit or None
+    if as_json:
+        keep_private = include_private or "private" in flags
+        left_out = 0
+        found: list[Any] = []
+        for entry in rctx.journal.entries(flt.since, flt.until, newest_first=True):
+            if not flt.matches(entry):
+                continue
+            if entry.private and not keep_private:
+                left_out += 1
+                continue
+            if cap is None or len(found) < cap:
+                found.append(entry)
+        with data_out() as out:
+            _write_json_array(out, (e.to_dict() for e in found))
+        if left_out:
+            say(f"left out {_plural(left_out, 'private entry')} (use --include-private)")
+        return
+    found = rctx.journal.find(flt, limit=None if cap is None else cap + 1)
+    more = cap is not None and len(found) > cap
+    found = found[:cap]
+    if found:
+        with data_out() as out:
+            for line in _table(found, _list_width()):
+                out.write(line + "\n")
+        if more:
+            say(f"showing the newest {cap}; use --limit N (0 for all) to see more")
+    else:
+        say("no entries match" if (since or until or flags or tags or search) else "the journal has no entries yet")
+
+
+@main.command("show")
+@click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
+@click.option("--json", "as_json", is_flag=True, help="The entry as its contract dict.")
+@db_option
+@pass_rctx
+@handle_errors
+def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
+    """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
+    from reflect.export import write_markdown
+
+    journal = rctx.journal
+    entry = journal.get(entry_id)
+    with data_out() as out:
+        if as_json:
+            out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            used = entry.select.story_id
+            stories = [s for s in journal.stories() if s.id == used] if used else []
+            write_markdown(out, [entry], stories=stories, title="")
+
+
+@main.command("delete")
+@click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask (for scripts).")
+@db_option
+@pass_rctx
+@handle_errors
+def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
+    """Delete one entry (full id or unique prefix). Shows what will go and asks first."""
+    journal = rctx.journal
+    entry = journal.get(entry_id)
+    what = f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {entry.person or 'no person'}: {entry.summary(40) or 'no text'})"
+    if not yes:
+        if not sys.stdin.isatty():
+            fail(f"not deleting {entry.id} without confirmation: no terminal to ask on; use --yes", EXIT_BAD_INPUT)
+        say(f"This will delete entry {what}.")
+        if not click.confirm("Delete it?", default=False, err=True):
+            say("nothing deleted")
+            sys.exit(EXIT_ERROR)
+    journal.delete(entry.id)
+    say(f"deleted entry {what}")
+
+
+# --- new ------------------------------------------------------------------------------------
+
+
+@main.command("new")
+@db_option
+@pass_rctx
+def new(rctx: ReflectContext) -> None:
+    """Open the app straight on a new encounter."""
+    from reflect.app import run_app
+
+    run_app(rctx.db, start="new")
+
+
+# --- config ---------------------------------------------------------------------------------
+
+
+def _parse_crisis_lines(value: str) -> list[Any]:
+    """JSON (a list of {name, how}) or "Name: how; Name: how"."""
+    from reflect.model import ValidationError, parse_crisis_lines
+
+    text = value.strip()
+    if text.startswith(("[", "{")):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("crisis_lines", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        return parse_crisis_lines(raw, "crisis_lines")
+    raw = []
+    for i, part in enumerate(p for p in text.split(";") if p.strip()):
+        name, sep, how = part.partition(":")
+        if not sep or not name.strip() or not how.strip():
+            raise ValidationError(
+                f"crisis_lines[{i}]",
+                f"{part.strip()!r} is not \"Name: how to reach it\" "
+                '(give "Name: how; Name: how" or a JSON list of {"name", "how"})',
+            )
+        raw.append({"name": name.strip(), "how": how.strip()})
+    return parse_crisis_lines(raw, "crisis_lines")
+
+
+def _check_one_line(key: str, value: str) -> str:
+    from reflect.model import ValidationError
+
+    value = value.strip()
+    if any(ord(c) < 32 for c in value):
+        raise ValidationError(key, "must be one line of text")
+    return value
+
+
+def _check_theme(value: str) -> str:
+    from reflect.model import ValidationError
+
+    value = value.strip()
+    from textual.theme import BUILTIN_THEMES  # only here: the one setting about the screen
+
+    if value not in BUILTIN_THEMES:
+        raise ValidationError("theme", f"{value!r} is not a textual theme (one of: {', '.join(sorted(BUILTIN_THEMES))})")
+    return value
+
+
+def _describe_schedule(rrule: str) -> None:
+    """The schedule in words and the next meeting, on stderr."""
+    from reflect import dates
+
+    try:
+        words = dates.describe_schedule(rrule)
+        nxt = dates.next_meeting(rrule)
+    except dates.DateError as exc:
+        warn(f"schedule: {exc}")
+        return
+    say(f"schedule: {words}" + (f"; next meeting {dates.format_when(nxt)}" if nxt else "; no meetings ahead"))
+
+
+def _config_value(settings: Any, key: str) -> str:
+    value = settings.to_dict()[key]
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@main.command("config")
+@click.argument("key", required=False, metavar="[KEY]")
+@click.argument("value", required=False, metavar="[VALUE]")
+@click.option("--unset", "unset", metavar="KEY", help="Reset KEY to its default.")
+@db_option
+@pass_rctx
+@handle_errors
+def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
+    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme.
+
+    \b
+    reflect config                       all settings as JSON
+    reflect config KEY                   one value
+    reflect config KEY VALUE             set it ("" resets it to the default)
+    reflect config --unset KEY           reset it
+    crisis_lines: "Name: how; Name: how" or a JSON list of {"name": ..., "how": ...}.
+    schedule: an RRULE or a phrase such as "every 2 weeks on tuesday at 10:00".
+    """
+    from reflect.model import Settings
+
+    keys = Settings.KEYS
+    if unset is not None:
+        if key is not None:
+            fail("give either --unset KEY or KEY [VALUE], not both", EXIT_BAD_INPUT)
+        key, value = unset, ""
+    if key is None:
+        settings = rctx.journal.settings()
+        with data_out() as out:
+            out.write(json.dumps(settings.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    if key not in keys:
+        fail(f"unknown setting {key!r} (known: {', '.join(keys)})", EXIT_BAD_INPUT)
+    journal = rctx.journal
+    settings = journal.settings()
+    if value is None:
+        with data_out() as out:
+            out.write(_config_value(settings, key) + "\n")
+        if key == "schedule" and settings.schedule:
+            _describe_schedule(settings.schedule)
+        return
+
+    if not value.strip():
+        setattr(settings, key, getattr(Settings(), key))
+        journal.save_settings(settings)
+        say(f"{key} reset to its default")
+        return
+    if key == "crisis_lines":
+        settings.crisis_lines = _parse_crisis_lines(value)
+    elif key == "schedule":
+        from reflect import dates
+
+        try:
+            settings.schedule = dates.parse_schedule(value)
+        except dates.DateError as exc:
+            fail(f"schedule: {exc}", EXIT_BAD_INPUT)
+    elif key == "theme":
+        settings.theme = _check_theme(value)
+    else:
+        setattr(settings, key, _check_one_line(key, value))
+    journal.save_settings(settings)
+    if key == "schedule":
+        say("schedule set")
+    elif key == "crisis_lines":
+        say(f"crisis_lines set ({len(settings.crisis_lines)} line{'s' if len(settings.crisis_lines) != 1 else ''})")
+    else:
+        say(f"{key} set to {getattr(settings, key)!r}")
+    if key == "schedule":
+        _describe_schedule(settings.schedule)
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    return {
+        "journal": str(report.journal),
+        "ok": report.ok,
+        "schema": report.schema,
+        "entries": report.entries,
+        "months": report.months,
+        "stories": report.stories,
+        "meetings": report.meetings,
+        "drafts": report.drafts,
+        "files": [{"path": str(f.path), "status": f.status, "detail": f.detail} for f in report.files],
+        "problems": list(report.problems),
+        "repaired": list(report.repaired),
+    }
+
+
+def _report_lines(report: Any) -> Iterator[str]:
+    yield f"journal:  {report.journal}"
+    yield f"schema:   {report.schema if report.schema is not None else 'unknown'}"
+    yield (
+        f"contents: {_plural(report.entries, 'entry')} in {report.months} month file(s), "
+        f"{_plural(report.stories, 'story')}, {_plural(report.meetings, 'meeting')}, "
+        f"{report.drafts} draft(s)"
+    )
+    bad = [f for f in report.files if f.status != "ok"]
+    yield f"files:    {len(report.files) - len(bad)} ok, {len(bad)} not"
+    for f in bad:
+        yield f"  {f.status}: {f.path}" + (f" ({f.detail})" if f.detail else "")
+    if report.repaired:
+        yield "repaired:"
+        for line in report.repaired:
+            yield f"  - {line}"
+    if report.problems:
+        yield "problems:"
+        for line in report.problems:
+            yield f"  - {line}"
+    yield "status:   ok" if report.ok else f"status:   {len(report.problems)} problem(s) remain"
+
+
+@main.command("doctor")
+@click.option("--repair", is_flag=True, help="Restore unreadable files from their newest good backup; rebuild the index.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@db_option
+@pass_rctx
+@handle_errors
+def doctor(rctx: ReflectContext, repair: bool, as_json: bool) -> None:
+    """Check every file of the journal; exit 1 when problems remain."""
+    report = rctx.journal.check(repair=repair)
+    with data_out() as out:
+        if as_json:
+            out.write(json.dumps(_report_dict(report), ensure_ascii=False, indent=2) + "\n")
+        else:
+            for line in _report_lines(report):
+                out.write(line + "\n")
+    if not report.ok:
+        if not repair:
+            say("run `reflect doctor --repair` to restore from backups and rebuild the index")
+        sys.exit(EXIT_ERROR)
+
+
+# --- commands from other modules --------------------------------------------------------------
+
+try:
+    from reflect.cli_review import meeting, review
+except ImportError:  # not written yet, or left out of a slim install
+    pass
+else:
+    main.add_command(review)
+    main.add_command(meeting)

@@ -465,7 +465,7 @@ class Journal:
         No conversion to objects. The lock is held while each month is read; months are
         read in order and never all at once.
         """
-        for doc, _ in self._records(since, until, newest_first, include_private, with_text=False):
+        for doc, _ in self.entry_records(since, until, newest_first=newest_first, include_private=include_private, with_text=False):
             yield doc
 
     def entry_json(
@@ -482,19 +482,22 @@ class Journal:
         separators=(",", ":"))` writes it, so the text is passed through as stored instead of
         being parsed into objects and encoded again: export costs about one read.
         """
-        for _, text in self._records(since, until, newest_first, include_private, with_text=True):
+        for _, text in self.entry_records(since, until, newest_first=newest_first, include_private=include_private, with_text=True):
             yield text  # type: ignore[misc]
 
-    def _records(
+    def entry_records(
         self,
-        since: datetime | None,
-        until: datetime | None,
-        newest_first: bool,
-        include_private: bool,
+        since: datetime | None = None,
+        until: datetime | None = None,
         *,
-        with_text: bool,
+        newest_first: bool = False,
+        include_private: bool = True,
+        with_text: bool = False,
     ) -> Iterator[tuple[dict[str, Any], str | None]]:
-        """(document, stored JSON text or None) in time order: the one selection both paths share."""
+        """(document, its stored JSON text, or None without `with_text`) in time order.
+
+        The one selection `entry_dicts` and `entry_json` share; export uses it directly to
+        look at each document (is it private?) and still pass its text through."""
         since, until = _aware(since), _aware(until)
         with self._reading():
             months = _month_range(since, until, self._months())
