@@ -392,19 +392,10 @@ def test_export_then_import_into_an_empty_journal_gives_identical_entries(
 
 def test_export_carries_each_meetings_agenda_as_it_was(tmp_path):
     """Agendas are stored apart from meetings (schema 2); the export document still holds them."""
-    import json as _json
-    from datetime import datetime as _dt, timezone as _tz
-
-    from click.testing import CliRunner as _Runner
-
-    from reflect.cli import main as _main
-    from reflect.model import Meeting as _Meeting
-    from reflect.store import Journal as _Journal
-
-    held = _dt(2026, 11, 10, 10, tzinfo=_tz.utc)
+    held = datetime(2026, 11, 10, 10, tzinfo=timezone.utc)
     agenda = {"peer": "sam", "sections": [{"key": "safety", "title": "Safety first", "items": []}]}
-    _Journal().save_meeting(_Meeting(held=held, since=held.replace(day=1), until=held, peer="sam", agenda=agenda))
-    result = _Runner().invoke(_main, ["export"])
+    Journal().save_meeting(Meeting(held=held, since=held.replace(day=1), until=held, peer="sam", agenda=agenda))
+    result = CliRunner().invoke(main, ["export"])
     assert result.exit_code == 0, result.stderr
-    (meeting,) = _json.loads(result.stdout)["meetings"]
+    (meeting,) = json.loads(result.stdout)["meetings"]
     assert meeting["agenda"] == agenda
