@@ -1,0 +1,187 @@
+"""The crisis panel: crisis lines, one guidance sentence, and what was done.
+
+Safety comes first, so the panel opens from any step with one key. It gives no
+clinical advice and does not assess risk: it shows the lines from settings and
+asks which actions were taken and when the supervisor was told. Escape always
+closes it; nothing here can trap a peer who needs to act.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from reflect import cycle
+from reflect.model import Crisis, CrisisLine
+
+from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
+
+
+class CrisisPanel(ModalScreen[Crisis | None]):
+    """Dismisses with the Crisis record to save, or None when closed (escape)."""
+
+    DEFAULT_CSS = """
+    CrisisPanel {
+        align: center middle;
+    }
+    CrisisPanel > #crisis-panel {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $error;
+        border-title-color: $error;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    CrisisPanel #crisis-body {
+        height: auto;
+        max-height: 1fr;
+    }
+    CrisisPanel #crisis-guidance {
+        margin: 1 0;
+        color: $text-muted;
+    }
+    CrisisPanel SelectionList {
+        height: auto;
+    }
+    CrisisPanel .row {
+        height: 1;
+    }
+    CrisisPanel .row Label {
+        width: auto;
+        padding-right: 1;
+    }
+    CrisisPanel #told-at {
+        width: 22;
+    }
+    CrisisPanel #told-hint {
+        width: 1fr;
+        color: $text-muted;
+        padding-left: 1;
+    }
+    CrisisPanel #told-hint.-error {
+        color: $error;
+    }
+    CrisisPanel #crisis-notes {
+        height: 2;
+    }
+    CrisisPanel .buttons {
+        height: 1;
+        margin: 1 0 0 0;
+    }
+    CrisisPanel .buttons Button {
+        margin-right: 2;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close (crisis stays marked)"),
+        Binding("ctrl+s", "confirm", "Save what was done", priority=True),
+    ]
+
+    def __init__(
+        self,
+        lines: list[CrisisLine],
+        crisis: Crisis | None = None,
+        *,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.lines = lines
+        self.crisis = crisis or Crisis()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="crisis-panel") as panel:
+            panel.border_title = "Crisis: safety first"
+            panel.border_subtitle = "esc closes"
+            with VerticalScroll(id="crisis-body"):
+                lines: list[str | tuple[str, str]] = []
+                for line in self.lines:
+                    lines += [(line.name, "bold"), f": {line.how}\n"]
+                yield Static(Content.assemble(*lines).rstrip(), id="crisis-lines")
+                yield Static(cycle.CRISIS_GUIDANCE, id="crisis-guidance")
+                yield Label("What was done (space ticks)")
+                yield SelectionList[str](
+                    *[Selection(label, key, key in self.crisis.actions) for key, label in cycle.CRISIS_ACTIONS],
+                    id="crisis-actions",
+                    compact=True,
+                )
+                with Horizontal(classes="row"):
+                    yield Label("Supervisor told")
+                    told = self.crisis.supervisor_notified_at
+                    yield Input(
+                        "" if told is None else show_when(told),
+                        id="told-at",
+                        placeholder="now, 10 minutes ago",
+                        compact=True,
+                    )
+                    yield Static("", id="told-hint")
+                yield Label("Notes (what happened next; no identifying details)")
+                yield TextArea(self.crisis.notes, id="crisis-notes", soft_wrap=True, tab_behavior="focus", compact=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Save what was done (ctrl+s)", id="crisis-save", variant="error", compact=True)
+                yield Button("Close (esc)", id="crisis-close", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#crisis-actions").focus()
+
+    def _told_at(self) -> datetime | None:
+        """The supervisor time typed, or None when blank. Raises DateError when unreadable."""
+        text = self.query_one("#told-at", Input).value.strip()
+        if not text:
+            return None
+        return parse_when(text, now=self.clock())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "told-at":
+            return
+        hint = self.query_one("#told-hint", Static)
+        try:
+            at = self._told_at()
+        except DateError:
+            hint.update(when_problem(self.query_one("#told-at", Input).value))
+            hint.add_class("-error")
+            return
+        hint.remove_class("-error")
+        hint.update("" if at is None else f"→ {describe_when(at)}")
+        if at is not None:
+            self.query_one("#crisis-actions", SelectionList).select("supervisor-notified")
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        """Ticking "supervisor notified" with no time fills in "now", visibly, to be corrected."""
+        told = self.query_one("#told-at", Input)
+        if "supervisor-notified" in event.selection_list.selected and not told.value.strip():
+            told.value = "now"
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        try:
+            at = self._told_at()
+        except DateError as exc:
+            self.notify(f"Supervisor time: {exc}", severity="error")
+            self.query_one("#told-at").focus()
+            return
+        actions = list(self.query_one("#crisis-actions", SelectionList).selected)
+        actions = [k for k in cycle.CRISIS_ACTION_KEYS if k in actions]
+        notes = self.query_one("#crisis-notes", TextArea).text
+        self.dismiss(Crisis(actions=actions, supervisor_notified_at=at, notes=notes))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "crisis-save":
+            self.action_confirm()
+        else:
+            self.action_close()

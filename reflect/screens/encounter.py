@@ -1,0 +1,889 @@
+"""A new or edited encounter: Listen, Reflect, Select, Share, then a wrap-up page.
+
+The screen opens with the cursor in the person's story so typing starts at once.
+Nothing typed is lost: every change is written as a draft within a second (on a
+thread, so typing never waits on the disk), leaving keeps the draft, and saving
+discards it. Crisis comes first: one key from any step marks the encounter and
+opens the crisis panel, and confirming it saves the entry at once.
+
+Contract with the app: `EncounterScreen(journal, entry=..., draft=...)` dismisses
+with the saved Entry, or None when the peer leaves without saving (the draft stays).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Footer,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.text_area import Selection as TextSelection
+from textual.worker import Worker, WorkerState
+
+from reflect import cycle
+from reflect import model
+from reflect.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
+from reflect.privacy import Finding, scan_fields
+from reflect.screens.crisis import CrisisPanel
+from reflect.screens.editor import EditorError, edit_text
+from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
+from reflect.screens.steps import (
+    FIELD_LABELS,
+    FIELD_WIDGETS,
+    NEW_PART,
+    PAGE_TITLES,
+    PAGES,
+    DateError,
+    ListenPage,
+    ReflectPage,
+    SelectPage,
+    SharePage,
+    Tristate,
+    WrapUpPage,
+    describe_when,
+    field_base,
+    parse_when,
+    show_when,
+    when_problem,
+)
+
+DRAFT_DELAY = 0.5  # seconds from a change to its draft on disk (the promise is "within a second")
+
+
+class FormError(ValueError):
+    """A field that cannot be saved as typed; `widget` is the id to focus."""
+
+    def __init__(self, message: str, widget: str):
+        super().__init__(message)
+        self.widget = widget
+
+
+def _split_list(text: str) -> list[str]:
+    out: list[str] = []
+    for item in text.split(","):
+        item = item.strip()
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+class EncounterScreen(Screen[Entry | None]):
+    """Journal one encounter through the four steps; dismisses with the saved Entry or None."""
+
+    DEFAULT_CSS = """
+    EncounterScreen {
+        layout: vertical;
+    }
+    EncounterScreen #progress {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    EncounterScreen #context {
+        height: 1;
+        padding: 0 1;
+    }
+    EncounterScreen #context Label {
+        width: auto;
+        padding: 0 1 0 0;
+        color: $text-muted;
+    }
+    EncounterScreen #context Input, EncounterScreen #context Select {
+        margin-right: 1;
+    }
+    EncounterScreen #when {
+        width: 18;
+    }
+    EncounterScreen #person {
+        width: 12;
+    }
+    EncounterScreen #setting {
+        width: 16;
+    }
+    EncounterScreen #minutes {
+        width: 5;
+        margin-right: 0;
+    }
+    EncounterScreen #hint-row {
+        height: 1;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    EncounterScreen #when-hint {
+        width: 1fr;
+        color: $text-muted;
+    }
+    EncounterScreen #when-hint.-error {
+        color: $error;
+        text-style: bold;
+    }
+    EncounterScreen #status {
+        width: auto;
+        color: $text-muted;
+    }
+    EncounterScreen #pages {
+        height: 1fr;
+    }
+    """
+
+    AUTO_FOCUS = None
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="Save the entry and go back", id="encounter.save"),
+        Binding("ctrl+n", "next_step", "Next", tooltip="Next step (nothing typed is lost)", id="encounter.next"),
+        Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back"),
+        Binding(
+            "ctrl+x",
+            "crisis",
+            "Crisis",
+            tooltip="Mark a crisis: crisis lines, and record what was done",
+            priority=True,
+            id="encounter.crisis",
+        ),
+        Binding(
+            "ctrl+e",
+            "open_editor",
+            "Editor",
+            tooltip="Open this field in $VISUAL / $EDITOR",
+            priority=True,
+            id="encounter.editor",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            tooltip="Leave without saving; the draft is kept to resume later",
+            id="encounter.leave",
+        ),
+    ]
+
+    HELP_EXTRA = [
+        ("tab / shift+tab", "Next / previous field (the context row sits above the story)"),
+        ("space", "Tick a purpose, competency or flag; cycle a disclosure check"),
+        ("y / n / 0", "Answer a disclosure check yes, no, or not answered"),
+        ("click a step", "Jump to that step in the progress line"),
+    ]
+
+    def __init__(self, journal: Any, *, entry: Entry | None = None, draft: Draft | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self._entry_arg = entry
+        self._draft_arg = draft
+        self._page = "listen"
+        self._base: Entry | None = None  # id, peer, recorded of the entry being written
+        self._in_store = False  # does the entry already exist in the journal?
+        self._saved: Entry | None = None  # what this screen last saved (dismissed on leave)
+        self._crisis: Crisis | None = None
+        self._when: datetime | None = None
+        self._when_default: tuple[str, datetime] | None = None  # (shown text, exact time)
+        self._draft_id = draft.id if draft is not None else model.new_id()
+        self._timer: Timer | None = None
+        self._latest: dict[str, Any] | None = None
+        self._last_written: tuple[dict[str, Any], str] | None = None
+        self._draft_lock = threading.Lock()
+        self._draft_seq = 0
+        self._draft_done_seq = 0
+        self._draft_on_disk = draft is not None
+        self._saving = False
+        self._leave_after_save = True
+        self._finished = False
+        self._ready = False
+        self._page_focus: dict[str, str] = {}
+
+    # --- time -------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The app's clock when it has one (snapshot tests freeze it)."""
+        clock = getattr(self.app, "now", None)
+        return clock() if callable(clock) else model.now()
+
+    # --- layout -----------------------------------------------------------------------
+
+    def _story_options(self) -> list[Story]:
+        try:
+            stories = self.journal.stories(include_retired=False)
+        except Exception:  # noqa: BLE001 - a story bank we cannot read must not block journaling
+            return []
+        return stories
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        with Horizontal(id="context"):
+            yield Label("When")
+            yield Input(id="when", compact=True, placeholder="now, yesterday 3pm")
+            yield Label("Who")
+            yield Input(id="person", compact=True, placeholder="pseudonym")
+            yield Label("Setting")
+            yield Select([(s, s) for s in cycle.SETTINGS], id="setting", value="one-to-one", allow_blank=False, compact=True)
+            yield Label("Min")
+            yield Input(id="minutes", compact=True, restrict=r"\d{0,4}", max_length=4, placeholder="—")
+        with Horizontal(id="hint-row"):
+            yield Static("", id="when-hint")
+            yield Static("", id="status")
+        with ContentSwitcher(id="pages", initial="page-listen"):
+            yield ListenPage()
+            yield ReflectPage()
+            yield SelectPage(self._stories())
+            yield SharePage()
+            yield WrapUpPage()
+        yield Footer()
+
+    def _stories(self) -> list[tuple[str, str]]:
+        """The story bank as (label, id); a retired story the entry uses stays listed."""
+        stories = self._story_options()
+        options = [(s.title, s.id) for s in stories]
+        self._story_texts = {s.id: s.text for s in stories}
+        used = self._start_entry_story_id()
+        if used and used not in self._story_texts:
+            try:
+                story = self.journal.get_story(used)
+                options.append((f"{story.title} (retired)", story.id))
+                self._story_texts[story.id] = story.text
+            except Exception:  # noqa: BLE001
+                options.append(("(a story no longer in the bank)", used))
+                self._story_texts[used] = ""
+        return options
+
+    def _start_entry_story_id(self) -> str | None:
+        if self._draft_arg is not None:
+            sel = self._draft_arg.entry.get("select") or {}
+            return sel.get("story_id") if isinstance(sel, dict) else None
+        if self._entry_arg is not None:
+            return self._entry_arg.select.story_id
+        return None
+
+    # --- start --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        now = self.now()
+        raw_when: str | None = None
+        if self._draft_arg is not None:
+            entry, raw_when = self._entry_from_draft(self._draft_arg, now)
+            entry_id = self._draft_arg.entry_id or entry.id
+            self._in_store = self._exists(entry_id)
+            page = self._draft_arg.step
+        elif self._entry_arg is not None:
+            entry = Entry.from_dict(self._entry_arg.to_dict())
+            self._in_store = True
+            page = "listen"
+        else:
+            entry = Entry(occurred=now)
+            page = "listen"
+        self._base = entry
+        self._crisis = entry.crisis
+        shown = show_when(entry.occurred)
+        self._when_default = (shown, entry.occurred)
+        self._when = entry.occurred
+        self._fill(entry)
+        if raw_when is not None:  # a date the peer typed that could not be read: keep it as typed
+            self.query_one("#when", Input).value = raw_when
+            self._read_when()
+        self._latest = self._form()
+        self._last_written = (self._latest, page)
+        self._show_page(page, focus=True)
+        self._update_status()
+        self._ready = True
+
+    def _exists(self, entry_id: str) -> bool:
+        try:
+            return bool(self.journal.exists(entry_id))
+        except Exception:  # noqa: BLE001
+            return False
+
+    def _entry_from_draft(self, draft: Draft, now: datetime) -> tuple[Entry, str | None]:
+        """The draft's entry; an unreadable `when` comes back as the text typed."""
+        data = dict(draft.entry)
+        raw_when = None
+        try:
+            parse_iso_datetime(data.get("occurred"), "occurred")
+        except ValidationError:
+            raw = data.get("occurred")
+            raw_when = raw if isinstance(raw, str) else ""
+            data["occurred"] = iso(now)
+        if draft.entry_id and not data.get("id"):
+            data["id"] = draft.entry_id
+        try:
+            return Entry.from_dict(data), raw_when
+        except ValidationError as exc:
+            self.notify(f"Part of this draft could not be read ({exc}); the rest is here.", severity="warning")
+            entry = Entry.from_dict({k: v for k, v in data.items() if k in ("id", "occurred")})
+            for name, part in (("listen", model.Listen), ("reflect", model.Reflect), ("share", model.Share)):
+                try:
+                    setattr(entry, name, part.from_dict(data.get(name) or {}))
+                except ValidationError:
+                    pass
+            return entry, raw_when
+
+    def _fill(self, e: Entry) -> None:
+        """Put an entry's values into the form."""
+        q = self.query_one
+        q("#when", Input).value = show_when(e.occurred)
+        q("#person", Input).value = e.person
+        q("#setting", Select).value = e.setting
+        q("#minutes", Input).value = "" if e.minutes is None else str(e.minutes)
+        q("#story", TextArea).text = e.listen.story
+        q("#matters", TextArea).text = e.listen.matters
+        q("#themes", Input).value = ", ".join(e.listen.themes)
+        q("#experience", TextArea).text = e.reflect.experience
+        q("#feelings", TextArea).text = e.reflect.feelings
+        q("#impact", TextArea).text = e.reflect.impact
+        q(f"#decision-{e.select.decision}", RadioButton).value = True
+        q("#part", TextArea).text = e.select.part
+        q("#story-choice", Select).value = e.select.story_id or NEW_PART
+        self._show_story(e.select.story_id)
+        purposes = q("#purposes", SelectionList)
+        for p in e.select.purposes:
+            if p not in cycle.PURPOSES:  # a purpose typed elsewhere (import): keep it
+                purposes.add_option((p, p))
+            purposes.select(p)
+        for key in cycle.CHECK_KEYS:
+            q(f"#check-{key}", Tristate).value = getattr(e.select.checks, key)
+        q("#how", TextArea).text = e.share.how
+        q("#response", Select).value = e.share.response
+        q("#next_steps", TextArea).text = e.share.next_steps
+        q("#differently", TextArea).text = e.share.differently
+        comps = q("#competencies", SelectionList)
+        for c in e.competencies:
+            comps.select(c)
+        mi = e.mi
+        for key, _label in cycle.OARS:
+            value = 0 if mi is None else getattr(mi, key)
+            q(f"#mi-{key}", Input).value = str(value) if value else ""
+        talk = q("#change_talk", SelectionList)
+        for t in [] if mi is None else mi.change_talk:
+            if t not in cycle.CHANGE_TALK_KEYS:
+                talk.add_option((t, t))
+            talk.select(t)
+        for flag in cycle.FLAGS:
+            q(f"#flag-{flag}", Checkbox).value = getattr(e.flags, flag)
+        q("#question", TextArea).text = e.question
+        self._show_question(e.flags.discuss or bool(e.question))
+        q(f"#visibility-{e.visibility}", RadioButton).value = True
+        q("#tags", Input).value = ", ".join(e.tags)
+        for area in self.query(TextArea):  # carry on writing where the text ends
+            area.move_cursor(area.document.end)
+
+    # --- reading the form ----------------------------------------------------------------
+
+    def _radio(self, group: str, choices: tuple[str, ...], default: str) -> str:
+        radios = self.query_one(f"#{group}", RadioSet)
+        pressed = radios.pressed_button
+        if pressed is not None and pressed.id:
+            return pressed.id.removeprefix(f"{group}-")
+        for choice in choices:
+            if self.query_one(f"#{group}-{choice}", RadioButton).value:
+                return choice
+        return default
+
+    def _form(self) -> dict[str, Any]:
+        """The form as an entry dict (the contract shape). An unreadable `when` is kept as typed."""
+        q = self.query_one
+        assert self._base is not None
+        d = self._base.to_dict()
+        when_text = q("#when", Input).value
+        minutes = q("#minutes", Input).value.strip()
+        story_choice = q("#story-choice", Select).value
+        mi_counts = {}
+        for key, _label in cycle.OARS:
+            text = q(f"#mi-{key}", Input).value.strip()
+            mi_counts[key] = int(text) if text.isdigit() else 0
+        talk = list(q("#change_talk", SelectionList).selected)
+        talk_sorted = [k for k in cycle.CHANGE_TALK_KEYS if k in talk] + [k for k in talk if k not in cycle.CHANGE_TALK_KEYS]
+        mi = {**mi_counts, "change_talk": talk_sorted} if any(mi_counts.values()) or talk else None
+        purposes = list(q("#purposes", SelectionList).selected)
+        purposes = [p for p in cycle.PURPOSES if p in purposes] + [p for p in purposes if p not in cycle.PURPOSES]
+        selected_comps = set(q("#competencies", SelectionList).selected)
+        d.update(
+            occurred=iso(self._when) if self._when is not None else when_text,
+            person=q("#person", Input).value,
+            setting=q("#setting", Select).value,
+            minutes=int(minutes) if minutes.isdigit() else None,
+            listen={
+                "story": q("#story", TextArea).text,
+                "matters": q("#matters", TextArea).text,
+                "themes": _split_list(q("#themes", Input).value),
+            },
+            reflect={
+                "experience": q("#experience", TextArea).text,
+                "feelings": q("#feelings", TextArea).text,
+                "impact": q("#impact", TextArea).text,
+            },
+            select={
+                "decision": self._radio("decision", cycle.DECISIONS, "undecided"),
+                "story_id": None if story_choice in (NEW_PART, Select.BLANK) else story_choice,
+                "part": q("#part", TextArea).text,
+                "purposes": purposes,
+                "checks": {k: q(f"#check-{k}", Tristate).value for k in cycle.CHECK_KEYS},
+            },
+            share={
+                "how": q("#how", TextArea).text,
+                "response": q("#response", Select).value,
+                "next_steps": q("#next_steps", TextArea).text,
+                "differently": q("#differently", TextArea).text,
+            },
+            competencies=[k for k in cycle.COMPETENCY_KEYS if k in selected_comps],
+            mi=mi,
+            flags={f: q(f"#flag-{f}", Checkbox).value for f in cycle.FLAGS},
+            question=q("#question", TextArea).text,
+            crisis=None if self._crisis is None else self._crisis.to_dict(),
+            visibility=self._radio("visibility", cycle.VISIBILITY, "shared"),
+            tags=_split_list(q("#tags", Input).value),
+        )
+        return d
+
+    def _entry_from_form(self, *, lenient_when: bool = False) -> Entry:
+        """The entry to save. Raises FormError for a date that cannot be read (never a guess)."""
+        data = self._form()
+        if self._when is None:
+            if not lenient_when:
+                raise FormError(
+                    "When: the date cannot be read. Try 'now', 'yesterday 3pm' or 2025-03-14 15:00.", "when"
+                )
+            assert self._when_default is not None
+            data["occurred"] = iso(self._when_default[1])
+        return Entry.from_dict(data)
+
+    # --- reacting to changes ---------------------------------------------------------------
+
+    def _read_when(self) -> None:
+        """Read the `when` field; show what it was read as, or why it cannot be read."""
+        text = self.query_one("#when", Input).value
+        hint = self.query_one("#when-hint", Static)
+        assert self._when_default is not None
+        if text == self._when_default[0]:
+            self._when = self._when_default[1]
+            hint.update("")
+            hint.remove_class("-error")
+            return
+        try:
+            self._when = parse_when(text, now=self.now())
+        except DateError:
+            self._when = None
+            hint.update(when_problem(text))
+            hint.add_class("-error")
+            return
+        hint.remove_class("-error")
+        hint.update(f"When → {describe_when(self._when)}")
+
+    def _changed(self, widget: Widget | None) -> None:
+        if not self._ready:
+            return
+        wid = widget.id if widget is not None else None
+        if wid == "when":
+            self._read_when()
+        elif wid == "story-choice":
+            value = self.query_one("#story-choice", Select).value
+            self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
+        elif wid == "flag-discuss":
+            self._show_question(self.query_one("#flag-discuss", Checkbox).value)
+        self._update_status()
+        self._schedule_draft()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.input)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed(event.text_area)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._changed(event.select)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        self._changed(event.selection_list)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._changed(event.radio_set)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._changed(event.checkbox)
+
+    def on_tristate_changed(self, event: Tristate.Changed) -> None:
+        self._changed(event.tristate)
+
+    def _show_story(self, story_id: str | None) -> None:
+        text = self._story_texts.get(story_id, "") if story_id else ""
+        text = " ".join(text.split())
+        if len(text) > 160:
+            text = text[:159].rstrip() + "…"
+        preview = self.query_one("#story-text", Static)
+        preview.update(text)
+        preview.display = bool(text)
+
+    def _show_question(self, show: bool) -> None:
+        self.query_one("#question-box").set_class(not show, "-hidden")
+
+    def _update_status(self) -> None:
+        try:
+            private = self._radio("visibility", cycle.VISIBILITY, "shared") == "private"
+            crisis = self.query_one("#flag-crisis", Checkbox).value
+        except NoMatches:
+            return
+        parts: list[str | tuple[str, str]] = []
+        if crisis:
+            parts += [("! crisis", "$error bold"), "  "]
+        parts.append(("P private" if private else "shared", "$secondary bold" if private else ""))
+        if self._saved is not None:
+            parts += ["  ", ("saved", "$success")]
+        elif self._draft_on_disk:
+            parts += ["  ", "draft kept"]
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+
+    # --- drafts -------------------------------------------------------------------------
+
+    def _schedule_draft(self) -> None:
+        """Write a draft DRAFT_DELAY after the first change (a throttle: steady typing still saves)."""
+        if self._finished:
+            return
+        try:
+            self._latest = self._form()
+        except NoMatches:
+            return
+        if self._timer is None:
+            self._timer = self.set_timer(DRAFT_DELAY, self._draft_due, name="draft")
+
+    def _make_draft(self) -> Draft | None:
+        """A draft of the form if it differs from the last one written, else None."""
+        if self._latest is None:
+            return None
+        state = (self._latest, self._page_step())
+        if state == self._last_written:
+            return None
+        self._last_written = state
+        assert self._base is not None
+        return Draft(
+            entry=self._latest,
+            id=self._draft_id,
+            step=state[1],
+            entry_id=self._base.id if self._in_store else None,
+        )
+
+    def _page_step(self) -> str:
+        return self._page if self._page in cycle.STEP_KEYS else cycle.STEP_KEYS[-1]
+
+    def _draft_due(self) -> None:
+        self._timer = None
+        if self._finished:
+            return
+        draft = self._make_draft()
+        if draft is None:
+            return
+        self._draft_seq += 1
+        seq = self._draft_seq
+        self.run_worker(
+            lambda: self._write_draft(draft, seq),
+            thread=True,
+            group="draft",
+            exit_on_error=False,
+            name="draft",
+        )
+
+    def _write_draft(self, draft: Draft, seq: int) -> bool:
+        """On a worker thread; a draft older than one already written or saved is skipped."""
+        with self._draft_lock:
+            if seq <= self._draft_done_seq:
+                return False
+            self.journal.save_draft(draft)
+            self._draft_done_seq = seq
+            self._draft_on_disk = True
+        return True
+
+    def _flush_draft(self) -> bool:
+        """Write any unwritten change now (leaving, quitting). True when a draft is on disk."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._finished:
+            return False
+        try:  # read the widgets themselves: the last keystrokes' Changed messages may still be queued
+            self._latest = self._form()
+        except Exception:  # noqa: BLE001 - widgets already gone (app exiting): keep the last reading
+            pass
+        draft = self._make_draft()
+        if draft is not None:
+            self._draft_seq += 1
+            try:
+                self._write_draft(draft, self._draft_seq)
+            except Exception as exc:  # noqa: BLE001 - tell the peer, never crash on the way out
+                self.notify(f"The draft could not be written: {exc}", severity="error")
+        return self._draft_on_disk
+
+    def on_unmount(self) -> None:
+        """Quitting the app mid-entry (or the screen going away) keeps what was typed."""
+        self._flush_draft()
+        self._finished = True
+
+    # --- pages --------------------------------------------------------------------------
+
+    def _show_page(self, page: str, *, focus: bool = True) -> None:
+        self._page = page
+        self.query_one("#pages", ContentSwitcher).current = f"page-{page}"
+        self._render_progress()
+        if focus:
+            self._focus_page(page)
+
+    def _focus_page(self, page: str) -> None:
+        container = self.query_one(f"#fields-{page}")
+        remembered = self._page_focus.get(page)
+        if remembered:
+            try:
+                self.query_one(f"#{remembered}").focus()
+                return
+            except NoMatches:
+                pass
+        for widget in container.query("*"):
+            if widget.focusable:
+                widget.focus()
+                container.scroll_home(animate=False)
+                return
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = getattr(event, "widget", None) or self.focused
+        if widget is None or not widget.id:
+            return
+        for page in PAGES:
+            if any(a.id == f"fields-{page}" for a in widget.ancestors):
+                self._page_focus[page] = widget.id
+                break
+
+    def _render_progress(self) -> None:
+        current = PAGES.index(self._page)
+        parts: list[str] = []
+        for i, page in enumerate(PAGES):
+            title = PAGE_TITLES[page]
+            label = f" {i + 1} {title} " if page in cycle.STEP_KEYS else f" {title} "
+            if i == current:
+                parts.append(f"[@click=screen.goto('{page}')][b reverse]{label}[/][/]")
+            elif i < current:
+                parts.append(f"[@click=screen.goto('{page}')]{label}[/]")
+            else:
+                parts.append(f"[@click=screen.goto('{page}')][dim]{label}[/][/]")
+        self.query_one("#progress", Static).update("›".join(parts))
+
+    def action_goto(self, page: str) -> None:
+        if page in PAGES:
+            self._show_page(page)
+            self._schedule_draft()
+
+    def action_next_step(self) -> None:
+        i = PAGES.index(self._page)
+        if i < len(PAGES) - 1:
+            self.action_goto(PAGES[i + 1])
+
+    def action_prev_step(self) -> None:
+        i = PAGES.index(self._page)
+        if i > 0:
+            self.action_goto(PAGES[i - 1])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.startswith("next-"):
+            event.stop()
+            self.action_next_step()
+        elif button.startswith("back-"):
+            event.stop()
+            self.action_prev_step()
+        elif button.startswith("save-"):
+            event.stop()
+            self.action_save()
+
+    # --- $EDITOR ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_editor":
+            # Only a long field opens in the editor; elsewhere ctrl+e keeps its usual meaning.
+            return True if isinstance(self.focused, TextArea) else None
+        return True
+
+    def action_open_editor(self) -> None:
+        area = self.focused
+        if not isinstance(area, TextArea):
+            return
+        try:
+            text = edit_text(self.app, area.text)
+        except EditorError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if text != area.text:
+            area.text = text
+            area.move_cursor(area.document.end)
+            self._changed(area)
+
+    # --- leaving --------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        """Leave without saving. Asks nothing: the draft is kept and the peer is told."""
+        kept = self._flush_draft()
+        self._finished = True
+        if kept:
+            self.notify("Draft kept: resume it from home.", title="Not saved yet")
+        self.dismiss(self._saved)
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        try:
+            entry = self._entry_from_form()
+        except FormError as exc:
+            self.notify(str(exc), severity="error")
+            self._focus_widget(exc.widget)
+            return
+        findings = scan_fields(entry.text_fields())
+        if findings:
+            self.app.push_screen(PrivacyPrompt(findings), lambda choice: self._after_privacy(choice, entry, findings))
+            return
+        self._start_save(entry, leave=True)
+
+    def _after_privacy(self, choice: str | None, entry: Entry, findings: list[Finding]) -> None:
+        if choice == SAVE_ANYWAY:
+            self._start_save(entry, leave=True)
+        elif choice:
+            self._go_to_field(choice, findings)
+
+    def _go_to_field(self, field: str, findings: list[Finding]) -> None:
+        """Show the field a finding is in, with the cursor on the text that looks identifying."""
+        base = field_base(field)
+        if base == "crisis.notes":
+            self.action_crisis()
+            return
+        page, wid = FIELD_WIDGETS.get(base, (None, ""))
+        if not wid:
+            return
+        if page is not None:
+            self._show_page(page, focus=False)
+        widget = self.query_one(f"#{wid}")
+        widget.focus()
+        finding = next((f for f in findings if f.field == field), None)
+        if finding is None:
+            return
+        if isinstance(widget, TextArea):
+            start = _location(widget.text, finding.start)
+            end = _location(widget.text, finding.end)
+            widget.selection = TextSelection(start, end)
+        elif isinstance(widget, Input) and "[" not in field:
+            widget.cursor_position = finding.start
+
+    def _focus_widget(self, wid: str) -> None:
+        for name, (page, widget_id) in FIELD_WIDGETS.items():
+            if widget_id == wid and page is not None:
+                self._show_page(page, focus=False)
+        self.query_one(f"#{wid}").focus()
+
+    def _start_save(self, entry: Entry, *, leave: bool) -> None:
+        self._saving = True
+        self._leave_after_save = leave
+        save_seq = self._draft_seq
+        saved_form = self._latest
+
+        def save() -> Entry:
+            saved = self.journal.save(entry)
+            with self._draft_lock:
+                self._draft_done_seq = max(self._draft_done_seq, save_seq)
+                if self._draft_on_disk:
+                    self.journal.discard_draft(self._draft_id)
+                    self._draft_on_disk = False
+            return saved
+
+        if saved_form is not None:
+            self._last_written = (saved_form, self._page_step())
+        self.run_worker(save, thread=True, group="save", name="save", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "save":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._saving = False
+            saved = worker.result
+            self._saved = saved
+            self._base = saved
+            self._in_store = True
+            if self._leave_after_save:
+                if self._timer is not None:
+                    self._timer.stop()
+                    self._timer = None
+                self._finished = True
+                self.notify("Saved.", timeout=3)
+                self.dismiss(saved)
+            else:
+                self._update_status()
+                self.notify(
+                    "Crisis recorded and the entry saved. Finish the reflection when you are ready: "
+                    "ctrl+s saves again, esc leaves.",
+                    title="Saved",
+                    timeout=8,
+                )
+        elif event.state == WorkerState.ERROR:
+            self._saving = False
+            self._last_written = None  # make sure the next draft write happens
+            self._schedule_draft()
+            self.notify(f"Could not save: {worker.error}. Your text is kept as a draft.", severity="error", timeout=10)
+
+    # --- crisis ------------------------------------------------------------------------------------
+
+    def action_crisis(self) -> None:
+        """Mark a crisis and open the panel; safety first, never blocked by the form."""
+        if isinstance(self.app.screen, CrisisPanel):
+            return
+        self.query_one("#flag-crisis", Checkbox).value = True
+        try:
+            lines = self.journal.settings().crisis_lines
+        except Exception:  # noqa: BLE001 - unreadable settings must not hide the crisis lines
+            lines = model.Settings().crisis_lines
+        self.app.push_screen(CrisisPanel(lines, self._crisis, clock=self.now), self._after_crisis)
+
+    def _after_crisis(self, crisis: Crisis | None) -> None:
+        if crisis is None:
+            self.notify("Crisis stays marked (untick it on Wrap-up if it was a mistake). ctrl+x reopens the panel.")
+            return
+        self._crisis = crisis
+        self.query_one("#flag-crisis", Checkbox).value = True
+        try:
+            self._latest = self._form()
+        except NoMatches:
+            pass
+        entry = self._entry_from_form(lenient_when=True)
+        entry.flags.crisis = True
+        if self._when is None:
+            self.notify("When could not be read, so the time the entry was opened is used; correct it later.",
+                        severity="warning")
+        findings = scan_fields(entry.text_fields())
+        if findings:
+            fields = sorted({FIELD_LABELS.get(field_base(f.field), f.field) for f in findings})
+            self.notify(
+                "Saved now because safety comes first, but some text looks identifying: " + "; ".join(fields),
+                severity="warning",
+                timeout=10,
+            )
+        if not self._saving:
+            self._start_save(entry, leave=False)
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    """A character offset -> (row, column) in a TextArea."""
+    before = text[:offset]
+    row = before.count("\n")
+    col = offset - (before.rfind("\n") + 1)
+    return row, col

@@ -1,0 +1,123 @@
+"""The privacy prompt: before saving, point out free text that looks like an identifier.
+
+It names each field and the kind of identifier, never the value (repeating it on
+screen spreads exactly what we warn about). It never refuses: the peer chooses
+to edit a field or to save anyway.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reflect.privacy import KINDS, Finding
+from reflect.screens.steps import FIELD_LABELS, field_base
+
+SAVE_ANYWAY = "save"
+
+
+def _label(field: str) -> str:
+    base = field_base(field)
+    return FIELD_LABELS.get(base, base)
+
+
+class PrivacyPrompt(ModalScreen[str | None]):
+    """Dismisses with SAVE_ANYWAY, the dotted field to edit, or None (back to the form)."""
+
+    DEFAULT_CSS = """
+    PrivacyPrompt {
+        align: center middle;
+    }
+    PrivacyPrompt > Vertical {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    PrivacyPrompt #privacy-title {
+        text-style: bold;
+    }
+    PrivacyPrompt #privacy-why {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    PrivacyPrompt OptionList {
+        height: auto;
+        max-height: 10;
+    }
+    PrivacyPrompt .buttons {
+        height: 1;
+        margin-top: 1;
+    }
+    PrivacyPrompt .buttons Button {
+        margin-right: 2;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back to the entry"),
+        Binding("e", "edit", "Edit the field"),
+        Binding("a", "save_anyway", "Save anyway"),
+    ]
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__()
+        # One row per field and kind; offsets do not matter to the peer.
+        seen: dict[tuple[str, str], None] = {}
+        for f in findings:
+            seen.setdefault((field_base(f.field), f.kind), None)
+        self.rows = list(seen)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Does this identify someone?", id="privacy-title")
+            yield Static(
+                "The journal should hold pseudonyms or initials only. "
+                "Enter edits the highlighted field.",
+                id="privacy-why",
+            )
+            yield OptionList(
+                *[Option(f"{_label(field)}: looks like {KINDS[kind]}", id=f"{field}") for field, kind in self.rows],
+                id="privacy-findings",
+                compact=True,
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Edit", id="privacy-edit", variant="primary", compact=True)
+                yield Button("Save anyway", id="privacy-save", compact=True)
+
+    def on_mount(self) -> None:
+        findings = self.query_one(OptionList)
+        findings.highlighted = 0
+        findings.focus()
+
+    def _highlighted_field(self) -> str:
+        findings = self.query_one(OptionList)
+        index = findings.highlighted or 0
+        return self.rows[index][0]
+
+    def action_edit(self) -> None:
+        self.dismiss(self._highlighted_field())
+
+    def action_save_anyway(self) -> None:
+        self.dismiss(SAVE_ANYWAY)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.rows[event.option_index][0])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "privacy-save":
+            self.action_save_anyway()
+        else:
+            self.action_edit()

@@ -1,0 +1,41 @@
+"""Shared helpers for the encounter tests: a frozen clock, the real app, typing, waiting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from textual.pilot import Pilot
+
+from reflect.app import ReflectApp
+from reflect.screens.encounter import EncounterScreen
+from reflect.store import Journal
+
+FROZEN = datetime(2025, 3, 14, 10, 30, tzinfo=timezone.utc)
+SIZE = (80, 24)
+
+
+def frozen() -> datetime:
+    return FROZEN
+
+
+def new_app(journal: Journal | None = None, start: str = "new") -> ReflectApp:
+    return ReflectApp(journal or Journal(), start=start, clock=frozen)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type text key by key, as a peer would (newlines as enter)."""
+    keys = ["enter" if ch == "\n" else ch for ch in text]
+    await pilot.press(*keys)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let messages, timers and thread workers finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def encounter(pilot: Pilot) -> EncounterScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, EncounterScreen), f"expected the encounter screen, got {screen!r}"
+    return screen
