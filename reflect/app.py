@@ -1,0 +1,140 @@
+"""The journaling app: home first, or straight into a new encounter with `reflect new`.
+
+Every screen reaches the store through `app.journal` and reads the time through
+`app.now()`, so snapshot tests can freeze the clock. Every binding on the app and its
+screens is also a command in the palette (ctrl+p), so nothing depends on remembering keys.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from reflect import model
+from reflect.screens.home import HomeScreen
+from reflect.store import Journal, JournalError
+
+DARK = "textual-dark"
+LIGHT = "textual-light"
+STARTS = ("home", "new")
+
+
+class ReflectApp(App[None]):
+    """A journal for peer support workers: listen, reflect, select, share."""
+
+    TITLE = "reflect"
+    SUB_TITLE = "listen · reflect · select · share"
+    CSS_PATH = "reflect.tcss"
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?", tooltip="Keys and markers"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", tooltip="Switch between light and dark"),
+    ]
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        start: str = "home",
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
+        super().__init__()
+        self.journal = journal
+        self.start = start
+        self._clock = clock
+        self.revision = 0  # bumped whenever a screen saves something
+        self._theme_lock = threading.Lock()
+        self._wanted_theme = ""
+        try:
+            self._saved_theme = journal.settings().theme
+        except JournalError:
+            self._saved_theme = ""
+
+    def now(self) -> datetime:
+        """The current time (frozen in snapshot tests)."""
+        return self._clock() if self._clock is not None else model.now()
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.start == "new":
+            home = self.screen
+            if isinstance(home, HomeScreen):
+                home.action_new_encounter()
+
+    # --- themes -------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self._saved_theme:
+            return
+        with self._theme_lock:
+            self._wanted_theme = theme.name
+        self.run_worker(self._save_theme, thread=True, group="settings", name="save theme")
+
+    def _save_theme(self) -> None:
+        """Write the newest choice; a slower earlier worker then writes the same value."""
+        with self._theme_lock:
+            try:
+                settings = self.journal.settings()
+                if settings.theme != self._wanted_theme:
+                    settings.theme = self._wanted_theme
+                    self.journal.save_settings(settings)
+                self._saved_theme = self._wanted_theme
+            except JournalError as exc:
+                self.call_from_thread(self.notify, f"Theme not saved: {exc}", severity="warning")
+
+    # --- help and the command palette -----------------------------------------------------
+
+    def action_help(self) -> None:
+        from reflect.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = {"quit", "app.quit", "command_palette", "change_theme"}
+        for node, binding in screen_bindings(screen):
+            if binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            help_text = f"{binding.tooltip or binding.description} (key: {key})"
+            yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
+
+
+def screen_bindings(screen: Screen) -> list[tuple[object, Binding]]:
+    """The bindings the app and this screen define (not those of widgets), once per action."""
+    out: list[tuple[object, Binding]] = []
+    seen: set[tuple[int, str]] = set()
+    for active in screen.active_bindings.values():
+        node, binding = active.node, active.binding
+        if not isinstance(node, (App, Screen)) or binding.system:
+            continue
+        if (id(node), binding.action) in seen:
+            continue
+        seen.add((id(node), binding.action))
+        out.append((node, binding))
+    return out
+
+
+def run_app(db: str | None = None, *, start: str = "home") -> None:
+    """Open the journal and run the app until the peer quits."""
+    ReflectApp(journal=Journal(db), start=start).run()

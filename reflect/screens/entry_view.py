@@ -1,0 +1,171 @@
+"""One entry, read-only and whole: every step, flags, crisis record and question.
+
+`e` opens it in the encounter screen for editing; the view then shows the saved
+version. Dismisses with True when the entry changed, so home knows to reload.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from reflect import cycle
+from reflect.model import Entry
+from reflect.screens.widgets import MARKERS, format_when
+from reflect.store import JournalError
+
+CHECK_QUESTIONS = dict(cycle.CHECKS)
+CRISIS_ACTIONS = dict(cycle.CRISIS_ACTIONS)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "yes" if value else ("no" if value is False else "not asked")
+
+
+class EntryView(Screen[bool]):
+    """Read one encounter from top to bottom."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="view.back", tooltip="Back to the list"),
+        Binding("e", "edit", "Edit", id="view.edit", tooltip="Edit this entry"),
+    ]
+    HELP_EXTRA = [("up/down, pgup/pgdn", "Scroll the entry")]
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__()
+        self.entry = entry
+        self.story_title: str | None = None
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="entry-body"):
+            yield Static(id="entry-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-body").focus()
+        self.show()
+        if self.entry.select.story_id:
+            self.run_worker(self._read_story, thread=True, group="view", name="view: story title")
+
+    def _read_story(self) -> None:
+        try:
+            title = self.app.journal.get_story(self.entry.select.story_id).title  # type: ignore[attr-defined]
+        except JournalError:
+            title = "(a story no longer in the bank)"
+        self.app.call_from_thread(self._set_story, title)
+
+    def _set_story(self, title: str) -> None:
+        self.story_title = title
+        self.show()
+
+    def show(self) -> None:
+        self.query_one("#entry-text", Static).update(render_entry(self.entry, self.app.now(), self.story_title))  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_edit(self) -> None:
+        try:
+            from reflect.screens.encounter import EncounterScreen
+        except ImportError:
+            self.notify("The encounter screen is not installed in this build.", severity="warning")
+            return
+        self.app.push_screen(EncounterScreen(self.app.journal, entry=self.entry), self._edited)  # type: ignore[attr-defined]
+
+    def _edited(self, saved: Entry | None) -> None:
+        if saved is not None:
+            self.entry = saved
+            self.changed = True
+            self.app.revision += 1  # type: ignore[attr-defined]
+            self.show()
+
+
+def render_entry(entry: Entry, now, story_title: str | None = None) -> Content:
+    """The whole entry as text: headings, then `label: value` lines; empty fields left out."""
+    out: list[Content] = []
+
+    def heading(text: str) -> None:
+        close_section()
+        out.append(Content(""))
+        out.append(Content.styled(text, "bold $accent underline"))
+        marks.append(len(out))
+
+    def close_section() -> None:
+        if marks and marks[-1] == len(out):
+            out.append(Content.styled("(nothing written)", "italic $text-muted"))
+
+    marks: list[int] = []
+
+    def line(label: str, value: str) -> None:
+        if value and value.strip():
+            out.append(Content.assemble((f"{label}: ", "bold"), value.strip()))
+
+    head = [format_when(entry.occurred, now), entry.person or "(no pseudonym)", entry.setting]
+    if entry.minutes:
+        head.append(f"{entry.minutes} min")
+    head.append("private" if entry.private else "shared")
+    out.append(Content.styled(" · ".join(head), "bold"))
+    flags = [(mark, label) for key, mark, label, _ in MARKERS if (entry.private if key == "private" else getattr(entry.flags, key))]
+    if flags:
+        line("Flags", ", ".join(f"{m} {label}" for m, label in flags))
+    line("Tags", ", ".join(entry.tags))
+
+    if entry.crisis is not None:
+        heading("Crisis: what was done")
+        line("Actions", "; ".join(CRISIS_ACTIONS.get(a, a) for a in entry.crisis.actions) or "none recorded")
+        if entry.crisis.supervisor_notified_at:
+            line("Supervisor told", format_when(entry.crisis.supervisor_notified_at, now))
+        line("Notes", entry.crisis.notes)
+
+    heading("Listen")
+    line("What happened", entry.listen.story)
+    line("What matters to them", entry.listen.matters)
+    line("Themes", ", ".join(entry.listen.themes))
+
+    heading("Reflect")
+    line("My related experience", entry.reflect.experience)
+    line("What it stirred", entry.reflect.feelings)
+    line("Effect on my recovery", entry.reflect.impact)
+
+    heading("Select")
+    sel = entry.select
+    line("Decision", cycle.DECISION_LABELS.get(sel.decision, sel.decision))
+    if sel.story_id:
+        line("From my story bank", story_title or "…")
+    line("The part", sel.part)
+    line("Purposes", ", ".join(sel.purposes))
+    asked = [(k, getattr(sel.checks, k)) for k in cycle.CHECK_KEYS if getattr(sel.checks, k) is not None]
+    for key, value in asked:
+        line(CHECK_QUESTIONS[key], _yes_no(value))
+
+    heading("Share")
+    line("How I shared it", entry.share.how)
+    if entry.share.response != "unknown" or sel.decision == "share":
+        line("How it landed", entry.share.response)
+    line("Their next steps", entry.share.next_steps)
+    line("What I'd do differently", entry.share.differently)
+
+    if entry.competencies or entry.mi or entry.question:
+        heading("For supervision")
+    line("Competencies", "; ".join(f"{c} {cycle.COMPETENCY_TITLES.get(c, '')}" for c in entry.competencies))
+    if entry.mi is not None:
+        mi = entry.mi
+        counts = ", ".join(f"{label.lower()} {getattr(mi, key)}" for key, label in cycle.OARS)
+        line("MI (prompts, not scores)", counts)
+        line("Change talk heard", ", ".join(mi.change_talk))
+    line("Question", entry.question)
+
+    close_section()
+    out.append(Content(""))
+    stamps = [f"recorded {format_when(entry.recorded, now)}" if entry.recorded else ""]
+    if entry.updated and entry.recorded and entry.updated != entry.recorded:
+        stamps.append(f"updated {format_when(entry.updated, now)}")
+    stamps.append(f"id {entry.id[:8]}")
+    out.append(Content.styled(" · ".join(s for s in stamps if s), "$text-muted"))
+    return Content("\n").join(out)

@@ -1,0 +1,71 @@
+"""Help (? or F1): every key of the screen beneath, the row markers, the search syntax.
+
+Built from the live bindings, so it never disagrees with the footer.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from reflect.screens.query import FLAG_HELP, SYNTAX
+from reflect.screens.widgets import MARKERS
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys for the screen you came from, and what the markers mean."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, beneath: Screen) -> None:
+        super().__init__()
+        self.beneath = beneath
+
+    def compose(self) -> ComposeResult:
+        from reflect.app import screen_bindings
+
+        rows: list[tuple[str, str]] = []
+        own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}
+        found = screen_bindings(self.beneath)
+        found.sort(key=lambda nb: 0 if nb[0] is self.beneath and nb[1].action in own else (1 if nb[0] is self.app else 2))
+        for _node, binding in found:
+            if binding.description:
+                rows.append((self.app.get_key_display(binding), binding.tooltip or binding.description))
+        rows += list(getattr(self.beneath, "HELP_EXTRA", []))
+        seen: set[str] = set()
+        keys: list[Content] = []
+        for key, text in rows:
+            if key in seen:
+                continue
+            seen.add(key)
+            keys.append(Content.assemble((f"{key:>18}", "bold $accent"), "  ", text))
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(Content.styled("Help  (esc closes)", "bold"), classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(Content("\n").join(keys), id="help-keys")
+                yield Static(Content.styled("Markers on each row", "bold"), classes="help-heading")
+                yield Static(
+                    Content("\n").join(
+                        Content.assemble((f"{mark:>18}", style), "  ", label) for _k, mark, label, style in MARKERS
+                    ),
+                    id="help-markers",
+                )
+                yield Static(Content.styled("Search (press /)", "bold"), classes="help-heading")
+                yield Static(
+                    Content(
+                        f"{SYNTAX}\n"
+                        "Words match any text in an entry. Combine as many conditions as you like;\n"
+                        f"all must hold. Flags: {FLAG_HELP}.\n"
+                        'Dates read like "yesterday", "last tuesday", "2 weeks ago" or 2024-05-01.'
+                    ),
+                    id="help-search",
+                )
+
+    def action_close(self) -> None:
+        self.dismiss()

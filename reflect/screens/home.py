@@ -1,0 +1,519 @@
+"""Home: unfinished drafts, recent encounters, search, and the week at a glance.
+
+The list is one OptionList (virtualised: it renders only visible lines), filled a page
+at a time as the peer scrolls, so a journal of any size opens at once. Every read runs
+in a thread worker; the screen paints first and the rows arrive a moment later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from reflect.model import Draft, Entry, EntryFilter, ValidationError
+from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
+from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
+from reflect.store import JournalError
+
+PAGE = 50
+WEEKS = 16
+NEAR_END = 10
+
+SETTING_SHORT = {"text-or-chat": "text/chat"}
+NO_SCHEDULE = 'No supervision schedule: reflect config schedule "every other tuesday 10am"'
+
+
+WHEN_WIDTH = 15
+PERSON_WIDTH = 8
+
+
+def list_when(dt: datetime, now: datetime) -> str:
+    """format_when, without the clock beyond yesterday: the day is what tells rows apart."""
+    label = format_when(dt, now)
+    if label.startswith(("today", "yesterday", "tomorrow")):
+        return label
+    head, _, tail = label.rpartition(" ")
+    return head if ":" in tail else label
+
+
+def entry_prompt(entry: Entry, now: datetime) -> Content:
+    """One row: when, flag markers, pseudonym, setting, what was shared."""
+    return Content.assemble(
+        clip(list_when(entry.occurred, now), WHEN_WIDTH),
+        " ",
+        entry_markers(entry),
+        " ",
+        (clip(entry.person or "—", PERSON_WIDTH), "bold"),
+        " ",
+        clip(SETTING_SHORT.get(entry.setting, entry.setting), 10),
+        " ",
+        entry.summary(200) or ("(no text)", "italic $text-muted"),
+    )
+
+
+def draft_prompt(draft: Draft, now: datetime) -> Content:
+    """A draft row in the same columns: when it was saved, "draft", pseudonym, first words."""
+    person = draft.entry.get("person") if isinstance(draft.entry.get("person"), str) else ""
+    label = "edit" if draft.entry_id else "draft"
+    return Content.assemble(
+        (clip(f"✎ {format_when(draft.saved, now)}", WHEN_WIDTH), "$warning"),
+        " ",
+        (clip(label, 6), "$warning bold"),
+        " ",
+        (clip(person or "—", PERSON_WIDTH), "bold"),
+        " ",
+        draft.preview(200),
+    )
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 of the week holding `now`, in `now`'s zone."""
+    day = now - timedelta(days=now.weekday())
+    return day.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass
+class Glance:
+    weeks: list[int]
+    meeting: str
+
+
+class EntryList(OptionList):
+    """The home list. Posts NearEnd when the highlight or the scroll nears the last row."""
+
+    class NearEnd(Message):
+        pass
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is not None and highlighted >= self.option_count - NEAR_END:
+            self.post_message(self.NearEnd())
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.max_scroll_y and new_value >= self.max_scroll_y - NEAR_END:
+            self.post_message(self.NearEnd())
+
+
+class HomeScreen(Screen[None]):
+    """Where every session starts: resume a draft, find an entry, or start a new one."""
+
+    BINDINGS = [
+        Binding("n", "new_encounter", "New", id="home.new", tooltip="Journal a new encounter"),
+        Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries"),
+        Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
+        Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
+        Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
+        Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
+        Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
+        Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
+    ]
+    HELP_EXTRA = [
+        ("enter", "Open the highlighted entry, or resume the highlighted draft"),
+        ("up/down, pgup/pgdn", "Move through the list; more entries load as you go"),
+        ("tab", "Move between the search line and the list"),
+        ("enter (in search)", "Search now and go to the list"),
+    ]
+
+    class Ready(Message):
+        """The first page of rows is on screen (tests and the bench wait for it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready = False
+        self.glance_ready = False
+        self._generation = 0
+        self._filter: EntryFilter | None = None
+        self._entries: list[Entry] = []
+        self._drafts: list[Draft] = []
+        self._exhausted = False
+        self._loading_more = False
+        self._debounce: Timer | None = None
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="glance"):
+            with Horizontal(id="week-row"):
+                yield Label(f"Encounters a week, last {WEEKS} weeks ", id="week-label")
+                yield Sparkline([0] * WEEKS, id="week-chart")
+                yield Label("", id="week-summary", markup=False)
+            yield Static("Next supervision: …", id="next-meeting", markup=False)
+        yield Input(
+            placeholder=f"/ search: {SYNTAX}",
+            id="search",
+            compact=True,
+            select_on_focus=False,
+        )
+        yield Static("Loading…", id="status", markup=False)
+        yield Static(
+            Content.assemble(
+                clip("When", WHEN_WIDTH), " ", clip("Flags", 6), " ", clip("Person", PERSON_WIDTH), " ",
+                clip("Setting", 10), " ", "What was shared",
+            ),
+            id="columns",
+        )
+        yield EntryList(id="entries", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(EntryList).focus()
+        self.load()  # the glance follows the first page: the list is what the peer needs first
+
+    # --- thread-side helpers ----------------------------------------------------------
+
+    def _post(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run `callback` on the event loop; quietly drop it if the app has gone."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    @property
+    def journal(self):  # -> Journal
+        return self.app.journal  # type: ignore[attr-defined]
+
+    def now(self) -> datetime:
+        return self.app.now()  # type: ignore[attr-defined]
+
+    # --- loading the list ---------------------------------------------------------------
+
+    def load(self, keep: str | None = None) -> None:
+        """Read drafts and the first page again (after a search, a save, a discard)."""
+        self._generation += 1
+        self.run_worker(
+            partial(self._read_first, self._generation, self._filter, keep),
+            thread=True, group="home-list", name="home: first page",
+        )
+
+    def _read_first(self, gen: int, flt: EntryFilter | None, keep: str | None) -> None:
+        try:
+            drafts = self.journal.drafts()
+            entries = self.journal.find(flt, limit=PAGE) if flt else self.journal.recent(PAGE)
+        except (JournalError, ValidationError) as exc:
+            self._post(self._show_error, gen, str(exc))
+            return
+        self._post(self._show_first, gen, drafts, entries, keep)
+
+    def _show_error(self, gen: int, message: str) -> None:
+        if gen != self._generation:
+            return
+        self.query_one("#status", Static).update(message)
+        self.notify(message, title="Cannot read the journal", severity="error", timeout=10)
+        self._mark_ready()
+
+    def _show_first(self, gen: int, drafts: list[Draft], entries: list[Entry], keep: str | None) -> None:
+        if gen != self._generation:
+            return
+        self._drafts = drafts
+        self._entries = entries
+        self._exhausted = len(entries) < PAGE
+        self._loading_more = False
+        self._rebuild(keep)
+        self._update_status()
+        self._mark_ready()
+
+    def _mark_ready(self) -> None:
+        if not self.ready:
+            self.ready = True
+            self.post_message(self.Ready())
+            self.load_glance()
+
+    def _rebuild(self, keep: str | None = None) -> None:
+        """Fill the list from the drafts and entries in memory, keeping the highlight."""
+        lst = self.query_one(EntryList)
+        if keep is None and lst.highlighted_option is not None:
+            keep = lst.highlighted_option.id
+        now = self.now()
+        options: list[Option] = []
+        if self._drafts:
+            options.append(Option(Content.styled("Unfinished drafts: enter resumes, d discards", "bold $warning"), disabled=True))
+            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in self._drafts]
+            options.append(Option(Content.styled("Encounters", "bold"), disabled=True))
+        options += [Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in self._entries]
+        if not self._entries:
+            text = (
+                "Nothing matches this search. Esc clears it."
+                if self._filter
+                else "No encounters yet. Press n to journal your first one."
+            )
+            options.append(Option(Content.styled(text, "italic"), disabled=True))
+        lst.set_options(options)
+        index = None
+        if keep is not None:
+            try:
+                index = lst.get_option_index(keep)
+            except Exception:  # noqa: BLE001 - the row went away (discarded, filtered out)
+                index = None
+        if index is None:
+            index = next((i for i, o in enumerate(options) if not o.disabled), None)
+        lst.highlighted = index
+
+    def _update_status(self) -> None:
+        shown = len(self._entries)
+        more = "" if self._exhausted else "+"
+        if self._filter:
+            text = f"{shown}{more} matching {describe(self._filter)}  (esc clears)"
+        else:
+            n = len(self._drafts)
+            drafts = f"{n} unfinished draft{'s' if n > 1 else ''} · " if n else ""
+            text = f"{drafts}Recent encounters, newest first · ? help"
+        self.query_one("#status", Static).update(text)
+
+    @on(EntryList.NearEnd)
+    def load_more(self) -> None:
+        if self._exhausted or self._loading_more or not self.ready:
+            return
+        self._loading_more = True
+        self.run_worker(
+            partial(self._read_more, self._generation, self._filter, len(self._entries)),
+            thread=True, group="home-more", name="home: next page",
+        )
+
+    def _read_more(self, gen: int, flt: EntryFilter | None, offset: int) -> None:
+        try:
+            if flt:
+                page = self.journal.find(flt, limit=offset + PAGE)[offset:]
+            else:
+                page = self.journal.recent(PAGE, offset)
+        except (JournalError, ValidationError) as exc:
+            self._post(self._show_error, gen, str(exc))
+            return
+        self._post(self._show_more, gen, page)
+
+    def _show_more(self, gen: int, page: list[Entry]) -> None:
+        if gen != self._generation:
+            return
+        self._loading_more = False
+        have = {e.id for e in self._entries}
+        page = [e for e in page if e.id not in have]
+        self._exhausted = len(page) < PAGE
+        if page:
+            self._entries += page
+            now = self.now()
+            self.query_one(EntryList).add_options(Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in page)
+        self._update_status()
+
+    # --- the glance line -----------------------------------------------------------------
+
+    def load_glance(self) -> None:
+        self.run_worker(self._read_glance, thread=True, group="home-glance", name="home: glance")
+
+    def _read_glance(self) -> None:
+        now = self.now()
+        start = week_start(now) - timedelta(weeks=WEEKS - 1)
+        weeks = [0] * WEEKS
+        try:
+            for doc in self.journal.entry_dicts(since=start):
+                when = datetime.fromisoformat(doc["occurred"])
+                when = when.astimezone(now.tzinfo) if when.tzinfo else when.replace(tzinfo=now.tzinfo)
+                index = (when - start).days // 7
+                if 0 <= index < WEEKS:
+                    weeks[index] += 1
+            meeting = self._meeting_line(now)
+        except (JournalError, ValidationError) as exc:
+            meeting = f"Cannot read the journal: {exc}"
+        self._post(self._show_glance, Glance(weeks, meeting))
+
+    def _meeting_line(self, now: datetime) -> str:
+        schedule = self.journal.settings().schedule
+        if not schedule.strip():
+            return NO_SCHEDULE
+        try:
+            from reflect import dates
+        except ImportError:  # pragma: no cover - dates.py is written in parallel
+            return f"Supervision: {schedule}"
+        try:
+            nxt = dates.next_meeting(schedule, after=now)
+            described = dates.describe_schedule(schedule)
+        except ValueError as exc:
+            return f"Supervision schedule unreadable ({exc}): reflect config schedule …"
+        if nxt is None:
+            return f"No supervision meeting left in the schedule ({described})"
+        return f"Next supervision: {format_when(nxt, now)} ({described})"
+
+    def _show_glance(self, glance: Glance) -> None:
+        self.query_one("#week-chart", Sparkline).data = glance.weeks
+        total = sum(glance.weeks)
+        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {total} in all")
+        self.query_one("#next-meeting", Static).update(glance.meeting)
+        self.glance_ready = True
+
+    # --- what is highlighted -----------------------------------------------------------------
+
+    def _highlighted(self) -> tuple[str, Entry | Draft] | None:
+        option = self.query_one(EntryList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        kind, _, ident = option.id.partition(":")
+        pool = self._drafts if kind == "draft" else self._entries
+        for item in pool:
+            if item.id == ident:
+                return kind, item
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("discard_draft", "edit"):
+            found = self._highlighted() if self.is_mounted else None
+            want = "draft" if action == "discard_draft" else "entry"
+            return True if found and found[0] == want else None
+        return True
+
+    @on(EntryList.OptionHighlighted)
+    def _highlight_moved(self) -> None:
+        self.refresh_bindings()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def open_encounter(self, *, entry: Entry | None = None, draft: Draft | None = None) -> None:
+        """Push the encounter screen; when it closes, show what changed."""
+        try:
+            from reflect.screens.encounter import EncounterScreen
+        except ImportError:
+            self.notify("The encounter screen is not installed in this build.", severity="warning")
+            return
+        self.app.push_screen(EncounterScreen(self.journal, entry=entry, draft=draft), self._after_encounter)
+
+    def _after_encounter(self, saved: Entry | None) -> None:
+        self.app.revision += 1  # type: ignore[attr-defined]
+        self.load(keep=f"entry:{saved.id}" if saved is not None else None)
+        self.load_glance()
+
+    def action_new_encounter(self) -> None:
+        self.open_encounter()
+
+    def action_edit(self) -> None:
+        found = self._highlighted()
+        if found and found[0] == "entry":
+            self.open_encounter(entry=found[1])  # type: ignore[arg-type]
+
+    @on(EntryList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        found = self._highlighted()
+        if found is None:
+            return
+        kind, item = found
+        if kind == "draft":
+            self.open_encounter(draft=item)  # type: ignore[arg-type]
+        else:
+            from reflect.screens.entry_view import EntryView
+
+            self.app.push_screen(EntryView(item), self._after_view)  # type: ignore[arg-type]
+
+    def _after_view(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
+            self.load_glance()
+        else:  # only drafts may have changed (an edit left unfinished): keep the paged list
+            self.reload_drafts()
+
+    def reload_drafts(self) -> None:
+        gen = self._generation
+
+        def work() -> None:
+            try:
+                drafts = self.journal.drafts()
+            except (JournalError, ValidationError) as exc:
+                self._post(self._show_error, gen, str(exc))
+                return
+            self._post(self._show_drafts, gen, drafts)
+
+        self.run_worker(work, thread=True, group="home-drafts", name="home: drafts")
+
+    def _show_drafts(self, gen: int, drafts: list[Draft]) -> None:
+        if gen != self._generation or [d.to_dict() for d in drafts] == [d.to_dict() for d in self._drafts]:
+            return
+        self._drafts = drafts
+        self._rebuild()
+        self._update_status()
+
+    def action_discard_draft(self) -> None:
+        found = self._highlighted()
+        if not found or found[0] != "draft":
+            return
+        draft: Draft = found[1]  # type: ignore[assignment]
+        question = f"Discard the draft “{draft.preview(40)}”?\nIts text will be gone for good."
+        self.app.push_screen(ConfirmDialog(question, yes="Discard", no="Keep"), partial(self._discard, draft))
+
+    def _discard(self, draft: Draft, yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def work() -> None:
+            try:
+                self.journal.discard_draft(draft.id)
+            except JournalError as exc:
+                self._post(self.notify, str(exc), severity="error")
+                return
+            self._post(self.notify, "Draft discarded.")
+            self._post(self.load)
+
+        self.run_worker(work, thread=True, group="home-write", name="home: discard draft")
+
+    def action_stories(self) -> None:
+        from reflect.screens.stories import StoryBankScreen
+
+        self.app.push_screen(StoryBankScreen())
+
+    def action_reload(self) -> None:
+        self.load()
+        self.load_glance()
+
+    # --- search ---------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            self._apply_search()
+        self.query_one(EntryList).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.35, self._apply_search)
+
+    @on(Input.Submitted, "#search")
+    def _search_now(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._apply_search()
+        self.query_one(EntryList).focus()
+
+    def _apply_search(self) -> None:
+        text = self.query_one("#search", Input).value
+        try:
+            flt = parse_query(text, now=self.now())
+        except QueryError as exc:
+            self.query_one("#status", Static).update(f"Search: {exc}")
+            return
+        flt = None if is_empty(flt) else flt
+        if flt == self._filter:
+            return
+        self._filter = flt
+        self.query_one("#status", Static).update("Searching…")
+        self.load()
+
+    def key_down(self) -> None:
+        """Down from the search line goes to the list."""
+        if self.focused is self.query_one("#search", Input):
+            self.query_one(EntryList).focus()

@@ -1,0 +1,101 @@
+"""Small pieces shared by the screens: flag markers, time labels, a confirm dialog.
+
+Markers are letters and symbols so a row reads the same without colour (NO_COLOR);
+colour only adds emphasis.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from reflect.model import Entry
+
+# (key, marker, label, style): one fixed slot per marker so columns line up.
+MARKERS: tuple[tuple[str, str, str, str], ...] = (
+    ("crisis", "!", "crisis", "$error bold"),
+    ("boundary", "B", "boundary or role", "$warning bold"),
+    ("discuss", "?", "discuss in supervision", "$accent bold"),
+    ("self_care", "S", "self-care", "$success"),
+    ("celebrate", "★", "celebrate", "$warning"),
+    ("private", "P", "private (not in shared exports)", "$secondary"),
+)
+
+
+def entry_markers(entry: Entry) -> Content:
+    """Six fixed slots, one per flag; a blank slot when the flag is off."""
+    parts: list[str | tuple[str, str]] = []
+    for key, mark, _label, style in MARKERS:
+        on = entry.private if key == "private" else getattr(entry.flags, key)
+        parts.append((mark, style) if on else " ")
+    return Content.assemble(*parts)
+
+
+def marker_legend() -> str:
+    return "  ".join(f"{mark} {label}" for _key, mark, label, _style in MARKERS)
+
+
+def format_when(dt: datetime, now: datetime | None = None) -> str:
+    """A short, human time label; reflect.dates decides when it is there."""
+    try:
+        from reflect import dates
+
+        return dates.format_when(dt, now=now)
+    except ImportError:  # pragma: no cover - dates.py is written in parallel
+        now = now or datetime.now(dt.tzinfo)
+        local = dt.astimezone(now.tzinfo) if now.tzinfo else dt
+        if local.date() == now.date():
+            return local.strftime("today %H:%M")
+        if local.year == now.year:
+            return local.strftime("%d %b %H:%M")
+        return local.strftime("%d %b %Y")
+
+
+def clip(text: str, width: int) -> str:
+    """Pad or cut to exactly `width` cells (ASCII-ish text: pseudonyms, settings)."""
+    text = " ".join(text.split())
+    if len(text) > width:
+        return text[: width - 1] + "…"
+    return text.ljust(width)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask yes or no; dismisses with True only on an explicit yes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="error")
+                yield Button(f"{self.no_label} (n)", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class SectionTitle(Label):
+    """A heading inside a screen (a Label so tests can query it)."""
