@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -20,9 +19,17 @@ UTC = timezone.utc
 
 
 def reflect_cmd() -> list[str]:
-    """The console script when installed (pip install -e), else `python -m reflect`."""
-    script = shutil.which("reflect")
-    return [script] if script else [sys.executable, "-m", "reflect"]
+    """The installed console script of the environment running the tests.
+
+    Looked for beside the interpreter, not on PATH (CI runs `.venv/bin/python -m pytest`
+    without activating, and PATH could hold another install); a missing script fails the
+    test rather than falling back, since testing the entry point is the point.
+    """
+    folder = Path(sys.executable).parent
+    for name in ("reflect", "reflect.exe"):
+        if (folder / name).exists():
+            return [str(folder / name)]
+    pytest.fail(f"the reflect script is not installed beside {sys.executable}: pip install -e .")
 
 
 def seed_jsonl(n: int) -> str:
