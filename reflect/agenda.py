@@ -135,6 +135,11 @@ def _about(e: Entry) -> str:
     return f": {s}" if s else ""
 
 
+def _sentence(text: str) -> str:
+    """End with one full stop: the peer's own text often ends with its own."""
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
@@ -192,7 +197,7 @@ def _safety(window: list[Entry]) -> list[Item]:
         crisis = e.crisis
         actions = list(crisis.actions) if crisis else []
         notified_at = crisis.supervisor_notified_at if crisis else None
-        parts = [f"Crisis encounter {_label(e)}{_about(e)}."]
+        parts = [_sentence(f"Crisis encounter {_label(e)}{_about(e)}")]
         if actions:
             labels = []
             for a in actions:
@@ -222,7 +227,7 @@ def _boundaries(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
             continue
         parts = []
         if e.flags.boundary:
-            parts.append(f"Flagged for boundaries or role {_label(e)}{_about(e)}.")
+            parts.append(_sentence(f"Flagged for boundaries or role {_label(e)}{_about(e)}"))
         if failed:
             concerns = "; ".join(cycle.CHECK_CONCERNS[k] for k in failed)
             story = _story_name(e.select.story_id, e, titles)
@@ -360,7 +365,7 @@ def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, unti
             continue
         impact = " ".join((e.reflect.impact or e.reflect.feelings).split())
         said = f'In their words: "{impact}"' if impact else "Nothing written about the impact on them."
-        items.append(Item(f"Self-care flagged {_label(e)}{_about(e)}. {said}", [e.id]))
+        items.append(Item(f"{_sentence(f'Self-care flagged {_label(e)}{_about(e)}')} {said}", [e.id]))
     work = _workload(window, previous, since, until)
     if work is not None:
         items.append(work)
@@ -372,7 +377,7 @@ def _wins(window: list[Entry]) -> list[Item]:
     for e in window:
         steps = " ".join(e.share.next_steps.split())
         if e.flags.celebrate:
-            text = f"Celebrate {_label(e)}{_about(e)}."
+            text = _sentence(f"Celebrate {_label(e)}{_about(e)}")
             if steps:
                 text += f" The person's next steps: {steps}"
             items.append(Item(text, [e.id]))

@@ -268,3 +268,14 @@ def test_agenda_module_is_pure():
     code = "import reflect.agenda, reflect.agenda_render, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_peers_own_full_stop_is_not_doubled() -> None:
+    e = Entry.from_dict(
+        {"id": "c1", "peer": "alex", "occurred": "2026-11-10T10:00:00+00:00", "listen": {"story": "No way forward."},
+         "flags": {"crisis": True, "boundary": True, "self_care": True, "celebrate": True}}
+    )  # fmt: skip
+    (agenda,) = build_agendas(lambda lo, hi: [e], until=datetime(2026, 11, 12, tzinfo=timezone.utc), peer="alex")
+    texts = [i.text for s in agenda.sections for i in s.items]
+    assert any("No way forward." in t for t in texts)
+    assert not any(".." in t for t in texts), [t for t in texts if ".." in t]
