@@ -36,8 +36,6 @@ from reflect.clikit import (
 )
 
 FLAG_CHOICES = ("crisis", "boundary", "discuss", "self_care", "celebrate", "private")
-# One character per flag in `reflect list`, in this order; P marks a private entry.
-FLAG_MARKS = (("crisis", "!"), ("boundary", "B"), ("discuss", "?"), ("self_care", "S"), ("celebrate", "*"))
 SETTING_SHORT = {"one-to-one": "1:1", "text-or-chat": "text"}
 LIST_DEFAULT_LIMIT = 50
 
@@ -321,8 +319,10 @@ def export(
 
 
 def _marks(entry: Any) -> str:
-    out = "".join(mark for key, mark in FLAG_MARKS if getattr(entry.flags, key))
-    return out + ("P" if entry.private else "")
+    """The flags that are on, as cycle.MARKS writes them (the home screen's marks too)."""
+    from reflect.cycle import MARKS
+
+    return "".join(m for key, m, _ in MARKS if (entry.private if key == "private" else getattr(entry.flags, key)))
 
 
 def _table(entries: list[Any], width: int) -> Iterator[str]:

@@ -83,6 +83,16 @@ DECISION_LABELS: dict[str, str] = {
 RESPONSES: tuple[str, ...] = ("engaged", "neutral", "withdrew", "redirected", "unknown")
 VISIBILITY: tuple[str, ...] = ("shared", "private")
 FLAGS: tuple[str, ...] = ("crisis", "boundary", "discuss", "self_care", "celebrate")
+# One mark per flag, and P for a private entry, in this order, wherever entries are
+# listed (`reflect list`, the home screen): letters and symbols read without colour.
+MARKS: tuple[tuple[str, str, str], ...] = (
+    ("crisis", "!", "crisis"),
+    ("boundary", "B", "boundary or role"),
+    ("discuss", "?", "discuss in supervision"),
+    ("self_care", "S", "self-care"),
+    ("celebrate", "★", "celebrate"),
+    ("private", "P", "private (not in shared exports)"),
+)
 FLAG_LABELS: dict[str, str] = {
     "crisis": "Crisis",
     "boundary": "Boundary or role",

@@ -30,6 +30,7 @@ from reflect.model import (
     Story,
     ValidationError,
     iso,
+    kind_of,
     parse_iso_datetime,
 )
 
@@ -353,20 +354,6 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
 def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -468,7 +455,7 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
         return ImportDoc(entries=entries, kind="array")
     if not isinstance(data, dict):
         raise ImportFormatError(
-            source, "", f"expected an export document, a list of entries or one entry object, got {_kind(data)}"
+            source, "", f"expected an export document, a list of entries or one entry object, got {kind_of(data)}"
         )
     if "format" not in data and "occurred" not in data and set(data) & set(DOCUMENT_FIELDS):
         raise ImportFormatError(
@@ -502,7 +489,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any) ->
     if version is None:
         raise ImportFormatError(source, "", f"version: missing; expected {VERSION}")
     if type(version) is not int:
-        raise ImportFormatError(source, "", f"version: expected a whole number, got {_kind(version)}")
+        raise ImportFormatError(source, "", f"version: expected a whole number, got {kind_of(version)}")
     if version > VERSION:
         raise ImportFormatError(
             source, "", f"export format version {version} is newer than this reflect reads "
@@ -522,7 +509,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any) ->
         if value is None:
             value = []
         if not isinstance(value, list):
-            raise ImportFormatError(source, "", f"{key}: expected a list, got {_kind(value)}")
+            raise ImportFormatError(source, "", f"{key}: expected a list, got {kind_of(value)}")
         lists[key] = value
 
     def where(key: str, what: str) -> Any:

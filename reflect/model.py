@@ -57,7 +57,7 @@ def parse_iso_datetime(value: Any, path: str) -> datetime:
         except ValueError:
             raise ValidationError(path, f"not an ISO 8601 date-time: {value!r}") from None
     else:
-        raise ValidationError(path, f"expected an ISO 8601 date-time, got {_kind(value)}")
+        raise ValidationError(path, f"expected an ISO 8601 date-time, got {kind_of(value)}")
     if dt.tzinfo is None:
         dt = dt.astimezone()
     return dt
@@ -77,7 +77,8 @@ def parse_iso_date(value: Any, path: str) -> date:
 # --- validation helpers ---------------------------------------------------------
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """How an error names a value's JSON type: 'a string', 'a list', 'null'."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -99,7 +100,7 @@ def _join(path: str, key: str) -> str:
 
 def _obj(data: Any, path: str, allowed: set[str], what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValidationError(path, f"expected {what} object, got {_kind(data)}")
+        raise ValidationError(path, f"expected {what} object, got {kind_of(data)}")
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(_join(path, unknown[0]), "unknown field")
@@ -111,7 +112,7 @@ def _str(data: dict, key: str, path: str, default: str = "") -> str:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise ValidationError(_join(path, key), f"expected a string, got {_kind(value)}")
+        raise ValidationError(_join(path, key), f"expected a string, got {kind_of(value)}")
     return value
 
 
@@ -120,21 +121,21 @@ def _opt_str(data: dict, key: str, path: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationError(_join(path, key), f"expected a string or null, got {_kind(value)}")
+        raise ValidationError(_join(path, key), f"expected a string or null, got {kind_of(value)}")
     return value
 
 
 def _bool(data: dict, key: str, path: str, default: bool = False) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
-        raise ValidationError(_join(path, key), f"expected true or false, got {_kind(value)}")
+        raise ValidationError(_join(path, key), f"expected true or false, got {kind_of(value)}")
     return value
 
 
 def _tristate(data: dict, key: str, path: str) -> bool | None:
     value = data.get(key)
     if value is not None and not isinstance(value, bool):
-        raise ValidationError(_join(path, key), f"expected true, false or null, got {_kind(value)}")
+        raise ValidationError(_join(path, key), f"expected true, false or null, got {kind_of(value)}")
     return value
 
 
@@ -165,12 +166,12 @@ def _str_list(
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValidationError(_join(path, key), f"expected a list of strings, got {_kind(value)}")
+        raise ValidationError(_join(path, key), f"expected a list of strings, got {kind_of(value)}")
     out: list[str] = []
     for i, item in enumerate(value):
         item_path = f"{_join(path, key)}[{i}]"
         if not isinstance(item, str):
-            raise ValidationError(item_path, f"expected a string, got {_kind(item)}")
+            raise ValidationError(item_path, f"expected a string, got {kind_of(item)}")
         if choices is not None and item not in choices:
             raise ValidationError(item_path, f"{item!r} is not one of {', '.join(choices)}")
         if item not in out:
@@ -648,10 +649,10 @@ class Meeting:
                 raise ValidationError(_join(path, key), "required")
         actions = d.get("actions") or []
         if not isinstance(actions, list):
-            raise ValidationError(_join(path, "actions"), f"expected a list, got {_kind(actions)}")
+            raise ValidationError(_join(path, "actions"), f"expected a list, got {kind_of(actions)}")
         agenda = d.get("agenda")
         if agenda is not None and not isinstance(agenda, dict):
-            raise ValidationError(_join(path, "agenda"), f"expected an object or null, got {_kind(agenda)}")
+            raise ValidationError(_join(path, "agenda"), f"expected an object or null, got {kind_of(agenda)}")
         return cls(
             id=_str(d, "id", path) or new_id(),
             peer=_str(d, "peer", path),
@@ -699,7 +700,7 @@ class Draft:
         d = _obj(data, path, _names(cls), "a draft")
         entry = d.get("entry") or {}
         if not isinstance(entry, dict):
-            raise ValidationError(_join(path, "entry"), f"expected an object, got {_kind(entry)}")
+            raise ValidationError(_join(path, "entry"), f"expected an object, got {kind_of(entry)}")
         saved = d.get("saved")
         return cls(
             id=_str(d, "id", path) or new_id(),
@@ -774,7 +775,7 @@ class Settings:
 def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
     """A list of {name, how} objects; the list must not be empty (a crisis panel needs a line)."""
     if not isinstance(value, list):
-        raise ValidationError(path, f"expected a list of {{name, how}} objects, got {_kind(value)}")
+        raise ValidationError(path, f"expected a list of {{name, how}} objects, got {kind_of(value)}")
     if not value:
         raise ValidationError(path, "at least one crisis line is needed")
     out = []

@@ -215,7 +215,7 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?P<v>{_ANY_DATE})",
         lambda m: _valid_numeric_date(m) if re.fullmatch(r"[\d/.-]+", m.group("v")) else True,
     ),
-    _rule("age90", rf"(?i:\bborn\s+(?:in\s+)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago),
+    _rule("age90", r"(?i:\bborn\s+(?:in\s+)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago),
     _rule("date", _NUM_DATE, _valid_numeric_date),
     _rule("date", _TEXT_DATE),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567

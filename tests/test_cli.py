@@ -7,7 +7,6 @@ on stdout, and a journal byte-for-byte as it was (every file under tmp_path is h
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -17,9 +16,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from reflect.cli import main
+from cli_helpers import one_line_error, run, snapshot
 from reflect.export import schema_path
 from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Story
 from reflect.store import Journal
@@ -30,17 +30,8 @@ UTC = timezone.utc
 # --- helpers ---------------------------------------------------------------------------
 
 
-def run(*args: str, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """sha256 of every file under root except the inputs folder: the journal's whole state."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "inputs" not in p.relative_to(root).parts:
-            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
 
 
 def entry(n: int, **kw) -> Entry:
@@ -83,16 +74,6 @@ def journal(tmp_path: Path) -> Journal:
     return j
 
 
-def one_line_error(result: Result, *needles: str, code: int | None = None) -> str:
-    assert result.exit_code != 0, result.stderr
-    if code is not None:
-        assert result.exit_code == code, (result.exit_code, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def good(n: int, **kw) -> dict:

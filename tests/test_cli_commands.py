@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pty
@@ -12,38 +11,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from reflect import __version__
 from reflect.cli import main
+from cli_helpers import one_line_error, run, snapshot
 from reflect.model import Entry, Flags, Listen, Settings
 from reflect.store import Journal
 
 UTC = timezone.utc
 
 
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
-def one_line_error(result: Result, *needles: str, code: int | None = None) -> str:
-    assert result.exit_code != 0, result.stderr
-    if code is not None:
-        assert result.exit_code == code, (result.exit_code, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def eid(n: int) -> str:

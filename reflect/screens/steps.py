@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from reflect import cycle
-from reflect.dates import DateError
+from reflect.dates import DateError  # noqa: F401 - re-exported for the encounter screen
 from reflect.dates import parse_when as _parse_when
 
 # Pages in order; the four cycle steps, then the wrap-up (competencies, MI, flags...).

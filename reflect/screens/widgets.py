@@ -15,17 +15,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from reflect import cycle, dates
 from reflect.model import Entry
 
-# (key, marker, label, style): one fixed slot per marker so columns line up.
-MARKERS: tuple[tuple[str, str, str, str], ...] = (
-    ("crisis", "!", "crisis", "$error bold"),
-    ("boundary", "B", "boundary or role", "$warning bold"),
-    ("discuss", "?", "discuss in supervision", "$accent bold"),
-    ("self_care", "S", "self-care", "$success"),
-    ("celebrate", "★", "celebrate", "$warning"),
-    ("private", "P", "private (not in shared exports)", "$secondary"),
-)
+_STYLES = {
+    "crisis": "$error bold",
+    "boundary": "$warning bold",
+    "discuss": "$accent bold",
+    "self_care": "$success",
+    "celebrate": "$warning",
+    "private": "$secondary",
+}
+# (key, marker, label, style): cycle.MARKS with colour; one fixed slot per marker so columns line up.
+MARKERS: tuple[tuple[str, str, str, str], ...] = tuple((k, m, label, _STYLES[k]) for k, m, label in cycle.MARKS)
 
 
 def entry_markers(entry: Entry) -> Content:
@@ -42,19 +44,8 @@ def marker_legend() -> str:
 
 
 def format_when(dt: datetime, now: datetime | None = None) -> str:
-    """A short, human time label; reflect.dates decides when it is there."""
-    try:
-        from reflect import dates
-
-        return dates.format_when(dt, now=now)
-    except ImportError:  # pragma: no cover - dates.py is written in parallel
-        now = now or datetime.now(dt.tzinfo)
-        local = dt.astimezone(now.tzinfo) if now.tzinfo else dt
-        if local.date() == now.date():
-            return local.strftime("today %H:%M")
-        if local.year == now.year:
-            return local.strftime("%d %b %H:%M")
-        return local.strftime("%d %b %Y")
+    """A short, human time label (dates.format_when, with `now` as the screens' clock)."""
+    return dates.format_when(dt, now=now)
 
 
 def clip(text: str, width: int) -> str:
