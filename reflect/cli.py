@@ -387,7 +387,7 @@ def list_(
 
     \b
     The table is for you, the journal's owner: private entries show, marked P.
-    Flags: ! crisis  B boundary  ? discuss  S self-care  * celebrate  P private.
+    Flags: ! crisis  B boundary  ? discuss  S self-care  ★ celebrate  P private.
     With --json, private entries are left out unless --include-private or --flag private
     (the same rule as export), and a note on stderr says how many.
     """
