@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input, TextArea
 
 from reflect import model
 from reflect.screens.home import HomeScreen
@@ -107,6 +108,12 @@ class ReflectApp(App[None]):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen(self.screen))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """In a text field "?" is typed, not a key: there the footer names f1 for help."""
+        if binding.action == "help" and isinstance(self.focused, (Input, TextArea)):
+            return "f1"
+        return super().get_key_display(binding)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

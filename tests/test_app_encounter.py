@@ -336,3 +336,73 @@ async def test_a_failing_editor_changes_nothing(tmp_path: Path, monkeypatch) -> 
         await pilot.pause()
         assert screen.query_one("#story", TextArea).text == "keep me"
         assert app.screen is screen
+
+
+async def test_privacy_prompt_buttons_name_their_keys() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "call me at 555-123-4567")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PrivacyPrompt)
+        labels = [str(b.label) for b in prompt.query("Button")]
+        assert labels == ["Edit (e)", "Save anyway (a)"]
+        assert "esc" in str(prompt.query_one("#privacy-why", Static).render())
+
+
+async def test_next_and_back_are_dimmed_where_there_is_no_page_to_go_to() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = encounter(pilot)
+        assert screen.check_action("prev_step", ()) is None
+        assert screen.check_action("next_step", ()) is True
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert screen._page == "wrapup"
+        assert screen.check_action("next_step", ()) is None
+        assert screen.check_action("prev_step", ()) is True
+        await pilot.press("ctrl+n")  # nothing happens, nothing breaks
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen._page == "share"
+
+
+async def test_a_clipped_competency_title_is_shown_whole_when_highlighted() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = encounter(pilot)
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
+        comps = screen.query_one("#competencies")
+        comps.focus()
+        await pilot.pause()
+        full = screen.query_one("#competency-full", Static)
+        await pilot.press("home", *["down"] * 6)  # VII, the longest title
+        await pilot.pause()
+        assert "VII. Provides information about skills related to health, wellness, and recovery" in str(full.render())
+        await pilot.press("down")  # VIII fits on its line: nothing repeated
+        await pilot.pause()
+        assert str(full.render()).strip() == ""
+        await pilot.press("up", "tab")  # leaving the list clears it
+        await pilot.pause()
+        assert str(full.render()).strip() == ""
+
+
+async def test_footer_names_f1_for_help_while_typing_since_question_mark_is_text() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        [help_binding] = [b for b in app.BINDINGS if b.action == "help"]
+        assert isinstance(app.focused, TextArea)
+        assert app.get_key_display(help_binding) == "f1"
+        await pilot.press("question_mark")  # typed into the story, as a peer expects
+        assert app.focused.text == "?"
+        await pilot.press("f1")
+        await pilot.pause()
+        from reflect.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        assert app.get_key_display(help_binding) == "?"  # off a text field, ? is the key again

@@ -381,3 +381,61 @@ def test_parse_query_reads_words_flags_tags_and_dates():
 def test_parse_query_explains_mistakes(bad):
     with pytest.raises(QueryError):
         parse_query(bad, now=NOW)
+
+
+async def test_leaving_an_encounter_highlights_the_draft_it_kept(seeded, journal):
+    from reflect.screens.encounter import EncounterScreen
+
+    app = ReflectApp(journal=Journal(), clock=frozen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter screen")
+        await pilot.pause()
+        await pilot.press(*"Half a story", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and home._drafts, "the draft row")
+        [draft] = journal.drafts()
+        lst = home.query_one(EntryList)
+        await wait_for(pilot, lambda: lst.highlighted_option.id == f"draft:{draft.id}", "the draft highlighted")
+        await pilot.press("enter")  # enter resumes what was just left, not the entry above
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the draft to reopen")
+        await pilot.pause()
+        assert app.screen.query_one("#story").text == "Half a story"
+
+
+async def test_entry_view_puts_no_colon_after_a_question(seeded, journal):
+    from reflect.model import Checks, Select
+
+    entry = seeded["new"]
+    entry.select = Select(decision="share", checks=Checks(within_role=True, brief=False))
+    journal.save(entry)
+    app = ReflectApp(journal=Journal(), clock=frozen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, EntryView)
+        text = str(app.screen.query_one("#entry-text", Static).render())
+        assert "Is it within my role? yes" in text
+        assert "?:" not in text
+        assert "Decision: " in text  # ordinary labels keep their colon
+
+
+def test_search_status_says_flagged_and_tagged():
+    from reflect.screens.query import describe
+
+    flt = parse_query("flag:crisis flag:private tag:group", now=NOW)
+    assert describe(flt) == "flagged crisis, private, tagged group"
+
+
+async def test_help_wraps_long_lines_under_the_text_column(seeded):
+    app = ReflectApp(journal=Journal(), clock=frozen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        keys = str(app.screen.query_one("#help-keys", Static).render()).splitlines()
+        [at] = [i for i, line in enumerate(keys) if "Open the highlighted entry" in line]
+        column = keys[at].index("Open")
+        follow = keys[at + 1]
+        assert follow[:column].strip() == "" and "draft" in follow  # the rest hangs under the text
+        assert all(len(line) <= 72 for line in keys)  # nothing left for the box to wrap again
+        assert "Focus Next" not in "\n".join(keys) and "Next field" in "\n".join(keys)

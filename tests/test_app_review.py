@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown, OptionList
+from textual.widgets import OptionList, Static
 
 from reflect.cli_review import journal_agendas
 from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, now
@@ -119,7 +119,7 @@ async def test_open_a_cited_entry_in_full(journal: Journal):
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, EntryView)
-        source = app.screen.query_one(Markdown).source
+        source = str(app.screen.query_one("#entry-text", Static).render())
         assert "A hard night on the phone line" in source and "J.R." in source
         await pilot.press("escape")
         await pilot.pause()
@@ -150,3 +150,49 @@ async def test_footer_names_the_bindings_and_fits_80_columns(journal: Journal):
         assert {"Discussed", "Open", "Section", "Notes", "Action", "Done", "Record meeting"} <= shown
         agenda = app.screen.query_one("#review-agenda", OptionList)
         assert agenda.region.width == 80 and agenda.region.height >= 10
+
+
+async def test_an_empty_section_has_nothing_to_tick_and_the_status_reads_plainly(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        agenda = screen.query_one("#review-agenda", OptionList)
+        status = screen.query_one("#review-status", Static)
+        assert str(status.render()).splitlines()[0].startswith("0 discussed · no notes · no actions")
+        assert "esc leaves" in str(status.render())
+        await goto(pilot, "boundaries")  # nothing was flagged for boundaries
+        prompt = agenda.get_option(highlighted(app)).prompt
+        assert str(prompt) == "Nothing to raise this time."  # no [ ] box to tick
+        await pilot.press("space", "o")
+        await pilot.pause()
+        assert screen.discussed == set() and app.screen is screen
+        assert "[ ]" not in str(agenda.get_option(highlighted(app)).prompt)
+
+
+async def test_wrapped_items_hang_under_their_text(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        agenda = app.screen.query_one("#review-agenda", OptionList)
+        lines = ["".join(seg.text for seg in agenda.render_line(y)) for y in range(agenda.size.height)]
+        [first] = [i for i, line in enumerate(lines) if "[ ]" in line and "Crisis" in line]
+        start = lines[first].index("Crisis")
+        assert lines[first + 1][:start].strip() == "" and lines[first + 1].strip()  # continuation, indented
+
+
+async def test_a_note_and_an_action_are_counted_in_words(journal: Journal):
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("n")
+        await type_text(pilot, "One line")
+        await pilot.press("ctrl+s")
+        await pilot.press("a")
+        await type_text(pilot, "Call back")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        head = str(screen.query_one("#review-status", Static).render()).splitlines()[0]
+        assert head.startswith("0 discussed · notes: 1 line · 1 action ")
+        assert "(s)" not in head

@@ -128,3 +128,19 @@ def test_usage_and_themes_helpers():
     usage = count_usage(docs)
     assert list(usage) == ["a"] and usage["a"].shared == 1 and usage["a"].landed_text() == "1 neutral"
     assert split_themes(" a ,, b  c, A ") == ["a", "b c"]
+
+
+async def test_long_titles_and_themes_are_cut_visibly_to_fit_80_columns():
+    journal = Journal()
+    journal.save_story(Story(title="The winter I lost my job and my flat in one month",
+                             themes=["work", "housing", "shame", "hope"]))
+    app = ReflectApp(journal=Journal(), clock=frozen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        bank = await open_bank(pilot)
+        [row] = cells(bank)
+        assert row[1].startswith("The winter I lost") and row[1].endswith("…")
+        assert row[4].startswith("work,") and row[4].endswith("…")
+        table = bank.query_one(DataTable)
+        assert table.virtual_size.width <= 80  # no column runs off the screen
+        await pilot.press("e")  # the editor still has it whole
+        assert app.screen.query_one("#story-title", Input).value == "The winter I lost my job and my flat in one month"

@@ -211,6 +211,11 @@ class EncounterScreen(Screen[Entry | None]):
         self._ready = False
         self._page_focus: dict[str, str] = {}
 
+    @property
+    def kept_draft_id(self) -> str | None:
+        """The id of the draft left on disk, or None (saved, or nothing typed)."""
+        return self._draft_id if self._draft_on_disk else None
+
     # --- time -------------------------------------------------------------------------
 
     def now(self) -> datetime:
@@ -639,6 +644,7 @@ class EncounterScreen(Screen[Entry | None]):
         self._page = page
         self.query_one("#pages", ContentSwitcher).current = f"page-{page}"
         self._render_progress()
+        self.refresh_bindings()
         if focus:
             self._focus_page(page)
 
@@ -713,6 +719,10 @@ class EncounterScreen(Screen[Entry | None]):
         if action == "open_editor":
             # Only a long field opens in the editor; elsewhere ctrl+e keeps its usual meaning.
             return True if isinstance(self.focused, TextArea) else None
+        if action in ("next_step", "prev_step"):
+            # Shown dimmed where there is no page to go to (next on Wrap-up, back on Listen).
+            i = PAGES.index(self._page)
+            return True if (i < len(PAGES) - 1 if action == "next_step" else i > 0) else None
         return True
 
     def action_open_editor(self) -> None:

@@ -104,7 +104,9 @@ def render_entry(entry: Entry, now, story_title: str | None = None) -> Content:
 
     def line(label: str, value: str) -> None:
         if value and value.strip():
-            out.append(Content.assemble((f"{label}: ", "bold"), value.strip()))
+            # A label that is a question ends in "?": no colon after it ("…role? yes", not "…role?: yes").
+            sep = " " if label.endswith("?") else ": "
+            out.append(Content.assemble((f"{label}{sep}", "bold"), value.strip()))
 
     head = [format_when(entry.occurred, now), entry.person or "(no pseudonym)", entry.setting]
     if entry.minutes:

@@ -5,6 +5,8 @@ Built from the live bindings, so it never disagrees with the footer.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -14,6 +16,11 @@ from textual.widgets import Static
 
 from reflect.screens.query import FLAG_HELP, SYNTAX
 from reflect.screens.widgets import MARKERS
+
+KEY_WIDTH = 18  # the widest key column ("up/down, pgup/pgdn")
+# Textual's own bindings, said the way the rest of the help says things.
+FRIENDLY = {"app.focus_next": "Next field", "app.focus_previous": "Previous field"}
+TEXT_WIDTH = 50  # what is left of the 78-column help box beside it (borders, padding, scrollbar)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -36,15 +43,20 @@ class HelpScreen(ModalScreen[None]):
         found.sort(key=lambda nb: 0 if nb[0] is self.beneath and nb[1].action in own else (1 if nb[0] is self.app else 2))
         for _node, binding in found:
             if binding.description:
-                rows.append((self.app.get_key_display(binding), binding.tooltip or binding.description))
+                text = FRIENDLY.get(binding.action) or binding.tooltip or binding.description
+                rows.append((self.app.get_key_display(binding), text))
         rows += list(getattr(self.beneath, "HELP_EXTRA", []))
         seen: set[str] = set()
         keys: list[Content] = []
+        width = min(KEY_WIDTH, max((len(k) for k, _ in rows), default=1))
         for key, text in rows:
             if key in seen:
                 continue
             seen.add(key)
-            keys.append(Content.assemble((f"{key:>18}", "bold $accent"), "  ", text))
+            # Wrap by hand with a hanging indent, so a long line stays in the text column.
+            lines = textwrap.wrap(text, TEXT_WIDTH) or [""]
+            body = ("\n" + " " * (width + 2)).join(lines)
+            keys.append(Content.assemble((f"{key:>{width}}", "bold $accent"), "  ", body))
         with Vertical(id="help-box", classes="dialog"):
             yield Static(Content.styled("Help  (esc closes)", "bold"), classes="dialog-title")
             with VerticalScroll(id="help-body"):
@@ -52,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.styled("Markers on each row", "bold"), classes="help-heading")
                 yield Static(
                     Content("\n").join(
-                        Content.assemble((f"{mark:>18}", style), "  ", label) for _k, mark, label, style in MARKERS
+                        Content.assemble((f"{mark:>{width}}", style), "  ", label) for _k, mark, label, style in MARKERS
                     ),
                     id="help-markers",
                 )
@@ -60,8 +72,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(
                     Content(
                         f"{SYNTAX}\n"
-                        "Words match any text in an entry. Combine as many conditions as you like;\n"
-                        f"all must hold. Flags: {FLAG_HELP}.\n"
+                        "Words match any text in an entry. Combine as many conditions as you like; "
+                        f"all must hold. Flags: {FLAG_HELP}. "
                         'Dates read like "yesterday", "last tuesday", "2 weeks ago" or 2024-05-01.'
                     ),
                     id="help-search",

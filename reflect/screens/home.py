@@ -386,11 +386,20 @@ class HomeScreen(Screen[None]):
         except ImportError:
             self.notify("The encounter screen is not installed in this build.", severity="warning")
             return
-        self.app.push_screen(EncounterScreen(self.journal, entry=entry, draft=draft), self._after_encounter)
+        screen = EncounterScreen(self.journal, entry=entry, draft=draft)
+        self.app.push_screen(screen, partial(self._after_encounter, screen))
 
-    def _after_encounter(self, saved: Entry | None) -> None:
+    def _after_encounter(self, screen: Any, saved: Entry | None) -> None:
+        """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
         self.app.revision += 1  # type: ignore[attr-defined]
-        self.load(keep=f"entry:{saved.id}" if saved is not None else None)
+        kept = getattr(screen, "kept_draft_id", None)
+        if saved is not None:
+            keep = f"entry:{saved.id}"
+        elif kept:
+            keep = f"draft:{kept}"
+        else:
+            keep = None
+        self.load(keep=keep)
         self.load_glance()
 
     def action_new_encounter(self) -> None:

@@ -80,7 +80,7 @@ class PrivacyPrompt(ModalScreen[str | None]):
             yield Static("Does this identify someone?", id="privacy-title")
             yield Static(
                 "The journal should hold pseudonyms or initials only. "
-                "Enter edits the highlighted field.",
+                "Enter edits the highlighted field; esc goes back to the entry.",
                 id="privacy-why",
             )
             yield OptionList(
@@ -89,8 +89,8 @@ class PrivacyPrompt(ModalScreen[str | None]):
                 compact=True,
             )
             with Horizontal(classes="buttons"):
-                yield Button("Edit", id="privacy-edit", variant="primary", compact=True)
-                yield Button("Save anyway", id="privacy-save", compact=True)
+                yield Button("Edit (e)", id="privacy-edit", variant="primary", compact=True)
+                yield Button("Save anyway (a)", id="privacy-save", compact=True)
 
     def on_mount(self) -> None:
         findings = self.query_one(OptionList)

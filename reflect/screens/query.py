@@ -99,9 +99,9 @@ def describe(flt: EntryFilter) -> str:
     if flt.text:
         parts.append(f"“{flt.text}”")
     for flag in flt.flags:
-        parts.append(cycle.FLAG_LABELS.get(flag, flag).lower())
+        parts.append("private" if flag == "private" else f"flagged {cycle.FLAG_LABELS.get(flag, flag).lower()}")
     for tag in flt.tags:
-        parts.append(f"tag {tag}")
+        parts.append(f"tagged {tag}")
     if flt.since:
         parts.append(f"since {flt.since:%d %b %Y}")
     if flt.until:

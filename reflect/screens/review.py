@@ -10,7 +10,6 @@ back under Follow-ups. Marking an earlier action done is saved at once.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Markdown, OptionList, Static, TextArea
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from reflect.agenda import Agenda, Item, when
+from reflect.agenda import NOTHING, Agenda, Item, when
 from reflect.model import ActionItem, Meeting, now
 
 
@@ -36,7 +38,7 @@ def _window(agenda: Agenda) -> str:
 
 
 class EntryView(ModalScreen[None]):
-    """One entry in full, read only (the export's Markdown view)."""
+    """One entry in full, read only: the same view as the journal's, dates in words."""
 
     DEFAULT_CSS = """
     EntryView { align: center middle; }
@@ -53,16 +55,43 @@ class EntryView(ModalScreen[None]):
         self.stories = stories
 
     def compose(self) -> ComposeResult:
-        from reflect.export import write_markdown
+        from reflect.screens.entry_view import render_entry
 
-        buf = io.StringIO()
-        write_markdown(buf, [self.entry], stories=self.stories, title="")
+        story_id = self.entry.select.story_id
+        title = next((s.title for s in self.stories if s.id == story_id), None) if story_id else None
+        if story_id and title is None:
+            title = "(a story no longer in the bank)"
+        clock = getattr(self.app, "now", None)
+        at = clock() if callable(clock) else now()
         with VerticalScroll():
-            yield Markdown(buf.getvalue(), id="entry-markdown")
+            yield Static(render_entry(self.entry, at, title), id="entry-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ItemPrompt:
+    """An agenda item as a list row: the mark in its own column, so wrapped text hangs under the text."""
+
+    def __init__(self, mark: str, text: str, extra: str = "", cites: str = "") -> None:
+        self.mark, self.text, self.extra, self.cites = mark, text, extra, cites
+
+    def __str__(self) -> str:
+        return f"{self.mark} {self.text}{self.extra}{self.cites}".strip()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(width=5, no_wrap=True)
+        grid.add_column(ratio=1)
+        body = Text(self.text, style="italic dim" if not self.mark else "")
+        body.append(self.extra, style="bold")
+        body.append(self.cites, style="dim")
+        grid.add_row(Text(f"  {self.mark}"), body)
+        yield grid
 
 
 class PickEntry(ModalScreen[str | None]):
@@ -275,18 +304,30 @@ class ReviewScreen(Screen[Meeting | None]):
                 agenda.highlighted = i
                 break
 
-    def _prompt(self, oid: str) -> Content:
+    @staticmethod
+    def _placeholder(item: Item) -> bool:
+        """An empty section's one line: nothing to tick, nothing to open."""
+        return item.text == NOTHING and not item.entries and item.action is None
+
+    def _prompt(self, oid: str) -> ItemPrompt:
         item = self._items[oid]
-        mark = "[x]" if oid in self.discussed else "[ ]"
         text = " ".join(item.text.split())
+        if self._placeholder(item):
+            return ItemPrompt("", text)
+        mark = "[x]" if oid in self.discussed else "[ ]"
         extra = ""
         if item.action is not None and item.action in self.done:
             extra = "  (done)"
         cites = f"  ({len(item.entries)} entr{'y' if len(item.entries) == 1 else 'ies'})" if item.entries else ""
-        return Content.assemble(f"  {mark} ", text, (extra, "$success"), (cites, "$text-muted"))
+        return ItemPrompt(mark, text, extra, cites)
 
     def _status(self) -> Content:
-        lines = [f"{len(self.discussed)} discussed · notes: {len(self.notes.splitlines())} line(s) · actions: {len(self.actions)}"]
+        n_notes = len(self.notes.strip().splitlines())
+        notes = "no notes" if not n_notes else f"notes: {n_notes} line{'s' if n_notes > 1 else ''}"
+        n_actions = len(self.actions)
+        actions = "no actions" if not n_actions else f"{n_actions} action{'s' if n_actions > 1 else ''}"
+        head = f"{len(self.discussed)} discussed · {notes} · {actions}"
+        lines = [f"{head}   [ back a section · esc leaves"]
         for act in self.actions[-3:]:
             due = f", due {act.due.isoformat()}" if act.due else ""
             owner = f" ({act.owner}{due})" if act.owner or due else ""
@@ -306,7 +347,7 @@ class ReviewScreen(Screen[Meeting | None]):
 
     def action_toggle_discussed(self) -> None:
         oid = self._current()
-        if oid is None:
+        if oid is None or self._placeholder(self._items[oid]):
             return
         self.discussed ^= {oid}
         self._refresh(oid)
@@ -337,6 +378,8 @@ class ReviewScreen(Screen[Meeting | None]):
         if oid is None:
             return
         ids = self._items[oid].entries
+        if not ids and self._placeholder(self._items[oid]):
+            return
         if not ids:
             self.notify("This item cites no entry.", severity="warning")
         elif len(ids) == 1:
@@ -407,7 +450,8 @@ class ReviewScreen(Screen[Meeting | None]):
             agenda=self.agenda.to_dict(),
         )
         self.journal.save_meeting(meeting)
-        self.notify(f"Meeting recorded ({len(meeting.actions)} action(s)).")
+        n = len(meeting.actions)
+        self.notify(f"Meeting recorded ({n} action{'' if n == 1 else 's'}).")
         self.dismiss(meeting)
 
     def action_leave(self) -> None:

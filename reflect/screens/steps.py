@@ -9,7 +9,7 @@ widgets lives in one place (FIELD_WIDGETS below).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -277,7 +277,7 @@ class ListenPage(StepPage):
         area = _area("story")
         area.add_class("tall")
         yield area
-        yield Label("What matters to them; what they want from this")
+        yield Label("What matters to them; what they want from it")
         yield _area("matters")
         yield Label("Themes heard (comma separated)")
         yield Input(id="themes", placeholder="e.g. housing, family, hope", compact=True)
@@ -354,6 +354,18 @@ class SharePage(StepPage):
 class WrapUpPage(StepPage):
     page = "wrapup"
 
+    def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        if event.selection_list.id != "competencies":
+            return
+        key = event.selection.value
+        title = dict(cycle.COMPETENCIES).get(key, "")
+        clipped = len(f"{key:>4}  {title}") + 4 > event.selection_list.content_size.width
+        self.query_one("#competency-full", Static).update(f"{key}. {title}" if title and clipped else "")
+
+    def on_descendant_blur(self, event: Any) -> None:
+        if getattr(event, "widget", None) is not None and event.widget.id == "competencies":
+            self.query_one("#competency-full", Static).update("")
+
     DEFAULT_CSS = """
     WrapUpPage SelectionList {
         height: auto;
@@ -374,6 +386,15 @@ class WrapUpPage(StepPage):
     }
     WrapUpPage #question-box {
         height: auto;
+    }
+    WrapUpPage #question-box > Label {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    WrapUpPage #competency-full {
+        height: auto;
+        color: $text-muted;
+        padding-left: 4;
     }
     WrapUpPage #question-box.-hidden {
         display: none;
@@ -397,6 +418,8 @@ class WrapUpPage(StepPage):
         yield SelectionList[str](
             *[Selection(f"{k:>4}  {title}", k) for k, title in cycle.COMPETENCIES], id="competencies", compact=True
         )
+        # The longest SAMHSA titles are clipped at 80 columns: the highlighted one is shown whole here.
+        yield Static("", id="competency-full")
         yield Label("MI: optional prompts for supervision, not scores")
         for pair in (cycle.OARS[:2], cycle.OARS[2:]):
             with Horizontal(classes="mi-row"):

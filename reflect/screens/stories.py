@@ -48,6 +48,18 @@ def count_usage(docs) -> dict[str, Usage]:
     return out
 
 
+# Column widths that keep the table inside 80 columns (the editor shows everything whole).
+TITLE_WIDTH = 22
+LANDED_WIDTH = 22
+THEMES_WIDTH = 12
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut text to `width` cells with an ellipsis, so a cut is visible rather than silent."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def split_themes(text: str) -> list[str]:
     out: list[str] = []
     for part in text.split(","):
@@ -211,10 +223,10 @@ class StoryBankScreen(Screen[None]):
         style = "dim" if story.retired else ""
         return (
             Text("retired" if story.retired else "in use", style="dim italic" if story.retired else ""),
-            Text(story.title, style=style),
+            Text(_fit(story.title, TITLE_WIDTH), style=style),
             Text(shared.rjust(6), style=style),
-            Text(landed, style=style),
-            Text(", ".join(story.themes), style=style),
+            Text(_fit(landed, LANDED_WIDTH), style=style),
+            Text(_fit(", ".join(story.themes), THEMES_WIDTH), style=style),
         )
 
     def _show_usage(self, usage: dict[str, Usage]) -> None:
