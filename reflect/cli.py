@@ -22,13 +22,16 @@ from reflect import __version__
 from reflect.clikit import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     ReflectContext,
     ReflectGroup,
     atomic_output,
+    check_journal_location,
     data_out,
     db_option,
     fail,
     handle_errors,
+    interrupt_deferred,
     parse_date_option,
     pass_rctx,
     say,
@@ -38,6 +41,7 @@ from reflect.clikit import (
 FLAG_CHOICES = ("crisis", "boundary", "discuss", "self_care", "celebrate", "private")
 SETTING_SHORT = {"one-to-one": "1:1", "text-or-chat": "text"}
 LIST_DEFAULT_LIMIT = 50
+MAX_NAME = 200  # peer, supervisor: shown on every agenda
 
 
 @click.group(cls=ReflectGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +60,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     """
     ctx.obj = ReflectContext(db)
     if ctx.invoked_subcommand is None:
+        check_journal_location(db)
         from reflect.app import run_app
 
         run_app(ctx.obj.db)
@@ -111,8 +116,10 @@ def _read_source(source: str) -> tuple[str, str]:
     """The text to import and the name to use in messages."""
     if source == "-":
         stdin = sys.stdin
-        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
         name = "<stdin>"
+        if stdin is None:  # started with stdin closed (`reflect import - <&-`)
+            fail(f"{name}: no standard input to read (it is closed)", EXIT_BAD_INPUT)
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
     else:
         name = source
         try:
@@ -127,6 +134,8 @@ def _read_source(source: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), name
     except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            fail(f"{name}: UTF-16 text; save it as UTF-8 and import again", EXIT_BAD_INPUT)
         fail(f"{name}: not UTF-8 text (byte {exc.start + 1})", EXIT_BAD_INPUT)
     raise AssertionError("unreachable")
 
@@ -197,7 +206,23 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
     text, name = _read_source(source)
     journal = rctx.journal
     doc = parse_import(text, source=name, default_peer=journal.default_peer())
-    result = journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+    # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
+    # During the write it is held until the write is whole: all of the import, never part.
+    with interrupt_deferred() as interrupted:  # till the end: the summary is the news
+        result = journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+        during_write = bool(interrupted)
+        if not during_write:
+            _report_import(doc, result, replace=replace, dry_run=dry_run)
+    if during_write:
+        if dry_run:
+            fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+        fail(f"interrupted; the import was finished first, so the journal stays whole: {_import_summary(result)}",
+             EXIT_INTERRUPTED)  # fmt: skip
+    if interrupted:  # while the summary was written: it is on stderr already
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _report_import(doc: Any, result: Any, *, replace: bool, dry_run: bool) -> None:
     changed = set(result.added) | set(result.replaced)
     _privacy_warnings(e for e in doc.entries if e.id in changed)
     if dry_run:
@@ -304,7 +329,7 @@ def export(
         else:
             fmts.write_markdown(out, selected(), stories=stories)
 
-    if output and output != "-":
+    if output is not None and output != "-":
         with atomic_output(output, newline=newline) as out:
             write(out)
         say(f"wrote {_plural(written, 'entry')} to {output}")
@@ -433,6 +458,11 @@ def list_(
         say("no entries match" if (since or until or flags or tags or search) else "the journal has no entries yet")
 
 
+def _check_id(entry_id: str) -> None:
+    if not entry_id.strip():
+        fail("ID is empty: give an entry's id or the start of it (see `reflect list`)", EXIT_BAD_INPUT)
+
+
 @main.command("show")
 @click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
 @click.option("--json", "as_json", is_flag=True, help="The entry as its contract dict.")
@@ -443,6 +473,7 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
     """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
     from reflect.export import write_markdown
 
+    _check_id(entry_id)
     journal = rctx.journal
     entry = journal.get(entry_id)
     with data_out() as out:
@@ -462,6 +493,7 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
 @handle_errors
 def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
     """Delete one entry (full id or unique prefix). Shows what will go and asks first."""
+    _check_id(entry_id)
     journal = rctx.journal
     entry = journal.get(entry_id)
     what = f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {entry.person or 'no person'}: {entry.summary(40) or 'no text'})"
@@ -484,6 +516,7 @@ def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
 @pass_rctx
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
+    check_journal_location(rctx.db)
     from reflect.app import run_app
 
     run_app(rctx.db, start="new")
@@ -502,7 +535,9 @@ def _parse_crisis_lines(value: str) -> list[Any]:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError("crisis_lines", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-        return parse_crisis_lines(raw, "crisis_lines")
+        except (RecursionError, ValueError):  # nested thousands deep; a number of thousands of digits
+            raise ValidationError("crisis_lines", "not a list of {name, how} objects") from None
+        return _one_line_lines(parse_crisis_lines(raw, "crisis_lines"))
     raw = []
     for i, part in enumerate(p for p in text.split(";") if p.strip()):
         name, sep, how = part.partition(":")
@@ -513,7 +548,17 @@ def _parse_crisis_lines(value: str) -> list[Any]:
                 '(give "Name: how; Name: how" or a JSON list of {"name", "how"})',
             )
         raw.append({"name": name.strip(), "how": how.strip()})
-    return parse_crisis_lines(raw, "crisis_lines")
+    return _one_line_lines(parse_crisis_lines(raw, "crisis_lines"))
+
+
+def _one_line_lines(lines: list[Any]) -> list[Any]:
+    """Crisis lines are shown on one line each, in the app and on every agenda."""
+    from reflect.model import ValidationError
+
+    for i, line in enumerate(lines):
+        if any(ord(c) < 32 for c in line.name + line.how):
+            raise ValidationError(f"crisis_lines[{i}]", "must be one line of text")
+    return lines
 
 
 def _check_one_line(key: str, value: str) -> str:
@@ -522,6 +567,8 @@ def _check_one_line(key: str, value: str) -> str:
     value = value.strip()
     if any(ord(c) < 32 for c in value):
         raise ValidationError(key, "must be one line of text")
+    if len(value) > MAX_NAME:
+        raise ValidationError(key, f"at most {MAX_NAME} characters (a name, not a note)")
     return value
 
 

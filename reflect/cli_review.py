@@ -23,6 +23,7 @@ import click
 from reflect.clikit import (
     EXIT_BAD_INPUT,
     ReflectContext,
+    check_journal_location,
     fail,
     handle_errors,
     parse_date_option,
@@ -110,13 +111,15 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
 
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(path, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(path, "", f"not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:
+        raise ImportFormatError(path, "", f"cannot read: {exc.strerror or exc}") from None
     out.texts[path] = text
     default_peer = _stem_peer(path)
     try:
         data = json.loads(text[1:] if text.startswith("\ufeff") else text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
         data = None
     fast = (
         isinstance(data, dict)
@@ -153,12 +156,32 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
 
 
 def next_meeting_for(schedule: str, after: datetime | None = None) -> datetime | None:
-    """The next meeting from the settings' schedule, or None when none is set."""
+    """The next meeting from the settings' schedule, or None when none is set.
+
+    `reflect config` refuses a schedule it cannot read, but the settings file may be
+    edited by hand: an unreadable schedule counts as none here (the agenda still
+    comes out); `unreadable_schedule` lets a command say so."""
     if not schedule.strip():
         return None
-    from reflect.dates import next_meeting
+    from reflect.dates import DateError, next_meeting
 
-    return next_meeting(schedule, after=after)
+    try:
+        return next_meeting(schedule, after=after)
+    except (DateError, ValueError, OverflowError):
+        return None
+
+
+def unreadable_schedule(schedule: str) -> str | None:
+    """Why the settings' schedule cannot be read, or None when it can (or is unset)."""
+    if not schedule.strip():
+        return None
+    from reflect.dates import DateError, next_meeting
+
+    try:
+        next_meeting(schedule)
+    except (DateError, ValueError, OverflowError) as exc:
+        return f"the schedule in settings cannot be read ({exc}); set it again with `reflect config schedule ...`"
+    return None
 
 
 def journal_agendas(
@@ -197,7 +220,8 @@ def export_agendas(
     peer: str | None = None,
     include_private: bool = False,
 ) -> list[Any]:
-    """The agendas from peers' export files. Reads the local settings only (schedule)."""
+    """The agendas from peers' export files. Reads the local settings only (schedule).
+    UnknownPeer when `peer` has neither an entry nor a meeting in the files."""
     from reflect.agenda import build_agendas
     from reflect.model import now
 
@@ -205,6 +229,10 @@ def export_agendas(
     schedule = journal.settings().schedule
     with no_cycle_gc():
         exported = read_exports(paths)
+        if peer is not None:
+            known = exported.peers | {m.peer for m in exported.meetings}
+            if peer not in known:
+                raise UnknownPeer(peer, "in " + ", ".join(paths), known)
         return build_agendas(
             exported.load,
             exported.meetings,
@@ -216,6 +244,31 @@ def export_agendas(
             include_private=include_private,
             fallback_peers=exported.peers,
         )
+
+
+class UnknownPeer(ValueError):
+    """`--peer` names nobody in the data. A mistyped name would otherwise get an agenda
+    reading "Nothing to raise this time" under "Safety first": a supervisor must not
+    mistake a typo for a quiet fortnight."""
+
+    def __init__(self, peer: str, where: str, known: set[str]):
+        names = ", ".join(sorted(k for k in known if k)) or "none"
+        super().__init__(f"--peer: no entries or meetings for {peer!r} {where} (peers: {names})")
+
+
+def check_journal_peer(journal: Any, peer: str) -> None:
+    """UnknownPeer when the journal has no entry or meeting of `peer`. The owner and the
+    peers met are checked first; only then are entries read, newest first, up to the
+    first of that peer's (the whole journal only when the name is wrong)."""
+    settings = journal.settings()
+    known = {settings.peer, journal.default_peer()} | {m.peer for m in journal.review_meetings()}
+    if peer in known:
+        return
+    for doc in journal.entry_dicts(newest_first=True):
+        if doc.get("peer") == peer:
+            return
+        known.add(doc.get("peer") or "")
+    raise UnknownPeer(peer, "in the journal", known)
 
 
 # --- the commands ---------------------------------------------------------------------------
@@ -256,18 +309,26 @@ def review(
         fail("--since is after --until: the window is empty", EXIT_BAD_INPUT)
     if fmt is None and sources:
         fail("--from works with --format (the review screen records meetings in the local journal)", EXIT_BAD_INPUT)
+    if peer is not None and not peer.strip():
+        fail("--peer: the name is empty", EXIT_BAD_INPUT)
     if fmt is None:
         from reflect.screens.review import run_review
 
+        check_journal_location(rctx.db)
         run_review(rctx.db, since=since_dt, until=until_dt, peer=peer, include_private=include_private)
         return
     kwargs = dict(until=until_dt, since=since_dt, peer=peer, include_private=include_private)
+    problem = unreadable_schedule(rctx.journal.settings().schedule)
+    if problem:
+        warn(problem)
     try:
         if sources:
             agendas = export_agendas(list(sources), rctx.journal, **kwargs)
         else:
+            if peer is not None:
+                check_journal_peer(rctx.journal, peer)
             agendas = journal_agendas(rctx.journal, **kwargs)
-    except ImportFormatError as exc:
+    except (ImportFormatError, UnknownPeer) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     from reflect import agenda_render
 
@@ -289,6 +350,9 @@ def meeting_next(rctx: ReflectContext) -> None:
     from reflect.model import now
 
     schedule = rctx.journal.settings().schedule
+    problem = unreadable_schedule(schedule)
+    if problem:
+        fail(problem)
     when = next_meeting_for(schedule, now())
     if when is None:
         fail(

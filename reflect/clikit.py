@@ -7,11 +7,14 @@ on stderr naming the problem, and a non-zero exit (2 for bad input, 1 otherwise)
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,6 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class ReflectContext:
@@ -38,8 +42,32 @@ class ReflectContext:
         if self._journal is None:
             from reflect.store import Journal
 
+            check_journal_location(self.db)
             self._journal = Journal(self.db)
         return self._journal
+
+
+def check_journal_location(db: str | None) -> None:
+    """Refuse a journal location that cannot work, in one line, before anything is created.
+
+    An empty --db, or a REFLECT_DB set to nothing (`REFLECT_DB=$TYPO reflect import ...`),
+    is refused rather than quietly meaning the default journal: a script would write
+    into the person's own journal. A folder, or a path under a file, is named as such."""
+    if db is not None and not db.strip():
+        fail("--db: the journal path is empty", EXIT_BAD_INPUT)
+    if db is None and "REFLECT_DB" in os.environ and not os.environ["REFLECT_DB"].strip():
+        fail("REFLECT_DB is set but empty: give it a journal path, or unset it to use the default journal",
+             EXIT_BAD_INPUT)  # fmt: skip
+    from reflect import paths
+
+    path = paths.journal_path(db)
+    if path.is_dir():
+        fail(f"{path}: is a folder; the journal is a file (e.g. {path / 'journal.json'})", EXIT_BAD_INPUT)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                fail(f"{path}: cannot be a journal: {parent} is a file, not a folder", EXIT_BAD_INPUT)
+            break
 
 
 pass_rctx = click.make_pass_decorator(ReflectContext, ensure=True)
@@ -95,6 +123,36 @@ class ReflectGroup(click.Group):
         except click.UsageError as exc:
             raise _one_line(exc) from None
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """The last line of defence: whatever escapes a command (a full disk under
+        `reflect --help > /dev/full`, a bug) is one line on stderr, never a traceback.
+        REFLECT_DEBUG=1 lets it through for a developer."""
+        try:
+            return super().main(*args, **kwargs)
+        except Exception as exc:
+            if os.environ.get("REFLECT_DEBUG"):
+                raise
+            _fail_unexpected(exc)
+
+
+def _fail_unexpected(exc: BaseException) -> None:
+    if isinstance(exc, OSError):
+        _fail_os_error(exc)
+    _silence_stdout()
+    fail(f"internal error ({type(exc).__name__}: {exc}); please report it (REFLECT_DEBUG=1 shows where)",
+         EXIT_ERROR)  # fmt: skip
+
+
+def _fail_os_error(exc: OSError) -> None:
+    if exc.errno == errno.EPIPE:  # `reflect export | head`: the reader has all it wants
+        _silence_stdout()
+        sys.exit(0)
+    if exc.filename:
+        fail(f"{exc.filename}: {exc.strerror or exc}", EXIT_ERROR)
+    # No file name: the write that failed was to stdout (a full disk, /dev/full).
+    _silence_stdout()
+    fail(f"cannot write the output: {exc.strerror or exc}", EXIT_ERROR)
+
 
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
@@ -130,23 +188,47 @@ def handle_errors(fn: F) -> F:
             fail(str(exc), EXIT_ERROR)
         except (ValidationError, ImportFormatError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
-        except BrokenPipeError:  # `reflect export | head`
+        except OSError as exc:  # a file we were asked to write or read; a closed or full stdout
+            _fail_os_error(exc)
+        except KeyboardInterrupt:
             _silence_stdout()
-            sys.exit(0)
-        except OSError as exc:  # a file we were asked to write or read
-            where = f"{exc.filename}: " if exc.filename else ""
-            fail(f"{where}{exc.strerror or exc}", EXIT_ERROR)
+            fail("interrupted; nothing more was written", EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
 
 
 def _silence_stdout() -> None:
-    """After a closed pipe, point stdout at /dev/null so the exit flush cannot complain."""
+    """After a closed pipe or a full disk, point stdout at /dev/null, so the flush of
+    what is still buffered at exit cannot add a second complaint."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
         pass
+
+
+@contextmanager
+def interrupt_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C (SIGINT) while a write that must be whole runs; yields a list that
+    holds the signal if one came. Outside the main thread, or when SIGINT is ignored or
+    handled by someone else, it does nothing: the store's intent log still makes the
+    write whole at the next open; this only makes it whole before the process ends."""
+    caught: list[int] = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield caught
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    except (ValueError, OSError):
+        yield caught
+        return
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
@@ -170,13 +252,20 @@ def data_out(*, newline: str | None = None) -> Iterator[TextIO]:
 def atomic_output(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
     """A file written whole or not at all: a temp file beside it (mode 0600, it holds
     journal text), fsync, then rename over the target. On any error the target is untouched."""
+    if not str(path).strip():
+        fail("-o: the file name is empty (give a file, or leave -o out for stdout)", EXIT_BAD_INPUT)
     target = Path(path).expanduser()
     folder = target.parent
     if target.is_dir():
         fail(f"{target}: is a folder; give a file name", EXIT_BAD_INPUT)
     if not folder.is_dir():
+        if folder.exists() or any(p.exists() and not p.is_dir() for p in folder.parents):
+            fail(f"{target}: cannot be written: a file stands where its folder should be", EXIT_BAD_INPUT)
         fail(f"{target}: folder {folder} does not exist", EXIT_BAD_INPUT)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # a read-only folder: name the file asked for, not the temp file
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             yield f
@@ -199,7 +288,17 @@ def parse_date_option(value: str | None, option: str, *, end: bool = False) -> d
     from reflect.dates import DateError, parse_when
 
     try:
-        return parse_when(value, end=end)
+        when = parse_when(value, end=end)
     except DateError as exc:
         fail(f"{option}: {exc}", EXIT_BAD_INPUT)
-    raise AssertionError("unreachable")
+    except (ValueError, OverflowError):  # 0001-01-01 in a zone east of UTC has no local time
+        when = None
+    if when is None or not (MIN_YEAR <= when.year <= MAX_YEAR):
+        fail(f"{option}: {value!r} is out of range (give a date between {MIN_YEAR} and {MAX_YEAR})", EXIT_BAD_INPUT)
+    return when
+
+
+# Dates a journal can mean: wide enough for any real encounter, narrow enough that a
+# window and the one before it (review compares the two) stay inside the calendar.
+MIN_YEAR = 1900
+MAX_YEAR = 2999

@@ -17,7 +17,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, TextIO
@@ -400,15 +400,27 @@ def _parse_items(
     parse: Any,
     source: str,
     where: Any,
+    check_text: bool = False,
 ) -> list[Any]:
-    """Validate each record; `where(i)` names its position only when one fails."""
+    """Validate each record; `where(i)` names its position only when one fails.
+    `check_text`: the input has \\uD800-style escapes, so look for lone surrogates."""
     out = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(items):
         try:
             obj = parse(raw)
+            if isinstance(obj, Entry):
+                _check_in_range(obj.occurred)
         except ValidationError as exc:
             raise ImportFormatError(source, where(i), str(exc)) from None
+        except (ValueError, OverflowError):  # a date the calendar cannot hold in this time zone
+            raise ImportFormatError(source, where(i), "a date-time is out of range (years 1 to 9999)") from None
+        if check_text:
+            bad = _unencodable(raw)
+            if bad is not None:
+                raise ImportFormatError(
+                    source, where(i), f"{bad}: holds a lone UTF-16 surrogate (\\ud800 to \\udfff), which is not text"
+                )
         first = seen.setdefault(obj.id, i)
         if first != i:
             raise ImportFormatError(
@@ -416,6 +428,76 @@ def _parse_items(
             )
         out.append(obj)
     return out
+
+
+def _check_in_range(occurred: datetime) -> None:
+    """The store files an entry by its UTC month: a time at the calendar's edge
+    (9999-12-31T23:00-05:00) has none, so it is refused here with its position."""
+    try:
+        occurred.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise ValidationError("occurred", f"{occurred.isoformat()} is out of range (years 1 to 9999 in UTC)") from None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _unencodable(value: Any, path: str = "") -> str | None:
+    """The field holding a string that cannot be written as UTF-8 (a lone surrogate,
+    which JSON's \\u escapes can spell), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "value"
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _unencodable(k, path) or _unencodable(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            found = _unencodable(v, f"{path}[{n}]")
+            if found:
+                return found
+    return None
+
+
+class _InputError(ValueError):
+    """Valid JSON text that reflect still refuses (duplicate keys, NaN)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: with a key given twice, json.loads would keep
+    the last value and silently drop the other."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _InputError(f"the key {k!r} appears twice in one object; which value is meant?")
+            seen.add(k)
+    return d
+
+
+def _constant(name: str) -> Any:
+    raise _InputError(f"{name} is not a JSON value (give a number or null)")
+
+
+def _loads(text: str) -> Any:
+    """json.loads, strict: duplicate keys and NaN/Infinity are refused (_InputError);
+    nesting too deep for Python or a number too long to read raise _InputError too."""
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except RecursionError:
+        raise _InputError("nested too deeply to be an entry") from None
+    except json.JSONDecodeError:
+        raise
+    except _InputError:
+        raise
+    except ValueError:  # sys.get_int_max_str_digits(): a number thousands of digits long
+        raise _InputError("a number too long to be a count (thousands of digits)") from None
 
 
 def _position(what: str, i: int, line: int | None) -> str:
@@ -438,11 +520,14 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
     def entry(raw: Any) -> Entry:
         return Entry.from_dict(raw, default_peer=default_peer)
 
+    check_text = _SURROGATE_ESCAPE.search(text) is not None
     try:
-        data = json.loads(text)
+        data = _loads(text)
+    except _InputError as exc:
+        raise ImportFormatError(source, "", str(exc)) from None
     except json.JSONDecodeError as exc:
         if _looks_like_jsonl(text):
-            return _parse_jsonl(text, source, entry)
+            return _parse_jsonl(text, source, entry, check_text)
         raise ImportFormatError(
             source, "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
@@ -450,7 +535,7 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
     if isinstance(data, list):
         entries = _parse_items(
             data, "entry", entry, source,
-            lambda i: _position("entry", i, _line_or_none(text, None, i)),
+            lambda i: _position("entry", i, _line_or_none(text, None, i)), check_text,
         )  # fmt: skip
         return ImportDoc(entries=entries, kind="array")
     if not isinstance(data, dict):
@@ -463,9 +548,9 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
         )
     if "format" not in data:
         line = _line_at(text, _WS.match(text, 0).end())
-        entries = _parse_items([data], "entry", entry, source, lambda i: _position("entry", i, line))
+        entries = _parse_items([data], "entry", entry, source, lambda i: _position("entry", i, line), check_text)
         return ImportDoc(entries=entries, kind="entry")
-    return _parse_document(data, text, source, entry)
+    return _parse_document(data, text, source, entry, check_text)
 
 
 def _line_or_none(text: str, key: str | None, index: int) -> int | None:
@@ -473,7 +558,7 @@ def _line_or_none(text: str, key: str | None, index: int) -> int | None:
     return None if offset is None else _line_at(text, offset)
 
 
-def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any) -> ImportDoc:
+def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, check_text: bool = False) -> ImportDoc:
     fmt = data["format"]
     if fmt != FORMAT:
         raise ImportFormatError(
@@ -516,10 +601,12 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any) ->
         return lambda i: _position(what, i, _line_or_none(text, key, i))
 
     return ImportDoc(
-        entries=_parse_items(lists["entries"], "entry", entry, source, where("entries", "entry")),
-        stories=_parse_items(lists["stories"], "story", Story.from_dict, source, where("stories", "story")),
+        entries=_parse_items(lists["entries"], "entry", entry, source, where("entries", "entry"), check_text),
+        stories=_parse_items(
+            lists["stories"], "story", Story.from_dict, source, where("stories", "story"), check_text
+        ),
         meetings=_parse_items(
-            lists["meetings"], "meeting", Meeting.from_dict, source, where("meetings", "meeting")
+            lists["meetings"], "meeting", Meeting.from_dict, source, where("meetings", "meeting"), check_text
         ),
         kind="document",
         exported_at=exported_at,
@@ -538,21 +625,23 @@ def _looks_like_jsonl(text: str) -> bool:
     if len(lines) < 2:
         return False
     try:
-        return isinstance(json.loads(lines[0][1]), dict)
-    except json.JSONDecodeError:
+        return isinstance(_loads(lines[0][1]), dict)
+    except ValueError:  # JSONDecodeError or _InputError
         return False
 
 
-def _parse_jsonl(text: str, source: str, entry: Any) -> ImportDoc:
+def _parse_jsonl(text: str, source: str, entry: Any, check_text: bool = False) -> ImportDoc:
     raw: list[Any] = []
     line_of: list[int] = []
     for n, line in _nonblank_lines(text):
         try:
-            raw.append(json.loads(line))
+            raw.append(_loads(line))
+        except _InputError as exc:
+            raise ImportFormatError(source, f"line {n}", str(exc)) from None
         except json.JSONDecodeError as exc:
             raise ImportFormatError(
                 source, f"line {n}", f"not valid JSON: {exc.msg} (column {exc.colno})"
             ) from None
         line_of.append(n)
-    entries = _parse_items(raw, "entry", entry, source, lambda i: _position("entry", i, line_of[i]))
+    entries = _parse_items(raw, "entry", entry, source, lambda i: _position("entry", i, line_of[i]), check_text)
     return ImportDoc(entries=entries, kind="jsonl")

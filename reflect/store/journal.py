@@ -154,10 +154,13 @@ def _shard(entry_id: str) -> str:
 
 
 def _month_of(occurred_iso: str) -> str:
-    dt = datetime.fromisoformat(occurred_iso)
-    if dt.tzinfo is None:
-        dt = dt.astimezone()
-    return dt.astimezone(timezone.utc).strftime("%Y-%m")
+    try:
+        dt = datetime.fromisoformat(occurred_iso)
+        if dt.tzinfo is None:
+            dt = dt.astimezone()
+        return dt.astimezone(timezone.utc).strftime("%Y-%m")
+    except (ValueError, OverflowError):  # 9999-12-31T23:00-05:00 has no UTC month
+        raise ValidationError("occurred", f"{occurred_iso} is out of range (years 1 to 9999 in UTC)") from None
 
 
 def _month_range(since: datetime | None, until: datetime | None, have: list[str]) -> list[str]:
@@ -248,6 +251,13 @@ class Journal:
             raise JournalBusy(
                 f"{self.path} is locked by another reflect process; try again in a moment"
             ) from exc
+        except OSError as exc:
+            if exc.filename == str(self._lock.path):  # a read-only folder, say
+                raise JournalError(
+                    f"cannot use the journal at {self.path}: its lock file cannot be opened "
+                    f"({exc.strerror or exc})"
+                ) from exc
+            raise
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -920,7 +930,10 @@ class Journal:
         try:
             return Settings.from_dict(data)
         except ValidationError as exc:
-            raise JournalError(f"{self.settings_path}: {exc}") from None
+            raise JournalError(
+                f"{self.settings_path}: {exc}; it was left untouched. Correct it, or run "
+                "`reflect doctor --repair` to restore its last good copy"
+            ) from None
 
     def save_settings(self, settings: Settings) -> Settings:
         doc = Settings.from_dict(settings.to_dict()).to_dict()
@@ -976,6 +989,11 @@ class Journal:
                     report.files.append(FileState(path, "corrupt", exc.reason))
                     report.problems.append(f"{path}: {exc.reason}")
                     bad.append(path)
+            settings_problem = self._settings_problem(self.settings_path)
+            if settings_problem:  # listed only when bad: it lives apart from the journal
+                report.files.append(FileState(self.settings_path, "corrupt", settings_problem))
+                report.problems.append(f"{self.settings_path}: {settings_problem}")
+                bad.append(self.settings_path)
             private = [(p, 0o600) for p in self._data_files() + [self._lock.path]]
             private += [(d, 0o700) for d in (self.parts, self.entries_dir, self.index_dir, self.backup_dir)]
             for path, want in private:
@@ -1067,12 +1085,33 @@ class Journal:
             report.problems = [p for p in report.problems if "no readable backup" in p or "could not" in p]
         return report
 
+    def _settings_problem(self, path: Path) -> str | None:
+        """Why a settings file (or a backup of it) cannot be used, or None when it reads."""
+        try:
+            data = read_json(path)
+            if data is not None:
+                Settings.from_dict(data)
+        except CorruptFile as exc:
+            return exc.reason
+        except ValidationError as exc:
+            return str(exc)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        return None
+
     def _restore(self, path: Path) -> Path | None:
         """Put back the newest backup of `path` that reads whole; the bad file is kept
         beside it as NAME.corrupt-STAMP. None when no backup will do."""
         folder = self.settings_path.parent / "backups" if path == self.settings_path else self.backup_dir
         for n in range(1, KEEP_BACKUPS + 1):
             candidate = folder / f"{path.name}.{n}"
+            if path == self.settings_path:
+                if not candidate.exists() or self._settings_problem(candidate):
+                    continue
+                raw = candidate.read_bytes()
+                path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
+                atomic_write(path, raw)
+                return candidate
             try:
                 data = read_tables(candidate)
                 if data is None:

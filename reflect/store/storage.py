@@ -92,7 +92,10 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
     path = Path(path)
     ensure_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    except OSError as exc:  # a read-only or full folder: name the file asked for
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         try:
             if hasattr(os, "fchmod"):
@@ -107,11 +110,14 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
         if backup_dir is not None and keep > 0:
             rotate_backups(path, backup_dir, keep)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             tmp.unlink()
         except OSError:
             pass
+        if isinstance(exc, OSError) and exc.filename == str(tmp):
+            # Name the file the caller asked for, not our temp file beside it.
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     fsync_dir(path.parent)
 
