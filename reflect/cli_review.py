@@ -184,6 +184,15 @@ def unreadable_schedule(schedule: str) -> str | None:
     return None
 
 
+def recorded_line(meeting: Any) -> str:
+    """What the review screen saved, said once the screen has closed (stderr)."""
+    from reflect.dates import format_when
+
+    n = len(meeting.actions)
+    who = f" with {meeting.peer}" if meeting.peer else ""
+    return f"meeting{who} recorded ({format_when(meeting.held)}): {n} action item{'s' if n != 1 else ''}"
+
+
 def journal_agendas(
     journal: Any,
     *,
@@ -315,7 +324,11 @@ def review(
         from reflect.screens.review import run_review
 
         check_journal_location(rctx.db)
-        run_review(rctx.db, since=since_dt, until=until_dt, peer=peer, include_private=include_private)
+        recorded = run_review(rctx.db, since=since_dt, until=until_dt, peer=peer, include_private=include_private)
+        for meeting in recorded:
+            say(recorded_line(meeting))
+        if not recorded:
+            say("no meeting recorded")
         return
     kwargs = dict(until=until_dt, since=since_dt, peer=peer, include_private=include_private)
     problem = unreadable_schedule(rctx.journal.settings().schedule)

@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 from reflect import cycle
 
 CONTRACT_VERSION = 1
+MAX_MINUTES = 1440  # one encounter lasts at most a day; a larger number is a typo, and skews workload
 
 
 class ValidationError(ValueError):
@@ -464,9 +465,11 @@ class Entry:
             raise ValidationError(_join(path, "id"), "expected a non-empty string")
         minutes = d.get("minutes")
         if minutes is not None and (
-            isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0
+            isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
         ):
-            raise ValidationError(_join(path, "minutes"), f"expected a whole number or null, got {minutes!r}")
+            raise ValidationError(
+                _join(path, "minutes"), f"expected a whole number from 0 to {MAX_MINUTES} (a day), or null, got {minutes!r}"
+            )
         recorded = d.get("recorded")
         updated = d.get("updated")
         comps = _str_list(d, "competencies", path)

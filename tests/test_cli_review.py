@@ -249,3 +249,15 @@ def test_format_never_imports_textual_in_a_real_process(tmp_path: Path, journal:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "Warm handoff made" in proc.stdout and proc.stderr == ""
+
+
+def test_recorded_line_says_who_and_how_many_actions() -> None:
+    from datetime import datetime, timezone
+
+    from reflect.cli_review import recorded_line
+    from reflect.model import ActionItem, Meeting
+
+    held = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    m = Meeting(held=held, since=held, until=held, peer="alex", actions=[ActionItem(text="a"), ActionItem(text="b")])
+    line = recorded_line(m)
+    assert line.startswith("meeting with alex recorded (") and line.endswith("): 2 action items")

@@ -23,7 +23,7 @@ from reflect.export import (
     write_jsonl,
     write_markdown,
 )
-from reflect.model import MI, ActionItem, Crisis, Entry, Meeting, Story
+from reflect.model import MAX_MINUTES, MI, ActionItem, Crisis, Entry, Meeting, Story, ValidationError
 
 UTC = timezone.utc
 PLUS_0530 = timezone(timedelta(hours=5, minutes=30))
@@ -605,3 +605,17 @@ def test_error_is_a_value_error_with_parts():
 def test_schema_path_is_shipped():
     path = schema_path()
     assert path.name == "export.schema.json" and path.is_file()
+
+
+def test_minutes_are_bounded_by_a_day_in_model_and_schema() -> None:
+    base = {"occurred": "2026-11-01T10:00:00+00:00"}
+    assert Entry.from_dict(dict(base, minutes=MAX_MINUTES)).minutes == MAX_MINUTES
+    with pytest.raises(ValidationError, match="minutes"):
+        Entry.from_dict(dict(base, minutes=MAX_MINUTES + 1))
+    schema = json.loads(schema_path().read_text())
+    entry = Entry.from_dict(dict(base, minutes=MAX_MINUTES)).to_dict()
+    doc = {"format": "reflect-export", "version": 1, "exported_at": base["occurred"], "entries": [entry], "stories": [], "meetings": []}
+    jsonschema.validate(doc, schema)
+    doc["entries"][0]["minutes"] = MAX_MINUTES + 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
