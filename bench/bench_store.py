@@ -9,7 +9,8 @@ look alike), then measures:
   save    saving one new entry into the newest month (median of --repeat)
   open    a new Journal instance and its most recent 50 entries (median)
   month   reading the newest full month with entries(since, until) (median)
-  export  reflect.export.write_json of every entry to a file (median), beside
+  export  reflect.export.write_json of every entry to a file (median of a third of the
+          rounds, at least 3), beside
   raw     json.loads of that exported file's text, measured in the same run
 
 Targets (from issue #2): save, open and month at the largest size within 1.3x of the
@@ -25,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -100,43 +102,34 @@ def build(path: Path, size: int, seed: int = 1) -> None:
         j.import_records(batch)
 
 
-def timed(fn, repeat: int) -> float:
-    """Median milliseconds of `repeat` calls."""
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return statistics.median(out)
-
-
-def measure(path: Path, repeat: int, export: bool) -> dict[str, float]:
+def probes(path: Path, export: bool) -> tuple[dict[str, Callable[[], None]], dict[str, float]]:
+    """The operations measured on one journal, each a no-argument call, and facts about it."""
     from reflect import export as exporter
 
     settings = path.with_name("settings.json")
     rng = random.Random(7)
     j = Journal(path, settings_path=settings)
     newest = max(e.occurred for e in j.recent(1))
-    figures: dict[str, float] = {}
-    counter = iter(range(10_000))
+    counter = iter(range(100_000))
+    facts: dict[str, float] = {}
 
     def save() -> None:
         at = newest - timedelta(minutes=next(counter) + 1)
         j.save(make_entry(rng, at))
 
-    j.save(make_entry(rng, newest - timedelta(seconds=30)))  # warm up the instance
-    figures["save"] = timed(save, repeat)
-    figures["open"] = timed(lambda: Journal(path, settings_path=settings).recent(50), repeat)
     first_of_newest = newest.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     until = first_of_newest - timedelta(microseconds=1)
     since = until.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    got = [0]
 
     def month() -> None:
-        got[0] = sum(1 for _ in j.entries(since, until))
+        facts["month_n"] = sum(1 for _ in j.entries(since, until))
 
-    figures["month"] = timed(month, repeat)
-    figures["month_n"] = got[0]
+    ops: dict[str, Callable[[], None]] = {
+        "save": save,
+        "open": lambda: Journal(path, settings_path=settings).recent(50),
+        "month": month,
+    }
+    j.save(make_entry(rng, newest - timedelta(seconds=30)))  # warm up the instance
     if export:
         out_path = path.with_name("export.json")
 
@@ -144,13 +137,13 @@ def measure(path: Path, repeat: int, export: bool) -> dict[str, float]:
             with open(out_path, "w", encoding="utf-8") as out:
                 exporter.write_json(out, j.entry_json(), exported_at=datetime.now(timezone.utc))
 
-        n = max(3, repeat // 3)
-        figures["export"] = timed(do_export, n)
+        do_export()
         text = out_path.read_text(encoding="utf-8")
-        figures["raw"] = timed(lambda: json.loads(text), n)
-        figures["export_n"] = len(json.loads(text)["entries"])
-        figures["export_mb"] = len(text.encode()) / 1e6
-    return figures
+        ops["export"] = do_export
+        ops["raw"] = lambda: json.loads(text)
+        facts["export_n"] = len(json.loads(text)["entries"])
+        facts["export_mb"] = len(text.encode()) / 1e6
+    return ops, facts
 
 
 def main() -> None:
@@ -164,16 +157,31 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
     results: dict[int, dict[str, float]] = {}
     try:
+        ops: dict[int, dict[str, Callable[[], None]]] = {}
         for size in sizes:
             path = tmp / str(size) / "journal.json"
             path.parent.mkdir(parents=True)
             t = time.perf_counter()
             build(path, size)
             print(f"built {size:>6} entries in {time.perf_counter() - t:5.1f}s", file=sys.stderr)
-            results[size] = measure(path, args.repeat, size in args.export_sizes)
+            ops[size], results[size] = probes(path, size in args.export_sizes)
             if size not in args.sizes:
                 for k in ("save", "open", "month"):
-                    results[size].pop(k, None)
+                    ops[size].pop(k)
+        # Interleaved rounds: each round takes one sample of every operation at every size,
+        # so a busy spell on this shared machine hits all sizes alike instead of one.
+        samples: dict[int, dict[str, list[float]]] = {size: {k: [] for k in ops[size]} for size in sizes}
+        export_rounds = max(3, args.repeat // 3)
+        for round_no in range(args.repeat):
+            for size in sizes:
+                for key, fn in ops[size].items():
+                    if key in ("export", "raw") and round_no >= export_rounds:
+                        continue
+                    t = time.perf_counter()
+                    fn()
+                    samples[size][key].append((time.perf_counter() - t) * 1000)
+        for size in sizes:
+            results[size].update({k: statistics.median(v) for k, v in samples[size].items()})
     finally:
         if args.keep:
             print(f"journals kept in {tmp}", file=sys.stderr)
