@@ -370,3 +370,14 @@ def test_review_meetings_are_each_peers_last_and_those_with_open_actions(j: Jour
     last_ana = meeting(2, "ana", True)
     assert [m.id for m in j.review_meetings()] == [old_open.id, last_ana.id, last_sam.id]
     assert len(j.meetings()) == 4
+
+
+@pytest.mark.parametrize("garble", ['{"entries":{"1":DOC,}}', '{"entries":{"1":DOC},}', '{"entries":{"1":DOC}} x'])
+def test_entry_json_refuses_what_json_loads_refuses(tmp_path, garble):
+    """The pass-through scanner is no more lenient than the parser every other read uses."""
+    j = Journal(tmp_path / "j.json", settings_path=tmp_path / "s.json")
+    e = j.save(Entry.from_dict({"occurred": "2026-03-10T10:00:00+00:00"}))
+    month = tmp_path / "j.json.d" / "entries" / "2026-03.json"
+    month.write_text(garble.replace("DOC", json.dumps(e.to_dict(), separators=(",", ":"))), encoding="utf-8")
+    with pytest.raises(JournalCorrupt, match="2026-03.json"):
+        list(j.entry_json())

@@ -185,18 +185,34 @@ def _scan_table(text: str, table: str) -> tuple[list[tuple[dict[str, Any], str]]
             spaced = True
         return i
 
+    def _key(i: int) -> tuple[str, int]:
+        """Read `"name" :` at i; return the name and where its value starts."""
+        if text[i] != '"':
+            raise ValueError("expected a key")
+        name, i = _SCANSTRING(text, i + 1)
+        i = _skip(text, i)
+        if text[i] != ":":
+            raise ValueError("expected ':'")
+        return name, _skip(text, i + 1)
+
+    def _after(i: int) -> int:
+        """Past the whitespace after a value, and past a ',' if one follows; at '}' otherwise."""
+        i = _skip(text, i)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
+            if text[i] == "}":
+                raise ValueError("a ',' before '}'")  # json.loads refuses it too
+            return i
+        if text[i] != "}":
+            raise ValueError("expected ',' or '}'")
+        return i
+
     i = _skip(text, 0)
     if text[i] != "{":
         raise ValueError("not an object")
     i = _skip(text, i + 1)
     while text[i] != "}":
-        if text[i] != '"':
-            raise ValueError("expected a table name")
-        name, i = _SCANSTRING(text, i + 1)
-        i = _skip(text, i)
-        if text[i] != ":":
-            raise ValueError("expected ':'")
-        i = _skip(text, i + 1)
+        name, i = _key(i)
         if name != table:
             _, i = _DECODER.raw_decode(text, i)
         else:
@@ -204,28 +220,14 @@ def _scan_table(text: str, table: str) -> tuple[list[tuple[dict[str, Any], str]]
                 raise ValueError("table is not an object")
             i = _skip(text, i + 1)
             while text[i] != "}":
-                if text[i] != '"':
-                    raise ValueError("expected a document id")
-                _, i = _SCANSTRING(text, i + 1)
-                i = _skip(text, i)
-                if text[i] != ":":
-                    raise ValueError("expected ':'")
-                i = _skip(text, i + 1)
+                _, i = _key(i)
                 doc, end = _DECODER.raw_decode(text, i)
                 if not isinstance(doc, dict):
                     raise ValueError("document is not an object")
                 out.append((doc, text[i:end]))
-                i = _skip(text, end)
-                if text[i] == ",":
-                    i = _skip(text, i + 1)
-                elif text[i] != "}":
-                    raise ValueError("expected ',' or '}'")
+                i = _after(end)
             i += 1
-        i = _skip(text, i)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
-        elif text[i] != "}":
-            raise ValueError("expected ',' or '}'")
+        i = _after(i)
     if text[i + 1 :].strip(_WS):
         raise ValueError("extra data after the object")
     return out, not spaced
