@@ -36,8 +36,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("wins", "Wins to celebrate"),
 )
 SECTION_KEYS: tuple[str, ...] = tuple(k for k, _ in SECTIONS)
-_ACTION_LABELS: dict[str, str] = dict(cycle.CRISIS_ACTIONS)
-_CHANGE_TALK_LABELS: dict[str, str] = dict(cycle.CHANGE_TALK)
 
 
 @dataclass
@@ -172,15 +170,6 @@ def _visible(e: Entry, peer: str | None, include_private: bool) -> bool:
     return (include_private or not e.private) and (peer is None or e.peer == peer)
 
 
-def peers_in(
-    entries: Iterable[Entry], since: datetime, until: datetime, *, include_private: bool = False
-) -> list[str]:
-    """The peers with entries in the window, sorted: one agenda each."""
-    return sorted(
-        {e.peer for e in entries if in_window(e, since, until) and (include_private or not e.private)}
-    )
-
-
 def _meeting_is_for(m: Meeting, peer: str) -> bool:
     # A meeting without a peer comes from a one-person journal: it belongs to its owner.
     return not m.peer or m.peer == peer
@@ -201,7 +190,7 @@ def _safety(window: list[Entry]) -> list[Item]:
         if actions:
             labels = []
             for a in actions:
-                label = _ACTION_LABELS.get(a, a)
+                label = cycle.CRISIS_ACTION_LABELS.get(a, a)
                 if a == "supervisor-notified" and notified_at is not None:
                     label += f" ({when(notified_at)})"
                 labels.append(label)
@@ -321,7 +310,7 @@ def _skills(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
         line = f"MI counts over {_plural(len(with_mi), 'encounter')}: {counts}."
         if talk:
             line += " Change talk heard: " + ", ".join(
-                f"{_CHANGE_TALK_LABELS.get(k, k).lower()} {talk[k]}"
+                f"{cycle.CHANGE_TALK_LABELS.get(k, k).lower()} {talk[k]}"
                 for k in sorted(talk, key=lambda k: cycle.CHANGE_TALK_KEYS.index(k) if k in cycle.CHANGE_TALK_KEYS else 99)
             ) + "."
         items.append(Item(line, _ids(with_mi)))

@@ -188,6 +188,7 @@ CHANGE_TALK: tuple[tuple[str, str], ...] = (
     ("taking-steps", "Taking steps"),
 )
 CHANGE_TALK_KEYS: tuple[str, ...] = tuple(k for k, _ in CHANGE_TALK)
+CHANGE_TALK_LABELS: dict[str, str] = dict(CHANGE_TALK)
 
 # --- crisis and safety ------------------------------------------------------------
 
@@ -199,6 +200,7 @@ CRISIS_ACTIONS: tuple[tuple[str, str], ...] = (
     ("safety-plan-exists", "The person has a safety plan"),
 )
 CRISIS_ACTION_KEYS: tuple[str, ...] = tuple(k for k, _ in CRISIS_ACTIONS)
+CRISIS_ACTION_LABELS: dict[str, str] = dict(CRISIS_ACTIONS)
 
 DEFAULT_CRISIS_LINES: tuple[tuple[str, str], ...] = (
     ("988 Suicide & Crisis Lifeline", "call or text 988 (press 1 for the Veterans Crisis Line)"),

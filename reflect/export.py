@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from reflect import cycle
 from reflect.model import (
@@ -66,18 +66,23 @@ def _as_json(item: Any) -> str:
 # --- JSON and JSON Lines ------------------------------------------------------------
 
 
-def _write_array(out: TextIO, items: Iterable[Any], indent: str) -> None:
-    """A JSON array, one compact element per line, written in chunks."""
-    sep = ",\n" + indent
+def _chunks(items: Iterable[Any]) -> Iterator[list[str]]:
+    """Records encoded, in lists of up to _CHUNK: fewer calls into the stream, bounded memory."""
     buf: list[str] = []
-    first = True
     for item in items:
         buf.append(_as_json(item))
         if len(buf) >= _CHUNK:
-            out.write(("[\n" + indent if first else sep) + sep.join(buf))
-            first = False
+            yield buf
             buf = []
     if buf:
+        yield buf
+
+
+def _write_array(out: TextIO, items: Iterable[Any], indent: str) -> None:
+    """A JSON array, one compact element per line, written in chunks."""
+    sep = ",\n" + indent
+    first = True
+    for buf in _chunks(items):
         out.write(("[\n" + indent if first else sep) + sep.join(buf))
         first = False
     out.write("[]" if first else "\n" + indent[:-2] + "]")
@@ -118,13 +123,7 @@ def write_jsonl(out: TextIO, entries: Iterable[Entry | dict[str, Any] | str]) ->
 
     Text is written unescaped (UTF-8), so U+2028 and U+2029 can appear inside a line:
     readers must split on "\\n" only, never with str.splitlines()."""
-    buf: list[str] = []
-    for item in entries:
-        buf.append(_as_json(item))
-        if len(buf) >= _CHUNK:
-            out.write("\n".join(buf) + "\n")
-            buf = []
-    if buf:
+    for buf in _chunks(entries):
         out.write("\n".join(buf) + "\n")
 
 
@@ -240,10 +239,9 @@ def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
     lines += facts + [""]
 
     if e.crisis is not None:
-        labels = dict(cycle.CRISIS_ACTIONS)
         body: list[str] = []
         if e.crisis.actions:
-            body.append("**Actions:** " + "; ".join(labels.get(a, a) for a in e.crisis.actions))
+            body.append("**Actions:** " + "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in e.crisis.actions))
             body.append("")
         if e.crisis.supervisor_notified_at is not None:
             body.append(f"**Supervisor notified at:** {iso(e.crisis.supervisor_notified_at)}")

@@ -8,7 +8,6 @@ Missing optional fields get their defaults.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
@@ -35,6 +34,12 @@ class ValidationError(ValueError):
 def now() -> datetime:
     """The current time, aware, in the local zone, to the second."""
     return datetime.now(timezone.utc).astimezone().replace(microsecond=0)
+
+
+def clip(text: str, width: int) -> str:
+    """Whitespace folded, cut to `width` characters with an ellipsis: a line for lists."""
+    words = " ".join(text.split())
+    return words if len(words) <= width else words[: width - 1].rstrip() + "…"
 
 
 def new_id() -> str:
@@ -395,9 +400,6 @@ class Crisis:
 
 # --- the entry ------------------------------------------------------------------------
 
-_COMPETENCY_RE = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
-
-
 @dataclass
 class Entry:
     """One encounter, journaled through listen, reflect, select and share."""
@@ -474,7 +476,7 @@ class Entry:
         updated = d.get("updated")
         comps = _str_list(d, "competencies", path)
         for i, c in enumerate(comps):
-            if not _COMPETENCY_RE.match(c):
+            if c not in cycle.COMPETENCY_KEYS:
                 raise ValidationError(
                     f"{_join(path, 'competencies')}[{i}]",
                     f"{c!r} is not a SAMHSA category numeral I..XII",
@@ -511,9 +513,10 @@ class Entry:
 
     def summary(self, width: int = 60) -> str:
         """A short line of what was shared, for lists."""
-        text = self.listen.story or self.listen.matters or self.reflect.experience or self.share.how
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+        for text in (self.listen.story, self.listen.matters, self.reflect.experience, self.share.how):
+            if text.strip():
+                return clip(text, width)
+        return ""
 
     def text_fields(self) -> dict[str, str]:
         """Every free-text field by its dotted name (for search and the privacy check)."""
@@ -719,8 +722,7 @@ class Draft:
         reflect = self.entry.get("reflect") or {}
         for text in (listen.get("story"), listen.get("matters"), reflect.get("experience")):
             if isinstance(text, str) and text.strip():
-                words = " ".join(text.split())
-                return words if len(words) <= width else words[: width - 1].rstrip() + "…"
+                return clip(text, width)
         return "(no text yet)"
 
 

@@ -331,7 +331,7 @@ def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
 
 def describe(findings: Iterable[Finding]) -> list[str]:
     """One line per finding, e.g. "listen.story: looks like a phone number". Never the value."""
-    return [f"{f.field}: looks like {KINDS[f.kind]}" for f in findings]
+    return [f"{f.field}: looks like {f.label}" for f in findings]
 
 
 def warning_line(findings: Iterable[Finding]) -> str:
@@ -342,8 +342,8 @@ def warning_line(findings: Iterable[Finding]) -> str:
     by_field: dict[str, list[str]] = {}
     for f in findings:
         labels = by_field.setdefault(f.field, [])
-        if KINDS[f.kind] not in labels:
-            labels.append(KINDS[f.kind])
+        if f.label not in labels:
+            labels.append(f.label)
     if not by_field:
         return ""
     parts = [f"{name} looks like {_join(labels)}" for name, labels in by_field.items()]

@@ -619,3 +619,14 @@ def test_minutes_are_bounded_by_a_day_in_model_and_schema() -> None:
     doc["entries"][0]["minutes"] = MAX_MINUTES + 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, schema)
+
+
+def test_a_competency_numeral_with_a_trailing_newline_is_named_as_such() -> None:
+    """The check is membership in cycle.COMPETENCY_KEYS, not a regex whose $ lets "I\\n" by."""
+    with pytest.raises(ValidationError, match=r"competencies\[0\].*SAMHSA"):
+        Entry.from_dict({"occurred": "2026-11-01T10:00:00+00:00", "competencies": ["I\n"]})
+
+
+def test_a_summary_skips_a_field_of_spaces() -> None:
+    e = Entry.from_dict({"occurred": "2026-11-01T10:00:00+00:00", "listen": {"story": "   ", "matters": "the job"}})
+    assert e.summary() == "the job"

@@ -19,7 +19,6 @@ from reflect.screens.widgets import MARKERS, format_when
 from reflect.store import JournalError
 
 CHECK_QUESTIONS = dict(cycle.CHECKS)
-CRISIS_ACTIONS = dict(cycle.CRISIS_ACTIONS)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -120,7 +119,7 @@ def render_entry(entry: Entry, now, story_title: str | None = None) -> Content:
 
     if entry.crisis is not None:
         heading("Crisis: what was done")
-        line("Actions", "; ".join(CRISIS_ACTIONS.get(a, a) for a in entry.crisis.actions) or "none recorded")
+        line("Actions", "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in entry.crisis.actions) or "none recorded")
         if entry.crisis.supervisor_notified_at:
             line("Supervisor told", format_when(entry.crisis.supervisor_notified_at, now))
         line("Notes", entry.crisis.notes)

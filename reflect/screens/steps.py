@@ -358,7 +358,7 @@ class WrapUpPage(StepPage):
         if event.selection_list.id != "competencies":
             return
         key = event.selection.value
-        title = dict(cycle.COMPETENCIES).get(key, "")
+        title = cycle.COMPETENCY_TITLES.get(key, "")
         clipped = len(f"{key:>4}  {title}") + 4 > event.selection_list.content_size.width
         self.query_one("#competency-full", Static).update(f"{key}. {title}" if title and clipped else "")
 
