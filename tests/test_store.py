@@ -381,3 +381,12 @@ def test_entry_json_refuses_what_json_loads_refuses(tmp_path, garble):
     month.write_text(garble.replace("DOC", json.dumps(e.to_dict(), separators=(",", ":"))), encoding="utf-8")
     with pytest.raises(JournalCorrupt, match="2026-03.json"):
         list(j.entry_json())
+
+
+def test_recent_pages_with_offset_and_limit(j: Journal) -> None:
+    saved = [j.save(entry(at(m, d))) for m in (1, 2) for d in (1, 2, 3)]
+    newest_first = [e.id for e in reversed(saved)]
+    assert [e.id for e in j.recent(2)] == newest_first[:2]
+    assert [e.id for e in j.recent(3, offset=2)] == newest_first[2:5]
+    assert [e.id for e in j.recent(10, offset=5)] == newest_first[5:]
+    assert j.recent(0) == []

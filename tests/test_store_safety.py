@@ -489,3 +489,36 @@ def test_a_version_1_journal_moves_meetings_out_of_the_main_file(tmp_path: Path)
     assert j.meetings(with_agenda=True)[0].to_dict() == meeting.to_dict()
     assert j.get_meeting(meeting.id).agenda == {"peer": "sam", "sections": []}
     assert list(tmp_path.glob("journal.json.backup-schema1-*"))
+
+
+def test_doctor_reads_an_agenda_as_an_agenda_and_restores_a_damaged_one(tmp_path: Path) -> None:
+    """Agenda files are plain JSON objects, not TinyDB files: a clean journal with a
+    recorded meeting is clean, and a damaged agenda comes back from its backup."""
+    from reflect.model import Meeting
+
+    j = journal(tmp_path)
+    held = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
+    m = Meeting(held=held, since=held.replace(day=1), until=held, peer="sam", agenda={"peer": "sam", "sections": []})
+    j.save_meeting(m)
+    j.save_meeting(Meeting.from_dict(dict(m.to_dict(), agenda={"peer": "sam", "sections": [{"key": "safety"}]})))
+    report = j.check()
+    assert report.ok, report.problems
+    (agenda_file,) = j.agendas_dir.glob("*.json")
+    agenda_file.write_text('{"peer": "sa', encoding="utf-8")
+    assert not j.check().ok
+    repaired = j.check(repair=True)
+    assert repaired.ok, repaired.problems
+    assert j.get_meeting(m.id).agenda == {"peer": "sam", "sections": []}  # the version before the last save
+
+
+def test_doctor_sets_aside_an_intent_replay_would_refuse(tmp_path: Path) -> None:
+    """Doctor and replay read pending.json alike: an intent whose records lack ids is
+    reported and set aside by repair, so the journal opens again."""
+    j = journal(tmp_path)
+    j.save(entry())
+    j.pending_path.write_text(json.dumps({"puts": [{"x": 1}], "deletes": []}), encoding="utf-8")
+    report = j.check()
+    assert any("pending.json" in p for p in report.problems), report.problems
+    assert j.check(repair=True).ok
+    assert not j.pending_path.exists()
+    assert len(j.recent(5)) == 1

@@ -34,6 +34,7 @@ import getpass
 import hashlib
 import os
 import shutil
+from itertools import islice
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ from reflect.store.storage import (
     FileLock,
     LockTimeout,
     atomic_write,
+    backup_name,
     ensure_dir,
     read_json,
     read_table_text,
@@ -147,6 +149,46 @@ class HealthReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _check_entries(path: Path, docs: Iterable[dict[str, Any]]) -> None:
+    """Every stored entry has a string id and occurred time; else the file is corrupt."""
+    for doc in docs:
+        if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
+            raise CorruptFile(path, "an entry without an id or an occurred time")
+
+
+def _read_intent(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A write intent as `_apply` needs it, or CorruptFile: doctor and replay read it alike."""
+    intent = read_json(path)
+    puts = intent.get("puts") if isinstance(intent, dict) else None
+    deletes = intent.get("deletes") if isinstance(intent, dict) else None
+    if not (
+        isinstance(puts, list)
+        and isinstance(deletes, list)
+        and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
+        and all(isinstance(i, str) for i in deletes)
+    ):
+        raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
+    return puts, deletes
+
+
+def _read_shard(path: Path) -> dict[str, str]:
+    """One index shard: id -> month."""
+    data = read_json(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CorruptFile(path, "not an index (expected an object of id -> month)")
+    return data
+
+
+def _read_agenda_file(path: Path) -> dict[str, Any] | None:
+    """A meeting's agenda as it was: a plain JSON object (not a TinyDB file)."""
+    data = read_json(path)
+    if data is not None and not isinstance(data, dict):
+        raise CorruptFile(path, "not an agenda (expected a JSON object)")
+    return data
 
 
 def _shard(entry_id: str) -> str:
@@ -302,16 +344,7 @@ class Journal:
             self._sweep_temps()
             self._ready = True
         if self.pending_path.exists():
-            intent = read_json(self.pending_path)
-            puts = intent.get("puts") if isinstance(intent, dict) else None
-            deletes = intent.get("deletes") if isinstance(intent, dict) else None
-            if not (
-                isinstance(puts, list)
-                and isinstance(deletes, list)
-                and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
-                and all(isinstance(i, str) for i in deletes)
-            ):
-                raise CorruptFile(self.pending_path, "not a write intent (expected {puts: [...], deletes: [...]})")
+            puts, deletes = _read_intent(self.pending_path)
             self._apply(puts, deletes, logged=True)
             self._sweep_temps()
 
@@ -381,9 +414,7 @@ class Journal:
         """A month file as parsed and checked: every entry has a string id and time."""
         path = self._month_path(month)
         data = read_tables(path)
-        for doc in ((data or {}).get(ENTRIES) or {}).values():
-            if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
-                raise CorruptFile(path, "an entry without an id or an occurred time")
+        _check_entries(path, ((data or {}).get(ENTRIES) or {}).values())
         return data
 
     def _month_docs(self, month: str) -> list[dict[str, Any]]:
@@ -393,19 +424,11 @@ class Journal:
         """A month's entries with their stored JSON text, checked as `_month_tables` checks."""
         path = self._month_path(month)
         records = read_table_text(path, ENTRIES) or []
-        for doc, _ in records:
-            if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
-                raise CorruptFile(path, "an entry without an id or an occurred time")
+        _check_entries(path, (doc for doc, _ in records))
         return records
 
     def _shard_data(self, shard: str) -> dict[str, str]:
-        path = self.index_dir / f"{shard}.json"
-        data = read_json(path)
-        if data is None:
-            return {}
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise CorruptFile(path, "not an index (expected an object of id -> month)")
-        return data
+        return _read_shard(self.index_dir / f"{shard}.json")
 
     def _locate(self, entry_id: str) -> str | None:
         return self._shard_data(_shard(entry_id)).get(entry_id)
@@ -541,14 +564,10 @@ class Journal:
             yield Entry.from_dict(doc)
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[Entry]:
-        """The newest entries, newest first: reads only as many months as it needs."""
-        out: list[Entry] = []
-        for i, entry in enumerate(self.entries(newest_first=True)):
-            if i >= offset:
-                out.append(entry)
-            if len(out) >= limit:
-                break
-        return out
+        """The newest entries, newest first: reads only as many months as it needs, and
+        builds objects only for the rows returned (home pages through with `offset`)."""
+        page = islice(self.entry_dicts(newest_first=True), offset, offset + max(limit, 0))
+        return [Entry.from_dict(doc) for doc in page]
 
     def find(self, flt: EntryFilter, *, limit: int | None = None, newest_first: bool = True) -> list[Entry]:
         """Entries that pass the filter, newest first unless asked otherwise."""
@@ -787,10 +806,7 @@ class Journal:
         return self.agendas_dir / f"{safe}.json"
 
     def _agenda(self, meeting_id: str) -> dict[str, Any] | None:
-        data = read_json(self._agenda_path(meeting_id))
-        if data is not None and not isinstance(data, dict):
-            raise CorruptFile(self._agenda_path(meeting_id), "not an agenda (expected a JSON object)")
-        return data
+        return _read_agenda_file(self._agenda_path(meeting_id))
 
     def _write_agenda(self, meeting_id: str, agenda: dict[str, Any]) -> None:
         write_json(self._agenda_path(meeting_id), agenda, backup_dir=self.backup_dir, keep=1)
@@ -959,18 +975,27 @@ class Journal:
             files.append(self.pending_path)
         return files
 
-    def _check_file(self, path: Path) -> None:
-        """Read a data file as the journal would; CorruptFile if it would not do."""
-        if path.parent == self.entries_dir:
-            self._month_tables(path.stem)
+    def _check_file(self, path: Path, source: Path | None = None) -> bool:
+        """Read `source` (default: `path` itself, else a backup of it) as the journal reads
+        the kind of file `path` is; CorruptFile if it would not do. False when missing."""
+        source = source or path
+        if not source.exists():
+            return False
+        if path == self.settings_path:
+            problem = self._settings_problem(source)
+            if problem:
+                raise CorruptFile(source, problem)
+        elif path.parent == self.entries_dir:
+            _check_entries(source, ((read_tables(source) or {}).get(ENTRIES) or {}).values())
         elif path.parent == self.index_dir:
-            self._shard_data(path.stem)
+            _read_shard(source)
+        elif path.parent == self.agendas_dir:
+            _read_agenda_file(source)
         elif path == self.pending_path:
-            data = read_json(path)
-            if not (isinstance(data, dict) and isinstance(data.get("puts"), list) and isinstance(data.get("deletes"), list)):
-                raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
+            _read_intent(source)
         else:
-            read_tables(path)
+            read_tables(source)
+        return True
 
     def check(self, *, repair: bool = False) -> HealthReport:
         """Read every file; report what is wrong. With `repair`, restore each unreadable
@@ -1100,26 +1125,14 @@ class Journal:
         return None
 
     def _restore(self, path: Path) -> Path | None:
-        """Put back the newest backup of `path` that reads whole; the bad file is kept
-        beside it as NAME.corrupt-STAMP. None when no backup will do."""
+        """Put back the newest backup of `path` that reads whole, checked as `path` itself
+        would be; the bad file is kept beside it as NAME.corrupt-STAMP. None when no backup will do."""
         folder = self.settings_path.parent / "backups" if path == self.settings_path else self.backup_dir
         for n in range(1, KEEP_BACKUPS + 1):
-            candidate = folder / f"{path.name}.{n}"
-            if path == self.settings_path:
-                if not candidate.exists() or self._settings_problem(candidate):
-                    continue
-                raw = candidate.read_bytes()
-                path.rename(path.with_name(path.name + f".corrupt-{now():%Y%m%dT%H%M%S}"))
-                atomic_write(path, raw)
-                return candidate
+            candidate = folder / backup_name(path, n)
             try:
-                data = read_tables(candidate)
-                if data is None:
+                if not self._check_file(path, candidate):
                     continue
-                if path.parent == self.entries_dir:
-                    for doc in (data.get(ENTRIES) or {}).values():
-                        if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
-                            raise CorruptFile(candidate, "an entry without an id or an occurred time")
             except CorruptFile:
                 continue
             raw = candidate.read_bytes()
