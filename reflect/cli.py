@@ -28,7 +28,6 @@ from reflect.clikit import (
     atomic_output,
     check_journal_location,
     data_out,
-    db_option,
     fail,
     handle_errors,
     interrupt_deferred,
@@ -189,7 +188,6 @@ def _import_summary(result: Any) -> str:
 @click.argument("source", metavar="FILE|-")
 @click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would happen; write nothing.")
-@db_option
 @pass_rctx
 @handle_errors
 def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> None:
@@ -253,7 +251,6 @@ def _report_import(doc: Any, result: Any, *, replace: bool, dry_run: bool) -> No
     help="Export only this entry (full id or unique prefix); repeatable. Named entries go out even if private.",
 )  # fmt: skip
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (replaced whole, mode 0600) instead of stdout.")
-@db_option
 @pass_rctx
 @handle_errors
 def export(
@@ -394,7 +391,6 @@ def _list_width() -> int:
               help=f"At most N entries, newest first (default {LIST_DEFAULT_LIMIT} for the table, all with --json; 0: all).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of full entries, for scripts.")
 @click.option("--include-private", is_flag=True, help="With --json: include private entries (the table always shows them, marked P).")
-@db_option
 @pass_rctx
 @handle_errors
 def list_(
@@ -466,7 +462,6 @@ def _check_id(entry_id: str) -> None:
 @main.command("show")
 @click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
 @click.option("--json", "as_json", is_flag=True, help="The entry as its contract dict.")
-@db_option
 @pass_rctx
 @handle_errors
 def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
@@ -488,7 +483,6 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
 @main.command("delete")
 @click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask (for scripts).")
-@db_option
 @pass_rctx
 @handle_errors
 def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
@@ -512,7 +506,6 @@ def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
 
 
 @main.command("new")
-@db_option
 @pass_rctx
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
@@ -607,7 +600,6 @@ def _config_value(settings: Any, key: str) -> str:
 @click.argument("key", required=False, metavar="[KEY]")
 @click.argument("value", required=False, metavar="[VALUE]")
 @click.option("--unset", "unset", metavar="KEY", help="Reset KEY to its default.")
-@db_option
 @pass_rctx
 @handle_errors
 def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
@@ -718,7 +710,6 @@ def _report_lines(report: Any) -> Iterator[str]:
 @main.command("doctor")
 @click.option("--repair", is_flag=True, help="Restore unreadable files from their newest good backup; rebuild the index.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
-@db_option
 @pass_rctx
 @handle_errors
 def doctor(rctx: ReflectContext, repair: bool, as_json: bool) -> None:
@@ -738,10 +729,7 @@ def doctor(rctx: ReflectContext, repair: bool, as_json: bool) -> None:
 
 # --- commands from other modules --------------------------------------------------------------
 
-try:
-    from reflect.cli_review import meeting, review
-except ImportError:  # not written yet, or left out of a slim install
-    pass
-else:
-    main.add_command(review)
-    main.add_command(meeting)
+from reflect.cli_review import meeting, review  # noqa: E402 - registered after main exists
+
+main.add_command(review)
+main.add_command(meeting)

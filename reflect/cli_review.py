@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from reflect.clikit import (
+    ReflectGroup,
     EXIT_BAD_INPUT,
     ReflectContext,
     check_journal_location,
@@ -320,6 +321,12 @@ def review(
         fail("--from works with --format (the review screen records meetings in the local journal)", EXIT_BAD_INPUT)
     if peer is not None and not peer.strip():
         fail("--peer: the name is empty", EXIT_BAD_INPUT)
+    if peer is not None and not sources:
+        # On the screen as in print: a mistyped name must not pass for a quiet fortnight.
+        try:
+            check_journal_peer(rctx.journal, peer)
+        except UnknownPeer as exc:
+            fail(str(exc), EXIT_BAD_INPUT)
     if fmt is None:
         from reflect.screens.review import run_review
 
@@ -338,8 +345,6 @@ def review(
         if sources:
             agendas = export_agendas(list(sources), rctx.journal, **kwargs)
         else:
-            if peer is not None:
-                check_journal_peer(rctx.journal, peer)
             agendas = journal_agendas(rctx.journal, **kwargs)
     except (ImportFormatError, UnknownPeer) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
@@ -350,7 +355,7 @@ def review(
         warn("private entries are included: share this agenda with care")
 
 
-@click.group()
+@click.group(cls=ReflectGroup)
 def meeting() -> None:
     """Supervision meetings: the next date from the schedule, and past meetings."""
 

@@ -109,7 +109,13 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
 
 
 class ReflectGroup(click.Group):
-    """The command group, with usage errors (here and in every subcommand) on one line."""
+    """The command group, with usage errors (here and in every subcommand) on one line,
+    and `--db` given to every command added to it, so none can be left without."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not isinstance(cmd, click.Group) and not any(p.name == "db" for p in cmd.params):
+            db_option(cmd)
+        super().add_command(cmd, name)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:

@@ -261,3 +261,26 @@ def test_recorded_line_says_who_and_how_many_actions() -> None:
     m = Meeting(held=held, since=held, until=held, peer="alex", actions=[ActionItem(text="a"), ActionItem(text="b")])
     line = recorded_line(m)
     assert line.startswith("meeting with alex recorded (") and line.endswith("): 2 action items")
+
+
+def test_db_after_review_and_meeting_subcommands(tmp_path: Path) -> None:
+    """Every command takes --db after its name, the review commands included."""
+    other = tmp_path / "other.json"
+    held = now() - timedelta(days=3)
+    Journal(other).save_meeting(Meeting(held=held, since=held - timedelta(days=14), until=held, peer="alex"))
+    listed = run("meeting", "list", "--db", str(other), "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert [m["peer"] for m in json.loads(listed.stdout)] == ["alex"]
+    printed = run("review", "--db", str(other), "--format", "json", "--peer", "alex")
+    assert printed.exit_code == 0, printed.stderr
+    assert json.loads(printed.stdout)["agendas"][0]["peer"] == "alex"
+
+
+def test_a_mistyped_peer_is_refused_before_the_review_screen_opens(journal: Journal, tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "reflect"
+    env = dict(os.environ, REFLECT_DB=str(journal.path))
+    proc = subprocess.run(
+        [str(script), "review", "--peer", "alxe"], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "alxe" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
