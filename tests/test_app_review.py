@@ -196,3 +196,23 @@ async def test_a_note_and_an_action_are_counted_in_words(journal: Journal):
         head = str(screen.query_one("#review-status", Static).render()).splitlines()[0]
         assert head.startswith("0 discussed · notes: 1 line · 1 action ")
         assert "(s)" not in head
+
+
+async def test_a_failed_record_keeps_the_screen_and_what_was_written(journal: Journal):
+    """A journal that cannot be written (here a damaged meetings file) must not crash the
+    review and throw away the meeting's notes: the screen stays, and says why."""
+    app = ReviewApp(str(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("n")
+        await type_text(pilot, "Kept through a failure")
+        await pilot.press("ctrl+s")
+        damaged = b'{"meetings": {"1": '
+        journal.meetings_path.write_bytes(damaged)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.screen is screen and screen.notes == "Kept through a failure"
+        assert any("Not recorded" in str(n.message) for n in app._notifications)
+        assert journal.meetings_path.read_bytes() == damaged

@@ -11,6 +11,7 @@ back under Follow-ups. Marking an earlier action done is saved at once.
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -430,7 +431,8 @@ class ReviewScreen(Screen[Meeting | None]):
             return
         meeting_id, action_id = item.action
         done = item.action not in self.done
-        self.journal.set_action_done(meeting_id, action_id, done)
+        if not self._write(lambda: self.journal.set_action_done(meeting_id, action_id, done), "Not marked"):
+            return
         self.done ^= {item.action}
         self._refresh(oid)
         self.notify("Marked done." if done else "Marked not done.")
@@ -449,10 +451,23 @@ class ReviewScreen(Screen[Meeting | None]):
             discussed=[item.text for oid, item in agenda_items if oid in self.discussed],
             agenda=self.agenda.to_dict(),
         )
-        self.journal.save_meeting(meeting)
+        if not self._write(lambda: self.journal.save_meeting(meeting), "Not recorded (notes and actions kept; try ctrl+r again)"):
+            return
         n = len(meeting.actions)
         self.notify(f"Meeting recorded ({n} action{'' if n == 1 else 's'}).")
         self.dismiss(meeting)
+
+    def _write(self, write: Callable[[], object], failed: str) -> bool:
+        """Run a journal write; on failure (locked, damaged, disk full) say so and keep the
+        screen as it is, so notes and actions typed in the meeting are not lost."""
+        from reflect.store import JournalError
+
+        try:
+            write()
+        except JournalError as exc:
+            self.notify(f"{failed}: {exc}", severity="error", timeout=10)
+            return False
+        return True
 
     def action_leave(self) -> None:
         unsaved = bool(self.discussed or self.notes.strip() or self.actions)
