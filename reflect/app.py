@@ -51,7 +51,6 @@ class ReflectApp(App[None]):
         self.journal = journal
         self.start = start
         self._clock = clock
-        self.revision = 0  # bumped whenever a screen saves something
         self._theme_lock = threading.Lock()
         self._wanted_theme = ""
         try:

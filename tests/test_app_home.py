@@ -439,3 +439,9 @@ async def test_help_wraps_long_lines_under_the_text_column(seeded):
         assert follow[:column].strip() == "" and "draft" in follow  # the rest hangs under the text
         assert all(len(line) <= 72 for line in keys)  # nothing left for the box to wrap again
         assert "Focus Next" not in "\n".join(keys) and "Next field" in "\n".join(keys)
+
+
+def test_an_unreadable_search_date_is_quoted_once() -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query("since:blorp")
+    assert str(caught.value).count("blorp") == 1 and str(caught.value).startswith("cannot read the date 'blorp'")

@@ -70,18 +70,14 @@ class EntryView(Screen[bool]):
         self.dismiss(self.changed)
 
     def action_edit(self) -> None:
-        try:
-            from reflect.screens.encounter import EncounterScreen
-        except ImportError:
-            self.notify("The encounter screen is not installed in this build.", severity="warning")
-            return
+        from reflect.screens.encounter import EncounterScreen
+
         self.app.push_screen(EncounterScreen(self.app.journal, entry=self.entry), self._edited)  # type: ignore[attr-defined]
 
     def _edited(self, saved: Entry | None) -> None:
         if saved is not None:
             self.entry = saved
             self.changed = True
-            self.app.revision += 1  # type: ignore[attr-defined]
             self.show()
 
 

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from reflect import dates
 from reflect.model import Draft, Entry, EntryFilter, ValidationError
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
@@ -128,9 +129,6 @@ class HomeScreen(Screen[None]):
         ("enter (in search)", "Search now and go to the list"),
     ]
 
-    class Ready(Message):
-        """The first page of rows is on screen (tests and the bench wait for it)."""
-
     def __init__(self) -> None:
         super().__init__()
         self.ready = False
@@ -230,7 +228,6 @@ class HomeScreen(Screen[None]):
     def _mark_ready(self) -> None:
         if not self.ready:
             self.ready = True
-            self.post_message(self.Ready())
             self.load_glance()
 
     def _rebuild(self, keep: str | None = None) -> None:
@@ -334,10 +331,6 @@ class HomeScreen(Screen[None]):
         if not schedule.strip():
             return NO_SCHEDULE
         try:
-            from reflect import dates
-        except ImportError:  # pragma: no cover - dates.py is written in parallel
-            return f"Supervision: {schedule}"
-        try:
             nxt = dates.next_meeting(schedule, after=now)
             described = dates.describe_schedule(schedule)
         except ValueError as exc:
@@ -381,17 +374,13 @@ class HomeScreen(Screen[None]):
 
     def open_encounter(self, *, entry: Entry | None = None, draft: Draft | None = None) -> None:
         """Push the encounter screen; when it closes, show what changed."""
-        try:
-            from reflect.screens.encounter import EncounterScreen
-        except ImportError:
-            self.notify("The encounter screen is not installed in this build.", severity="warning")
-            return
+        from reflect.screens.encounter import EncounterScreen  # on first use: keeps start-up light
+
         screen = EncounterScreen(self.journal, entry=entry, draft=draft)
         self.app.push_screen(screen, partial(self._after_encounter, screen))
 
     def _after_encounter(self, screen: Any, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
-        self.app.revision += 1  # type: ignore[attr-defined]
         kept = getattr(screen, "kept_draft_id", None)
         if saved is not None:
             keep = f"entry:{saved.id}"

@@ -8,9 +8,9 @@ peer can guess it; a mistake raises QueryError with a sentence that says how to 
 from __future__ import annotations
 
 import shlex
-from datetime import datetime, time
+from datetime import datetime
 
-from reflect import cycle
+from reflect import cycle, dates
 from reflect.model import EntryFilter
 
 # What a peer might type for each flag -> the EntryFilter flag name.
@@ -38,21 +38,9 @@ class QueryError(ValueError):
 
 def _when(text: str, now: datetime | None, end: bool) -> datetime:
     try:
-        from reflect import dates
-    except ImportError:  # pragma: no cover - dates.py is written in parallel
-        dates = None
-    if dates is not None:
-        try:
-            return dates.parse_when(text, now=now, end=end)
-        except dates.DateError as exc:
-            raise QueryError(f"cannot read the date {text!r}: {exc}") from None
-    try:  # pragma: no cover - fallback without reflect.dates
-        day = datetime.fromisoformat(text)
-    except ValueError:  # pragma: no cover
-        raise QueryError(f"cannot read the date {text!r}; try YYYY-MM-DD") from None
-    if day.tzinfo is None:  # pragma: no cover
-        day = day.astimezone()
-    return day.replace(hour=23, minute=59, second=59) if end and day.time() == time() else day  # pragma: no cover
+        return dates.parse_when(text, now=now, end=end)
+    except dates.DateError as exc:
+        raise QueryError(str(exc)) from None  # it quotes the date and says what works
 
 
 def parse_query(text: str, now: datetime | None = None) -> EntryFilter:

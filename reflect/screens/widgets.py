@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from reflect import cycle, dates
 from reflect.model import Entry
@@ -37,10 +37,6 @@ def entry_markers(entry: Entry) -> Content:
         on = entry.private if key == "private" else getattr(entry.flags, key)
         parts.append((mark, style) if on else " ")
     return Content.assemble(*parts)
-
-
-def marker_legend() -> str:
-    return "  ".join(f"{mark} {label}" for _key, mark, label, _style in MARKERS)
 
 
 def format_when(dt: datetime, now: datetime | None = None) -> str:
@@ -87,6 +83,3 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
 
-
-class SectionTitle(Label):
-    """A heading inside a screen (a Label so tests can query it)."""
