@@ -38,8 +38,8 @@ def build(directory: Path, count: int) -> Path:
     sys.path.insert(0, str(ROOT))
     from datetime import timedelta
 
-    from reflect import cycle
-    from reflect.model import Entry, Flags, Listen, Reflect, Select, Share, Story, now
+    from reflect.domain import cycle
+    from reflect.domain.model import Entry, Flags, Listen, Reflect, Select, Share, Story, now
     from reflect.store import Journal
 
     db = directory / "journal.json"
@@ -96,7 +96,7 @@ async def _until(pilot, condition) -> None:
 
 def child_reflect(db: str, settings: str) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
-    from reflect.app import ReflectApp
+    from reflect.screens.app import ReflectApp
     from reflect.store import Journal
 
     out: dict[str, float] = {}

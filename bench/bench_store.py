@@ -9,7 +9,7 @@ look alike), then measures:
   save    saving one new entry into the newest month (median of --repeat)
   open    a new Journal instance and its most recent 50 entries (median)
   month   reading the newest full month with entries(since, until) (median)
-  export  reflect.export.write_json of every entry to a file (median of a third of the
+  export  reflect.domain.formats.write_json of every entry to a file (median of a third of the
           rounds, at least 3), beside
   raw     json.loads of that exported file's text, measured in the same run
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reflect.model import MI, Entry, Flags, Listen, Reflect, Select, Share  # noqa: E402
+from reflect.domain.model import MI, Entry, Flags, Listen, Reflect, Select, Share  # noqa: E402
 from reflect.store import Journal  # noqa: E402
 
 END = date(2025, 11, 28)  # a Friday, the last working day of its month
@@ -104,7 +104,7 @@ def build(path: Path, size: int, seed: int = 1) -> None:
 
 def probes(path: Path, export: bool) -> tuple[dict[str, Callable[[], None]], dict[str, float]]:
     """The operations measured on one journal, each a no-argument call, and facts about it."""
-    from reflect import export as exporter
+    from reflect.domain import formats as exporter
 
     settings = path.with_name("settings.json")
     rng = random.Random(7)

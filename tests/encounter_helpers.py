@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from textual.pilot import Pilot
 
-from reflect.app import ReflectApp
+from reflect.screens.app import ReflectApp
 from reflect.screens.encounter import EncounterScreen
 from reflect.store import Journal
 

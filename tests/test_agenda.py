@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import jsonschema
 import pytest
 
-from reflect import cycle
-from reflect.agenda import (
+from reflect.domain import cycle
+from reflect.domain.agenda import (
     NOTHING,
     SECTIONS,
     build_agenda,
@@ -18,9 +18,9 @@ from reflect.agenda import (
     default_since,
     document,
 )
-from reflect.agenda_render import markdown, text
-from reflect.export import schema_path
-from reflect.model import MI, ActionItem, Checks, Crisis, Entry, Flags, Listen, Meeting, Reflect, Select, Share, Story
+from reflect.domain.agenda_render import markdown, text
+from reflect.domain.formats import schema_path
+from reflect.domain.model import MI, ActionItem, Checks, Crisis, Entry, Flags, Listen, Meeting, Reflect, Select, Share, Story
 
 UTC = timezone.utc
 SINCE = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
@@ -265,7 +265,7 @@ def test_json_document_fits_the_schema_and_renderers_keep_every_section():
 def test_agenda_module_is_pure():
     import subprocess
 
-    code = "import reflect.agenda, reflect.agenda_render, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')))"
+    code = "import reflect.domain.agenda, reflect.domain.agenda_render, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

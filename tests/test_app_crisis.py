@@ -7,8 +7,8 @@ from datetime import timedelta
 from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from encounter_helpers import FROZEN, SIZE, encounter, new_app, settle, type_text
-from reflect import cycle
-from reflect.model import CrisisLine, Settings
+from reflect.domain import cycle
+from reflect.domain.model import CrisisLine, Settings
 from reflect.screens.crisis import CrisisPanel
 from reflect.store import Journal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from encounter_helpers import SIZE, encounter, new_app, settle, type_text
-from reflect.model import Draft
+from reflect.domain.model import Draft
 from reflect.screens.encounter import EncounterScreen
 from reflect.store import Journal
 

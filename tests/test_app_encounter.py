@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import Input, Static, TextArea
 
 from encounter_helpers import FROZEN, SIZE, encounter, new_app, settle, type_text
-from reflect.model import Entry, Story
+from reflect.domain.model import Entry, Story
 from reflect.screens.encounter import EncounterScreen
 from reflect.screens.privacy import PrivacyPrompt
 from reflect.store import Journal

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from textual.widgets import Input, Sparkline, Static
 
-from reflect.app import ReflectApp
-from reflect.model import Draft, Entry, Flags, Listen, Settings
+from reflect.screens.app import ReflectApp
+from reflect.domain.model import Draft, Entry, Flags, Listen, Settings
 from reflect.screens.entry_view import EntryView
 from reflect.screens.help import HelpScreen
 from reflect.screens.home import PAGE, EntryList, HomeScreen, week_start
@@ -289,7 +289,7 @@ async def test_glance_counts_weeks_and_names_the_next_meeting(journal):
 
 
 async def test_glance_names_the_next_meeting_from_the_schedule(journal):
-    dates = pytest.importorskip("reflect.dates")
+    dates = pytest.importorskip("reflect.domain.dates")
     journal.save_settings(Settings(schedule="FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0;BYSECOND=0"))
     app = ReflectApp(journal=Journal(), clock=frozen)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -404,7 +404,7 @@ async def test_leaving_an_encounter_highlights_the_draft_it_kept(seeded, journal
 
 
 async def test_entry_view_puts_no_colon_after_a_question(seeded, journal):
-    from reflect.model import Checks, Select
+    from reflect.domain.model import Checks, Select
 
     entry = seeded["new"]
     entry.select = Select(decision="share", checks=Checks(within_role=True, brief=False))

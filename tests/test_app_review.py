@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
-from reflect.cli_review import journal_agendas
-from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, now
+from reflect.cli.review import journal_agendas
+from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, now
 from reflect.screens.review import ActionDialog, EntryView, NotesDialog, ReviewApp, ReviewScreen
 from reflect.store import Journal
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from textual.widgets import DataTable, Input, TextArea
 
-from reflect.app import ReflectApp
-from reflect.model import Entry, Select, Share, Story
+from reflect.screens.app import ReflectApp
+from reflect.domain.model import Entry, Select, Share, Story
 from reflect.screens.stories import StoryBankScreen, StoryEditor, count_usage, split_themes
 from reflect.store import Journal
 from tests.test_app_home import frozen, ready, wait_for

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from reflect.cli import main
 from cli_helpers import one_line_error, run, snapshot
-from reflect.export import schema_path
-from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Story
+from reflect.domain.formats import schema_path
+from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Story
 from reflect.store import Journal
 
 UTC = timezone.utc

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from reflect import __version__
 from reflect.cli import main
 from cli_helpers import one_line_error, run, snapshot
-from reflect.model import Entry, Flags, Listen, Settings
+from reflect.domain.model import Entry, Flags, Listen, Settings
 from reflect.store import Journal
 
 UTC = timezone.utc
@@ -181,7 +181,7 @@ def test_config_crisis_lines_two_ways_and_reset() -> None:
 
 
 def test_config_schedule_is_stored_canonical_and_next_meeting_shown() -> None:
-    from reflect import dates
+    from reflect.domain import dates
 
     result = run("config", "schedule", "every 2 weeks on tuesday at 10:00")
     assert result.exit_code == 0, result.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import one_line_error, run, snapshot
-from reflect.model import Settings
+from reflect.domain.model import Settings
 
 ENTRY = {"id": "aaaa1111-0000-4000-8000-000000000001", "occurred": "2026-01-10T10:00:00+00:00", "person": "JD"}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reflect.model import Entry, Listen
+from reflect.domain.model import Entry, Listen
 from reflect.store import Journal
 
 ROOT = Path(__file__).resolve().parent.parent

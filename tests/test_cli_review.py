@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from reflect.cli import main
-from reflect.export import schema_path, write_json
-from reflect.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, Story, now, Select
+from reflect.domain.formats import schema_path, write_json
+from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, Story, now, Select
 from reflect.store import Journal
 
 
@@ -254,8 +254,8 @@ def test_format_never_imports_textual_in_a_real_process(tmp_path: Path, journal:
 def test_recorded_line_says_who_and_how_many_actions() -> None:
     from datetime import datetime, timezone
 
-    from reflect.cli_review import recorded_line
-    from reflect.model import ActionItem, Meeting
+    from reflect.cli.review import recorded_line
+    from reflect.domain.model import ActionItem, Meeting
 
     held = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
     m = Meeting(held=held, since=held, until=held, peer="alex", actions=[ActionItem(text="a"), ActionItem(text="b")])

@@ -1,4 +1,4 @@
-"""reflect.dates: typed dates, the end-of-day rule, schedules and labels.
+"""reflect.domain.dates: typed dates, the end-of-day rule, schedules and labels.
 
 Every test pins `now`/`after`, so results do not depend on the clock or the machine's zone.
 """
@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from dateutil.rrule import rrulestr
 
-from reflect.dates import (
+from reflect.domain.dates import (
     SCHEDULE_ANCHOR,
     DateError,
     describe_schedule,
@@ -526,7 +526,7 @@ def test_describe_rejects_unreadable_schedules() -> None:
 
 
 def test_dates_imports_neither_textual_nor_tinydb() -> None:
-    code = "import sys, reflect.dates; print(sorted(m for m in ('textual', 'tinydb') if m in sys.modules))"
+    code = "import sys, reflect.domain.dates; print(sorted(m for m in ('textual', 'tinydb') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

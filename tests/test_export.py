@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 import jsonschema
 import pytest
 
-from reflect import cycle
-from reflect.export import (
+from reflect.domain import cycle
+from reflect.domain.formats import (
     CSV_COLUMNS,
     ImportDoc,
     ImportFormatError,
@@ -23,7 +23,7 @@ from reflect.export import (
     write_jsonl,
     write_markdown,
 )
-from reflect.model import MAX_MINUTES, MI, ActionItem, Crisis, Entry, Meeting, Story, ValidationError
+from reflect.domain.model import MAX_MINUTES, MI, ActionItem, Crisis, Entry, Meeting, Story, ValidationError
 
 UTC = timezone.utc
 PLUS_0530 = timezone(timedelta(hours=5, minutes=30))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reflect import privacy
-from reflect.privacy import KINDS, Finding, describe, scan_fields, scan_person, scan_text, warning_line
+from reflect.domain import privacy
+from reflect.domain.privacy import KINDS, Finding, describe, scan_fields, scan_person, scan_text, warning_line
 
 
 def found(text: str) -> list[tuple[str, str]]:

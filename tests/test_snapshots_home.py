@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from reflect.app import ReflectApp
-from reflect.model import Draft, Entry, Flags, Listen, Reflect, Select, Share, Story
+from reflect.screens.app import ReflectApp
+from reflect.domain.model import Draft, Entry, Flags, Listen, Reflect, Select, Share, Story
 from reflect.screens.home import HomeScreen
 from reflect.screens.stories import StoryBankScreen
 from reflect.store import Journal

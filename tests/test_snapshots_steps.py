@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from encounter_helpers import SIZE, new_app
-from reflect.model import Story
+from reflect.domain.model import Story
 from reflect.store import Journal
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reflect.model import (
+from reflect.domain.model import (
     ActionItem,
     Draft,
     Entry,
@@ -355,7 +355,7 @@ def test_entry_json_refuses_a_garbled_month(tmp_path):
 
 
 def test_review_meetings_are_each_peers_last_and_those_with_open_actions(j: Journal) -> None:
-    from reflect.model import ActionItem, Meeting
+    from reflect.domain.model import ActionItem, Meeting
 
     def meeting(day: int, peer: str, *done: bool) -> Meeting:
         held = at(2, day)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from reflect.model import Entry, Listen, Story
+from reflect.domain.model import Entry, Listen, Story
 from reflect.store import Journal, JournalCorrupt, JournalError, JournalTooNew
 from reflect.store import migrate, storage
 
@@ -58,7 +58,7 @@ def run_child(code: str, *args: str, **popen) -> subprocess.Popen:
 SAVER = r"""
 import sys
 from datetime import datetime, timedelta, timezone
-from reflect.model import Entry, Listen
+from reflect.domain.model import Entry, Listen
 from reflect.store import Journal
 
 j = Journal(sys.argv[1], settings_path=sys.argv[2])
@@ -115,7 +115,7 @@ def test_sigkill_while_saving_never_loses_an_acknowledged_entry(tmp_path: Path) 
 IMPORTER = r"""
 import sys
 from datetime import datetime, timedelta, timezone
-from reflect.model import Entry, Listen
+from reflect.domain.model import Entry, Listen
 from reflect.store import Journal
 
 j = Journal(sys.argv[1], settings_path=sys.argv[2])
@@ -152,7 +152,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
 INSERT_ONE = r"""
 import sys
 from datetime import datetime, timedelta, timezone
-from reflect.model import Entry, Listen, Story
+from reflect.domain.model import Entry, Listen, Story
 from reflect.store import Journal
 
 j = Journal(sys.argv[1], settings_path=sys.argv[2])
@@ -380,7 +380,7 @@ def test_files_are_private_even_with_a_permissive_umask(tmp_path: Path) -> None:
             j.save(entry(day))
         j.save_story(Story(title="s"))
         j.save_story(Story(title="t"))
-        from reflect.model import Draft
+        from reflect.domain.model import Draft
 
         j.save_draft(Draft(entry={"listen": {"story": "half"}}))
         j.save_settings(j.settings())
@@ -465,7 +465,7 @@ def test_a_version_0_journal_with_a_bad_entry_is_not_upgraded(tmp_path: Path) ->
 
 def test_a_version_1_journal_moves_meetings_out_of_the_main_file(tmp_path: Path) -> None:
     """Schema 2 keeps meetings (and each agenda snapshot) apart from the main file."""
-    from reflect.model import ActionItem, Meeting
+    from reflect.domain.model import ActionItem, Meeting
 
     j = journal(tmp_path)
     held = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
@@ -494,7 +494,7 @@ def test_a_version_1_journal_moves_meetings_out_of_the_main_file(tmp_path: Path)
 def test_doctor_reads_an_agenda_as_an_agenda_and_restores_a_damaged_one(tmp_path: Path) -> None:
     """Agenda files are plain JSON objects, not TinyDB files: a clean journal with a
     recorded meeting is clean, and a damaged agenda comes back from its backup."""
-    from reflect.model import Meeting
+    from reflect.domain.model import Meeting
 
     j = journal(tmp_path)
     held = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)

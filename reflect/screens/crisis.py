@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from reflect import cycle
-from reflect.model import Crisis, CrisisLine
+from reflect.domain import cycle
+from reflect.domain.model import Crisis, CrisisLine
 
 from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
 

@@ -41,10 +41,10 @@ from textual.widgets import (
 from textual.widgets.text_area import Selection as TextSelection
 from textual.worker import Worker, WorkerState
 
-from reflect import cycle
-from reflect import model
-from reflect.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
-from reflect.privacy import Finding, scan_fields
+from reflect.domain import cycle
+from reflect.domain import model
+from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
+from reflect.domain.privacy import Finding, scan_fields
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt

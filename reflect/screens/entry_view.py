@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from reflect import cycle
-from reflect.model import Entry
+from reflect.domain import cycle
+from reflect.domain.model import Entry
 from reflect.screens.widgets import MARKERS, format_when
 from reflect.store import JournalError
 

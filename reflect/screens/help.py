@@ -35,7 +35,7 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        from reflect.app import screen_bindings
+        from reflect.screens.app import screen_bindings
 
         rows: list[tuple[str, str]] = []
         own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}

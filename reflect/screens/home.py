@@ -23,8 +23,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from reflect import dates
-from reflect.model import Draft, Entry, EntryFilter, ValidationError
+from reflect.domain import dates
+from reflect.domain.model import Draft, Entry, EntryFilter, ValidationError
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.store import JournalError

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reflect.privacy import KINDS, Finding
+from reflect.domain.privacy import KINDS, Finding
 from reflect.screens.steps import FIELD_LABELS, field_base
 
 SAVE_ANYWAY = "save"

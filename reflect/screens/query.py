@@ -10,8 +10,8 @@ from __future__ import annotations
 import shlex
 from datetime import datetime
 
-from reflect import cycle, dates
-from reflect.model import EntryFilter
+from reflect.domain import cycle, dates
+from reflect.domain.model import EntryFilter
 
 # What a peer might type for each flag -> the EntryFilter flag name.
 FLAG_NAMES: dict[str, str] = {

@@ -25,8 +25,8 @@ from rich.text import Text
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from reflect.agenda import NOTHING, Agenda, Item, when
-from reflect.model import ActionItem, Meeting, now
+from reflect.domain.agenda import NOTHING, Agenda, Item, when
+from reflect.domain.model import ActionItem, Meeting, now
 
 
 def _short(dt: datetime) -> str:
@@ -224,7 +224,7 @@ class ActionDialog(ModalScreen[ActionItem | None]):
         due_text = self.query_one("#action-due", Input).value.strip()
         due = None
         if due_text:
-            from reflect.dates import DateError, parse_when
+            from reflect.domain.dates import DateError, parse_when
 
             try:
                 due = parse_when(due_text, end=True, future=True).date()
@@ -493,15 +493,15 @@ class ReviewApp(App[list[Meeting]]):
         include_private: bool = False,
     ) -> None:
         super().__init__()
-        from reflect.store import Journal
+        from reflect.root import open_journal
 
-        self.journal = Journal(db)
+        self.journal = open_journal(db)
         self.options = dict(since=since, until=until, peer=peer, include_private=include_private)
         self.recorded: list[Meeting] = []
         self._queue: list[Agenda] = []
 
     def on_mount(self) -> None:
-        from reflect.cli_review import journal_agendas
+        from reflect.cli.review import journal_agendas
 
         self._queue = journal_agendas(self.journal, **self.options)
         self._next()

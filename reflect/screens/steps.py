@@ -1,7 +1,7 @@
 """The encounter's pages: Listen, Reflect, Select, Share, and a wrap-up page.
 
 Each page is a form (scrolling, so nothing is cut off at 80x24) with the step's
-guiding questions from reflect.cycle beside it. Pages only hold widgets; the
+guiding questions from reflect.domain.cycle beside it. Pages only hold widgets; the
 EncounterScreen reads and fills them by id, so the mapping from entry fields to
 widgets lives in one place (FIELD_WIDGETS below).
 """
@@ -32,9 +32,9 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from reflect import cycle
-from reflect.dates import DateError  # noqa: F401 - re-exported for the encounter screen
-from reflect.dates import parse_when as _parse_when
+from reflect.domain import cycle
+from reflect.domain.dates import DateError  # noqa: F401 - re-exported for the encounter screen
+from reflect.domain.dates import parse_when as _parse_when
 
 # Pages in order; the four cycle steps, then the wrap-up (competencies, MI, flags...).
 PAGES: tuple[str, ...] = (*cycle.STEP_KEYS, "wrapup")

@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TextArea
 
-from reflect import cycle
-from reflect.model import Story, ValidationError
+from reflect.domain import cycle
+from reflect.domain.model import Story, ValidationError
 from reflect.store import JournalError
 
 

@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from reflect import cycle, dates
-from reflect.model import Entry
+from reflect.domain import cycle, dates
+from reflect.domain.model import Entry
 
 _STYLES = {
     "crisis": "$error bold",

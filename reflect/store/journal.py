@@ -45,7 +45,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from reflect import paths
-from reflect.model import (
+from reflect.domain.model import (
     Draft,
     Entry,
     EntryFilter,

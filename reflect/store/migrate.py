@@ -43,7 +43,7 @@ def version_of(main: dict[str, Any] | None) -> int:
 @upgrade(0)
 def _v0_to_v1(journal: Any, main: dict[str, Any]) -> None:
     """Move the single-file `entries` table into monthly files and the id index."""
-    from reflect.model import Entry
+    from reflect.domain.model import Entry
 
     docs = list((main.get("entries") or {}).values())
     entries = []
@@ -60,7 +60,7 @@ def _v0_to_v1(journal: Any, main: dict[str, Any]) -> None:
 @upgrade(1)
 def _v1_to_v2(journal: Any, main: dict[str, Any]) -> None:
     """Move meetings into meetings.json, each agenda into agendas/."""
-    from reflect.model import Meeting
+    from reflect.domain.model import Meeting
 
     docs = list((main.get("meetings") or {}).values())
     meetings = [Meeting.from_dict(doc, f"meetings[{i}]") for i, doc in enumerate(docs)]

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
-from reflect import model
+from reflect.domain import model
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
+from reflect.root import open_journal
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
@@ -143,4 +144,4 @@ def screen_bindings(screen: Screen) -> list[tuple[object, Binding]]:
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:
     """Open the journal and run the app until the peer quits."""
-    ReflectApp(journal=Journal(db), start=start).run()
+    ReflectApp(journal=open_journal(db), start=start).run()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from typing import Any, Callable, TypeVar
 
-from reflect import cycle
+from reflect.domain import cycle
 
 CONTRACT_VERSION = 1
 MAX_MINUTES = 1440  # one encounter lasts at most a day; a larger number is a typo, and skews workload

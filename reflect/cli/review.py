@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from reflect.clikit import (
+from reflect.cli.kit import (
     ReflectGroup,
     EXIT_BAD_INPUT,
     ReflectContext,
@@ -51,8 +51,8 @@ class Exported:
 
     def load(self, lo: datetime, hi: datetime) -> list[Any]:
         """The entries with `lo <= occurred <= hi`, validated in full (Entry.from_dict)."""
-        from reflect.export import ImportFormatError, parse_import
-        from reflect.model import Entry, ValidationError
+        from reflect.domain.formats import ImportFormatError, parse_import
+        from reflect.domain.model import Entry, ValidationError
 
         out = []
         for occurred, peer, raw, source, index in self.rows:
@@ -83,7 +83,7 @@ def read_exports(paths: list[str]) -> Exported:
     any error, goes through `export.parse_import`, whose message names the file and position.
     An entry without a peer takes the file's name (alex.json -> alex).
     """
-    from reflect.model import Entry
+    from reflect.domain.model import Entry
 
     known = frozenset(Entry.FIELDS)
     out = Exported()
@@ -107,8 +107,8 @@ def no_cycle_gc() -> Iterator[None]:
 
 
 def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
-    from reflect.export import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
-    from reflect.model import Meeting, Story, ValidationError, parse_iso_datetime
+    from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
+    from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -164,7 +164,7 @@ def next_meeting_for(schedule: str, after: datetime | None = None) -> datetime |
     comes out); `unreadable_schedule` lets a command say so."""
     if not schedule.strip():
         return None
-    from reflect.dates import DateError, next_meeting
+    from reflect.domain.dates import DateError, next_meeting
 
     try:
         return next_meeting(schedule, after=after)
@@ -176,7 +176,7 @@ def unreadable_schedule(schedule: str) -> str | None:
     """Why the settings' schedule cannot be read, or None when it can (or is unset)."""
     if not schedule.strip():
         return None
-    from reflect.dates import DateError, next_meeting
+    from reflect.domain.dates import DateError, next_meeting
 
     try:
         next_meeting(schedule)
@@ -187,7 +187,7 @@ def unreadable_schedule(schedule: str) -> str | None:
 
 def recorded_line(meeting: Any) -> str:
     """What the review screen saved, said once the screen has closed (stderr)."""
-    from reflect.dates import format_when
+    from reflect.domain.dates import format_when
 
     n = len(meeting.actions)
     who = f" with {meeting.peer}" if meeting.peer else ""
@@ -203,8 +203,8 @@ def journal_agendas(
     include_private: bool = False,
 ) -> list[Any]:
     """The agendas from the local journal (the review screen uses this too)."""
-    from reflect.agenda import build_agendas
-    from reflect.model import now
+    from reflect.domain.agenda import build_agendas
+    from reflect.domain.model import now
 
     until = until or now()
     settings = journal.settings()
@@ -232,8 +232,8 @@ def export_agendas(
 ) -> list[Any]:
     """The agendas from peers' export files. Reads the local settings only (schedule).
     UnknownPeer when `peer` has neither an entry nor a meeting in the files."""
-    from reflect.agenda import build_agendas
-    from reflect.model import now
+    from reflect.domain.agenda import build_agendas
+    from reflect.domain.model import now
 
     until = until or now()
     schedule = journal.settings().schedule
@@ -311,7 +311,7 @@ def review(
     items written and the meeting recorded. With --format, prints the agenda
     (markdown, json or text) to stdout, one per peer.
     """
-    from reflect.export import ImportFormatError
+    from reflect.domain.formats import ImportFormatError
 
     since_dt = parse_date_option(since, "--since")
     until_dt = parse_date_option(until, "--until", end=True)
@@ -348,7 +348,7 @@ def review(
             agendas = journal_agendas(rctx.journal, **kwargs)
     except (ImportFormatError, UnknownPeer) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
-    from reflect import agenda_render
+    from reflect.domain import agenda_render
 
     agenda_render.write(sys.stdout, agendas, fmt)
     if include_private:
@@ -365,7 +365,7 @@ def meeting() -> None:
 @handle_errors
 def meeting_next(rctx: ReflectContext) -> None:
     """Print the next supervision meeting from the schedule in settings."""
-    from reflect.model import now
+    from reflect.domain.model import now
 
     schedule = rctx.journal.settings().schedule
     problem = unreadable_schedule(schedule)
@@ -388,7 +388,7 @@ def meeting_next(rctx: ReflectContext) -> None:
 @handle_errors
 def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
     """List past supervision meetings, oldest first."""
-    from reflect.agenda import day
+    from reflect.domain.agenda import day
 
     meetings = rctx.journal.meetings(peer)
     if as_json:

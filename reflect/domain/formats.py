@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
-from reflect import cycle
-from reflect.model import (
+from reflect.domain import cycle
+from reflect.domain.model import (
     CONTRACT_VERSION,
     Entry,
     Meeting,

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from reflect import cycle
-from reflect.model import Entry, Meeting, Story, iso
+from reflect.domain import cycle
+from reflect.domain.model import Entry, Meeting, Story, iso
 
 FORMAT = "reflect-agenda"
 VERSION = 1

@@ -40,10 +40,10 @@ class ReflectContext:
     @property
     def journal(self):  # -> reflect.store.Journal (imported lazily: keep start-up light)
         if self._journal is None:
-            from reflect.store import Journal
+            from reflect.root import open_journal
 
             check_journal_location(self.db)
-            self._journal = Journal(self.db)
+            self._journal = open_journal(self.db)
         return self._journal
 
 
@@ -184,8 +184,8 @@ def handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from reflect.export import ImportFormatError
-        from reflect.model import ValidationError
+        from reflect.domain.formats import ImportFormatError
+        from reflect.domain.model import ValidationError
         from reflect.store import JournalError
 
         try:
@@ -291,7 +291,7 @@ def parse_date_option(value: str | None, option: str, *, end: bool = False) -> d
     """A --since/--until value through dates.parse_when; an unreadable one is bad input."""
     if value is None:
         return None
-    from reflect.dates import DateError, parse_when
+    from reflect.domain.dates import DateError, parse_when
 
     try:
         when = parse_when(value, end=end)

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from reflect import __version__
-from reflect.clikit import (
+from reflect.cli.kit import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -60,7 +60,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = ReflectContext(db)
     if ctx.invoked_subcommand is None:
         check_journal_location(db)
-        from reflect.app import run_app
+        from reflect.screens.app import run_app
 
         run_app(ctx.obj.db)
 
@@ -72,12 +72,12 @@ def complete_entry_id(ctx: click.Context, _param: click.Parameter, incomplete: s
     """Shell completion of entry ids from the newest entries. Never creates a journal."""
     try:
         from reflect import paths
-        from reflect.store import Journal
+        from reflect.root import open_journal
 
         db = ctx.find_root().params.get("db")
         if not paths.journal_path(db).exists():
             return []
-        return [e.id for e in Journal(db).recent(200) if e.id.startswith(incomplete)]
+        return [e.id for e in open_journal(db).recent(200) if e.id.startswith(incomplete)]
     except Exception:  # noqa: BLE001 - completion must never print a traceback
         return []
 
@@ -142,7 +142,7 @@ def _read_source(source: str) -> tuple[str, str]:
 def _privacy_warnings(entries: Iterable[Any]) -> int:
     """One stderr line per entry whose text looks like an identifier: id, field, kind; never
     the value. Returns how many entries were flagged. Warnings never block an import."""
-    from reflect.privacy import KINDS, scan_fields
+    from reflect.domain.privacy import KINDS, scan_fields
 
     flagged = 0
     for entry in entries:
@@ -199,7 +199,7 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
     changes nothing; the same id with other content is refused unless --replace.
     Counts and warnings go to stderr. A dry run that would be refused exits 1.
     """
-    from reflect.export import parse_import
+    from reflect.domain.formats import parse_import
 
     text, name = _read_source(source)
     journal = rctx.journal
@@ -269,8 +269,8 @@ def export(
     meetings (held in the --since/--until window); with --id, only the stories those
     entries used.
     """
-    from reflect import export as fmts
-    from reflect.model import now
+    from reflect.domain import formats as fmts
+    from reflect.domain.model import now
 
     if ids and (since or until):
         fail("--id cannot be combined with --since/--until: name the entries or give a window", EXIT_BAD_INPUT)
@@ -342,13 +342,13 @@ def export(
 
 def _marks(entry: Any) -> str:
     """The flags that are on, as cycle.MARKS writes them (the home screen's marks too)."""
-    from reflect.cycle import MARKS
+    from reflect.domain.cycle import MARKS
 
     return "".join(m for key, m, _ in MARKS if (entry.private if key == "private" else getattr(entry.flags, key)))
 
 
 def _table(entries: list[Any], width: int) -> Iterator[str]:
-    from reflect.dates import format_when
+    from reflect.domain.dates import format_when
 
     whens = [format_when(e.occurred) for e in entries]
     when_w = min(max((len(w) for w in whens), default=4), 20)
@@ -412,7 +412,7 @@ def list_(
     With --json, private entries are left out unless --include-private or --flag private
     (the same rule as export), and a note on stderr says how many.
     """
-    from reflect.model import EntryFilter
+    from reflect.domain.model import EntryFilter
 
     flt = EntryFilter(
         since=parse_date_option(since, "--since"),
@@ -466,7 +466,7 @@ def _check_id(entry_id: str) -> None:
 @handle_errors
 def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
     """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
-    from reflect.export import write_markdown
+    from reflect.domain.formats import write_markdown
 
     _check_id(entry_id)
     journal = rctx.journal
@@ -510,7 +510,7 @@ def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
     check_journal_location(rctx.db)
-    from reflect.app import run_app
+    from reflect.screens.app import run_app
 
     run_app(rctx.db, start="new")
 
@@ -520,7 +520,7 @@ def new(rctx: ReflectContext) -> None:
 
 def _parse_crisis_lines(value: str) -> list[Any]:
     """JSON (a list of {name, how}) or "Name: how; Name: how"."""
-    from reflect.model import ValidationError, parse_crisis_lines
+    from reflect.domain.model import ValidationError, parse_crisis_lines
 
     text = value.strip()
     if text.startswith(("[", "{")):
@@ -546,7 +546,7 @@ def _parse_crisis_lines(value: str) -> list[Any]:
 
 def _one_line_lines(lines: list[Any]) -> list[Any]:
     """Crisis lines are shown on one line each, in the app and on every agenda."""
-    from reflect.model import ValidationError
+    from reflect.domain.model import ValidationError
 
     for i, line in enumerate(lines):
         if any(ord(c) < 32 for c in line.name + line.how):
@@ -555,7 +555,7 @@ def _one_line_lines(lines: list[Any]) -> list[Any]:
 
 
 def _check_one_line(key: str, value: str) -> str:
-    from reflect.model import ValidationError
+    from reflect.domain.model import ValidationError
 
     value = value.strip()
     if any(ord(c) < 32 for c in value):
@@ -566,7 +566,7 @@ def _check_one_line(key: str, value: str) -> str:
 
 
 def _check_theme(value: str) -> str:
-    from reflect.model import ValidationError
+    from reflect.domain.model import ValidationError
 
     value = value.strip()
     from textual.theme import BUILTIN_THEMES  # only here: the one setting about the screen
@@ -578,7 +578,7 @@ def _check_theme(value: str) -> str:
 
 def _describe_schedule(rrule: str) -> None:
     """The schedule in words and the next meeting, on stderr."""
-    from reflect import dates
+    from reflect.domain import dates
 
     try:
         words = dates.describe_schedule(rrule)
@@ -613,7 +613,7 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
     crisis_lines: "Name: how; Name: how" or a JSON list of {"name": ..., "how": ...}.
     schedule: an RRULE or a phrase such as "every 2 weeks on tuesday at 10:00".
     """
-    from reflect.model import Settings
+    from reflect.domain.model import Settings
 
     keys = Settings.KEYS
     if unset is not None:
@@ -644,7 +644,7 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
     if key == "crisis_lines":
         settings.crisis_lines = _parse_crisis_lines(value)
     elif key == "schedule":
-        from reflect import dates
+        from reflect.domain import dates
 
         try:
             settings.schedule = dates.parse_schedule(value)
@@ -729,7 +729,7 @@ def doctor(rctx: ReflectContext, repair: bool, as_json: bool) -> None:
 
 # --- commands from other modules --------------------------------------------------------------
 
-from reflect.cli_review import meeting, review  # noqa: E402 - registered after main exists
+from reflect.cli.review import meeting, review  # noqa: E402 - registered after main exists
 
 main.add_command(review)
 main.add_command(meeting)

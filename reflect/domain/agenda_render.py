@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from reflect.agenda import Agenda, Item, day, document, when
+from reflect.domain.agenda import Agenda, Item, day, document, when
 
 SHOW_IDS = 6  # cited ids shown per item in Markdown and text; the JSON holds them all
 SHORT = 8
