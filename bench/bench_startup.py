@@ -122,7 +122,7 @@ def child_bare() -> dict[str, float]:
     from textual.widgets.option_list import Option
 
     class Bare(App[None]):
-        CSS_PATH = str(ROOT / "reflect" / "reflect.tcss")
+        CSS_PATH = str(ROOT / "reflect" / "screens" / "reflect.tcss")
 
         def compose(self):
             yield Header()
