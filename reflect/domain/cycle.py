@@ -82,24 +82,34 @@ DECISION_LABELS: dict[str, str] = {
 }
 RESPONSES: tuple[str, ...] = ("engaged", "neutral", "withdrew", "redirected", "unknown")
 VISIBILITY: tuple[str, ...] = ("shared", "private")
-FLAGS: tuple[str, ...] = ("crisis", "boundary", "discuss", "self_care", "celebrate")
+@dataclass(frozen=True)
+class Flag:
+    """A flag an entry can carry, declared once: its key (the entry contract's), the
+    mark that lists show for it, and its label. Everything else derives from these."""
+
+    key: str
+    mark: str
+    label: str
+
+
+FLAG_DECLS: tuple[Flag, ...] = (
+    Flag("crisis", "!", "Crisis"),
+    Flag("boundary", "B", "Boundary or role"),
+    Flag("discuss", "?", "Discuss in supervision"),
+    Flag("self_care", "S", "Self-care"),
+    Flag("celebrate", "★", "Celebrate"),
+)
+FLAGS: tuple[str, ...] = tuple(f.key for f in FLAG_DECLS)
+FLAG_LABELS: dict[str, str] = {f.key: f.label for f in FLAG_DECLS}
+FLAG_BY_KEY: dict[str, Flag] = {f.key: f for f in FLAG_DECLS}
+# The private entry's mark: not a flag (it is the visibility) but listed with them.
+PRIVATE_MARK: tuple[str, str, str] = ("private", "P", "private (not in shared exports)")
 # One mark per flag, and P for a private entry, in this order, wherever entries are
 # listed (`reflect list`, the home screen): letters and symbols read without colour.
 MARKS: tuple[tuple[str, str, str], ...] = (
-    ("crisis", "!", "crisis"),
-    ("boundary", "B", "boundary or role"),
-    ("discuss", "?", "discuss in supervision"),
-    ("self_care", "S", "self-care"),
-    ("celebrate", "★", "celebrate"),
-    ("private", "P", "private (not in shared exports)"),
+    *((f.key, f.mark, f.label.lower()) for f in FLAG_DECLS),
+    PRIVATE_MARK,
 )
-FLAG_LABELS: dict[str, str] = {
-    "crisis": "Crisis",
-    "boundary": "Boundary or role",
-    "discuss": "Discuss in supervision",
-    "self_care": "Self-care",
-    "celebrate": "Celebrate",
-}
 
 # --- purposeful self-disclosure -----------------------------------------------
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from reflect.domain import cycle
+from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
 from reflect.domain.model import (
     CONTRACT_VERSION,
     Entry,
@@ -129,21 +130,9 @@ def write_jsonl(out: TextIO, entries: Iterable[Entry | dict[str, Any] | str]) ->
 
 # --- CSV ------------------------------------------------------------------------------
 
-# The fixed column order: Entry.FIELDS with each sub-object flattened to dotted names.
-CSV_COLUMNS: tuple[str, ...] = (
-    "id", "peer", "occurred", "recorded", "updated", "person", "setting", "minutes",
-    "listen.story", "listen.matters", "listen.themes",
-    "reflect.experience", "reflect.feelings", "reflect.impact",
-    "select.decision", "select.story_id", "select.part", "select.purposes",
-    *(f"select.checks.{k}" for k in cycle.CHECK_KEYS),
-    "share.how", "share.response", "share.next_steps", "share.differently",
-    "competencies",
-    *(f"mi.{k}" for k, _ in cycle.OARS), "mi.change_talk",
-    *(f"flags.{k}" for k in cycle.FLAGS),
-    "question",
-    "crisis.actions", "crisis.supervisor_notified_at", "crisis.notes",
-    "visibility", "tags",
-)  # fmt: skip
+# The fixed column order: Entry.FIELDS with each sub-object flattened to dotted names,
+# derived from the declarations in model.py (a field declared with csv=False is left out).
+CSV_COLUMNS: tuple[str, ...] = csv_columns(Entry)
 _CSV_PATHS = tuple(tuple(c.split(".")) for c in CSV_COLUMNS)
 LIST_SEPARATOR = "; "
 
@@ -160,9 +149,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _row(d: dict[str, Any]) -> list[str]:
+def _row(d: dict[str, Any], paths: tuple[tuple[str, ...], ...] = _CSV_PATHS) -> list[str]:
     row = []
-    for path in _CSV_PATHS:
+    for path in paths:
         value: Any = d
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
@@ -170,20 +159,26 @@ def _row(d: dict[str, Any]) -> list[str]:
     return row
 
 
-def write_csv(out: TextIO, entries: Iterable[Entry | dict[str, Any]]) -> None:
+def write_csv(
+    out: TextIO, entries: Iterable[Entry | dict[str, Any]], columns: tuple[str, ...] = CSV_COLUMNS
+) -> None:
     """One row per entry under a header of `CSV_COLUMNS`, for spreadsheets.
 
     Lists are joined with "; ", booleans are true/false, null (and an absent mi or
     crisis) is an empty cell; an mi of zeros shows 0s, so "not counted" stays visible.
     Lossy by nature (a list item containing "; " cannot be told apart): use JSON to
     move data between journals."""
+    paths = _CSV_PATHS if columns is CSV_COLUMNS else tuple(tuple(c.split(".")) for c in columns)
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_row(_as_dict(e)) for e in entries)
+    writer.writerow(columns)
+    writer.writerows(_row(_as_dict(e), paths) for e in entries)
 
 
 # --- Markdown ---------------------------------------------------------------------------
 
+# Every label by dotted field path, from the declarations (model.py): "listen.story" -> "What happened".
+MARKDOWN_LABELS: dict[str, str] = labels(Entry)
+_L = MARKDOWN_LABELS
 _HEADING_LIKE = re.compile(r"^(\s*)([#>])", re.MULTILINE)
 
 
@@ -209,6 +204,18 @@ def _yes_no(value: bool | None) -> str:
     return "yes" if value else "no"
 
 
+def _md_record(body: list[str], rec: Any) -> None:
+    """A step written field by field as its declaration says: text as it is, lists
+    joined with commas, a choice left out while it holds its default."""
+    for f in spec_of(type(rec)).fields:
+        value = getattr(rec, f.name)
+        if f.kind == LIST:
+            value = ", ".join(value)
+        elif f.kind == CHOICE and value == f.default:
+            continue
+        _md_field(body, f.label, value)
+
+
 def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
     heading = [e.occurred.strftime("%Y-%m-%d %H:%M")]
     if e.person.strip():
@@ -222,77 +229,70 @@ def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
     if e.private:
         facts.append("- **Private entry**: kept out of exports unless asked for by name")
     if e.peer:
-        facts.append(f"- Peer: {e.peer}")
+        facts.append(f"- {_L['peer']}: {e.peer}")
     if e.minutes is not None:
-        facts.append(f"- Minutes: {e.minutes}")
+        facts.append(f"- {_L['minutes']}: {e.minutes}")
     active = e.flags.active()
     if active:
-        facts.append("- Flags: " + ", ".join(cycle.FLAG_LABELS[f] for f in active))
+        facts.append(f"- {_L['flags']}: " + ", ".join(_L[f"flags.{f}"] for f in active))
     if e.competencies:
         facts.append(
-            "- Competencies: "
+            f"- {_L['competencies']}: "
             + "; ".join(f"{c} {cycle.COMPETENCY_TITLES.get(c, '')}".strip() for c in e.competencies)
         )
     if e.tags:
-        facts.append("- Tags: " + ", ".join(e.tags))
-    facts.append(f"- Id: `{e.id}`")
+        facts.append(f"- {_L['tags']}: " + ", ".join(e.tags))
+    facts.append(f"- {_L['id']}: `{e.id}`")
     lines += facts + [""]
 
     if e.crisis is not None:
         body: list[str] = []
         if e.crisis.actions:
-            body.append("**Actions:** " + "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in e.crisis.actions))
+            actions = "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in e.crisis.actions)
+            body.append(f"**{_L['crisis.actions']}:** {actions}")
             body.append("")
         if e.crisis.supervisor_notified_at is not None:
-            body.append(f"**Supervisor notified at:** {iso(e.crisis.supervisor_notified_at)}")
+            body.append(f"**{_L['crisis.supervisor_notified_at']}:** {iso(e.crisis.supervisor_notified_at)}")
             body.append("")
-        _md_field(body, "Notes", e.crisis.notes)
-        _md_step(lines, "Safety", body or ["No safety actions recorded.", ""])
+        _md_field(body, _L["crisis.notes"], e.crisis.notes)
+        _md_step(lines, _L["crisis"], body or ["No safety actions recorded.", ""])
 
     body = []
-    _md_field(body, "What happened", e.listen.story)
-    _md_field(body, "What matters to them", e.listen.matters)
-    _md_field(body, "Themes", ", ".join(e.listen.themes))
-    _md_step(lines, "Listen", body)
+    _md_record(body, e.listen)
+    _md_step(lines, _L["listen"], body)
 
     body = []
-    _md_field(body, "My related experience", e.reflect.experience)
-    _md_field(body, "My feelings", e.reflect.feelings)
-    _md_field(body, "Effect on my own recovery", e.reflect.impact)
-    _md_step(lines, "Reflect", body)
+    _md_record(body, e.reflect)
+    _md_step(lines, _L["reflect"], body)
 
     s = e.select
-    answered = [(k, q) for k, q in cycle.CHECKS if getattr(s.checks, k) is not None]
+    answered = [(k, _L[f"select.checks.{k}"]) for k in cycle.CHECK_KEYS if getattr(s.checks, k) is not None]
     body = []
     if s.decision != "undecided" or s.story_id or s.part or s.purposes or answered:
-        _md_field(body, "Decision", cycle.DECISION_LABELS.get(s.decision, s.decision))
+        _md_field(body, _L["select.decision"], cycle.DECISION_LABELS.get(s.decision, s.decision))
         if s.story_id:
-            _md_field(body, "Story", titles.get(s.story_id, s.story_id))
-        _md_field(body, "Part", s.part)
-        _md_field(body, "Purposes", ", ".join(s.purposes))
+            _md_field(body, _L["select.story_id"], titles.get(s.story_id, s.story_id))
+        _md_field(body, _L["select.part"], s.part)
+        _md_field(body, _L["select.purposes"], ", ".join(s.purposes))
         if answered:
-            body.append("**Checks:**")
+            body.append(f"**{_L['select.checks']}:**")
             body.append("")
             body += [f"- {q} {_yes_no(getattr(s.checks, k))}" for k, q in answered]
             body.append("")
-    _md_step(lines, "Select", body)
+    _md_step(lines, _L["select"], body)
 
     body = []
-    _md_field(body, "How I shared", e.share.how)
-    if e.share.response != "unknown":
-        _md_field(body, "How it landed", e.share.response)
-    _md_field(body, "Their next steps", e.share.next_steps)
-    _md_field(body, "What I would do differently", e.share.differently)
-    _md_step(lines, "Share", body)
+    _md_record(body, e.share)
+    _md_step(lines, _L["share"], body)
 
     if e.mi is not None:
-        counts = " · ".join(f"{label} {getattr(e.mi, k)}" for k, label in cycle.OARS)
+        counts = " · ".join(f"{_L[f'mi.{k}']} {getattr(e.mi, k)}" for k, _ in cycle.OARS)
         body = [counts, ""]
-        _md_field(body, "Change talk", ", ".join(e.mi.change_talk))
-        _md_step(lines, "Motivational Interviewing", body)
+        _md_field(body, _L["mi.change_talk"], ", ".join(e.mi.change_talk))
+        _md_step(lines, _L["mi"], body)
 
     body = []
-    _md_field(body, "Question", e.question)
+    _md_field(body, _L["question"], e.question)
     _md_step(lines, "For supervision", body)
     while lines and not lines[-1]:
         lines.pop()

@@ -4,36 +4,84 @@ Every record converts to and from plain dicts (the export contract, version 1).
 `from_dict` is strict: an unknown field, a wrong type or a value outside a choice
 list raises `ValidationError` naming the field, so bad input never reaches the disk.
 Missing optional fields get their defaults.
+
+Each field is declared once, below, with the helpers of `reflect.domain.fields`: its
+kind, labels, help, CSV column and form widget. `to_dict`/`from_dict`, the CSV
+columns, the labels and the encounter's form map derive from those declarations.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
-from typing import Any, Callable, TypeVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from operator import attrgetter
+from typing import Any, Callable, ClassVar
 
 from reflect.domain import cycle
+from reflect.domain.fields import (  # noqa: F401 - re-exported: the names other modules import from here
+    CHECKBOX,
+    CHOICE,
+    DATE_W,
+    DATETIME,
+    INPUT,
+    LIST,
+    LIST_W,
+    MULTI,
+    NUMBER,
+    NUMBER_W,
+    OBJECT,
+    OPT_DATE,
+    OPT_DATETIME,
+    OPT_OBJECT,
+    RADIO,
+    RECORDS,
+    SELECT,
+    TEXT,
+    TEXTAREA,
+    TRISTATE_W,
+    Field,
+    Form,
+    FormItem,
+    ValidationError,
+    _bool,
+    _choice,
+    _count,
+    _join,
+    _obj,
+    _opt_str,
+    _str,
+    _str_list,
+    _tristate,
+    boolean,
+    choice,
+    count,
+    csv_columns,
+    declare,
+    form_map,
+    free_text,
+    ident,
+    iso,
+    kind_of,
+    labels,
+    leaves,
+    new_id,
+    now,
+    opt_text,
+    parse_iso_date,
+    parse_iso_datetime,
+    record,
+    spec_of,
+    str_list,
+    sub,
+    text,
+    tristate,
+    view_labels,
+)
+from reflect.domain.fields import text as text_field
 
 CONTRACT_VERSION = 1
 MAX_MINUTES = 1440  # one encounter lasts at most a day; a larger number is a typo, and skews workload
-
-
-class ValidationError(ValueError):
-    """A record does not fit the contract. `path` names the field, e.g. `select.checks.brief`."""
-
-    def __init__(self, path: str, problem: str):
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}" if path else problem)
-
-
-# --- time helpers -------------------------------------------------------------
-
-
-def now() -> datetime:
-    """The current time, aware, in the local zone, to the second."""
-    return datetime.now(timezone.utc).astimezone().replace(microsecond=0)
 
 
 def clip(text: str, width: int) -> str:
@@ -42,468 +90,294 @@ def clip(text: str, width: int) -> str:
     return words if len(words) <= width else words[: width - 1].rstrip() + "…"
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
+def _keys_are(cls: type, keys: tuple[str, ...]) -> None:
+    """A record whose fields mirror a list in cycle.py must hold exactly that list."""
+    have = tuple(f.name for f in spec_of(cls).fields)
+    if have != keys:
+        raise TypeError(f"{cls.__name__} declares {have}, cycle.py lists {keys}")
 
 
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def parse_iso_datetime(value: Any, path: str) -> datetime:
-    """An ISO 8601 date-time; one without an offset is taken as local time."""
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(path, f"not an ISO 8601 date-time: {value!r}") from None
-    else:
-        raise ValidationError(path, f"expected an ISO 8601 date-time, got {kind_of(value)}")
-    if dt.tzinfo is None:
-        dt = dt.astimezone()
-    return dt
-
-
-def parse_iso_date(value: Any, path: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(path, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
-
-
-# --- validation helpers ---------------------------------------------------------
-
-
-def kind_of(value: Any) -> str:
-    """How an error names a value's JSON type: 'a string', 'a list', 'null'."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _obj(data: Any, path: str, allowed: set[str], what: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationError(path, f"expected {what} object, got {kind_of(data)}")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationError(_join(path, unknown[0]), "unknown field")
-    return data
-
-
-def _str(data: dict, key: str, path: str, default: str = "") -> str:
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise ValidationError(_join(path, key), f"expected a string, got {kind_of(value)}")
-    return value
-
-
-def _opt_str(data: dict, key: str, path: str) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(_join(path, key), f"expected a string or null, got {kind_of(value)}")
-    return value
-
-
-def _bool(data: dict, key: str, path: str, default: bool = False) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise ValidationError(_join(path, key), f"expected true or false, got {kind_of(value)}")
-    return value
-
-
-def _tristate(data: dict, key: str, path: str) -> bool | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise ValidationError(_join(path, key), f"expected true, false or null, got {kind_of(value)}")
-    return value
-
-
-def _count(data: dict, key: str, path: str) -> int:
-    value = data.get(key, 0)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(_join(path, key), f"expected a whole number of 0 or more, got {value!r}")
-    return value
-
-
-def _choice(data: dict, key: str, path: str, choices: tuple[str, ...], default: str) -> str:
-    value = data.get(key, default)
-    if value is None:
-        value = default
-    if value not in choices:
-        raise ValidationError(
-            _join(path, key), f"{value!r} is not one of {', '.join(choices)}"
-        )
-    return value
-
-
-def _str_list(
-    data: dict, key: str, path: str, choices: tuple[str, ...] | None = None
-) -> list[str]:
-    value = data.get(key, [])
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValidationError(_join(path, key), f"expected a list of strings, got {kind_of(value)}")
-    out: list[str] = []
-    for i, item in enumerate(value):
-        item_path = f"{_join(path, key)}[{i}]"
-        if not isinstance(item, str):
-            raise ValidationError(item_path, f"expected a string, got {kind_of(item)}")
-        if choices is not None and item not in choices:
-            raise ValidationError(item_path, f"{item!r} is not one of {', '.join(choices)}")
-        if item not in out:
-            out.append(item)
-    return out
-
-
-T = TypeVar("T")
-
-
-def _sub(data: dict, key: str, path: str, parse: Callable[[Any, str], T], default: Callable[[], T]) -> T:
-    value = data.get(key)
-    if value is None:
-        return default()
-    return parse(value, _join(path, key))
-
-
-def _names(cls: type) -> set[str]:
-    return {f.name for f in fields(cls)}
+def _area(page: str, label: str, **kw: Any) -> Form:
+    return Form(page, TEXTAREA, label, **kw)
 
 
 # --- the four steps -----------------------------------------------------------------
 
 
-@dataclass
+@record("a listen", path="listen")
 class Listen:
     """What the person shared, what matters to them, and the themes heard."""
 
-    story: str = ""
-    matters: str = ""
-    themes: list[str] = field(default_factory=list)
+    story: str = text(
+        "What happened", short="Listen: the person's story", free_text=True, help="What happened, in their words?",
+        form=_area("listen", "The person's story: what happened, in their words"),
+    )  # fmt: skip
+    matters: str = text(
+        "What matters to them", short="Listen: what matters to them", free_text=True,
+        help="What matters to them? What do they want from this conversation?",
+        form=_area("listen", "What matters to them; what they want from it"),
+    )  # fmt: skip
+    themes: list[str] = str_list(
+        "Themes", short="Listen: themes", free_text=True, help="Themes heard, in a word or two each",
+        form=Form("listen", LIST_W, "Themes heard (comma separated)", placeholder="e.g. housing, family, hope"),
+    )  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"story": self.story, "matters": self.matters, "themes": list(self.themes)}
 
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "listen") -> Listen:
-        d = _obj(data, path, _names(cls), "a listen")
-        return cls(_str(d, "story", path), _str(d, "matters", path), _str_list(d, "themes", path))
-
-
-@dataclass
+@record("a reflect", path="reflect")
 class Reflect:
     """The worker's related experience, feelings, and the effect on their own recovery."""
 
-    experience: str = ""
-    feelings: str = ""
-    impact: str = ""
+    experience: str = text(
+        "My related experience", short="Reflect: my related experience", free_text=True,
+        help="What in your own experience relates? Outside (learned) and inside (lived) knowledge both count.",
+        form=_area("reflect", "My related experience (lived or learned)"),
+    )  # fmt: skip
+    feelings: str = text(
+        "My feelings", view="What it stirred", short="Reflect: what it stirred", free_text=True,
+        help="What did it stir; how do you feel?", form=_area("reflect", "What it stirred; how I feel"),
+    )  # fmt: skip
+    impact: str = text(
+        "Effect on my own recovery", view="Effect on my recovery", short="Reflect: my own recovery", free_text=True,
+        help="Did it touch your own recovery?", form=_area("reflect", "Did it touch my own recovery?"),
+    )  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"experience": self.experience, "feelings": self.feelings, "impact": self.impact}
 
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "reflect") -> Reflect:
-        d = _obj(data, path, _names(cls), "a reflect")
-        return cls(_str(d, "experience", path), _str(d, "feelings", path), _str(d, "impact", path))
+_QUESTIONS = dict(cycle.CHECKS)
 
 
-@dataclass
+def _check(key: str) -> Any:
+    return tristate(_QUESTIONS[key], help="yes, no or not asked", form=Form("select", TRISTATE_W))
+
+
+@record("a checks", path="select.checks", form_id="check-{name}")
 class Checks:
     """The six-question disclosure check; each answer true, false or null (not asked)."""
 
-    their_need: bool | None = None
-    asked_permission: bool | None = None
-    brief: bool | None = None
-    returned_focus: bool | None = None
-    within_role: bool | None = None
-    settled: bool | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in cycle.CHECK_KEYS}
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "select.checks") -> Checks:
-        d = _obj(data, path, _names(cls), "a checks")
-        return cls(**{k: _tristate(d, k, path) for k in cycle.CHECK_KEYS})
+    their_need: bool | None = _check("their_need")
+    asked_permission: bool | None = _check("asked_permission")
+    brief: bool | None = _check("brief")
+    returned_focus: bool | None = _check("returned_focus")
+    within_role: bool | None = _check("within_role")
+    settled: bool | None = _check("settled")
 
     def failed(self) -> list[str]:
         """Keys of the checks answered no."""
         return [k for k in cycle.CHECK_KEYS if getattr(self, k) is False]
 
 
-@dataclass
+_keys_are(Checks, cycle.CHECK_KEYS)
+
+
+@record("a select", path="select")
 class Select:
     """Which part of the story to share and why, or the decision to hold back."""
 
-    decision: str = "undecided"
-    story_id: str | None = None
-    part: str = ""
-    purposes: list[str] = field(default_factory=list)
-    checks: Checks = field(default_factory=Checks)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "decision": self.decision,
-            "story_id": self.story_id,
-            "part": self.part,
-            "purposes": list(self.purposes),
-            "checks": self.checks.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "select") -> Select:
-        d = _obj(data, path, _names(cls), "a select")
-        return cls(
-            decision=_choice(d, "decision", path, cycle.DECISIONS, "undecided"),
-            story_id=_opt_str(d, "story_id", path),
-            part=_str(d, "part", path),
-            purposes=_str_list(d, "purposes", path),
-            checks=_sub(d, "checks", path, Checks.from_dict, Checks),
-        )
+    decision: str = choice(
+        "Decision", cycle.DECISIONS, "undecided", help="Share a part of my story, hold back, or undecided",
+        form=Form("select", RADIO, "My decision"),
+    )  # fmt: skip
+    story_id: str | None = opt_text(
+        "Story", view="From my story bank", help="The story-bank part drawn on, if any",
+        form=Form("select", SELECT, "From my story bank, or a new part", id="story-choice"),
+    )  # fmt: skip
+    part: str = text(
+        "Part", view="The part", short="Select: the part of my story", free_text=True,
+        help="Which part of your story could help?", form=_area("select", "The part (as I would tell it)"),
+    )  # fmt: skip
+    purposes: list[str] = str_list(
+        "Purposes", help="What sharing it is for", form=Form("select", MULTI, "Purpose (space to tick)"),
+    )  # fmt: skip
+    checks: Checks = sub(Checks, "Checks", help="The check before sharing (space: yes / no / -)")
 
 
-@dataclass
+@record("a share", path="share")
 class Share:
     """How it was shared, how it landed, the person's next steps, what to do differently."""
 
-    how: str = ""
-    response: str = "unknown"
-    next_steps: str = ""
-    differently: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "how": self.how,
-            "response": self.response,
-            "next_steps": self.next_steps,
-            "differently": self.differently,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "share") -> Share:
-        d = _obj(data, path, _names(cls), "a share")
-        return cls(
-            how=_str(d, "how", path),
-            response=_choice(d, "response", path, cycle.RESPONSES, "unknown"),
-            next_steps=_str(d, "next_steps", path),
-            differently=_str(d, "differently", path),
-        )
+    how: str = text(
+        "How I shared", view="How I shared it", short="Share: how I shared it", free_text=True,
+        help="How did you share it (ask, share, ask)?", form=_area("share", "How I shared it (ask, share, ask)"),
+    )  # fmt: skip
+    response: str = choice(
+        "How it landed", cycle.RESPONSES, "unknown", help="How did it land?",
+        form=Form("share", SELECT, "How it landed"),
+    )  # fmt: skip
+    next_steps: str = text(
+        "Their next steps", short="Share: their next steps", free_text=True,
+        help="What are the person's own next steps?", form=_area("share", "The person's own next steps"),
+    )  # fmt: skip
+    differently: str = text(
+        "What I would do differently", view="What I'd do differently", short="Share: what I'd do differently",
+        free_text=True, help="What would you do differently?", form=_area("share", "What I would do differently"),
+    )  # fmt: skip
 
 
-@dataclass
+_OARS = dict(cycle.OARS)
+
+
+def _oars(key: str) -> Any:
+    return count(_OARS[key], help="how many; a prompt for supervision, not a score", form=Form("wrapup", NUMBER_W))
+
+
+@record("an mi", path="mi", form_id="mi-{name}")
 class MI:
     """Optional Motivational Interviewing counts: prompts for supervision, not scores."""
 
-    open_questions: int = 0
-    affirmations: int = 0
-    reflections: int = 0
-    summaries: int = 0
-    change_talk: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "open_questions": self.open_questions,
-            "affirmations": self.affirmations,
-            "reflections": self.reflections,
-            "summaries": self.summaries,
-            "change_talk": list(self.change_talk),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "mi") -> MI:
-        d = _obj(data, path, _names(cls), "an mi")
-        return cls(
-            open_questions=_count(d, "open_questions", path),
-            affirmations=_count(d, "affirmations", path),
-            reflections=_count(d, "reflections", path),
-            summaries=_count(d, "summaries", path),
-            change_talk=_str_list(d, "change_talk", path),
-        )
+    open_questions: int = _oars("open_questions")
+    affirmations: int = _oars("affirmations")
+    reflections: int = _oars("reflections")
+    summaries: int = _oars("summaries")
+    change_talk: list[str] = str_list(
+        "Change talk", view="Change talk heard", help="Change talk heard",
+        form=Form("wrapup", MULTI, "Change talk heard", id="change_talk"),
+    )  # fmt: skip
 
 
-@dataclass
+_keys_are(MI, (*(k for k, _ in cycle.OARS), "change_talk"))
+
+
+def _flag(key: str) -> Any:
+    flag = cycle.FLAG_BY_KEY[key]
+    return boolean(flag.label, help=f"list mark {flag.mark}", form=Form("wrapup", CHECKBOX))
+
+
+@record("a flags", path="flags", form_id="flag-{name}")
 class Flags:
-    crisis: bool = False
-    boundary: bool = False
-    discuss: bool = False
-    self_care: bool = False
-    celebrate: bool = False
+    """The flags of cycle.FLAG_DECLS, each true or false."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in cycle.FLAGS}
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "flags") -> Flags:
-        d = _obj(data, path, _names(cls), "a flags")
-        return cls(**{k: _bool(d, k, path) for k in cycle.FLAGS})
+    crisis: bool = _flag("crisis")
+    boundary: bool = _flag("boundary")
+    discuss: bool = _flag("discuss")
+    self_care: bool = _flag("self_care")
+    celebrate: bool = _flag("celebrate")
 
     def active(self) -> list[str]:
         return [k for k in cycle.FLAGS if getattr(self, k)]
 
 
-@dataclass
+_keys_are(Flags, cycle.FLAGS)
+
+
+@record("a crisis", path="crisis")
 class Crisis:
     """What was done when safety came first. Records that a safety plan exists, never the plan."""
 
-    actions: list[str] = field(default_factory=list)
-    supervisor_notified_at: datetime | None = None
-    notes: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "actions": list(self.actions),
-            "supervisor_notified_at": iso(self.supervisor_notified_at),
-            "notes": self.notes,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "crisis") -> Crisis:
-        d = _obj(data, path, _names(cls), "a crisis")
-        at = d.get("supervisor_notified_at")
-        return cls(
-            actions=_str_list(d, "actions", path, cycle.CRISIS_ACTION_KEYS),
-            supervisor_notified_at=None
-            if at is None
-            else parse_iso_datetime(at, _join(path, "supervisor_notified_at")),
-            notes=_str(d, "notes", path),
-        )
+    actions: list[str] = str_list("Actions", cycle.CRISIS_ACTION_KEYS, help="What was done")
+    supervisor_notified_at: datetime | None = declare(
+        OPT_DATETIME, default=None, label="Supervisor notified at", view="Supervisor told",
+        help="When the supervisor was told",
+    )  # fmt: skip
+    notes: str = text("Notes", short="Crisis: notes", free_text=True, help="What else to record (never the plan)")
 
 
 # --- the entry ------------------------------------------------------------------------
 
-@dataclass
-class Entry:
-    """One encounter, journaled through listen, reflect, select and share."""
 
-    occurred: datetime
-    id: str = field(default_factory=new_id)
-    peer: str = ""
-    recorded: datetime | None = None
-    updated: datetime | None = None
-    person: str = ""
-    setting: str = "one-to-one"
-    minutes: int | None = None
-    listen: Listen = field(default_factory=Listen)
-    reflect: Reflect = field(default_factory=Reflect)
-    select: Select = field(default_factory=Select)
-    share: Share = field(default_factory=Share)
-    competencies: list[str] = field(default_factory=list)
-    mi: MI | None = None
-    flags: Flags = field(default_factory=Flags)
-    question: str = ""
-    crisis: Crisis | None = None
-    visibility: str = "shared"
-    tags: list[str] = field(default_factory=list)
+def _parse_entry_id(d: dict[str, Any], key: str, path: str) -> str:
+    value = d.get(key)
+    if value is None:
+        return new_id()
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(_join(path, key), "expected a non-empty string")
+    return value.strip()
 
-    # Fields every exported entry carries, in this order.
-    FIELDS = (
+
+def _parse_minutes(d: dict[str, Any], key: str, path: str) -> int | None:
+    minutes = d.get(key)
+    if minutes is not None and (
+        isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
+    ):
+        raise ValidationError(
+            _join(path, key), f"expected a whole number from 0 to {MAX_MINUTES} (a day), or null, got {minutes!r}"
+        )
+    return minutes
+
+
+def _parse_competencies(d: dict[str, Any], key: str, path: str) -> list[str]:
+    comps = _str_list(d, key, path)
+    for i, c in enumerate(comps):
+        if c not in cycle.COMPETENCY_KEYS:
+            raise ValidationError(f"{_join(path, key)}[{i}]", f"{c!r} is not a SAMHSA category numeral I..XII")
+    comps.sort(key=cycle.COMPETENCY_KEYS.index)
+    return comps
+
+
+def _stamp(dump: Callable[[Entry], datetime | None]) -> Callable[[Entry], str | None]:
+    return lambda e: iso(dump(e))
+
+
+@record(
+    "an entry",
+    order=(
         "id", "peer", "occurred", "recorded", "updated", "person", "setting", "minutes",
         "listen", "reflect", "select", "share", "competencies", "mi", "flags", "question",
         "crisis", "visibility", "tags",
+    ),
+)  # fmt: skip
+class Entry:
+    """One encounter, journaled through listen, reflect, select and share."""
+
+    occurred: datetime = declare(
+        DATETIME, label="When", required="required: when the encounter happened", help="when the encounter happened",
+        form=Form("context", DATE_W, "When", id="when", placeholder="now, yesterday 3pm"),
+    )  # fmt: skip
+    id: str = ident(parse=_parse_entry_id, help="stable and unique")
+    peer: str = text("Peer", help="the peer worker who wrote it")
+    recorded: datetime | None = declare(
+        DATETIME, default=None, label="Recorded", help="first saved", dump=_stamp(lambda e: e.recorded or e.occurred)
+    )  # fmt: skip
+    updated: datetime | None = declare(
+        DATETIME, default=None, label="Updated", help="last changed",
+        dump=_stamp(lambda e: e.updated or e.recorded or e.occurred),
+    )  # fmt: skip
+    person: str = text(
+        "Who", short="Who (pseudonym)", free_text=True, help="pseudonym or initials; may be empty",
+        form=Form("context", INPUT, "Who", placeholder="pseudonym"),
+    )  # fmt: skip
+    setting: str = choice("Setting", cycle.SETTINGS, "one-to-one", form=Form("context", SELECT, "Setting"))
+    minutes: int | None = declare(
+        NUMBER, default=None, label="Minutes", parse=_parse_minutes, help=f"how long, 0 to {MAX_MINUTES}",
+        form=Form("context", NUMBER_W, "Min", placeholder="—"),
+    )  # fmt: skip
+    listen: Listen = sub(Listen, "Listen")
+    reflect: Reflect = sub(Reflect, "Reflect")
+    select: Select = sub(Select, "Select")
+    share: Share = sub(Share, "Share")
+    competencies: list[str] = declare(
+        LIST, default_factory=list, label="Competencies", choices=cycle.COMPETENCY_KEYS, parse=_parse_competencies,
+        help="SAMHSA Core Competencies category numerals",
+        form=Form("wrapup", MULTI, "SAMHSA competencies I used", pos=5),
+    )  # fmt: skip
+    mi: MI | None = sub(
+        MI, "Motivational Interviewing", optional=True, view="MI (prompts, not scores)",
+        help="optional Motivational Interviewing counts", form=Form("wrapup", "", pos=6),
+    )  # fmt: skip
+    flags: Flags = sub(Flags, "Flags", form=Form("wrapup", "", pos=1))
+    question: str = text(
+        "Question", short="Wrap-up: supervision question", free_text=True,
+        help="the peer's question for supervision", form=Form("wrapup", TEXTAREA, "My question for supervision", pos=2),
+    )  # fmt: skip
+    crisis: Crisis | None = sub(
+        Crisis, "Safety", optional=True, view="Crisis: what was done", help="what was done when safety came first"
+    )  # fmt: skip
+    visibility: str = choice(
+        "Visibility", cycle.VISIBILITY, "shared", help="private entries stay out of exports unless asked for",
+        form=Form("wrapup", RADIO, "Shared or private (you decide)", pos=3),
+    )  # fmt: skip
+    tags: list[str] = str_list(
+        "Tags", short="Wrap-up: tags", free_text=True,
+        form=Form("wrapup", LIST_W, "Tags (comma separated)", placeholder="e.g. group, new", pos=4),
     )  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "peer": self.peer,
-            "occurred": iso(self.occurred),
-            "recorded": iso(self.recorded or self.occurred),
-            "updated": iso(self.updated or self.recorded or self.occurred),
-            "person": self.person,
-            "setting": self.setting,
-            "minutes": self.minutes,
-            "listen": self.listen.to_dict(),
-            "reflect": self.reflect.to_dict(),
-            "select": self.select.to_dict(),
-            "share": self.share.to_dict(),
-            "competencies": list(self.competencies),
-            "mi": None if self.mi is None else self.mi.to_dict(),
-            "flags": self.flags.to_dict(),
-            "question": self.question,
-            "crisis": None if self.crisis is None else self.crisis.to_dict(),
-            "visibility": self.visibility,
-            "tags": list(self.tags),
-        }
+    # Fields every exported entry carries, in this order.
+    FIELDS: ClassVar[tuple[str, ...]] = ()  # set below from the declaration
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "", *, default_peer: str = "") -> Entry:
-        d = _obj(data, path, set(cls.FIELDS), "an entry")
-        if d.get("occurred") is None:
-            raise ValidationError(_join(path, "occurred"), "required: when the encounter happened")
-        occurred = parse_iso_datetime(d["occurred"], _join(path, "occurred"))
-        entry_id = d.get("id")
-        if entry_id is None:
-            entry_id = new_id()
-        elif not isinstance(entry_id, str) or not entry_id.strip():
-            raise ValidationError(_join(path, "id"), "expected a non-empty string")
-        minutes = d.get("minutes")
-        if minutes is not None and (
-            isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
-        ):
-            raise ValidationError(
-                _join(path, "minutes"), f"expected a whole number from 0 to {MAX_MINUTES} (a day), or null, got {minutes!r}"
-            )
-        recorded = d.get("recorded")
-        updated = d.get("updated")
-        comps = _str_list(d, "competencies", path)
-        for i, c in enumerate(comps):
-            if c not in cycle.COMPETENCY_KEYS:
-                raise ValidationError(
-                    f"{_join(path, 'competencies')}[{i}]",
-                    f"{c!r} is not a SAMHSA category numeral I..XII",
-                )
-        comps.sort(key=cycle.COMPETENCY_KEYS.index)
-        peer = _str(d, "peer", path) or default_peer
-        return cls(
-            id=entry_id.strip(),
-            peer=peer,
-            occurred=occurred,
-            recorded=None if recorded is None else parse_iso_datetime(recorded, _join(path, "recorded")),
-            updated=None if updated is None else parse_iso_datetime(updated, _join(path, "updated")),
-            person=_str(d, "person", path),
-            setting=_choice(d, "setting", path, cycle.SETTINGS, "one-to-one"),
-            minutes=minutes,
-            listen=_sub(d, "listen", path, Listen.from_dict, Listen),
-            reflect=_sub(d, "reflect", path, Reflect.from_dict, Reflect),
-            select=_sub(d, "select", path, Select.from_dict, Select),
-            share=_sub(d, "share", path, Share.from_dict, Share),
-            competencies=comps,
-            mi=None if d.get("mi") is None else MI.from_dict(d["mi"], _join(path, "mi")),
-            flags=_sub(d, "flags", path, Flags.from_dict, Flags),
-            question=_str(d, "question", path),
-            crisis=None if d.get("crisis") is None else Crisis.from_dict(d["crisis"], _join(path, "crisis")),
-            visibility=_choice(d, "visibility", path, cycle.VISIBILITY, "shared"),
-            tags=_str_list(d, "tags", path),
-        )
+        entry: Entry = cls._from_dict(data, path)  # type: ignore[attr-defined]
+        if not entry.peer:
+            entry.peer = default_peer
+        return entry
 
     # --- conveniences for screens, agenda and export ---
 
@@ -513,172 +387,121 @@ class Entry:
 
     def summary(self, width: int = 60) -> str:
         """A short line of what was shared, for lists."""
-        for text in (self.listen.story, self.listen.matters, self.reflect.experience, self.share.how):
-            if text.strip():
-                return clip(text, width)
+        for text_ in (self.listen.story, self.listen.matters, self.reflect.experience, self.share.how):
+            if text_.strip():
+                return clip(text_, width)
         return ""
 
     def text_fields(self) -> dict[str, str]:
-        """Every free-text field by its dotted name (for search and the privacy check)."""
-        out = {
-            "person": self.person,
-            "listen.story": self.listen.story,
-            "listen.matters": self.listen.matters,
-            "reflect.experience": self.reflect.experience,
-            "reflect.feelings": self.reflect.feelings,
-            "reflect.impact": self.reflect.impact,
-            "select.part": self.select.part,
-            "share.how": self.share.how,
-            "share.next_steps": self.share.next_steps,
-            "share.differently": self.share.differently,
-            "question": self.question,
-        }
-        if self.crisis is not None:
-            out["crisis.notes"] = self.crisis.notes
-        for i, theme in enumerate(self.listen.themes):
-            out[f"listen.themes[{i}]"] = theme
-        for i, tag in enumerate(self.tags):
-            out[f"tags[{i}]"] = tag
-        return {k: v for k, v in out.items() if v}
+        """Every free-text field by its dotted name (for search and the privacy check):
+        the declared free text, single values first, then list items as `tags[0]`."""
+        out: dict[str, str] = {}
+        scalars, lists = _text_getters(type(self))
+        for name, get in scalars:
+            try:
+                value = get(self)
+            except AttributeError:  # an absent crisis has no notes
+                continue
+            if value:
+                out[name] = value
+        for name, get in lists:
+            for i, item in enumerate(get(self)):
+                if item:
+                    out[f"{name}[{i}]"] = item
+        return out
+
+
+Entry.FIELDS = tuple(f.name for f in spec_of(Entry).fields)
+
+_Getters = tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+@cache
+def _text_getters(cls: type) -> tuple[_Getters, _Getters]:
+    """The declared free text of an entry class: (single values, lists), each as
+    (dotted path, getter), in declaration order."""
+    free = [(p, f) for p, f in leaves(cls) if f.free_text]
+    return (
+        tuple((p, attrgetter(p)) for p, f in free if f.kind == TEXT),
+        tuple((p, attrgetter(p)) for p, f in free if f.kind == LIST),
+    )
+
+
+def entry_labels() -> dict[str, str]:
+    """The entry view's label of each entry field, by dotted path."""
+    return view_labels(Entry)
+
+
+def field_names() -> dict[str, str]:
+    """How a message names each free-text entry field (the privacy prompt), by dotted path."""
+    return {p: f.short or f.view_label for p, f in leaves(Entry) if f.free_text}
+
+
+def entry_form() -> dict[str, tuple[FormItem, ...]]:
+    """The encounter form, page by page ("context", then listen ... wrapup): the widgets
+    a front end builds and reads, derived from the declarations above."""
+    return form_map(Entry)
+
+
+def form_widgets() -> dict[str, tuple[str | None, str]]:
+    """Dotted entry field -> (form page, widget id); page None is the context row above
+    the pages. How a privacy finding or an error finds the widget to focus."""
+    return {
+        item.path: (None if page == "context" else page, item.id)
+        for page, items in entry_form().items()
+        for item in items
+    }
 
 
 # --- stories, meetings, drafts, settings ------------------------------------------------
 
 
-@dataclass
+@record("a story", order=("id", "title", "text", "themes", "created", "retired"))
 class Story:
     """A reusable part of the worker's own recovery story."""
 
-    title: str
-    id: str = field(default_factory=new_id)
-    text: str = ""
-    themes: list[str] = field(default_factory=list)
-    created: datetime = field(default_factory=now)
-    retired: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "text": self.text,
-            "themes": list(self.themes),
-            "created": iso(self.created),
-            "retired": self.retired,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> Story:
-        d = _obj(data, path, _names(cls), "a story")
-        title = _str(d, "title", path)
-        if not title.strip():
-            raise ValidationError(_join(path, "title"), "required: a short title for this part of your story")
-        created = d.get("created")
-        return cls(
-            id=_str(d, "id", path) or new_id(),
-            title=title,
-            text=_str(d, "text", path),
-            themes=_str_list(d, "themes", path),
-            created=now() if created is None else parse_iso_datetime(created, _join(path, "created")),
-            retired=_bool(d, "retired", path),
-        )
+    title: str = declare(TEXT, label="Title", required="required: a short title for this part of your story")
+    id: str = ident()
+    text: str = text_field("Text")
+    themes: list[str] = str_list("Themes")
+    created: datetime = declare(DATETIME, default_factory=now, label="Created")
+    retired: bool = boolean("Retired")
 
 
-@dataclass
+@record("an action item", order=("id", "text", "owner", "due", "done"))
 class ActionItem:
     """Something agreed in supervision, carried to the next meeting until done."""
 
-    text: str
-    id: str = field(default_factory=new_id)
-    owner: str = ""
-    due: date | None = None
-    done: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "owner": self.owner,
-            "due": None if self.due is None else self.due.isoformat(),
-            "done": self.done,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> ActionItem:
-        d = _obj(data, path, _names(cls), "an action item")
-        text = _str(d, "text", path)
-        if not text.strip():
-            raise ValidationError(_join(path, "text"), "required: what was agreed")
-        due = d.get("due")
-        return cls(
-            id=_str(d, "id", path) or new_id(),
-            text=text,
-            owner=_str(d, "owner", path),
-            due=None if due is None else parse_iso_date(due, _join(path, "due")),
-            done=_bool(d, "done", path),
-        )
+    text: str = declare(TEXT, label="Action", required="required: what was agreed")
+    id: str = ident()
+    owner: str = text_field("Owner")
+    due: date | None = declare(OPT_DATE, default=None, label="Due")
+    done: bool = boolean("Done")
 
 
-@dataclass
+@record(
+    "a meeting",
+    order=("id", "peer", "supervisor", "held", "since", "until", "notes", "actions", "discussed", "agenda"),
+)
 class Meeting:
     """A supervision meeting: when, the window it reviewed, notes, actions, the agenda as it was."""
 
-    held: datetime
-    since: datetime
-    until: datetime
-    id: str = field(default_factory=new_id)
-    peer: str = ""
-    supervisor: str = ""
-    notes: str = ""
-    actions: list[ActionItem] = field(default_factory=list)
-    discussed: list[str] = field(default_factory=list)
-    agenda: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "peer": self.peer,
-            "supervisor": self.supervisor,
-            "held": iso(self.held),
-            "since": iso(self.since),
-            "until": iso(self.until),
-            "notes": self.notes,
-            "actions": [a.to_dict() for a in self.actions],
-            "discussed": list(self.discussed),
-            "agenda": self.agenda,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> Meeting:
-        d = _obj(data, path, _names(cls), "a meeting")
-        for key in ("held", "since", "until"):
-            if d.get(key) is None:
-                raise ValidationError(_join(path, key), "required")
-        actions = d.get("actions") or []
-        if not isinstance(actions, list):
-            raise ValidationError(_join(path, "actions"), f"expected a list, got {kind_of(actions)}")
-        agenda = d.get("agenda")
-        if agenda is not None and not isinstance(agenda, dict):
-            raise ValidationError(_join(path, "agenda"), f"expected an object or null, got {kind_of(agenda)}")
-        return cls(
-            id=_str(d, "id", path) or new_id(),
-            peer=_str(d, "peer", path),
-            supervisor=_str(d, "supervisor", path),
-            held=parse_iso_datetime(d["held"], _join(path, "held")),
-            since=parse_iso_datetime(d["since"], _join(path, "since")),
-            until=parse_iso_datetime(d["until"], _join(path, "until")),
-            notes=_str(d, "notes", path),
-            actions=[
-                ActionItem.from_dict(a, f"{_join(path, 'actions')}[{i}]") for i, a in enumerate(actions)
-            ],
-            discussed=_str_list(d, "discussed", path),
-            agenda=agenda,
-        )
+    held: datetime = declare(DATETIME, label="Held", required="required")
+    since: datetime = declare(DATETIME, label="Since", required="required")
+    until: datetime = declare(DATETIME, label="Until", required="required")
+    id: str = ident()
+    peer: str = text("Peer")
+    supervisor: str = text("Supervisor")
+    notes: str = text("Notes")
+    actions: list[ActionItem] = declare(RECORDS, default_factory=list, label="Actions", record=ActionItem)
+    discussed: list[str] = str_list("Discussed")
+    agenda: dict[str, Any] | None = declare(OPT_OBJECT, default=None, label="Agenda")
 
     def open_actions(self) -> list[ActionItem]:
         return [a for a in self.actions if not a.done]
 
 
-@dataclass
+@record("a draft", order=("id", "entry", "step", "entry_id", "saved"))
 class Draft:
     """An encounter in progress: the entry's fields so far, kept on disk as the peer types.
 
@@ -686,35 +509,11 @@ class Draft:
     set when the draft edits an entry already saved.
     """
 
-    entry: dict[str, Any]
-    id: str = field(default_factory=new_id)
-    step: str = "listen"
-    entry_id: str | None = None
-    saved: datetime = field(default_factory=now)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "entry": self.entry,
-            "step": self.step,
-            "entry_id": self.entry_id,
-            "saved": iso(self.saved),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> Draft:
-        d = _obj(data, path, _names(cls), "a draft")
-        entry = d.get("entry") or {}
-        if not isinstance(entry, dict):
-            raise ValidationError(_join(path, "entry"), f"expected an object, got {kind_of(entry)}")
-        saved = d.get("saved")
-        return cls(
-            id=_str(d, "id", path) or new_id(),
-            entry=entry,
-            step=_choice(d, "step", path, cycle.STEP_KEYS, "listen"),
-            entry_id=_opt_str(d, "entry_id", path),
-            saved=now() if saved is None else parse_iso_datetime(saved, _join(path, "saved")),
-        )
+    entry: dict[str, Any] = declare(OBJECT, label="Entry")
+    id: str = ident()
+    step: str = choice("Step", cycle.STEP_KEYS, "listen")
+    entry_id: str | None = opt_text("Entry id")
+    saved: datetime = declare(DATETIME, default_factory=now, label="Saved")
 
     def preview(self, width: int = 50) -> str:
         """The draft's first words, so a peer can tell drafts apart."""
@@ -807,14 +606,11 @@ class EntryFilter:
     tags: list[str] = field(default_factory=list)
     text: str = ""
     peer: str = ""
-    include_private: bool = True
 
     def matches(self, entry: Entry) -> bool:
         if self.since is not None and entry.occurred < self.since:
             return False
         if self.until is not None and entry.occurred > self.until:
-            return False
-        if not self.include_private and entry.private:
             return False
         if self.peer and entry.peer != self.peer:
             return False

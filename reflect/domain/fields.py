@@ -1,0 +1,590 @@
+"""One declaration per record field, and what derives from it.
+
+A record is a dataclass whose fields are declared with the helpers below (`text`,
+`choice`, `flag`, `sub`...). Each helper returns a dataclass field carrying a `Field`:
+the field's kind (its JSON shape and how it is validated), its labels, help text, CSV
+column and form widget. `@record` reads those declarations once and builds the
+record's `to_dict` and `from_dict`, so a field is spelled in one place; the CSV
+columns, Markdown and entry-view labels and the encounter's form map are derived by
+the functions at the end, and a test checks the shipped JSON Schema against it.
+
+Pure: no textual, no tinydb, no disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import MISSING, dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterator, TypeVar
+
+# --- errors and small value helpers ----------------------------------------------------
+
+
+class ValidationError(ValueError):
+    """A record does not fit the contract. `path` names the field, e.g. `select.checks.brief`."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+def now() -> datetime:
+    """The current time, aware, in the local zone, to the second."""
+    return datetime.now(timezone.utc).astimezone().replace(microsecond=0)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def kind_of(value: Any) -> str:
+    """How an error names a value's JSON type: 'a string', 'a list', 'null'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def parse_iso_datetime(value: Any, path: str) -> datetime:
+    """An ISO 8601 date-time; one without an offset is taken as local time."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(path, f"not an ISO 8601 date-time: {value!r}") from None
+    else:
+        raise ValidationError(path, f"expected an ISO 8601 date-time, got {kind_of(value)}")
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt
+
+
+def parse_iso_date(value: Any, path: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(path, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _obj(data: Any, path: str, allowed: set[str] | frozenset[str], what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationError(path, f"expected {what} object, got {kind_of(data)}")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(_join(path, unknown[0]), "unknown field")
+    return data
+
+
+# --- the validators, one per kind (the messages are part of the contract) ----------------
+
+
+def _str(data: dict[str, Any], key: str, path: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ValidationError(_join(path, key), f"expected a string, got {kind_of(value)}")
+    return value
+
+
+def _opt_str(data: dict[str, Any], key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(_join(path, key), f"expected a string or null, got {kind_of(value)}")
+    return value
+
+
+def _bool(data: dict[str, Any], key: str, path: str, default: bool = False) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ValidationError(_join(path, key), f"expected true or false, got {kind_of(value)}")
+    return value
+
+
+def _tristate(data: dict[str, Any], key: str, path: str) -> bool | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError(_join(path, key), f"expected true, false or null, got {kind_of(value)}")
+    return value
+
+
+def _count(data: dict[str, Any], key: str, path: str) -> int:
+    value = data.get(key, 0)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(_join(path, key), f"expected a whole number of 0 or more, got {value!r}")
+    return value
+
+
+def _choice(data: dict[str, Any], key: str, path: str, choices: tuple[str, ...], default: str) -> str:
+    value = data.get(key, default)
+    if value is None:
+        value = default
+    if value not in choices:
+        raise ValidationError(_join(path, key), f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _str_list(
+    data: dict[str, Any], key: str, path: str, choices: tuple[str, ...] | None = None
+) -> list[str]:
+    value = data.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(_join(path, key), f"expected a list of strings, got {kind_of(value)}")
+    out: list[str] = []
+    for i, item in enumerate(value):
+        item_path = f"{_join(path, key)}[{i}]"
+        if not isinstance(item, str):
+            raise ValidationError(item_path, f"expected a string, got {kind_of(item)}")
+        if choices is not None and item not in choices:
+            raise ValidationError(item_path, f"{item!r} is not one of {', '.join(choices)}")
+        if item not in out:
+            out.append(item)
+    return out
+
+
+# --- the declaration --------------------------------------------------------------------
+
+# Kinds: the JSON shape of a field and the validator that reads it.
+TEXT = "text"  # a string, null read as ""
+OPT_TEXT = "text?"  # a string or null
+ID = "id"  # a non-empty string; a missing one is made up
+BOOL = "bool"
+TRISTATE = "tristate"  # true, false or null (not asked)
+COUNT = "count"  # a whole number >= 0
+NUMBER = "number?"  # a whole number in a range, or null
+CHOICE = "choice"  # one of `choices`
+LIST = "list"  # a list of strings (of `choices` when given), duplicates dropped
+DATETIME = "datetime"
+OPT_DATETIME = "datetime?"
+OPT_DATE = "date?"
+RECORD = "record"  # a nested record, null read as its default
+OPT_RECORD = "record?"  # a nested record or null
+RECORDS = "records"  # a list of nested records
+OBJECT = "object"  # a JSON object kept as it is
+OPT_OBJECT = "object?"
+
+# Form widget kinds (what a front end builds for the field).
+INPUT, TEXTAREA, SELECT, RADIO, CHECKBOX, TRISTATE_W, LIST_W, MULTI, NUMBER_W, DATE_W = (
+    "input", "textarea", "select", "radio", "checkbox", "tristate", "list", "multiselect", "number", "date",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Form:
+    """Where a field sits in the encounter form: its page, widget kind, label and widget id.
+
+    `pos` orders a page whose layout differs from the record's order (0 = in record
+    order); a nested record's fields take the position of the field that holds them."""
+
+    page: str
+    widget: str
+    label: str = ""
+    id: str = ""
+    placeholder: str = ""
+    pos: int = 0
+
+
+Parse = Callable[[dict[str, Any], str, str], Any]  # (data, key, path) -> value
+
+
+@dataclass(frozen=True)
+class Field:
+    """One record field, declared once. `label` is the export (Markdown) label; `view`
+    the entry view's where it reads differently; `csv` False keeps it out of CSV."""
+
+    name: str
+    kind: str
+    label: str = ""
+    help: str = ""
+    view: str = ""
+    short: str = ""  # how a message names it (the privacy prompt), e.g. "Listen: themes"
+    csv: bool = True
+    form: Form | None = None
+    choices: tuple[str, ...] | None = None
+    record: type | None = None  # the nested record class for RECORD/OPT_RECORD/RECORDS
+    required: str = ""  # the problem reported when it is missing (or blank, for text)
+    free_text: bool = False  # free text a person typed: searched, privacy-checked
+    parse: Parse | None = None  # a validator other than the kind's
+    dump: Callable[[Any], Any] | None = None  # record -> JSON value, other than the kind's
+    default: Any = None  # the value a missing optional field gets...
+    default_factory: Callable[[], Any] | None = None  # ...or the function that makes it
+
+    @property
+    def view_label(self) -> str:
+        return self.view or self.label
+
+    def missing(self) -> Any:
+        """The value a missing field gets."""
+        return self.default if self.default_factory is None else self.default_factory()
+
+
+_SPEC = "reflect.field"
+
+
+def declare(kind: str, *, default: Any = MISSING, default_factory: Any = MISSING, **spec: Any) -> Any:
+    """A dataclass field carrying its declaration (named when `@record` runs)."""
+    decl = Field(
+        "", kind, default=None if default is MISSING else default,
+        default_factory=None if default_factory is MISSING else default_factory, **spec,
+    )  # fmt: skip
+    return dataclasses.field(default=default, default_factory=default_factory, metadata={_SPEC: decl})
+
+
+def text(label: str = "", **spec: Any) -> Any:
+    return declare(TEXT, default="", label=label, **spec)
+
+
+def opt_text(label: str = "", **spec: Any) -> Any:
+    return declare(OPT_TEXT, default=None, label=label, **spec)
+
+
+def ident(**spec: Any) -> Any:
+    return declare(ID, default_factory=new_id, label="Id", **spec)
+
+
+def boolean(label: str = "", **spec: Any) -> Any:
+    return declare(BOOL, default=False, label=label, **spec)
+
+
+def tristate(label: str = "", **spec: Any) -> Any:
+    return declare(TRISTATE, default=None, label=label, **spec)
+
+
+def count(label: str = "", **spec: Any) -> Any:
+    return declare(COUNT, default=0, label=label, **spec)
+
+
+def choice(label: str, choices: tuple[str, ...], default: str, **spec: Any) -> Any:
+    return declare(CHOICE, default=default, label=label, choices=choices, **spec)
+
+
+def str_list(label: str = "", choices: tuple[str, ...] | None = None, **spec: Any) -> Any:
+    return declare(LIST, default_factory=list, label=label, choices=choices, **spec)
+
+
+def sub(record_cls: type, label: str = "", *, optional: bool = False, **spec: Any) -> Any:
+    if optional:
+        return declare(OPT_RECORD, default=None, label=label, record=record_cls, **spec)
+    return declare(RECORD, default_factory=record_cls, label=label, record=record_cls, **spec)
+
+
+# --- the record decorator ---------------------------------------------------------------
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """A record's declaration: its fields in export order, how errors name it, its
+    default path and the widget id pattern of its fields in the form."""
+
+    fields: tuple[Field, ...]
+    what: str
+    path: str
+    form_id: str
+    allowed: frozenset[str]
+
+
+def spec_of(cls: type) -> RecordSpec:
+    spec: RecordSpec = cls.__dict__["SPEC"]
+    return spec
+
+
+def record(
+    what: str, *, path: str = "", order: tuple[str, ...] | None = None, form_id: str = "{name}"
+) -> Callable[[type[R]], type[R]]:
+    """Make `cls` a dataclass and give it `to_dict`/`from_dict` built from its declared
+    fields. `order` is the export order when it differs from the attributes' (today's
+    constructors take the required field first); a subclass's new fields follow its
+    parent's order. A `from_dict` or `to_dict` written in the class body wraps the
+    derived one (reached as `_from_dict`/`_to_dict`)."""
+
+    def wrap(cls: type[R]) -> type[R]:
+        dc = dataclass(cls)
+        declared: dict[str, Field] = {}
+        for f in dataclasses.fields(dc):  # type: ignore[arg-type]
+            d = f.metadata.get(_SPEC)
+            if d is None:
+                raise TypeError(f"{cls.__name__}.{f.name} has no declaration")
+            declared[f.name] = dataclasses.replace(d, name=f.name)
+        names = _export_order(cls, tuple(declared), order)
+        spec = RecordSpec(
+            tuple(declared[n] for n in names), what, path, form_id, frozenset(names)
+        )
+        dc.SPEC = spec  # type: ignore[attr-defined]
+        dc._to_dict = _make_to_dict(spec)  # type: ignore[attr-defined]
+        dc._from_dict = classmethod(_make_from_dict(spec))  # type: ignore[attr-defined]
+        for name in ("to_dict", "from_dict"):
+            own = getattr(dc, name, None)
+            if own is None or getattr(own, "_derived", False):  # a hand-written one (inherited too) stays
+                setattr(dc, name, getattr(dc, f"_{name}"))
+        return dc
+
+    return wrap
+
+
+def _export_order(cls: type, attrs: tuple[str, ...], order: tuple[str, ...] | None) -> tuple[str, ...]:
+    if order is None:
+        parent = next((spec_of(b) for b in cls.__mro__[1:] if "SPEC" in b.__dict__), None)
+        base = () if parent is None else tuple(f.name for f in parent.fields)
+        order = base + tuple(a for a in attrs if a not in base)
+    if sorted(order) != sorted(attrs):
+        raise TypeError(f"{cls.__name__}: export order {order} does not list the fields {attrs}")
+    return order
+
+
+def _kind_dump(f: Field) -> Callable[[Any], Any] | None:
+    """How the kind writes a value to JSON; None when the value is written as it is."""
+    if f.kind in (DATETIME, OPT_DATETIME):
+        return iso
+    if f.kind == OPT_DATE:
+        return lambda v: None if v is None else v.isoformat()
+    if f.kind == LIST:
+        return list
+    if f.kind == RECORD:
+        return lambda v: v.to_dict()
+    if f.kind == OPT_RECORD:
+        return lambda v: None if v is None else v.to_dict()
+    if f.kind == RECORDS:
+        return lambda v: [r.to_dict() for r in v]
+    return None
+
+
+def _make_to_dict(spec: RecordSpec) -> Callable[[Any], dict[str, Any]]:
+    """`to_dict` compiled from the declaration, as dataclasses compiles `__init__`: a
+    dict display is what the hand-written version was, and what keeps it as fast."""
+    env: dict[str, Any] = {}
+    items = []
+    for f in spec.fields:
+        if f.dump is not None:
+            env[f"_d_{f.name}"] = f.dump
+            items.append(f"{f.name!r}: _d_{f.name}(self)")
+        elif (fn := _kind_dump(f)) is not None:
+            env[f"_d_{f.name}"] = fn
+            items.append(f"{f.name!r}: _d_{f.name}(self.{f.name})")
+        else:
+            items.append(f"{f.name!r}: self.{f.name}")
+    src = "def to_dict(self):\n    return {" + ", ".join(items) + "}\n"
+    exec(src, env)  # noqa: S102 - source built from declared names only
+    fn: Callable[[Any], dict[str, Any]] = env["to_dict"]
+    fn.__doc__ = "The record as plain JSON values (the export contract)."
+    fn._derived = True  # type: ignore[attr-defined]
+    return fn
+
+
+def _kind_parse(f: Field) -> Parse:
+    """The validator for one field: its own, or its kind's with the field's choices."""
+    if f.parse is not None:
+        return f.parse
+    k = f.kind
+    if k == TEXT:
+        return _str
+    if k == OPT_TEXT:
+        return _opt_str
+    if k == ID:
+        return lambda d, key, path: _str(d, key, path) or new_id()
+    if k == BOOL:
+        return _bool
+    if k == TRISTATE:
+        return _tristate
+    if k == COUNT:
+        return _count
+    if k == CHOICE:
+        choices, default = f.choices or (), f.default
+        return lambda d, key, path: _choice(d, key, path, choices, default)
+    if k == LIST:
+        choices_ = f.choices
+        return lambda d, key, path: _str_list(d, key, path, choices_)
+    if k in (DATETIME, OPT_DATETIME):
+
+        def parse_dt(d: dict[str, Any], key: str, path: str) -> Any:
+            value = d.get(key)
+            return f.missing() if value is None else parse_iso_datetime(value, _join(path, key))
+
+        return parse_dt
+    if k == OPT_DATE:
+        return lambda d, key, path: None if d.get(key) is None else parse_iso_date(d[key], _join(path, key))
+    if k in (RECORD, OPT_RECORD):
+        sub_cls: Any = f.record
+
+        def parse_sub(d: dict[str, Any], key: str, path: str) -> Any:
+            value = d.get(key)
+            return f.missing() if value is None else sub_cls.from_dict(value, _join(path, key))
+
+        return parse_sub
+    if k == RECORDS:
+        item_cls: Any = f.record
+
+        def parse_list(d: dict[str, Any], key: str, path: str) -> Any:
+            value = d.get(key) or []
+            if not isinstance(value, list):
+                raise ValidationError(_join(path, key), f"expected a list, got {kind_of(value)}")
+            return [item_cls.from_dict(v, f"{_join(path, key)}[{i}]") for i, v in enumerate(value)]
+
+        return parse_list
+    if k == OBJECT:
+
+        def parse_obj(d: dict[str, Any], key: str, path: str) -> Any:
+            value = d.get(key) or {}
+            if not isinstance(value, dict):
+                raise ValidationError(_join(path, key), f"expected an object, got {kind_of(value)}")
+            return value
+
+        return parse_obj
+    if k == OPT_OBJECT:
+
+        def parse_opt_obj(d: dict[str, Any], key: str, path: str) -> Any:
+            value = d.get(key)
+            if value is not None and not isinstance(value, dict):
+                raise ValidationError(_join(path, key), f"expected an object or null, got {kind_of(value)}")
+            return value
+
+        return parse_opt_obj
+    raise TypeError(f"{f.name}: kind {k!r} has no validator")
+
+
+def _required(f: Field, parse: Parse) -> Parse:
+    """A required field: missing (or blank text) reports `f.required` before anything else."""
+
+    def parse_required(d: dict[str, Any], key: str, path: str) -> Any:
+        if f.kind != TEXT and d.get(key) is None:
+            raise ValidationError(_join(path, key), f.required)
+        value = parse(d, key, path)
+        if f.kind == TEXT and not value.strip():
+            raise ValidationError(_join(path, key), f.required)
+        return value
+
+    return parse_required
+
+
+def _make_from_dict(spec: RecordSpec) -> Callable[..., Any]:
+    """`from_dict` from the declaration: strict about unknown fields and types, missing
+    optional fields get their defaults, required fields are checked first."""
+    ordered = [f for f in spec.fields if f.required] + [f for f in spec.fields if not f.required]
+    plan = [(f.name, _required(f, _kind_parse(f)) if f.required else _kind_parse(f)) for f in ordered]
+    allowed, what, default_path = spec.allowed, spec.what, spec.path
+
+    def from_dict(cls: type[R], data: Any, path: str | None = None) -> R:
+        if path is None:
+            path = default_path
+        d = _obj(data, path, allowed, what)
+        return cls(**{name: parse(d, name, path) for name, parse in plan})
+
+    from_dict.__doc__ = "The record read from plain JSON values; ValidationError names what does not fit."
+    from_dict._derived = True  # type: ignore[attr-defined]
+    return from_dict
+
+
+# --- what derives from the declarations ---------------------------------------------------
+
+
+def walk(cls: type, prefix: str = "") -> Iterator[tuple[str, Field]]:
+    """Every field by its dotted path, nested records opened, in export order."""
+    for f in spec_of(cls).fields:
+        p = f"{prefix}{f.name}"
+        yield p, f
+        if f.kind in (RECORD, OPT_RECORD) and f.record is not None:
+            yield from walk(f.record, p + ".")
+
+
+def leaves(cls: type) -> Iterator[tuple[str, Field]]:
+    """The fields that hold a value (not a nested record), by dotted path."""
+    return ((p, f) for p, f in walk(cls) if f.kind not in (RECORD, OPT_RECORD))
+
+
+def csv_columns(cls: type) -> tuple[str, ...]:
+    """The CSV header: every leaf in export order, unless declared out of CSV."""
+    return tuple(p for p, f in leaves(cls) if f.csv)
+
+
+def labels(cls: type) -> dict[str, str]:
+    """The export (Markdown) label of every declared field that has one, by dotted path."""
+    return {p: f.label for p, f in walk(cls) if f.label}
+
+
+def view_labels(cls: type) -> dict[str, str]:
+    """The entry view's label of every field that has one, by dotted path."""
+    return {p: f.view_label for p, f in walk(cls) if f.view_label}
+
+
+def free_text(cls: type) -> tuple[str, ...]:
+    """The dotted paths of the free text a person typed (searched, privacy-checked)."""
+    return tuple(p for p, f in walk(cls) if f.free_text)
+
+
+@dataclass(frozen=True)
+class FormItem:
+    """One field of the encounter form, as a front end builds and reads it."""
+
+    path: str  # dotted entry field, e.g. "select.checks.brief"
+    widget: str  # input / textarea / select / radio / checkbox / tristate / list / multiselect / number / date
+    id: str  # the widget's id
+    label: str
+    help: str
+    choices: tuple[str, ...] | None
+    placeholder: str = ""
+
+
+def form_map(cls: type) -> dict[str, tuple[FormItem, ...]]:
+    """For each form page (in the order pages first appear), its fields in order."""
+    pages: dict[str, list[tuple[int, int, FormItem]]] = {}
+    for n, (path, f, pos, id_pattern) in enumerate(_form_leaves(cls, "", 0)):
+        assert f.form is not None
+        item = FormItem(
+            path=path,
+            widget=f.form.widget,
+            id=f.form.id or id_pattern.format(name=f.name),
+            label=f.form.label or f.label,
+            help=f.help,
+            choices=f.choices,
+            placeholder=f.form.placeholder,
+        )
+        pages.setdefault(f.form.page, []).append((pos, n, item))
+    return {page: tuple(i for _, _, i in sorted(items, key=lambda t: t[:2])) for page, items in pages.items()}
+
+
+def _form_leaves(cls: type, prefix: str, pos: int) -> Iterator[tuple[str, Field, int, str]]:
+    """(dotted path, field, page position, widget id pattern) of every field on the form."""
+    spec = spec_of(cls)
+    for f in spec.fields:
+        p = f"{prefix}{f.name}"
+        here = f.form.pos if f.form is not None and f.form.pos else pos
+        if f.kind in (RECORD, OPT_RECORD) and f.record is not None and (f.form is None or not f.form.widget):
+            yield from _form_leaves(f.record, p + ".", here)
+        elif f.form is not None:
+            yield p, f, here, spec.form_id
