@@ -12,11 +12,11 @@ Anything `json.loads` would refuse within what is walked raises ValueError or In
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _DECODE = json.JSONDecoder().raw_decode
-_SCANSTRING = json.decoder.scanstring
+_SCANSTRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS = " \t\n\r"
 
 

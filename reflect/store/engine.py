@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from reflect.domain.model import ValidationError
+from reflect.domain.model import Entry, ValidationError, now
 from reflect.paths import Layout
+from reflect.store.errors import NotFound
 from reflect.store.lock import Gate
 from reflect.store.storage import (
     KEEP_BACKUPS,
@@ -84,16 +86,16 @@ def _sort_docs(docs: list[R], newest_first: bool, doc: Callable[[R], Doc]) -> No
     docs.sort(key=lambda d: _when(doc(d)), reverse=newest_first)
 
 
-def check_entries(path: os.PathLike[str], docs: Iterable[Doc]) -> None:
+def check_entries(path: Path, docs: Iterable[Doc]) -> None:
     """Every stored entry has a string id and occurred time; else the file is corrupt."""
     for doc in docs:
         if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
-            raise CorruptFile(path, "an entry without an id or an occurred time")  # type: ignore[arg-type]
+            raise CorruptFile(path, "an entry without an id or an occurred time")
 
 
-def read_intent(path: os.PathLike[str]) -> tuple[list[Doc], list[str]]:
+def read_intent(path: Path) -> tuple[list[Doc], list[str]]:
     """A write intent as `apply` needs it, or CorruptFile: doctor and replay read it alike."""
-    intent = read_json(path)  # type: ignore[arg-type]
+    intent = read_json(path)
     puts = intent.get("puts") if isinstance(intent, dict) else None
     deletes = intent.get("deletes") if isinstance(intent, dict) else None
     if not (
@@ -102,17 +104,17 @@ def read_intent(path: os.PathLike[str]) -> tuple[list[Doc], list[str]]:
         and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
         and all(isinstance(i, str) for i in deletes)
     ):
-        raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")  # type: ignore[arg-type]
+        raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
     return puts, deletes
 
 
-def read_shard(path: os.PathLike[str]) -> dict[str, str]:
+def read_shard(path: Path) -> dict[str, str]:
     """One index shard: id -> month."""
-    data = read_json(path)  # type: ignore[arg-type]
+    data = read_json(path)
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise CorruptFile(path, "not an index (expected an object of id -> month)")  # type: ignore[arg-type]
+        raise CorruptFile(path, "not an index (expected an object of id -> month)")
     return data
 
 
@@ -160,11 +162,21 @@ class Engine:
             return None
         return next((doc for doc in self.month_docs(month) if doc.get("id") == entry_id), None)
 
-    def ids_starting(self, prefix: str) -> list[str]:
-        """Every indexed id that starts with `prefix` (reads every shard)."""
-        folder = self.layout.index_dir
-        names = sorted(os.listdir(folder)) if folder.exists() else []
-        return [i for n in names if n.endswith(".json") for i in self.shard(n[:-5]) if i.startswith(prefix)]
+    def find_doc(self, entry_id: str) -> Doc:
+        """The entry with this id, or with this unique id prefix of 4 or more characters
+        (as `reflect list` shows ids); NotFound otherwise."""
+        doc = self.get_doc(entry_id)
+        if doc is None and len(entry_id) >= 4:
+            folder = self.layout.index_dir
+            names = sorted(os.listdir(folder)) if folder.exists() else []
+            matches = [i for n in names if n.endswith(".json") for i in self.shard(n[:-5]) if i.startswith(entry_id)]
+            if len(matches) > 1:
+                raise NotFound(f"{entry_id!r} matches {len(matches)} entries; give more of the id")
+            if matches:
+                doc = self.get_doc(matches[0])
+        if doc is None:
+            raise NotFound(f"no entry with id {entry_id!r}")
+        return doc
 
     def indexed(self) -> dict[str, str]:
         """Every id the readable shards hold (doctor compares it with the months)."""
@@ -226,6 +238,19 @@ class Engine:
                 yield doc, text
 
     # --- writing ------------------------------------------------------------------------
+
+    def save(self, entry: Entry, default_peer: Callable[[], str]) -> None:
+        """Insert or replace `entry` by id (exclusive lock held), setting `recorded` (kept
+        from the stored one, else first save) and `updated` (now), and a missing peer."""
+        stamp = now()
+        old = self.get_doc(entry.id)
+        entry.recorded = (
+            datetime.fromisoformat(old["recorded"]) if old and old.get("recorded") else entry.recorded or stamp
+        )
+        entry.updated = stamp
+        if not entry.peer:
+            entry.peer = default_peer()
+        self.apply([Entry.from_dict(entry.to_dict()).to_dict()], [])  # validated, normalised
 
     def replay(self) -> None:
         """Finish the write a killed process left recorded (exclusive lock held)."""

@@ -1,14 +1,10 @@
-"""Journal: the store's public API. Use cases use only this.
+"""Journal: the store's public API, a thin facade over parts with one job each.
 
-A thin facade over parts with one job each: `lock` (who may read or write, and
-readiness), `migrate` (schema upgrades), `engine` (entries: months, id index, write
-intent), `tables` (stories, meetings with their agendas, drafts), `importer`,
-`settings`, `health` (doctor) and `storage` (the one atomic write). Where each file
-lives is `reflect.paths.Layout`'s to say.
-
-Every operation opens its files afresh under the lock: no stale cache, no stale next
-id, whatever other processes have written meanwhile. The store returns every entry,
-private ones too: what a caller may show is decided by the use cases.
+`lock` (who may read or write; readiness), `migrate`, `engine` (entries: months, id
+index, write intent), `tables` (stories, meetings with agendas, drafts), `importer`,
+`settings`, `health` (doctor), `storage` (the one atomic write); `reflect.paths.Layout`
+says where each file lives. Every operation reads its files afresh under the lock. The
+store returns every entry, private ones too: what may be shown is the use cases' rule.
 """
 
 from __future__ import annotations
@@ -23,34 +19,24 @@ from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Settings, Story, ValidationError, now
 from reflect.store import migrate
 from reflect.store.engine import Engine
-from reflect.store.errors import (  # noqa: F401 - importable from here as before
-    Conflict,
-    JournalBusy,
-    JournalCorrupt,
-    JournalError,
-    JournalTooNew,
-    NotFound,
-)
-from reflect.store.health import FileState, Health, HealthReport  # noqa: F401
+from reflect.store.errors import NotFound
+from reflect.store.health import Health, HealthReport
 from reflect.store.importer import ImportResult, merge
 from reflect.store.lock import Gate
-from reflect.store.settings import SettingsFile, default_peer_name  # noqa: F401
+from reflect.store.queries import for_review
+from reflect.store.settings import SettingsFile, default_peer_name
 from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
 
 Doc = dict[str, Any]
+Bound = datetime | None
+PathArg = str | os.PathLike[str] | None
 
 
 class Journal:
     """The journal of one peer worker: entries, stories, meetings, drafts and settings."""
 
-    def __init__(
-        self,
-        path: str | os.PathLike[str] | None = None,
-        *,
-        settings_path: str | os.PathLike[str] | None = None,
-        lock_timeout: float = 30.0,
-    ):
+    def __init__(self, path: PathArg = None, *, settings_path: PathArg = None, lock_timeout: float = 30.0) -> None:
         layout = paths.Layout(paths.journal_path(path))
         self.layout = layout
         self.path, self.parts = layout.main, layout.parts
@@ -63,9 +49,7 @@ class Journal:
         self._engine = Engine(layout, self._gate)
         backups = layout.backup_dir
         self._stories = Table(layout.main, "stories", backup_dir=backups, keep=KEEP_BACKUPS)
-        self._meetings = Table(
-            layout.meetings, "meetings", backup_dir=backups, keep=KEEP_BACKUPS, agenda_path=layout.agenda
-        )
+        self._meetings = Table(layout.meetings, "meetings", backup_dir=backups, keep=KEEP_BACKUPS, agenda_path=layout.agenda)
         self._drafts = Table(layout.drafts, "drafts", backup_dir=backups, keep=1)
         target = migrate.Target(layout, self._engine.apply, self._meetings)
         self._gate.on_open = lambda: migrate.open_journal(target)
@@ -80,28 +64,14 @@ class Journal:
     def get(self, entry_id: str) -> Entry:
         """The entry with this id, or with this unique id prefix (as `reflect list` shows)."""
         with self._gate.reading():
-            doc = self._engine.get_doc(entry_id)
-            if doc is None:
-                matches = self._engine.ids_starting(entry_id) if len(entry_id) >= 4 else []
-                if len(matches) > 1:
-                    raise NotFound(f"{entry_id!r} matches {len(matches)} entries; give more of the id")
-                if matches:
-                    doc = self._engine.get_doc(matches[0])
-            if doc is None:
-                raise NotFound(f"no entry with id {entry_id!r}")
-            return Entry.from_dict(doc)
+            return Entry.from_dict(self._engine.find_doc(entry_id))
 
     def exists(self, entry_id: str) -> bool:
         with self._gate.reading():
             return self._engine.locate(entry_id) is not None
 
     def entry_records(
-        self,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        *,
-        newest_first: bool = False,
-        with_text: bool = False,
+        self, since: Bound = None, until: Bound = None, *, newest_first: bool = False, with_text: bool = False
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text, or None without `with_text`), every entry with
         `since <= occurred <= until` in time order, one month read at a time.
@@ -110,26 +80,17 @@ class Journal:
         separators=(",", ":"))` writes it, so export passes the text through as stored."""
         return self._engine.records(since, until, newest_first=newest_first, with_text=with_text)
 
-    def entry_dicts(
-        self, since: datetime | None = None, until: datetime | None = None, *, newest_first: bool = False
-    ) -> Iterator[Doc]:
+    def entry_dicts(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[Doc]:
         """Stored entries as contract dicts, as `entry_records` selects; no objects built."""
-        for doc, _ in self.entry_records(since, until, newest_first=newest_first):
-            yield doc
+        return (doc for doc, _ in self.entry_records(since, until, newest_first=newest_first))
 
-    def entry_json(
-        self, since: datetime | None = None, until: datetime | None = None, *, newest_first: bool = False
-    ) -> Iterator[str]:
+    def entry_json(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[str]:
         """Stored entries as their compact JSON text (the export path), as `entry_records` selects."""
-        for _, text in self.entry_records(since, until, newest_first=newest_first, with_text=True):
-            yield text  # type: ignore[misc]
+        return (text or "" for _, text in self.entry_records(since, until, newest_first=newest_first, with_text=True))
 
-    def entries(
-        self, since: datetime | None = None, until: datetime | None = None, *, newest_first: bool = False
-    ) -> Iterator[Entry]:
+    def entries(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[Entry]:
         """Entries with `since <= occurred <= until`, in time order."""
-        for doc in self.entry_dicts(since, until, newest_first=newest_first):
-            yield Entry.from_dict(doc)
+        return (Entry.from_dict(doc) for doc in self.entry_dicts(since, until, newest_first=newest_first))
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[Entry]:
         """The newest entries, newest first: reads only as many months as it needs, and
@@ -157,16 +118,7 @@ class Journal:
     def save(self, entry: Entry) -> Entry:
         """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now)."""
         with self._gate.writing():
-            stamp = now()
-            old = self._engine.get_doc(entry.id)
-            entry.recorded = (
-                datetime.fromisoformat(old["recorded"]) if old and old.get("recorded") else entry.recorded or stamp
-            )
-            entry.updated = stamp
-            if not entry.peer:
-                entry.peer = self.default_peer()
-            doc = Entry.from_dict(entry.to_dict()).to_dict()  # validate, normalise
-            self._engine.apply([doc], [])
+            self._engine.save(entry, self.default_peer)
         return entry
 
     def delete(self, entry_id: str) -> Entry:
@@ -177,14 +129,9 @@ class Journal:
             return entry
 
     def import_records(
-        self,
-        entries: Iterable[Entry] = (),
-        stories: Iterable[Story] = (),
-        meetings: Iterable[Meeting] = (),
-        *,
-        replace: bool = False,
-        dry_run: bool = False,
-    ) -> ImportResult:
+        self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
+        *, replace: bool = False, dry_run: bool = False,
+    ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
         content is a conflict, refused as a whole (nothing written) unless `replace`."""
         with self._gate.writing():
@@ -228,23 +175,8 @@ class Journal:
         """The meetings a review needs, oldest first: each peer's last, and every meeting
         with an action still open, chosen from the stored documents before any is built."""
         with self._gate.reading():
-            docs = self._meetings.docs()
-        last: dict[str, tuple[datetime, Doc]] = {}
-        keep: dict[int, Doc] = {}
-        for doc in docs:
-            try:
-                held = datetime.fromisoformat(doc["held"])
-                held = held if held.tzinfo else held.astimezone()
-            except (KeyError, TypeError, ValueError):
-                keep[id(doc)] = doc  # let Meeting.from_dict name the problem
-                continue
-            peer = doc.get("peer") or ""
-            if peer not in last or held >= last[peer][0]:
-                last[peer] = (held, doc)
-            if any(isinstance(a, dict) and not a.get("done") for a in doc.get("actions") or []):
-                keep[id(doc)] = doc
-        keep.update((id(doc), doc) for _, doc in last.values())
-        return sorted((Meeting.from_dict(d) for d in keep.values()), key=lambda m: m.held)
+            docs = for_review(self._meetings.docs())
+        return sorted((Meeting.from_dict(d) for d in docs), key=lambda m: m.held)
 
     def get_meeting(self, meeting_id: str) -> Meeting:
         """One meeting with its agenda as it was."""

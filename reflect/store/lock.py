@@ -91,7 +91,7 @@ class FileLock:
 
                 while True:
                     try:
-                        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
                         break
                     except OSError:
                         if time.monotonic() > deadline:
@@ -115,7 +115,7 @@ class FileLock:
             else:  # pragma: no cover
                 import msvcrt
 
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         finally:
             os.close(fd)
 

@@ -109,8 +109,9 @@ def version_of(main: dict[str, Any] | None) -> int:
         return 0
     meta = main.get("meta") or {}
     for doc in meta.values():
-        if isinstance(doc, dict) and isinstance(doc.get("schema"), int):
-            return doc["schema"]
+        schema = doc.get("schema") if isinstance(doc, dict) else None
+        if isinstance(schema, int):
+            return schema
     return 0
 
 
