@@ -51,3 +51,86 @@ def parts_dir(journal: Path) -> Path:
 
 def lock_path(journal: Path) -> Path:
     return journal.with_name(journal.name + ".lock")
+
+
+def editor_temp_dir() -> Path:
+    """Where the `$EDITOR` file of a long field goes: `$XDG_RUNTIME_DIR` when it is a folder
+    (private to the user, and usually in memory), else the system temp folder."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime)
+    import tempfile
+
+    return Path(tempfile.gettempdir())
+
+
+# --- names inside the journal's folders ---------------------------------------------------
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_path(path: Path, pid: int, thread: int) -> Path:
+    """The temp file a write of `path` goes to before its rename: `.NAME.PID.TID.tmp`."""
+    return path.with_name(f".{path.name}.{pid}.{thread}{TEMP_SUFFIX}")
+
+
+def is_temp_name(name: str) -> bool:
+    """Names `temp_path` gives: a leftover one is a write a killed process never finished."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def backup_name(path: Path, n: int) -> str:
+    """Backup `n` of `path` (1 is the newest): `NAME.N`."""
+    return f"{path.name}.{n}"
+
+
+def corrupt_path(path: Path, stamp: str) -> Path:
+    """Where a file that does not parse is set aside by a repair: `NAME.corrupt-STAMP`."""
+    return path.with_name(f"{path.name}.corrupt-{stamp}")
+
+
+def settings_backup_dir(settings: Path) -> Path:
+    return settings.parent / "backups"
+
+
+def schema_backup_dir(journal: Path, version: int, stamp: str) -> Path:
+    """The full copy taken before upgrading a journal from schema `version`."""
+    return journal.with_name(f"{journal.name}.backup-schema{version}-{stamp}")
+
+
+class Layout:
+    """Every file of one journal, from its main file's path (see `reflect.store.journal`)."""
+
+    def __init__(self, journal: Path):
+        self.main = journal
+        self.parts = parts_dir(journal)
+        self.lock = lock_path(journal)
+        self.entries_dir = self.parts / "entries"
+        self.index_dir = self.parts / "index"
+        self.backup_dir = self.parts / "backups"
+        self.agendas_dir = self.parts / "agendas"
+        self.drafts = self.parts / "drafts.json"
+        self.meetings = self.parts / "meetings.json"
+        self.pending = self.parts / "pending.json"
+
+    def month(self, month: str) -> Path:
+        """The entries of one UTC month, `YYYY-MM`."""
+        return self.entries_dir / f"{month}.json"
+
+    def months(self, names: list[str]) -> list[str]:
+        """The months whose files are among `names` (a listing of `entries_dir`), sorted."""
+        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+
+    def shard(self, shard: str) -> Path:
+        return self.index_dir / f"{shard}.json"
+
+    def agenda(self, meeting_id: str) -> Path:
+        """A meeting's agenda file, named by a hash so any id makes a safe file name."""
+        import hashlib
+
+        safe = hashlib.sha1(meeting_id.encode("utf-8")).hexdigest()
+        return self.agendas_dir / f"{safe}.json"
+
+    def data_folders(self) -> list[Path]:
+        """The folders holding only the journal's files (temp files in them are ours)."""
+        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir]

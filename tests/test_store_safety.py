@@ -233,7 +233,7 @@ def _target(j: Journal, kind: str) -> Path:
         return j.path
     if kind == "month":
         return j.entries_dir / "2024-04.json"
-    from reflect.store.journal import _shard
+    from reflect.store.engine import shard_of as _shard
 
     return j.index_dir / f"{_shard('april-2')}.json"
 

@@ -12,21 +12,95 @@ backup copy, and is refused for a journal newer than this code.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reflect import paths
+from reflect.domain.model import ValidationError, now
+from reflect.store.errors import JournalError, JournalTooNew
+from reflect.store.storage import DIR_MODE, FILE_MODE, KEEP_BACKUPS, ensure_dir, read_tables, write_json
+from reflect.store.tables import Table
 
 CURRENT = 2
 
-# Upgrades keyed by the version they start from. Each receives the Journal (lock held)
+
+@dataclass
+class Target:
+    """What an upgrade may change (exclusive lock held): the journal's files, its entry
+    engine's `apply`, and its meetings table."""
+
+    layout: paths.Layout
+    apply: Callable[[list[dict[str, Any]], list[str]], None]
+    meetings: Table
+
+    def read_main(self) -> dict[str, Any] | None:
+        return read_tables(self.layout.main)
+
+    def write_main(self, data: dict[str, Any]) -> None:
+        write_json(self.layout.main, data, backup_dir=self.layout.backup_dir, keep=KEEP_BACKUPS)
+
+
+Upgrade = Callable[[Target, dict[str, Any]], None]
+
+# Upgrades keyed by the version they start from. Each receives the target (lock held)
 # and the main file's data as read, and leaves the journal at version + 1.
-UPGRADES: dict[int, Callable[[Any, dict[str, Any]], None]] = {}
+UPGRADES: dict[int, Upgrade] = {}
 
 
-def upgrade(version: int) -> Callable[[Callable[[Any, dict[str, Any]], None]], Callable[[Any, dict[str, Any]], None]]:
-    def register(fn: Callable[[Any, dict[str, Any]], None]) -> Callable[[Any, dict[str, Any]], None]:
+def upgrade(version: int) -> Callable[[Upgrade], Upgrade]:
+    def register(fn: Upgrade) -> Upgrade:
         UPGRADES[version] = fn
         return fn
 
     return register
+
+
+def open_journal(target: Target) -> None:
+    """Create the journal, or upgrade it to CURRENT; refuse one newer than this code."""
+    layout = target.layout
+    main = target.read_main()
+    if main is None:
+        ensure_dir(layout.parts)
+        target.write_main({"meta": {"1": {"schema": CURRENT, "created": now().isoformat()}}})
+        return
+    version = version_of(main)
+    if version > CURRENT:
+        raise JournalTooNew(
+            f"{layout.main} was written by a newer reflect (journal schema {version}); "
+            f"this reflect reads schema {CURRENT} and older. Upgrade reflect; "
+            "the journal was left untouched."
+        )
+    if version < CURRENT:
+        _run(target, main, version)
+
+
+def _run(target: Target, main: dict[str, Any], version: int) -> None:
+    """Copy the whole journal aside, then apply each upgrade in turn."""
+    layout = target.layout
+    dest = paths.schema_backup_dir(layout.main, version, now().strftime("%Y%m%dT%H%M%S"))
+    ensure_dir(dest)
+    shutil.copy2(layout.main, dest / layout.main.name)
+    if layout.parts.exists():
+        shutil.copytree(layout.parts, dest / layout.parts.name, dirs_exist_ok=True)
+    for root, dirs, files in os.walk(dest):  # the copy is as private as the journal
+        for d in dirs:
+            os.chmod(os.path.join(root, d), DIR_MODE)
+        for f in files:
+            os.chmod(os.path.join(root, f), FILE_MODE)
+    ensure_dir(layout.parts)
+    while version < CURRENT:
+        try:
+            UPGRADES[version](target, main)
+        except ValidationError as exc:
+            raise JournalError(
+                f"cannot upgrade {layout.main} from schema {version}: {exc}; "
+                f"nothing was changed (a copy is in {dest})"
+            ) from None
+        version += 1
+        main = target.read_main() or {}
 
 
 def version_of(main: dict[str, Any] | None) -> int:
@@ -35,13 +109,14 @@ def version_of(main: dict[str, Any] | None) -> int:
         return 0
     meta = main.get("meta") or {}
     for doc in meta.values():
-        if isinstance(doc, dict) and isinstance(doc.get("schema"), int):
-            return doc["schema"]
+        schema = doc.get("schema") if isinstance(doc, dict) else None
+        if isinstance(schema, int):
+            return schema
     return 0
 
 
 @upgrade(0)
-def _v0_to_v1(journal: Any, main: dict[str, Any]) -> None:
+def _v0_to_v1(target: Target, main: dict[str, Any]) -> None:
     """Move the single-file `entries` table into monthly files and the id index."""
     from reflect.domain.model import Entry
 
@@ -51,24 +126,24 @@ def _v0_to_v1(journal: Any, main: dict[str, Any]) -> None:
         # Validate everything before writing anything: a bad record stops the upgrade.
         entries.append(Entry.from_dict(doc, f"entries[{i}]").to_dict())
     if entries:
-        journal._apply(puts=entries, deletes=[])
+        target.apply(entries, [])
     main.pop("entries", None)
     main["meta"] = {"1": dict(_meta(main), schema=1)}
-    journal._write_main(main)
+    target.write_main(main)
 
 
 @upgrade(1)
-def _v1_to_v2(journal: Any, main: dict[str, Any]) -> None:
+def _v1_to_v2(target: Target, main: dict[str, Any]) -> None:
     """Move meetings into meetings.json, each agenda into agendas/."""
     from reflect.domain.model import Meeting
 
     docs = list((main.get("meetings") or {}).values())
-    meetings = [Meeting.from_dict(doc, f"meetings[{i}]") for i, doc in enumerate(docs)]
+    meetings = [Meeting.from_dict(doc, f"meetings[{i}]").to_dict() for i, doc in enumerate(docs)]
     if meetings:
-        journal._write_meetings(meetings)
+        target.meetings.replace_all(meetings)
     main.pop("meetings", None)
     main["meta"] = {"1": dict(_meta(main), schema=2)}
-    journal._write_main(main)
+    target.write_main(main)
 
 
 def _meta(main: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Atomic, locked file storage: the disk primitives the journal is built on.
+"""Atomic file storage: the disk primitives the journal is built on (the one `atomic_write`).
 
 TinyDB's own JSONStorage truncates and rewrites the file in place, so a crash or a
 kill mid-write leaves half a file. Here every write goes to a temp file in the same
@@ -10,19 +10,18 @@ reported, never overwritten.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from tinydb.storages import Storage
+from reflect.domain.jsonscan import Scanner
+from reflect.paths import backup_name, is_temp_name, temp_path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+KEEP_BACKUPS = 3  # rotating copies of each journal file's previous versions
 
 
 class CorruptFile(Exception):
@@ -32,12 +31,6 @@ class CorruptFile(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
-
-
-class LockTimeout(Exception):
-    def __init__(self, path: Path, seconds: float):
-        self.path = Path(path)
-        super().__init__(f"{path}: still locked by another process after {seconds:.0f}s")
 
 
 def ensure_dir(path: Path) -> None:
@@ -60,10 +53,6 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def backup_name(path: Path, n: int) -> str:
-    return f"{path.name}.{n}"
-
-
 def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
     """Keep the current version of `path` as backup 1, shifting older ones up to `keep`."""
     if keep <= 0 or not path.exists():
@@ -74,7 +63,7 @@ def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
         if src.exists():
             os.replace(src, backup_dir / backup_name(path, n + 1))
     first = backup_dir / backup_name(path, 1)
-    tmp = backup_dir / f".{first.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp = temp_path(first, os.getpid(), threading.get_ident())
     try:
         os.link(path, tmp)
     except OSError:
@@ -91,7 +80,7 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
     """
     path = Path(path)
     ensure_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = temp_path(path, os.getpid(), threading.get_ident())
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     except OSError as exc:  # a read-only or full folder: name the file asked for
@@ -159,78 +148,24 @@ def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
     return data
 
 
-_DECODER = json.JSONDecoder()
-_SCANSTRING = json.decoder.scanstring
-_WS = " \t\n\r"
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _scan_table(text: str, table: str) -> tuple[list[tuple[dict[str, Any], str]], bool]:
-    """Each document of one table with its exact JSON text, in one pass of the C scanner.
-
-    raw_decode parses one value and says where it ended, so the text of each document
-    comes for free while it is parsed: export can pass stored entries through without
-    encoding them again. Also says whether the file was compact (no whitespace between
-    tokens), the layout reflect writes. Raises ValueError/IndexError on anything unexpected.
-    """
+    """Each document of one table with its exact JSON text, in one pass of the C scanner,
+    and whether the file was compact (no whitespace between tokens), the layout reflect
+    writes. Raises ValueError/IndexError on anything unexpected."""
     out: list[tuple[dict[str, Any], str]] = []
-    spaced = False
-
-    def _skip(text: str, i: int) -> int:
-        nonlocal spaced
-        start = i
-        while text[i] in _WS:
-            i += 1
-        if i != start:
-            spaced = True
-        return i
-
-    def _key(i: int) -> tuple[str, int]:
-        """Read `"name" :` at i; return the name and where its value starts."""
-        if text[i] != '"':
-            raise ValueError("expected a key")
-        name, i = _SCANSTRING(text, i + 1)
-        i = _skip(text, i)
-        if text[i] != ":":
-            raise ValueError("expected ':'")
-        return name, _skip(text, i + 1)
-
-    def _after(i: int) -> int:
-        """Past the whitespace after a value, and past a ',' if one follows; at '}' otherwise."""
-        i = _skip(text, i)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
-            if text[i] == "}":
-                raise ValueError("a ',' before '}'")  # json.loads refuses it too
-            return i
-        if text[i] != "}":
-            raise ValueError("expected ',' or '}'")
-        return i
-
-    i = _skip(text, 0)
-    if text[i] != "{":
-        raise ValueError("not an object")
-    i = _skip(text, i + 1)
-    while text[i] != "}":
-        name, i = _key(i)
-        if name != table:
-            _, i = _DECODER.raw_decode(text, i)
-        else:
-            if text[i] != "{":
-                raise ValueError("table is not an object")
-            i = _skip(text, i + 1)
-            while text[i] != "}":
-                _, i = _key(i)
-                doc, end = _DECODER.raw_decode(text, i)
+    scan = Scanner(text)
+    for name in scan.members():
+        if name == table:
+            for _ in scan.members():
+                doc, start, end = scan.value()
                 if not isinstance(doc, dict):
                     raise ValueError("document is not an object")
-                out.append((doc, text[i:end]))
-                i = _after(end)
-            i += 1
-        i = _after(i)
-    if text[i + 1 :].strip(_WS):
-        raise ValueError("extra data after the object")
-    return out, not spaced
+                out.append((doc, text[start:end]))
+    scan.end()
+    return out, not scan.spaced
 
 
 def read_table_text(path: Path, table: str) -> list[tuple[dict[str, Any], str]] | None:
@@ -258,14 +193,6 @@ def read_table_text(path: Path, table: str) -> list[tuple[dict[str, Any], str]] 
     return pairs
 
 
-TEMP_SUFFIX = ".tmp"
-
-
-def is_temp_name(name: str) -> bool:
-    """Names atomic_write and rotate_backups give their temp files: `.NAME.PID.TID.tmp`."""
-    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
-
-
 def stale_temps(folders: list[Path]) -> list[Path]:
     """Temp files left by a killed writer. Only call with the journal's exclusive lock
     held: then no live writer owns any of them."""
@@ -281,117 +208,3 @@ def stale_temps(folders: list[Path]) -> list[Path]:
 
 def write_json(path: Path, data: Any, *, backup_dir: Path | None = None, keep: int = 0) -> None:
     atomic_write(path, dumps(data), backup_dir=backup_dir, keep=keep)
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB Storage that reads fresh on every call and writes atomically.
-
-    Use it with a TinyDB opened per operation, under the journal's lock: TinyDB caches
-    query results and the next document id per table instance, so a long-lived
-    instance would miss another process's writes.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], backup_dir: Path | None = None, keep: int = 0):
-        super().__init__()
-        self.path = Path(path)
-        self.backup_dir = backup_dir
-        self.keep = keep
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        return read_tables(self.path)
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        write_json(self.path, data, backup_dir=self.backup_dir, keep=self.keep)
-
-    def close(self) -> None:
-        pass
-
-
-class FileLock:
-    """A lock across processes (flock on a side file) and threads, re-entrant per thread.
-
-    Shared for reads, exclusive for writes. A nested acquisition inside one already held
-    by this thread is free; asking for exclusive inside shared is a programming error.
-    """
-
-    def __init__(self, path: Path, timeout: float = 30.0):
-        self.path = Path(path)
-        self.timeout = timeout
-        self._thread_lock = threading.RLock()
-        self._fd: int | None = None
-        self._depth = 0
-        self._exclusive = False
-
-    @contextmanager
-    def hold(self, exclusive: bool) -> Iterator[None]:
-        with self._thread_lock:
-            if self._depth:
-                if exclusive and not self._exclusive:
-                    raise RuntimeError("cannot take the journal lock for writing inside a read")
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._acquire(exclusive)
-            self._depth = 1
-            try:
-                yield
-            finally:
-                self._depth = 0
-                self._release()
-
-    def _acquire(self, exclusive: bool) -> None:
-        ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        deadline = time.monotonic() + self.timeout
-        try:
-            if os.name == "posix":
-                import fcntl
-
-                op = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
-                delay = 0.005
-                while True:
-                    try:
-                        fcntl.flock(fd, op)
-                        break
-                    except OSError as exc:
-                        if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                            raise
-                        if time.monotonic() > deadline:
-                            raise LockTimeout(self.path, self.timeout) from None
-                        time.sleep(delay)
-                        delay = min(delay * 2, 0.1)
-            else:  # pragma: no cover - Windows: exclusive only
-                import msvcrt
-
-                while True:
-                    try:
-                        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-                        break
-                    except OSError:
-                        if time.monotonic() > deadline:
-                            raise LockTimeout(self.path, self.timeout) from None
-                        time.sleep(0.05)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-        self._exclusive = exclusive
-
-    def _release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        try:
-            if os.name == "posix":
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            else:  # pragma: no cover
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        finally:
-            os.close(fd)

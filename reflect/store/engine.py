@@ -1,0 +1,332 @@
+"""The entry engine: monthly files, the sharded id index, and the write intent.
+
+Entries live in one TinyDB-shaped file per UTC month of `occurred`; an index maps each
+id to its month, sharded by a hash of the id (256 small files). A save rewrites one
+month, one shard and a small intent file, whatever the journal's size; reading a time
+range touches only its months; finding an id reads one shard.
+
+A write touches several files, each replaced atomically; to make the set atomic too,
+it is first recorded in the intent file, then applied, then the intent removed.
+Whoever takes the lock next and finds an intent applies it again (applying is
+idempotent), so a kill between files never loses an entry nor leaves the index
+pointing nowhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from reflect.domain.model import Entry, ValidationError, now
+from reflect.paths import Layout
+from reflect.store.errors import NotFound
+from reflect.store.lock import Gate
+from reflect.store.storage import (
+    KEEP_BACKUPS,
+    CorruptFile,
+    read_json,
+    read_table_text,
+    read_tables,
+    write_json,
+)
+from reflect.store.tables import next_key
+
+ENTRIES = "entries"
+Doc = dict[str, Any]
+R = TypeVar("R")
+
+
+def shard_of(entry_id: str) -> str:
+    """The index shard holding this id: two hex digits of its hash."""
+    return hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:2]
+
+
+def month_of(occurred_iso: str) -> str:
+    try:
+        dt = datetime.fromisoformat(occurred_iso)
+        if dt.tzinfo is None:
+            dt = dt.astimezone()
+        return dt.astimezone(timezone.utc).strftime("%Y-%m")
+    except (ValueError, OverflowError):  # 9999-12-31T23:00-05:00 has no UTC month
+        raise ValidationError("occurred", f"{occurred_iso} is out of range (years 1 to 9999 in UTC)") from None
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """A naive bound is local time, as everywhere else in reflect."""
+    return dt.astimezone() if dt is not None and dt.tzinfo is None else dt
+
+
+def _month_range(since: datetime | None, until: datetime | None, have: list[str]) -> list[str]:
+    lo = since.astimezone(timezone.utc).strftime("%Y-%m") if since else None
+    hi = until.astimezone(timezone.utc).strftime("%Y-%m") if until else None
+    return [m for m in have if (lo is None or m >= lo) and (hi is None or m <= hi)]
+
+
+def _when(doc: Doc) -> datetime:
+    dt = datetime.fromisoformat(doc["occurred"])
+    return dt if dt.tzinfo else dt.astimezone()
+
+
+def _sort_docs(docs: list[R], newest_first: bool, doc: Callable[[R], Doc]) -> None:
+    """Sort one month's records by when their documents happened.
+
+    Stored times almost always share one UTC offset and length; then the ISO text sorts
+    like the time itself and no parsing is needed (the export path reads every month).
+    """
+    if docs:
+        first = doc(docs[0])["occurred"]
+        n, tail = len(first), first[-6:]
+        if tail[0] in "+-" and all(len(doc(d)["occurred"]) == n and doc(d)["occurred"].endswith(tail) for d in docs):
+            docs.sort(key=lambda d: doc(d)["occurred"], reverse=newest_first)
+            return
+    docs.sort(key=lambda d: _when(doc(d)), reverse=newest_first)
+
+
+def check_entries(path: Path, docs: Iterable[Doc]) -> None:
+    """Every stored entry has a string id and occurred time; else the file is corrupt."""
+    for doc in docs:
+        if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
+            raise CorruptFile(path, "an entry without an id or an occurred time")
+
+
+def read_intent(path: Path) -> tuple[list[Doc], list[str]]:
+    """A write intent as `apply` needs it, or CorruptFile: doctor and replay read it alike."""
+    intent = read_json(path)
+    puts = intent.get("puts") if isinstance(intent, dict) else None
+    deletes = intent.get("deletes") if isinstance(intent, dict) else None
+    if not (
+        isinstance(puts, list)
+        and isinstance(deletes, list)
+        and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
+        and all(isinstance(i, str) for i in deletes)
+    ):
+        raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
+    return puts, deletes
+
+
+def read_shard(path: Path) -> dict[str, str]:
+    """One index shard: id -> month."""
+    data = read_json(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CorruptFile(path, "not an index (expected an object of id -> month)")
+    return data
+
+
+class Engine:
+    """Entries on disk. Methods without a lock of their own expect the caller to hold it."""
+
+    def __init__(self, layout: Layout, gate: Gate):
+        self.layout = layout
+        self.gate = gate
+
+    # --- reading ------------------------------------------------------------------------
+
+    def months(self) -> list[str]:
+        try:
+            return self.layout.months(os.listdir(self.layout.entries_dir))
+        except FileNotFoundError:
+            return []
+
+    def month_tables(self, month: str) -> dict[str, Any] | None:
+        """A month file as parsed and checked: every entry has a string id and time."""
+        path = self.layout.month(month)
+        data = read_tables(path)
+        check_entries(path, ((data or {}).get(ENTRIES) or {}).values())
+        return data
+
+    def month_docs(self, month: str) -> list[Doc]:
+        return list(((self.month_tables(month) or {}).get(ENTRIES) or {}).values())
+
+    def month_texts(self, month: str) -> list[tuple[Doc, str]]:
+        """A month's entries with their stored JSON text, checked as `month_tables` checks."""
+        path = self.layout.month(month)
+        records = read_table_text(path, ENTRIES) or []
+        check_entries(path, (doc for doc, _ in records))
+        return records
+
+    def shard(self, shard: str) -> dict[str, str]:
+        return read_shard(self.layout.shard(shard))
+
+    def locate(self, entry_id: str) -> str | None:
+        return self.shard(shard_of(entry_id)).get(entry_id)
+
+    def get_doc(self, entry_id: str) -> Doc | None:
+        month = self.locate(entry_id)
+        if month is None:
+            return None
+        return next((doc for doc in self.month_docs(month) if doc.get("id") == entry_id), None)
+
+    def find_doc(self, entry_id: str) -> Doc:
+        """The entry with this id, or with this unique id prefix of 4 or more characters
+        (as `reflect list` shows ids); NotFound otherwise."""
+        doc = self.get_doc(entry_id)
+        if doc is None and len(entry_id) >= 4:
+            folder = self.layout.index_dir
+            names = sorted(os.listdir(folder)) if folder.exists() else []
+            matches = [i for n in names if n.endswith(".json") for i in self.shard(n[:-5]) if i.startswith(entry_id)]
+            if len(matches) > 1:
+                raise NotFound(f"{entry_id!r} matches {len(matches)} entries; give more of the id")
+            if matches:
+                doc = self.get_doc(matches[0])
+        if doc is None:
+            raise NotFound(f"no entry with id {entry_id!r}")
+        return doc
+
+    def indexed(self) -> dict[str, str]:
+        """Every id the readable shards hold (doctor compares it with the months)."""
+        out: dict[str, str] = {}
+        for p in self.layout.index_dir.glob("*.json") if self.layout.index_dir.exists() else []:
+            try:
+                out.update(self.shard(p.stem))
+            except CorruptFile:
+                pass
+        return out
+
+    def lookup(self, ids: list[str]) -> dict[str, Doc]:
+        """The stored documents of these ids (those that exist), reading each index shard
+        and each month file once however many ids share them."""
+        by_shard: dict[str, list[str]] = {}
+        for entry_id in ids:
+            by_shard.setdefault(shard_of(entry_id), []).append(entry_id)
+        by_month: dict[str, set[str]] = {}
+        for shard, members in by_shard.items():
+            data = self.shard(shard)
+            for entry_id in members:
+                month = data.get(entry_id)
+                if month is not None:
+                    by_month.setdefault(month, set()).add(entry_id)
+        found: dict[str, Doc] = {}
+        for month, wanted in by_month.items():
+            for doc in self.month_docs(month):
+                if doc["id"] in wanted:
+                    found[doc["id"]] = doc
+        return found
+
+    def records(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        newest_first: bool,
+        with_text: bool,
+    ) -> Iterator[tuple[Doc, str | None]]:
+        """(document, its stored JSON text or None) in time order, one month at a time,
+        each month read under the shared lock and never all at once."""
+        since, until = aware(since), aware(until)
+        with self.gate.reading():
+            months = _month_range(since, until, self.months())
+        if newest_first:
+            months.reverse()
+        bounded = since is not None or until is not None
+        for month in months:
+            with self.gate.reading():
+                records: list[tuple[Doc, str | None]] = (
+                    self.month_texts(month) if with_text else [(d, None) for d in self.month_docs(month)]  # type: ignore[assignment]
+                )
+            _sort_docs(records, newest_first, lambda r: r[0])
+            for doc, text in records:
+                if bounded:
+                    when = _when(doc)
+                    if (since is not None and when < since) or (until is not None and when > until):
+                        continue
+                yield doc, text
+
+    # --- writing ------------------------------------------------------------------------
+
+    def save(self, entry: Entry, default_peer: Callable[[], str]) -> None:
+        """Insert or replace `entry` by id (exclusive lock held), setting `recorded` (kept
+        from the stored one, else first save) and `updated` (now), and a missing peer."""
+        stamp = now()
+        old = self.get_doc(entry.id)
+        entry.recorded = (
+            datetime.fromisoformat(old["recorded"]) if old and old.get("recorded") else entry.recorded or stamp
+        )
+        entry.updated = stamp
+        if not entry.peer:
+            entry.peer = default_peer()
+        self.apply([Entry.from_dict(entry.to_dict()).to_dict()], [])  # validated, normalised
+
+    def replay(self) -> None:
+        """Finish the write a killed process left recorded (exclusive lock held)."""
+        puts, deletes = read_intent(self.layout.pending)
+        self.apply(puts, deletes, logged=True)
+
+    def apply(self, puts: list[Doc], deletes: list[str], *, logged: bool = False) -> None:
+        """Write entries and remove ids across months and index shards, atomically as a set.
+
+        Exclusive lock held. Every file the write touches is read (and so known to parse)
+        before the intent is recorded, so a corrupt file refuses the write with nothing
+        changed rather than leaving an intent nobody can finish. Idempotent.
+        """
+        if not puts and not deletes:
+            return
+        by_id: dict[str, Doc] = {}
+        for doc in puts:  # the same id twice: the last one wins, and is stored once
+            by_id.pop(doc["id"], None)
+            by_id[doc["id"]] = doc
+        puts = list(by_id.values())
+        targets = {doc["id"]: month_of(doc["occurred"]) for doc in puts}
+        gone = [i for i in dict.fromkeys(deletes) if i not in targets]
+        shards: dict[str, dict[str, str]] = {}
+        for entry_id in [*targets, *gone]:
+            shard = shard_of(entry_id)
+            if shard not in shards:
+                shards[shard] = self.shard(shard)
+        # Which month files change: where each id is now, and where it goes.
+        changes: dict[str, tuple[set[str], list[Doc]]] = {}
+        for entry_id in [*targets, *gone]:
+            current = shards[shard_of(entry_id)].get(entry_id)
+            if current is not None:
+                changes.setdefault(current, (set(), []))[0].add(entry_id)
+        for doc in puts:
+            remove, add = changes.setdefault(targets[doc["id"]], (set(), []))
+            remove.add(doc["id"])
+            add.append(doc)
+        months = {month: self.month_tables(month) for month in sorted(changes)}
+        if not logged:
+            write_json(self.layout.pending, {"puts": puts, "deletes": gone})
+        for month, (remove, add) in sorted(changes.items()):
+            self._rewrite_month(month, months[month], remove, add)
+        for shard, data in shards.items():
+            before = dict(data)
+            for entry_id, month in targets.items():
+                if shard_of(entry_id) == shard:
+                    data[entry_id] = month
+            for entry_id in gone:
+                if shard_of(entry_id) == shard:
+                    data.pop(entry_id, None)
+            if data != before or not self.layout.shard(shard).exists():
+                write_json(self.layout.shard(shard), data)
+        try:
+            self.layout.pending.unlink()
+        except FileNotFoundError:
+            pass
+
+    def _rewrite_month(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> None:
+        path = self.layout.month(month)
+        data = dict(data or {})
+        table = {k: v for k, v in (data.get(ENTRIES) or {}).items() if v.get("id") not in remove}
+        key = int(next_key(table))
+        for doc in add:
+            table[str(key)] = doc
+            key += 1
+        if not table and data.get(ENTRIES) is None and not path.exists():
+            return
+        data[ENTRIES] = table
+        write_json(path, data, backup_dir=self.layout.backup_dir, keep=KEEP_BACKUPS)
+
+    def rebuild_index(self, actual: dict[str, str]) -> None:
+        """Write every shard from `actual` (id -> month), as doctor found the months."""
+        shards: dict[str, dict[str, str]] = {f"{i:02x}": {} for i in range(256)}
+        for entry_id, month in actual.items():
+            shards[shard_of(entry_id)][entry_id] = month
+        for shard, data in shards.items():
+            path = self.layout.shard(shard)
+            if data or path.exists():
+                write_json(path, data)

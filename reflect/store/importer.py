@@ -1,0 +1,137 @@
+"""Merging records from elsewhere (an export, a backup) into the journal.
+
+The same record again is a no-op; the same id with other content is a conflict, and a
+conflict refuses the whole import (nothing written) unless the caller asked to replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reflect.domain.model import Entry, Meeting, Story
+from reflect.store.engine import Engine
+from reflect.store.errors import Conflict
+from reflect.store.tables import Table, next_key, split_agenda
+
+Doc = dict[str, Any]
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do), by record id."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    stories: dict[str, list[str]] = field(default_factory=dict)
+    meetings: dict[str, list[str]] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+def _entry_docs(entries: Iterable[Entry], peer: Callable[[], str], replace: bool, result: ImportResult) -> dict[str, Doc]:
+    """The incoming entries by id, each with a peer; the same id twice with other content
+    is a conflict unless `replace` (then the last wins)."""
+    default: str | None = None
+    incoming: dict[str, Doc] = {}
+    for entry in entries:
+        if not entry.peer:
+            default = default if default is not None else peer()
+            entry.peer = default
+        doc = entry.to_dict()
+        if entry.id in incoming:  # the same id twice in one input
+            if incoming[entry.id] != doc:
+                if replace:
+                    incoming[entry.id] = doc
+                elif entry.id not in result.conflicts:
+                    result.conflicts.append(entry.id)
+            continue
+        incoming[entry.id] = doc
+    return incoming
+
+
+def _merge_table(
+    table: Table, rows: dict[str, Doc], records: Iterable[Story] | Iterable[Meeting], replace: bool, result: ImportResult
+) -> tuple[dict[str, list[str]], dict[str, Doc]]:
+    """Merge records into `rows` (changed in place); the outcome by id, and the agendas
+    of meetings added or replaced."""
+    by_id = {v.get("id"): k for k, v in rows.items()}
+    stored = {v.get("id"): v for v in rows.values()}
+    outcome: dict[str, list[str]] = {"added": [], "unchanged": [], "replaced": [], "conflicts": []}
+    agendas: dict[str, Doc] = {}
+    for rec in records:
+        doc = rec.to_dict()
+        agenda = None
+        if table.agenda_path is not None:
+            old = stored.get(rec.id)
+            same = old is not None and dict(old, agenda=table.agenda(rec.id)) == doc
+            doc, agenda = split_agenda(doc)
+        else:
+            same = rec.id in by_id and rows[by_id[rec.id]] == doc
+        key = by_id.get(rec.id)
+        if key is None:
+            outcome["added"].append(rec.id)
+            rows[next_key(rows)] = doc
+        elif same:
+            outcome["unchanged"].append(rec.id)
+            continue
+        elif replace:
+            outcome["replaced"].append(rec.id)
+            rows[key] = doc
+        else:
+            outcome["conflicts"].append(rec.id)
+            result.conflicts.append(rec.id)
+            continue
+        if agenda is not None:
+            agendas[rec.id] = agenda
+    return outcome, agendas
+
+
+def merge(
+    engine: Engine,
+    stories_table: Table,
+    meetings_table: Table,
+    peer: Callable[[], str],
+    entries: Iterable[Entry],
+    stories: Iterable[Story],
+    meetings: Iterable[Meeting],
+    *,
+    replace: bool,
+    dry_run: bool,
+) -> ImportResult:
+    """Add validated records (exclusive lock held by the caller)."""
+    result = ImportResult(dry_run=dry_run)
+    incoming = _entry_docs(entries, peer, replace, result)
+    stored = engine.lookup(list(incoming))
+    puts: list[Doc] = []
+    for entry_id, doc in incoming.items():
+        old = stored.get(entry_id)
+        if old is None:
+            result.added.append(entry_id)
+            puts.append(doc)
+        elif old == doc:
+            result.unchanged.append(entry_id)
+        elif replace:
+            result.replaced.append(entry_id)
+            puts.append(doc)
+        elif entry_id not in result.conflicts:
+            result.conflicts.append(entry_id)
+    main = stories_table.load()
+    meeting_file = meetings_table.load()
+    story_rows, meeting_rows = stories_table.rows(main), meetings_table.rows(meeting_file)
+    result.stories, _ = _merge_table(stories_table, story_rows, stories, replace, result)
+    result.meetings, agendas = _merge_table(meetings_table, meeting_rows, meetings, replace, result)
+    if result.conflicts and not dry_run:
+        raise Conflict(result.conflicts)
+    if dry_run:
+        return result
+    engine.apply(puts, [])
+    if result.stories["added"] or result.stories["replaced"]:
+        stories_table.write(main, story_rows)
+    if result.meetings["added"] or result.meetings["replaced"]:
+        for meeting_id, agenda in agendas.items():
+            meetings_table.write_agenda(meeting_id, agenda)
+        meetings_table.write(meeting_file, meeting_rows)
+    return result
