@@ -209,7 +209,7 @@ def journal_agendas(
     until = until or now()
     settings = journal.settings()
     return build_agendas(
-        lambda lo, hi: journal.entries(lo, hi, include_private=include_private),
+        lambda lo, hi: journal.entries(lo, hi),
         journal.review_meetings(),
         until=until,
         since=since,
