@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -37,10 +37,14 @@ from reflect.cli.kit import (
     warn,
 )
 
+if TYPE_CHECKING:
+    from reflect.domain.formats import ImportDoc
+    from reflect.domain.model import Entry
+    from reflect.store import HealthReport, ImportResult
+
 FLAG_CHOICES = ("crisis", "boundary", "discuss", "self_care", "celebrate", "private")
 SETTING_SHORT = {"one-to-one": "1:1", "text-or-chat": "text"}
 LIST_DEFAULT_LIMIT = 50
-MAX_NAME = 200  # peer, supervisor: shown on every agenda
 
 
 @click.group(cls=ReflectGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,7 +86,7 @@ def complete_entry_id(ctx: click.Context, _param: click.Parameter, incomplete: s
         return []
 
 
-def _write_json_array(out: Any, docs: Iterable[dict[str, Any]]) -> int:
+def _write_json_array(out: TextIO, docs: Iterable[dict[str, Any]]) -> int:
     """A JSON array, one compact entry per line; returns how many were written."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
     n = 0
@@ -139,51 +143,6 @@ def _read_source(source: str) -> tuple[str, str]:
     raise AssertionError("unreachable")
 
 
-def _privacy_warnings(entries: Iterable[Any]) -> int:
-    """One stderr line per entry whose text looks like an identifier: id, field, kind; never
-    the value. Returns how many entries were flagged. Warnings never block an import."""
-    from reflect.domain.privacy import KINDS, scan_fields
-
-    flagged = 0
-    for entry in entries:
-        findings = scan_fields(entry.text_fields())
-        if not findings:
-            continue
-        flagged += 1
-        by_field: dict[str, list[str]] = {}
-        for f in findings:
-            kinds = by_field.setdefault(f.field, [])
-            if KINDS[f.kind] not in kinds:
-                kinds.append(KINDS[f.kind])
-        parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in by_field.items())
-        warn(f"entry {entry.id}: {parts}")
-    return flagged
-
-
-def _import_summary(result: Any) -> str:
-    def counts(added: int, replaced: int, unchanged: int, conflicts: int) -> str:
-        parts = [f"{added} added"]
-        if replaced:
-            parts.append(f"{replaced} replaced")
-        parts.append(f"{unchanged} unchanged")
-        if conflicts:
-            parts.append(f"{conflicts} in conflict")
-        return ", ".join(parts)
-
-    entry_conflicts = len(set(result.conflicts) - {
-        i for kind in (result.stories, result.meetings) for i in kind.get("conflicts", [])
-    })
-    line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
-    for kind in ("stories", "meetings"):
-        o = getattr(result, kind) or {}
-        if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
-            line += f"; {kind}: " + counts(
-                len(o.get("added", [])), len(o.get("replaced", [])),
-                len(o.get("unchanged", [])), len(o.get("conflicts", [])),
-            )  # fmt: skip
-    return line
-
-
 @main.command("import")
 @click.argument("source", metavar="FILE|-")
 @click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
@@ -199,32 +158,35 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
     changes nothing; the same id with other content is refused unless --replace.
     Counts and warnings go to stderr. A dry run that would be refused exits 1.
     """
-    from reflect.domain.formats import parse_import
+    from reflect.usecases import importing
 
     text, name = _read_source(source)
     journal = rctx.journal
-    doc = parse_import(text, source=name, default_peer=journal.default_peer())
+    doc = importing.parse(journal, text, source=name)
     # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
     # During the write it is held until the write is whole: all of the import, never part.
     with interrupt_deferred() as interrupted:  # till the end: the summary is the news
-        result = journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+        result = importing.apply(journal, doc, replace=replace, dry_run=dry_run)
         during_write = bool(interrupted)
         if not during_write:
             _report_import(doc, result, replace=replace, dry_run=dry_run)
     if during_write:
         if dry_run:
             fail("interrupted; nothing was written", EXIT_INTERRUPTED)
-        fail(f"interrupted; the import was finished first, so the journal stays whole: {_import_summary(result)}",
+        fail(f"interrupted; the import was finished first, so the journal stays whole: {importing.summary(result)}",
              EXIT_INTERRUPTED)  # fmt: skip
     if interrupted:  # while the summary was written: it is on stderr already
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _report_import(doc: Any, result: Any, *, replace: bool, dry_run: bool) -> None:
-    changed = set(result.added) | set(result.replaced)
-    _privacy_warnings(e for e in doc.entries if e.id in changed)
+def _report_import(doc: ImportDoc, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
+    """Identifier warnings (one line per entry, never the value), then the counts."""
+    from reflect.usecases import importing
+
+    for warning in importing.changed_warnings(doc, result):
+        warn(warning.line())
     if dry_run:
-        say(f"dry run, nothing written; would import {_import_summary(result)}")
+        say(f"dry run, nothing written; would import {importing.summary(result)}")
         if result.conflicts and not replace:
             fail(
                 f"the import would be refused: {len(result.conflicts)} record(s) already in the journal "
@@ -232,7 +194,7 @@ def _report_import(doc: Any, result: Any, *, replace: bool, dry_run: bool) -> No
                 EXIT_ERROR,
             )
     else:
-        say(f"imported {_import_summary(result)}")
+        say(f"imported {importing.summary(result)}")
 
 
 # --- export -------------------------------------------------------------------------------
@@ -269,85 +231,37 @@ def export(
     meetings (held in the --since/--until window); with --id, only the stories those
     entries used.
     """
-    from reflect.domain import formats as fmts
     from reflect.domain.model import now
+    from reflect.usecases import exporting
 
     if ids and (since or until):
         fail("--id cannot be combined with --since/--until: name the entries or give a window", EXIT_BAD_INPUT)
     start = parse_date_option(since, "--since")
     end = parse_date_option(until, "--until", end=True)
-    journal = rctx.journal
-
-    left_out = 0
-    written = 0
-    stories: list[dict[str, Any]] = []
-    meetings: list[dict[str, Any]] = []
-
-    if ids:
-        chosen: dict[str, Any] = {}
-        for i in ids:
-            entry = journal.get(i)
-            chosen[entry.id] = entry
-        picked = sorted(chosen.values(), key=lambda e: e.occurred)
-        source: Iterable[tuple[dict[str, Any], str | None]] = [(e.to_dict(), None) for e in picked]
-        if fmt in ("json", "markdown"):
-            used = {e.select.story_id for e in picked if e.select.story_id}
-            stories = [s.to_dict() for s in journal.stories() if s.id in used]
-    else:
-        # json and jsonl pass the stored text of each entry through (no re-encoding).
-        source = journal.entry_records(start, end, with_text=fmt in ("json", "jsonl"))
-        if fmt in ("json", "markdown"):
-            stories = [s.to_dict() for s in journal.stories()]
-        if fmt == "json":
-            meetings = [
-                m.to_dict()
-                for m in journal.meetings(with_agenda=True)
-                if (start is None or m.held >= start) and (end is None or m.held <= end)
-            ]
-
-    def selected() -> Iterator[dict[str, Any] | str]:
-        nonlocal left_out, written
-        for doc, text in source:
-            if not include_private and not ids and doc.get("visibility") == "private":
-                left_out += 1
-                continue
-            written += 1
-            yield doc if text is None else text
-
-    newline = "" if fmt == "csv" else None
-
-    def write(out: Any) -> None:
-        if fmt == "json":
-            fmts.write_json(out, selected(), stories, meetings, exported_at=now())
-        elif fmt == "jsonl":
-            fmts.write_jsonl(out, selected())
-        elif fmt == "csv":
-            fmts.write_csv(out, selected())
-        else:
-            fmts.write_markdown(out, selected(), stories=stories)
-
+    chosen = exporting.select(rctx.journal, fmt, since=start, until=end, include_private=include_private, ids=ids)
+    newline = exporting.newline(fmt)
     if output is not None and output != "-":
         with atomic_output(output, newline=newline) as out:
-            write(out)
-        say(f"wrote {_plural(written, 'entry')} to {output}")
+            exporting.write(out, chosen, exported_at=now())
+        say(f"wrote {_plural(chosen.written, 'entry')} to {output}")
     else:
         with data_out(newline=newline) as out:
-            write(out)
-    if left_out:
-        say(f"left out {_plural(left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+            exporting.write(out, chosen, exported_at=now())
+    if chosen.left_out:
+        say(f"left out {_plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
 
 
 # --- list, show, delete -------------------------------------------------------------------
 
 
-def _marks(entry: Any) -> str:
+def _marks(entry: Entry) -> str:
     """The flags that are on, as cycle.MARKS writes them (the home screen's marks too)."""
     from reflect.domain.cycle import MARKS
 
     return "".join(m for key, m, _ in MARKS if (entry.private if key == "private" else getattr(entry.flags, key)))
 
 
-def _table(entries: list[Any], width: int) -> Iterator[str]:
+def _table(entries: list[Entry], width: int) -> Iterator[str]:
     from reflect.domain.dates import format_when
 
     whens = [format_when(e.occurred) for e in entries]
@@ -421,42 +335,27 @@ def list_(
         tags=list(tags),
         text=search,
     )
+    from reflect.usecases import listing
+
     if limit is None:
         limit = 0 if as_json else LIST_DEFAULT_LIMIT
     cap = limit or None
     if as_json:
-        keep_private = include_private or "private" in flags
-        left_out = 0
-        found: list[Any] = []
-        for entry in rctx.journal.entries(flt.since, flt.until, newest_first=True):
-            if not flt.matches(entry):
-                continue
-            if entry.private and not keep_private:
-                left_out += 1
-                continue
-            if cap is None or len(found) < cap:
-                found.append(entry)
+        listed = listing.entries_for_scripts(rctx.journal, flt, include_private=include_private, limit=cap)
         with data_out() as out:
-            _write_json_array(out, (e.to_dict() for e in found))
-        if left_out:
-            say(f"left out {_plural(left_out, 'private entry')} (use --include-private)")
+            _write_json_array(out, (e.to_dict() for e in listed.entries))
+        if listed.left_out:
+            say(f"left out {_plural(listed.left_out, 'private entry')} (use --include-private)")
         return
-    found = rctx.journal.find(flt, limit=None if cap is None else cap + 1)
-    more = cap is not None and len(found) > cap
-    found = found[:cap]
-    if found:
+    listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
+    if listed.entries:
         with data_out() as out:
-            for line in _table(found, _list_width()):
+            for line in _table(listed.entries, _list_width()):
                 out.write(line + "\n")
-        if more:
+        if listed.more:
             say(f"showing the newest {cap}; use --limit N (0 for all) to see more")
     else:
         say("no entries match" if (since or until or flags or tags or search) else "the journal has no entries yet")
-
-
-def _check_id(entry_id: str) -> None:
-    if not entry_id.strip():
-        fail("ID is empty: give an entry's id or the start of it (see `reflect list`)", EXIT_BAD_INPUT)
 
 
 @main.command("show")
@@ -467,17 +366,14 @@ def _check_id(entry_id: str) -> None:
 def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
     """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
     from reflect.domain.formats import write_markdown
+    from reflect.usecases import listing
 
-    _check_id(entry_id)
-    journal = rctx.journal
-    entry = journal.get(entry_id)
+    entry = listing.entry_by_id(rctx.journal, entry_id)
     with data_out() as out:
         if as_json:
             out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")
         else:
-            used = entry.select.story_id
-            stories = [s for s in journal.stories() if s.id == used] if used else []
-            write_markdown(out, [entry], stories=stories, title="")
+            write_markdown(out, [entry], stories=listing.story_of(rctx.journal, entry), title="")
 
 
 @main.command("delete")
@@ -487,9 +383,9 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
 @handle_errors
 def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
     """Delete one entry (full id or unique prefix). Shows what will go and asks first."""
-    _check_id(entry_id)
-    journal = rctx.journal
-    entry = journal.get(entry_id)
+    from reflect.usecases import listing
+
+    entry = listing.entry_by_id(rctx.journal, entry_id)
     what = f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {entry.person or 'no person'}: {entry.summary(40) or 'no text'})"
     if not yes:
         if not sys.stdin.isatty():
@@ -498,7 +394,7 @@ def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
         if not click.confirm("Delete it?", default=False, err=True):
             say("nothing deleted")
             sys.exit(EXIT_ERROR)
-    journal.delete(entry.id)
+    listing.delete(rctx.journal, entry)
     say(f"deleted entry {what}")
 
 
@@ -518,82 +414,15 @@ def new(rctx: ReflectContext) -> None:
 # --- config ---------------------------------------------------------------------------------
 
 
-def _parse_crisis_lines(value: str) -> list[Any]:
-    """JSON (a list of {name, how}) or "Name: how; Name: how"."""
-    from reflect.domain.model import ValidationError, parse_crisis_lines
-
-    text = value.strip()
-    if text.startswith(("[", "{")):
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError("crisis_lines", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-        except (RecursionError, ValueError):  # nested thousands deep; a number of thousands of digits
-            raise ValidationError("crisis_lines", "not a list of {name, how} objects") from None
-        return _one_line_lines(parse_crisis_lines(raw, "crisis_lines"))
-    raw = []
-    for i, part in enumerate(p for p in text.split(";") if p.strip()):
-        name, sep, how = part.partition(":")
-        if not sep or not name.strip() or not how.strip():
-            raise ValidationError(
-                f"crisis_lines[{i}]",
-                f"{part.strip()!r} is not \"Name: how to reach it\" "
-                '(give "Name: how; Name: how" or a JSON list of {"name", "how"})',
-            )
-        raw.append({"name": name.strip(), "how": how.strip()})
-    return _one_line_lines(parse_crisis_lines(raw, "crisis_lines"))
-
-
-def _one_line_lines(lines: list[Any]) -> list[Any]:
-    """Crisis lines are shown on one line each, in the app and on every agenda."""
-    from reflect.domain.model import ValidationError
-
-    for i, line in enumerate(lines):
-        if any(ord(c) < 32 for c in line.name + line.how):
-            raise ValidationError(f"crisis_lines[{i}]", "must be one line of text")
-    return lines
-
-
-def _check_one_line(key: str, value: str) -> str:
-    from reflect.domain.model import ValidationError
-
-    value = value.strip()
-    if any(ord(c) < 32 for c in value):
-        raise ValidationError(key, "must be one line of text")
-    if len(value) > MAX_NAME:
-        raise ValidationError(key, f"at most {MAX_NAME} characters (a name, not a note)")
-    return value
-
-
-def _check_theme(value: str) -> str:
-    from reflect.domain.model import ValidationError
-
-    value = value.strip()
-    from textual.theme import BUILTIN_THEMES  # only here: the one setting about the screen
-
-    if value not in BUILTIN_THEMES:
-        raise ValidationError("theme", f"{value!r} is not a textual theme (one of: {', '.join(sorted(BUILTIN_THEMES))})")
-    return value
-
-
 def _describe_schedule(rrule: str) -> None:
     """The schedule in words and the next meeting, on stderr."""
-    from reflect.domain import dates
+    from reflect.domain.dates import DateError
+    from reflect.usecases.settings import schedule_words
 
     try:
-        words = dates.describe_schedule(rrule)
-        nxt = dates.next_meeting(rrule)
-    except dates.DateError as exc:
+        say(schedule_words(rrule))
+    except DateError as exc:
         warn(f"schedule: {exc}")
-        return
-    say(f"schedule: {words}" + (f"; next meeting {dates.format_when(nxt)}" if nxt else "; no meetings ahead"))
-
-
-def _config_value(settings: Any, key: str) -> str:
-    value = settings.to_dict()[key]
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 @main.command("config")
@@ -613,62 +442,43 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
     crisis_lines: "Name: how; Name: how" or a JSON list of {"name": ..., "how": ...}.
     schedule: an RRULE or a phrase such as "every 2 weeks on tuesday at 10:00".
     """
-    from reflect.domain.model import Settings
+    from reflect.domain.settings import check_key
+    from reflect.usecases import settings as uc
 
-    keys = Settings.KEYS
     if unset is not None:
         if key is not None:
             fail("give either --unset KEY or KEY [VALUE], not both", EXIT_BAD_INPUT)
         key, value = unset, ""
     if key is None:
-        settings = rctx.journal.settings()
         with data_out() as out:
-            out.write(json.dumps(settings.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps(uc.read(rctx.journal).to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
-    if key not in keys:
-        fail(f"unknown setting {key!r} (known: {', '.join(keys)})", EXIT_BAD_INPUT)
-    journal = rctx.journal
-    settings = journal.settings()
+    check_key(key)
     if value is None:
+        settings = uc.read(rctx.journal)
         with data_out() as out:
-            out.write(_config_value(settings, key) + "\n")
+            out.write(uc.value_text(settings, key) + "\n")
         if key == "schedule" and settings.schedule:
             _describe_schedule(settings.schedule)
         return
-
-    if not value.strip():
-        setattr(settings, key, getattr(Settings(), key))
-        journal.save_settings(settings)
+    changed = uc.set_value(rctx.journal, key, value)
+    settings = changed.settings
+    if changed.reset:
         say(f"{key} reset to its default")
-        return
-    if key == "crisis_lines":
-        settings.crisis_lines = _parse_crisis_lines(value)
     elif key == "schedule":
-        from reflect.domain import dates
-
-        try:
-            settings.schedule = dates.parse_schedule(value)
-        except dates.DateError as exc:
-            fail(f"schedule: {exc}", EXIT_BAD_INPUT)
-    elif key == "theme":
-        settings.theme = _check_theme(value)
-    else:
-        setattr(settings, key, _check_one_line(key, value))
-    journal.save_settings(settings)
-    if key == "schedule":
         say("schedule set")
+        _describe_schedule(settings.schedule)
     elif key == "crisis_lines":
-        say(f"crisis_lines set ({len(settings.crisis_lines)} line{'s' if len(settings.crisis_lines) != 1 else ''})")
+        n = len(settings.crisis_lines)
+        say(f"crisis_lines set ({n} line{'s' if n != 1 else ''})")
     else:
         say(f"{key} set to {getattr(settings, key)!r}")
-    if key == "schedule":
-        _describe_schedule(settings.schedule)
 
 
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _report_dict(report: Any) -> dict[str, Any]:
+def _report_dict(report: HealthReport) -> dict[str, Any]:
     return {
         "journal": str(report.journal),
         "ok": report.ok,
@@ -684,7 +494,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
     }
 
 
-def _report_lines(report: Any) -> Iterator[str]:
+def _report_lines(report: HealthReport) -> Iterator[str]:
     yield f"journal:  {report.journal}"
     yield f"schema:   {report.schema if report.schema is not None else 'unknown'}"
     yield (

@@ -19,9 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from reflect.store import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,10 +38,12 @@ class ReflectContext:
 
     def __init__(self, db: str | None = None):
         self.db = db
-        self._journal = None
+        self._journal: Journal | None = None
 
     @property
-    def journal(self):  # -> reflect.store.Journal (imported lazily: keep start-up light)
+    def journal(self) -> Journal:
+        """The journal at --db, opened by the composition root on first use (the store is
+        imported then, not at start-up: completion and --help stay light)."""
         if self._journal is None:
             from reflect.root import open_journal
 
@@ -82,8 +87,8 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> None:
-    """Stop with one line on stderr."""
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    """Stop with one line on stderr (exits: never returns)."""
     click.echo(f"reflect: {message}", err=True)
     sys.exit(code)
 
@@ -94,7 +99,7 @@ class OneLineUsageError(click.UsageError):
 
     def __init__(self, exc: click.UsageError):
         super().__init__(exc.format_message(), exc.ctx)
-        self.exit_code = exc.exit_code
+        self.exit_code = exc.exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
         path = self.ctx.command_path.split()[1:] if self.ctx is not None else []
@@ -141,7 +146,7 @@ class ReflectGroup(click.Group):
             _fail_unexpected(exc)
 
 
-def _fail_unexpected(exc: BaseException) -> None:
+def _fail_unexpected(exc: BaseException) -> NoReturn:
     if isinstance(exc, OSError):
         _fail_os_error(exc)
     _silence_stdout()
@@ -149,7 +154,7 @@ def _fail_unexpected(exc: BaseException) -> None:
          EXIT_ERROR)  # fmt: skip
 
 
-def _fail_os_error(exc: OSError) -> None:
+def _fail_os_error(exc: OSError) -> NoReturn:
     if exc.errno == errno.EPIPE:  # `reflect export | head`: the reader has all it wants
         _silence_stdout()
         sys.exit(0)
