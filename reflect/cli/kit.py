@@ -93,6 +93,27 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
+def plural(n: int, word: str) -> str:
+    """ "1 entry", "3 entries", "2 meetings"."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+def complete_entry_id(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of entry ids from the newest entries. Never creates a journal."""
+    try:
+        from reflect import paths
+        from reflect.root import open_journal
+
+        db = ctx.find_root().params.get("db")
+        if not paths.journal_path(db).exists():
+            return []
+        return [e.id for e in open_journal(db).recent(200) if e.id.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+
+
 class OneLineUsageError(click.UsageError):
     """A usage error shown as one line on stderr (click's own shows usage, a hint and a
     blank line): bad input to reflect is always one line naming the problem."""
