@@ -148,12 +148,18 @@ class ReflectGroup(click.Group):
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
             raise _one_line(exc) from None
+        except KeyboardInterrupt:
+            _interrupted()
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C before its own handling begins (reading the options,
+        importing the store) is the same one line as during it, not click's "Aborted!"."""
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _one_line(exc) from None
+        except KeyboardInterrupt:
+            _interrupted()
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """The last line of defence: whatever escapes a command (a full disk under
@@ -223,10 +229,14 @@ def handle_errors(fn: F) -> F:
         except OSError as exc:  # a file we were asked to write or read; a closed or full stdout
             _fail_os_error(exc)
         except KeyboardInterrupt:
-            _silence_stdout()
-            fail("interrupted; nothing more was written", EXIT_INTERRUPTED)
+            _interrupted()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupted() -> NoReturn:
+    _silence_stdout()
+    fail("interrupted; nothing more was written", EXIT_INTERRUPTED)
 
 
 def _silence_stdout() -> None:
