@@ -183,13 +183,15 @@ def test_wins_celebrations_and_the_persons_next_steps():
     assert items[1].entries == ["v2"] and "Went to a meeting" in items[1].text
 
 
-def test_private_entries_never_appear_unless_asked():
+def test_the_agenda_builds_from_every_entry_it_is_given():
+    """Which entries may be seen is the use case's rule, written once in
+    reflect.usecases.visibility (the private-entries test is in test_usecases_agendas.py);
+    the domain gets them already selected and leaves none out."""
     secret = entry("p1", flags=Flags(crisis=True, discuss=True), question="private q", visibility="private", minutes=10)
-    a = agenda([secret], previous_entries=[secret])
-    assert a.cited() == []
-    assert "private q" not in json.dumps(a.to_dict())
-    b = agenda([secret], include_private=True)
+    b = agenda([secret], previous_entries=[secret])
     assert cited(b, "safety") == {"p1"} and texts(b, "questions")[0].startswith("private q")
+    (c,) = build_agendas(lambda lo, hi: [secret], since=SINCE, until=UNTIL)
+    assert c.peer == "alex" and cited(c, "safety") == {"p1"}
 
 
 def test_entries_exactly_on_the_edges_are_in_and_just_outside_are_not():

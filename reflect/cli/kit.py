@@ -19,9 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from reflect.store import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,10 +38,12 @@ class ReflectContext:
 
     def __init__(self, db: str | None = None):
         self.db = db
-        self._journal = None
+        self._journal: Journal | None = None
 
     @property
-    def journal(self):  # -> reflect.store.Journal (imported lazily: keep start-up light)
+    def journal(self) -> Journal:
+        """The journal at --db, opened by the composition root on first use (the store is
+        imported then, not at start-up: completion and --help stay light)."""
         if self._journal is None:
             from reflect.root import open_journal
 
@@ -82,10 +87,31 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> None:
-    """Stop with one line on stderr."""
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    """Stop with one line on stderr (exits: never returns)."""
     click.echo(f"reflect: {message}", err=True)
     sys.exit(code)
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 entry", "3 entries", "2 meetings"."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+def complete_entry_id(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of entry ids from the newest entries. Never creates a journal."""
+    try:
+        from reflect import paths
+        from reflect.root import open_journal
+
+        db = ctx.find_root().params.get("db")
+        if not paths.journal_path(db).exists():
+            return []
+        return [e.id for e in open_journal(db).recent(200) if e.id.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
 
 
 class OneLineUsageError(click.UsageError):
@@ -94,7 +120,7 @@ class OneLineUsageError(click.UsageError):
 
     def __init__(self, exc: click.UsageError):
         super().__init__(exc.format_message(), exc.ctx)
-        self.exit_code = exc.exit_code
+        self.exit_code = exc.exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
         path = self.ctx.command_path.split()[1:] if self.ctx is not None else []
@@ -122,12 +148,18 @@ class ReflectGroup(click.Group):
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
             raise _one_line(exc) from None
+        except KeyboardInterrupt:
+            _interrupted()
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C before its own handling begins (reading the options,
+        importing the store) is the same one line as during it, not click's "Aborted!"."""
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _one_line(exc) from None
+        except KeyboardInterrupt:
+            _interrupted()
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """The last line of defence: whatever escapes a command (a full disk under
@@ -141,7 +173,7 @@ class ReflectGroup(click.Group):
             _fail_unexpected(exc)
 
 
-def _fail_unexpected(exc: BaseException) -> None:
+def _fail_unexpected(exc: BaseException) -> NoReturn:
     if isinstance(exc, OSError):
         _fail_os_error(exc)
     _silence_stdout()
@@ -149,7 +181,7 @@ def _fail_unexpected(exc: BaseException) -> None:
          EXIT_ERROR)  # fmt: skip
 
 
-def _fail_os_error(exc: OSError) -> None:
+def _fail_os_error(exc: OSError) -> NoReturn:
     if exc.errno == errno.EPIPE:  # `reflect export | head`: the reader has all it wants
         _silence_stdout()
         sys.exit(0)
@@ -197,10 +229,14 @@ def handle_errors(fn: F) -> F:
         except OSError as exc:  # a file we were asked to write or read; a closed or full stdout
             _fail_os_error(exc)
         except KeyboardInterrupt:
-            _silence_stdout()
-            fail("interrupted; nothing more was written", EXIT_INTERRUPTED)
+            _interrupted()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupted() -> NoReturn:
+    _silence_stdout()
+    fail("interrupted; nothing more was written", EXIT_INTERRUPTED)
 
 
 def _silence_stdout() -> None:

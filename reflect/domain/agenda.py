@@ -1,7 +1,8 @@
 """The supervision agenda: entries, meetings and a window -> ordered sections of items.
 
-Pure on purpose (no textual, no tinydb): the CLI, the review screen and the bench
-all call `build_agenda` with plain model objects. The order follows Proctor's
+Pure on purpose (no textual, no tinydb): the agenda use case (`reflect.usecases.agendas`)
+and the bench call `build_agenda` with plain model objects, already selected: which
+entries may be seen (private ones) is decided there, not here. The order follows Proctor's
 functions as the domain notes give them: safety first, then boundaries and role,
 the peer's own questions, open follow-ups, skills, wellbeing and workload, wins.
 
@@ -166,8 +167,8 @@ def in_window(e: Entry, since: datetime, until: datetime) -> bool:
     return since <= e.occurred <= until
 
 
-def _visible(e: Entry, peer: str | None, include_private: bool) -> bool:
-    return (include_private or not e.private) and (peer is None or e.peer == peer)
+def _for_peer(e: Entry, peer: str | None) -> bool:
+    return peer is None or e.peer == peer
 
 
 def _meeting_is_for(m: Meeting, peer: str) -> bool:
@@ -388,17 +389,18 @@ def build_agenda(
     previous_entries: Iterable[Entry] = (),
     stories: Iterable[Story] | Mapping[str, str] = (),
     next_meeting: datetime | None = None,
-    include_private: bool = False,
 ) -> Agenda:
     """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
 
-    `entries` may hold more than the window: they are filtered here, by window, peer
-    and visibility. `previous_entries` feed only the workload comparison and are
+    `entries` may hold more than the window: they are filtered here, by window and
+    peer. Which entries may be seen at all (private ones) is decided before, by the
+    use case (`reflect.usecases.visibility`): every entry given here can appear.
+    `previous_entries` feed only the workload comparison and are
     filtered to the previous window of the same length (`[since - length, since)`).
     `stories` give titles for "stories most used"; `meetings` give open follow-ups.
     """
     window = sorted(
-        (e for e in entries if in_window(e, since, until) and _visible(e, peer, include_private)),
+        (e for e in entries if in_window(e, since, until) and _for_peer(e, peer)),
         key=lambda e: e.occurred,
     )
     p_since, p_until = previous_window(since, until)
@@ -406,7 +408,7 @@ def build_agenda(
         (
             e
             for e in previous_entries
-            if p_since <= e.occurred < p_until and _visible(e, peer, include_private)
+            if p_since <= e.occurred < p_until and _for_peer(e, peer)
         ),
         key=lambda e: e.occurred,
     )
@@ -454,14 +456,14 @@ def build_agendas(
     peer: str | None = None,
     stories: Iterable[Story] | Mapping[str, str] = (),
     next_meeting: datetime | None = None,
-    include_private: bool = False,
     fallback_peers: Iterable[str] = (),
     days: int = 14,
 ) -> list[Agenda]:
     """One agenda per peer whose entries fall in their window, sorted by peer.
 
-    `load(lo, hi)` returns the entries with `lo <= occurred <= hi` (any peer); it is
-    called once, for the widest range needed, so a journal reads only those months.
+    `load(lo, hi)` returns the entries with `lo <= occurred <= hi` (any peer) that may
+    be seen (the use case has left private ones out unless asked for); it is called
+    once, for the widest range needed, so a journal reads only those months.
     Without `since`, each peer's window starts where their last meeting's window
     ended (`default_since`), else `days` before `until`. `peer` narrows to one peer,
     who gets an agenda even with an empty window; with no peer in any window the
@@ -477,7 +479,7 @@ def build_agendas(
         starts = {p: default_since(_last_for(last, p), until, days) for p in set(last) | ({peer} if peer else set())}
         widest = min([until - timedelta(days=days), *starts.values()])
     lo = previous_window(widest, until)[0]
-    loaded = [e for e in load(lo, until) if include_private or not e.private]
+    loaded = list(load(lo, until))
 
     def start(p: str) -> datetime:
         if since is not None:
@@ -499,7 +501,7 @@ def build_agendas(
         out.append(
             build_agenda(
                 mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
-                stories=titles, next_meeting=next_meeting, include_private=include_private,
+                stories=titles, next_meeting=next_meeting,
             )
         )  # fmt: skip
     return out

@@ -525,72 +525,7 @@ class Draft:
         return "(no text yet)"
 
 
-@dataclass
-class CrisisLine:
-    name: str
-    how: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "how": self.how}
-
-
-def _default_lines() -> list[CrisisLine]:
-    return [CrisisLine(n, h) for n, h in cycle.DEFAULT_CRISIS_LINES]
-
-
-@dataclass
-class Settings:
-    """The worker's settings. `schedule` is an RRULE or a phrase; dates.py reads it."""
-
-    peer: str = ""
-    supervisor: str = ""
-    crisis_lines: list[CrisisLine] = field(default_factory=_default_lines)
-    schedule: str = ""
-    theme: str = ""
-
-    KEYS = ("peer", "supervisor", "crisis_lines", "schedule", "theme")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "peer": self.peer,
-            "supervisor": self.supervisor,
-            "crisis_lines": [c.to_dict() for c in self.crisis_lines],
-            "schedule": self.schedule,
-            "theme": self.theme,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "") -> Settings:
-        d = _obj(data, path, set(cls.KEYS), "a settings")
-        lines_raw = d.get("crisis_lines")
-        if lines_raw is None:
-            lines = _default_lines()
-        else:
-            lines = parse_crisis_lines(lines_raw, _join(path, "crisis_lines"))
-        return cls(
-            peer=_str(d, "peer", path),
-            supervisor=_str(d, "supervisor", path),
-            crisis_lines=lines,
-            schedule=_str(d, "schedule", path),
-            theme=_str(d, "theme", path),
-        )
-
-
-def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
-    """A list of {name, how} objects; the list must not be empty (a crisis panel needs a line)."""
-    if not isinstance(value, list):
-        raise ValidationError(path, f"expected a list of {{name, how}} objects, got {kind_of(value)}")
-    if not value:
-        raise ValidationError(path, "at least one crisis line is needed")
-    out = []
-    for i, item in enumerate(value):
-        p = f"{path}[{i}]"
-        d = _obj(item, p, {"name", "how"}, "a crisis line")
-        name, how = _str(d, "name", p).strip(), _str(d, "how", p).strip()
-        if not name or not how:
-            raise ValidationError(p, "a crisis line needs both a name and how to reach it")
-        out.append(CrisisLine(name, how))
-    return out
+from reflect.domain.settings import CrisisLine, Settings, parse_crisis_lines  # noqa: F401
 
 
 # --- filtering (pure; used by `reflect list` and the home screen's search) ----------------

@@ -1,0 +1,199 @@
+"""`reflect list`, `show` and `delete`: adapters over `reflect.usecases.listing`.
+
+The table is the owner's own view (private entries show, marked P); `list --json` keeps
+the private rule; an entry named by id is shown whatever its visibility.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from reflect.cli.kit import (
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    ReflectContext,
+    complete_entry_id,
+    data_out,
+    fail,
+    handle_errors,
+    parse_date_option,
+    pass_rctx,
+    plural,
+    say,
+)
+
+if TYPE_CHECKING:
+    from reflect.domain.model import Entry
+
+
+FLAG_CHOICES = ("crisis", "boundary", "discuss", "self_care", "celebrate", "private")
+SETTING_SHORT = {"one-to-one": "1:1", "text-or-chat": "text"}
+LIST_DEFAULT_LIMIT = 50
+
+
+def _write_json_array(out: TextIO, docs: Iterable[dict[str, Any]]) -> int:
+    """A JSON array, one compact entry per line; returns how many were written."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    n = 0
+    for doc in docs:
+        out.write(("[\n  " if n == 0 else ",\n  ") + encode(doc))
+        n += 1
+    out.write("[]\n" if n == 0 else "\n]\n")
+    return n
+
+
+def _fit(text: str, width: int) -> str:
+    """One line of exactly `width` characters: cut with an ellipsis, or padded."""
+    text = " ".join(text.split())
+    if len(text) > width:
+        text = text[: max(width - 1, 0)].rstrip() + "…" if width > 1 else text[:width]
+    return text.ljust(width)
+
+
+def _marks(entry: Entry) -> str:
+    """The flags that are on, as cycle.MARKS writes them (the home screen's marks too)."""
+    from reflect.domain.cycle import MARKS
+
+    return "".join(m for key, m, _ in MARKS if (entry.private if key == "private" else getattr(entry.flags, key)))
+
+
+def _table(entries: list[Entry], width: int) -> Iterator[str]:
+    from reflect.domain.dates import format_when
+
+    whens = [format_when(e.occurred) for e in entries]
+    when_w = min(max((len(w) for w in whens), default=4), 20)
+    id_w, person_w, setting_w, flags_w = 8, 10, 8, 6
+    fixed = when_w + id_w + person_w + setting_w + flags_w + 5
+    summary_w = max(width - fixed, 10)
+    yield " ".join(
+        (_fit("WHEN", when_w), _fit("ID", id_w), _fit("PERSON", person_w),
+         _fit("SETTING", setting_w), _fit("FLAGS", flags_w), "SUMMARY")
+    ).rstrip()  # fmt: skip
+    for e, when in zip(entries, whens):
+        row = " ".join(
+            (
+                _fit(when, when_w),
+                e.id[:id_w].ljust(id_w),
+                _fit(e.person or "-", person_w),
+                _fit(SETTING_SHORT.get(e.setting, e.setting), setting_w),
+                _fit(_marks(e), flags_w),
+                _fit(e.summary(summary_w) or e.question or "(no text)", summary_w),
+            )
+        )
+        yield row.rstrip()
+
+
+def _list_width() -> int:
+    import shutil
+
+    if not sys.stdout.isatty():
+        return 80
+    return max(60, shutil.get_terminal_size((80, 24)).columns)
+
+
+@click.command("list")
+@click.option("--since", metavar="WHEN", help="Entries from this time on.")
+@click.option("--until", metavar="WHEN", help="Entries up to the end of this day or time.")
+@click.option("--flag", "flags", type=click.Choice(FLAG_CHOICES), multiple=True, help="Only entries with this flag (repeatable: all must hold).")
+@click.option("--tag", "tags", metavar="TAG", multiple=True, help="Only entries with this tag (repeatable: all must hold).")
+@click.option("--search", metavar="TEXT", default="", help="Only entries whose text contains TEXT (any case).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"At most N entries, newest first (default {LIST_DEFAULT_LIMIT} for the table, all with --json; 0: all).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of full entries, for scripts.")
+@click.option("--include-private", is_flag=True, help="With --json: include private entries (the table always shows them, marked P).")
+@pass_rctx
+@handle_errors
+def list_(
+    rctx: ReflectContext,
+    since: str | None,
+    until: str | None,
+    flags: tuple[str, ...],
+    tags: tuple[str, ...],
+    search: str,
+    limit: int | None,
+    as_json: bool,
+    include_private: bool,
+) -> None:
+    """List entries, newest first.
+
+    \b
+    The table is for you, the journal's owner: private entries show, marked P.
+    Flags: ! crisis  B boundary  ? discuss  S self-care  ★ celebrate  P private.
+    With --json, private entries are left out unless --include-private or --flag private
+    (the same rule as export), and a note on stderr says how many.
+    """
+    from reflect.domain.model import EntryFilter
+
+    flt = EntryFilter(
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until", end=True),
+        flags=list(flags),
+        tags=list(tags),
+        text=search,
+    )
+    from reflect.usecases import listing
+
+    if limit is None:
+        limit = 0 if as_json else LIST_DEFAULT_LIMIT
+    cap = limit or None
+    if as_json:
+        listed = listing.entries_for_scripts(rctx.journal, flt, include_private=include_private, limit=cap)
+        with data_out() as out:
+            _write_json_array(out, (e.to_dict() for e in listed.entries))
+        if listed.left_out:
+            say(f"left out {plural(listed.left_out, 'private entry')} (use --include-private)")
+        return
+    listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
+    if listed.entries:
+        with data_out() as out:
+            for line in _table(listed.entries, _list_width()):
+                out.write(line + "\n")
+        if listed.more:
+            say(f"showing the newest {cap}; use --limit N (0 for all) to see more")
+    else:
+        say("no entries match" if (since or until or flags or tags or search) else "the journal has no entries yet")
+
+
+@click.command("show")
+@click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
+@click.option("--json", "as_json", is_flag=True, help="The entry as its contract dict.")
+@pass_rctx
+@handle_errors
+def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
+    """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
+    from reflect.domain.formats import write_markdown
+    from reflect.usecases import listing
+
+    entry = listing.entry_by_id(rctx.journal, entry_id)
+    with data_out() as out:
+        if as_json:
+            out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            write_markdown(out, [entry], stories=listing.story_of(rctx.journal, entry), title="")
+
+
+@click.command("delete")
+@click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask (for scripts).")
+@pass_rctx
+@handle_errors
+def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
+    """Delete one entry (full id or unique prefix). Shows what will go and asks first."""
+    from reflect.usecases import listing
+
+    entry = listing.entry_by_id(rctx.journal, entry_id)
+    what = f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {entry.person or 'no person'}: {entry.summary(40) or 'no text'})"
+    if not yes:
+        if not sys.stdin.isatty():
+            fail(f"not deleting {entry.id} without confirmation: no terminal to ask on; use --yes", EXIT_BAD_INPUT)
+        say(f"This will delete entry {what}.")
+        if not click.confirm("Delete it?", default=False, err=True):
+            say("nothing deleted")
+            sys.exit(EXIT_ERROR)
+    listing.delete(rctx.journal, entry)
+    say(f"deleted entry {what}")

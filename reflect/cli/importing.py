@@ -1,0 +1,111 @@
+"""`reflect import`: an adapter over `reflect.usecases.importing`.
+
+Reads FILE or stdin (the one input a command reads itself), then parses, writes with
+Ctrl-C held until the write is whole, and says what happened on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from reflect.cli.kit import (
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    ReflectContext,
+    fail,
+    handle_errors,
+    interrupt_deferred,
+    pass_rctx,
+    say,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from reflect.domain.formats import ImportDoc
+    from reflect.store import ImportResult
+
+
+def _read_source(source: str) -> tuple[str, str]:
+    """The text to import and the name to use in messages."""
+    if source == "-":
+        stdin = sys.stdin
+        name = "<stdin>"
+        if stdin is None:  # started with stdin closed (`reflect import - <&-`)
+            fail(f"{name}: no standard input to read (it is closed)", EXIT_BAD_INPUT)
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+    else:
+        name = source
+        try:
+            with open(source, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            fail(f"{source}: no such file", EXIT_BAD_INPUT)
+        except IsADirectoryError:
+            fail(f"{source}: is a folder, not a file to import", EXIT_BAD_INPUT)
+        except PermissionError:
+            fail(f"{source}: permission denied", EXIT_BAD_INPUT)
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            fail(f"{name}: UTF-16 text; save it as UTF-8 and import again", EXIT_BAD_INPUT)
+        fail(f"{name}: not UTF-8 text (byte {exc.start + 1})", EXIT_BAD_INPUT)
+    raise AssertionError("unreachable")
+
+
+@click.command("import")
+@click.argument("source", metavar="FILE|-")
+@click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would happen; write nothing.")
+@pass_rctx
+@handle_errors
+def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> None:
+    """Import entries from FILE (or - for stdin).
+
+    Accepts an export document, a JSON array of entries, one entry object, or JSON Lines.
+    Everything is validated first: one bad record rejects the whole input, naming its
+    position and the reason, and nothing is written. Importing the same entry again
+    changes nothing; the same id with other content is refused unless --replace.
+    Counts and warnings go to stderr. A dry run that would be refused exits 1.
+    """
+    from reflect.usecases import importing
+
+    text, name = _read_source(source)
+    journal = rctx.journal
+    doc = importing.parse(journal, text, source=name)
+    # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
+    # During the write it is held until the write is whole: all of the import, never part.
+    with interrupt_deferred() as interrupted:  # till the end: the summary is the news
+        result = importing.apply(journal, doc, replace=replace, dry_run=dry_run)
+        during_write = bool(interrupted)
+        if not during_write:
+            _report_import(doc, result, replace=replace, dry_run=dry_run)
+    if during_write:
+        if dry_run:
+            fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+        fail(f"interrupted; the import was finished first, so the journal stays whole: {importing.summary(result)}",
+             EXIT_INTERRUPTED)  # fmt: skip
+    if interrupted:  # while the summary was written: it is on stderr already
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _report_import(doc: ImportDoc, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
+    """Identifier warnings (one line per entry, never the value), then the counts."""
+    from reflect.usecases import importing
+
+    for warning in importing.changed_warnings(doc, result):
+        warn(warning.line())
+    if dry_run:
+        say(f"dry run, nothing written; would import {importing.summary(result)}")
+        if result.conflicts and not replace:
+            fail(
+                f"the import would be refused: {len(result.conflicts)} record(s) already in the journal "
+                "with different content (use --replace to overwrite them)",
+                EXIT_ERROR,
+            )
+    else:
+        say(f"imported {importing.summary(result)}")

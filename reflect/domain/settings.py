@@ -1,0 +1,193 @@
+"""The worker's settings and every rule a setting must keep, written once.
+
+`Settings.from_dict` (the settings file) and `parse_value` (what `reflect config KEY VALUE`
+reads) apply the same rules, so a value the command refuses is refused in the file too:
+peer and supervisor are one line of at most `MAX_NAME` characters (they head every
+agenda), crisis lines are one line each (shown on one line in the app and on agendas),
+and the theme is one of textual's built-in themes.
+
+One difference is on purpose: the command reads a schedule and stores it canonical,
+while the file keeps any schedule text. A hand-edited schedule that cannot be read
+counts as none (the agenda still comes out, with a warning): refusing it here would
+stop every command until the file was mended.
+
+Pure: the model's validation helpers are imported when called, because `model`
+re-exports this module's names (importing it at load would be a cycle).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from reflect.domain import cycle
+
+MAX_NAME = 200  # peer, supervisor: shown on every agenda
+KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme")
+
+# textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
+# does not import textual; tests/test_usecases_settings.py checks the two agree.
+THEMES: tuple[str, ...] = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+)  # fmt: skip
+
+
+def _invalid(path: str, problem: str) -> ValueError:
+    from reflect.domain.model import ValidationError
+
+    return ValidationError(path, problem)
+
+
+@dataclass
+class CrisisLine:
+    name: str
+    how: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "how": self.how}
+
+
+def _default_lines() -> list[CrisisLine]:
+    return [CrisisLine(n, h) for n, h in cycle.DEFAULT_CRISIS_LINES]
+
+
+@dataclass
+class Settings:
+    """The worker's settings. `schedule` is an RRULE or a phrase; dates.py reads it."""
+
+    peer: str = ""
+    supervisor: str = ""
+    crisis_lines: list[CrisisLine] = field(default_factory=_default_lines)
+    schedule: str = ""
+    theme: str = ""
+
+    KEYS = KEYS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "peer": self.peer,
+            "supervisor": self.supervisor,
+            "crisis_lines": [c.to_dict() for c in self.crisis_lines],
+            "schedule": self.schedule,
+            "theme": self.theme,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "") -> Settings:
+        from reflect.domain.model import _join, _obj, _str
+
+        d = _obj(data, path, set(cls.KEYS), "a settings")
+        lines_raw = d.get("crisis_lines")
+        if lines_raw is None:
+            lines = _default_lines()
+        else:
+            lines = parse_crisis_lines(lines_raw, _join(path, "crisis_lines"))
+        return cls(
+            peer=check_name(_join(path, "peer"), _str(d, "peer", path)),
+            supervisor=check_name(_join(path, "supervisor"), _str(d, "supervisor", path)),
+            crisis_lines=lines,
+            schedule=_str(d, "schedule", path),
+            theme=check_theme(_str(d, "theme", path), _join(path, "theme")),
+        )
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> bool:
+    return not any(ord(c) < 32 for c in text)
+
+
+def check_name(key: str, value: str) -> str:
+    """A name shown on every agenda: one line, at most MAX_NAME characters; returned stripped."""
+    value = value.strip()
+    if not _one_line(value):
+        raise _invalid(key, "must be one line of text")
+    if len(value) > MAX_NAME:
+        raise _invalid(key, f"at most {MAX_NAME} characters (a name, not a note)")
+    return value
+
+
+def check_theme(value: str, path: str = "theme") -> str:
+    """"" (textual's default) or one of textual's built-in themes; returned stripped."""
+    value = value.strip()
+    if value and value not in THEMES:
+        raise _invalid(path, f"{value!r} is not a textual theme (one of: {', '.join(sorted(THEMES))})")
+    return value
+
+
+def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
+    """A list of {name, how} objects; the list must not be empty (a crisis panel needs a
+    line), and each line is one line of text (shown so in the app and on every agenda)."""
+    from reflect.domain.model import _obj, _str, kind_of
+
+    if not isinstance(value, list):
+        raise _invalid(path, f"expected a list of {{name, how}} objects, got {kind_of(value)}")
+    if not value:
+        raise _invalid(path, "at least one crisis line is needed")
+    out = []
+    for i, item in enumerate(value):
+        p = f"{path}[{i}]"
+        d = _obj(item, p, {"name", "how"}, "a crisis line")
+        name, how = _str(d, "name", p).strip(), _str(d, "how", p).strip()
+        if not name or not how:
+            raise _invalid(p, "a crisis line needs both a name and how to reach it")
+        out.append(CrisisLine(name, how))
+    for i, line in enumerate(out):
+        if not _one_line(line.name + line.how):
+            raise _invalid(f"{path}[{i}]", "must be one line of text")
+    return out
+
+
+def parse_crisis_lines_text(value: str) -> list[CrisisLine]:
+    """Crisis lines as a person types them: JSON (a list of {name, how}) or "Name: how; Name: how"."""
+    text = value.strip()
+    if text.startswith(("[", "{")):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _invalid("crisis_lines", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        except (RecursionError, ValueError):  # nested thousands deep; a number of thousands of digits
+            raise _invalid("crisis_lines", "not a list of {name, how} objects") from None
+        return parse_crisis_lines(raw, "crisis_lines")
+    lines = []
+    for i, part in enumerate(p for p in text.split(";") if p.strip()):
+        name, sep, how = part.partition(":")
+        if not sep or not name.strip() or not how.strip():
+            raise _invalid(
+                f"crisis_lines[{i}]",
+                f"{part.strip()!r} is not \"Name: how to reach it\" "
+                '(give "Name: how; Name: how" or a JSON list of {"name", "how"})',
+            )
+        lines.append({"name": name.strip(), "how": how.strip()})
+    return parse_crisis_lines(lines, "crisis_lines")
+
+
+def check_key(key: str) -> str:
+    if key not in KEYS:
+        raise _invalid("", f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+    return key
+
+
+def parse_value(key: str, text: str) -> Any:
+    """The value of setting `key` from what a person typed, by the same rules as the file;
+    a schedule is read and returned canonical (an RRULE). Empty text means the default."""
+    check_key(key)
+    if not text.strip():
+        return getattr(Settings(), key)
+    if key == "crisis_lines":
+        return parse_crisis_lines_text(text)
+    if key == "schedule":
+        from reflect.domain import dates
+
+        try:
+            return dates.parse_schedule(text)
+        except dates.DateError as exc:
+            raise _invalid("schedule", str(exc)) from None
+    if key == "theme":
+        return check_theme(text)
+    return check_name(key, text)

@@ -1,0 +1,273 @@
+"""Preparing supervision: the agendas, from the local journal or from peers' export files.
+
+The review screen and `reflect review --format` both come here. Private entries are left
+out by `visibility.shown` before the domain sees them; the domain builds from what it gets.
+Reading export files (`--from`) writes nothing anywhere: every file is read and checked
+before an agenda is built, so a malformed file stops with its name and no output.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reflect.usecases.visibility import shown
+
+if TYPE_CHECKING:
+    from reflect.domain.agenda import Agenda
+    from reflect.domain.model import Entry, Meeting, Story
+    from reflect.store import Journal
+
+
+# --- reading export files (the --from fast path) ----------------------------------------
+
+Row = tuple[datetime, str, Any, str, int]  # occurred, peer, raw dict or Entry, source, index
+
+
+@dataclass
+class Exported:
+    """What the --from files hold: every entry's time and peer, parsed lazily in full."""
+
+    rows: list[Row] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    peers: set[str] = field(default_factory=set)
+
+    def load(self, lo: datetime, hi: datetime) -> list[Entry]:
+        """The entries with `lo <= occurred <= hi`, validated in full (Entry.from_dict)."""
+        from reflect.domain.formats import ImportFormatError, parse_import
+        from reflect.domain.model import Entry, ValidationError
+
+        out = []
+        for occurred, peer, raw, source, index in self.rows:
+            if lo <= occurred <= hi:
+                if isinstance(raw, Entry):
+                    out.append(raw)
+                    continue
+                try:
+                    out.append(Entry.from_dict(raw, default_peer=peer))
+                except ValidationError as exc:
+                    parse_import(self.texts[source], source=source, default_peer=peer)  # the precise message
+                    raise ImportFormatError(source, f"entry {index + 1}", str(exc)) from None
+        return out
+
+
+def read_exports(paths: list[str]) -> Exported:
+    """Read export documents (or anything `reflect import` reads) from `paths`.
+
+    The fast path: a well-formed export document is decoded once, its stories and
+    meetings validated, and each entry's shape (an object of known fields with a
+    readable `occurred` and `peer`) checked; entries are validated in full when the
+    agenda loads them (`Exported.load`: the window and the one before it), which
+    keeps a 50,000-entry file near the cost of `json.loads`. Anything else, and
+    any error, goes through `formats.parse_import`, whose message names the file and position.
+    An entry without a peer takes the file's name (alex.json -> alex).
+    """
+    from reflect.domain.model import Entry
+
+    known = frozenset(Entry.FIELDS)
+    out = Exported()
+    with no_cycle_gc():
+        for path in paths:
+            _read_one(path, out, known)
+    return out
+
+
+@contextmanager
+def no_cycle_gc() -> Iterator[None]:
+    """Pause the cycle collector: decoding builds millions of small acyclic objects,
+    which it would scan again and again while they are kept, with nothing to collect."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
+    from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
+    from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(path, "", f"not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:
+        raise ImportFormatError(path, "", f"cannot read: {exc.strerror or exc}") from None
+    out.texts[path] = text
+    default_peer = Path(path).stem
+    try:
+        data = json.loads(text[1:] if text.startswith("\ufeff") else text)
+    except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
+        data = None
+    fast = (
+        isinstance(data, dict)
+        and data.get("format") == FORMAT
+        and type(data.get("version")) is int
+        and 1 <= data["version"] <= VERSION
+        and set(data) <= set(DOCUMENT_FIELDS)
+        and all(isinstance(data.get(k) or [], list) for k in ("entries", "stories", "meetings"))
+    )
+    rows: list[Row]
+    try:
+        if not fast:
+            raise ValidationError("", "not the fast path")
+        assert isinstance(data, dict)
+        stories = [Story.from_dict(s) for s in data.get("stories") or []]
+        meetings = [Meeting.from_dict(m) for m in data.get("meetings") or []]
+        rows = []
+        for i, raw in enumerate(data.get("entries") or []):
+            if not isinstance(raw, dict) or not known.issuperset(raw.keys()):
+                raise ValidationError("", "not an entry object")
+            peer = raw.get("peer") or default_peer
+            if not isinstance(peer, str):
+                raise ValidationError("peer", "not a string")
+            rows.append((parse_iso_datetime(raw.get("occurred"), "occurred"), peer, raw, path, i))
+    except ValidationError:
+        doc = parse_import(text, source=path, default_peer=default_peer)  # raises the precise error
+        stories, meetings = doc.stories, doc.meetings
+        rows = [(e.occurred, e.peer, e, path, i) for i, e in enumerate(doc.entries)]
+    out.rows += rows
+    out.stories += stories
+    out.meetings += meetings
+    out.peers |= {r[1] for r in rows}
+
+
+# --- the schedule -------------------------------------------------------------------------
+
+
+def next_meeting_for(schedule: str, after: datetime | None = None) -> datetime | None:
+    """The next meeting from the settings' schedule, or None when none is set.
+
+    `reflect config` refuses a schedule it cannot read, but the settings file may be
+    edited by hand: an unreadable schedule counts as none here (the agenda still
+    comes out); `unreadable_schedule` lets a command say so."""
+    if not schedule.strip():
+        return None
+    from reflect.domain.dates import DateError, next_meeting
+
+    try:
+        return next_meeting(schedule, after=after)
+    except (DateError, ValueError, OverflowError):
+        return None
+
+
+def unreadable_schedule(schedule: str) -> str | None:
+    """Why the settings' schedule cannot be read, or None when it can (or is unset)."""
+    if not schedule.strip():
+        return None
+    from reflect.domain.dates import DateError, next_meeting
+
+    try:
+        next_meeting(schedule)
+    except (DateError, ValueError, OverflowError) as exc:
+        return f"the schedule in settings cannot be read ({exc}); set it again with `reflect config schedule ...`"
+    return None
+
+
+# --- the agendas ----------------------------------------------------------------------------
+
+
+class UnknownPeer(ValueError):
+    """`--peer` names nobody in the data. A mistyped name would otherwise get an agenda
+    reading "Nothing to raise this time" under "Safety first": a supervisor must not
+    mistake a typo for a quiet fortnight."""
+
+    def __init__(self, peer: str, where: str, known: set[str]):
+        names = ", ".join(sorted(k for k in known if k)) or "none"
+        super().__init__(f"--peer: no entries or meetings for {peer!r} {where} (peers: {names})")
+
+
+def check_journal_peer(journal: Journal, peer: str) -> None:
+    """UnknownPeer when the journal has no entry or meeting of `peer`. The owner and the
+    peers met are checked first; only then are entries read, newest first, up to the
+    first of that peer's (the whole journal only when the name is wrong)."""
+    settings = journal.settings()
+    known = {settings.peer, journal.default_peer()} | {m.peer for m in journal.review_meetings()}
+    if peer in known:
+        return
+    for doc in journal.entry_dicts(newest_first=True):
+        if doc.get("peer") == peer:
+            return
+        known.add(doc.get("peer") or "")
+    raise UnknownPeer(peer, "in the journal", known)
+
+
+def journal_agendas(
+    journal: Journal,
+    *,
+    until: datetime | None = None,
+    since: datetime | None = None,
+    peer: str | None = None,
+    include_private: bool = False,
+) -> list[Agenda]:
+    """The agendas from the local journal, one per peer (the review screen uses this too)."""
+    from reflect.domain.agenda import build_agendas
+    from reflect.domain.model import Entry, now
+
+    until = until or now()
+    settings = journal.settings()
+
+    def load(lo: datetime, hi: datetime) -> Iterator[Entry]:
+        # Selected on the stored dict: a private entry left out is never built into an object.
+        for doc in journal.entry_dicts(lo, hi):
+            if shown(doc, include_private=include_private):
+                yield Entry.from_dict(doc)
+
+    return build_agendas(
+        load,
+        journal.review_meetings(),
+        until=until,
+        since=since,
+        peer=peer,
+        stories=journal.stories(),
+        next_meeting=next_meeting_for(settings.schedule, until),
+        fallback_peers=[settings.peer or journal.default_peer()],
+    )
+
+
+def export_agendas(
+    paths: list[str],
+    journal: Journal,
+    *,
+    until: datetime | None = None,
+    since: datetime | None = None,
+    peer: str | None = None,
+    include_private: bool = False,
+) -> list[Agenda]:
+    """The agendas from peers' export files. Reads the local settings only (schedule).
+    UnknownPeer when `peer` has neither an entry nor a meeting in the files."""
+    from reflect.domain.agenda import build_agendas
+    from reflect.domain.model import now
+
+    until = until or now()
+    schedule = journal.settings().schedule
+    with no_cycle_gc():
+        exported = read_exports(paths)
+        if peer is not None:
+            known = exported.peers | {m.peer for m in exported.meetings}
+            if peer not in known:
+                raise UnknownPeer(peer, "in " + ", ".join(paths), known)
+
+        def load(lo: datetime, hi: datetime) -> Iterable[Entry]:
+            return [e for e in exported.load(lo, hi) if shown(e, include_private=include_private)]
+
+        return build_agendas(
+            load,
+            exported.meetings,
+            until=until,
+            since=since,
+            peer=peer,
+            stories=exported.stories,
+            next_meeting=next_meeting_for(schedule, until),
+            fallback_peers=exported.peers,
+        )

@@ -1,0 +1,107 @@
+"""Exporting the journal: which entries go out, and writing them in a format.
+
+Private entries stay in the journal unless asked for (`visibility`): by `include_private`,
+or by naming them (`ids`). json and jsonl pass each entry's stored text through (no
+re-encoding); the selection still looks at its stored dict. Counts are kept while the
+entries are written, so a command can say how many went out and how many stayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+from reflect.usecases.visibility import Selection
+
+if TYPE_CHECKING:
+    from reflect.domain.model import Entry
+    from reflect.store import Journal
+
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "markdown")
+
+Record = tuple[dict[str, Any], "str | None"]  # (stored dict, its stored JSON text or None)
+
+
+@dataclass
+class Export:
+    """What one export writes. `records` is read once, by `write`; `written` and
+    `selection.left_out` are complete after it."""
+
+    fmt: str
+    records: Iterable[Record]
+    selection: Selection
+    stories: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def left_out(self) -> int:
+        """Private entries kept back (none when they were asked for)."""
+        return self.selection.left_out
+
+    def entries(self) -> Iterator[dict[str, Any] | str]:
+        """The entries that go out: each stored text where there is one, else its dict."""
+        for doc, text in self.records:
+            if self.selection.keep(doc):
+                self.written += 1
+                yield doc if text is None else text
+
+
+def select(
+    journal: Journal,
+    fmt: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    include_private: bool = False,
+    ids: Sequence[str] = (),
+) -> Export:
+    """The export of the entries in `[since, until]`, or of the entries named by `ids`
+    (full ids or unique prefixes; `NotFound` for one that names none). The JSON document
+    also carries the stories and the meetings held in the window; with `ids`, only the
+    stories those entries used."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if ids:
+        chosen: dict[str, Entry] = {}
+        for i in ids:
+            entry = journal.get(i)
+            chosen[entry.id] = entry
+        picked = sorted(chosen.values(), key=lambda e: e.occurred)
+        export = Export(fmt, [(e.to_dict(), None) for e in picked], Selection(include_private, frozenset(chosen)))
+        if fmt in ("json", "markdown"):
+            used = {e.select.story_id for e in picked if e.select.story_id}
+            export.stories = [s.to_dict() for s in journal.stories() if s.id in used]
+        return export
+    records = journal.entry_records(since, until, with_text=fmt in ("json", "jsonl"))
+    export = Export(fmt, records, Selection(include_private))
+    if fmt in ("json", "markdown"):
+        export.stories = [s.to_dict() for s in journal.stories()]
+    if fmt == "json":
+        export.meetings = [
+            m.to_dict()
+            for m in journal.meetings(with_agenda=True)
+            if (since is None or m.held >= since) and (until is None or m.held <= until)
+        ]
+    return export
+
+
+def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
+    """Write `export` to `out` in its format."""
+    from reflect.domain import formats
+
+    if export.fmt == "json":
+        formats.write_json(out, export.entries(), export.stories, export.meetings, exported_at=exported_at)
+    elif export.fmt == "jsonl":
+        formats.write_jsonl(out, export.entries())
+    elif export.fmt == "csv":
+        formats.write_csv(out, export.entries())  # type: ignore[arg-type]  # no stored text for csv
+    else:
+        formats.write_markdown(out, export.entries(), stories=export.stories)  # type: ignore[arg-type]
+
+
+def newline(fmt: str) -> str | None:
+    """The newline translation a file for `fmt` needs: csv writes its own line ends."""
+    return "" if fmt == "csv" else None

@@ -1,0 +1,93 @@
+"""Importing records: read the input, write it whole or not at all, and what to warn about.
+
+Parsing and writing are two steps so a command can hold Ctrl-C around the write alone.
+Warnings come back as data (the entry, the field, the kind of identifier; never the
+value), for the adapter to show; they never block an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reflect.domain.formats import ImportDoc
+    from reflect.domain.model import Entry
+    from reflect.store import ImportResult, Journal
+
+
+def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
+    """The records in `text`, fully validated (`ImportFormatError` names the position).
+    An entry without a peer takes the journal's owner."""
+    from reflect.domain.formats import parse_import
+
+    return parse_import(text, source=source, default_peer=journal.default_peer())
+
+
+def apply(journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False) -> ImportResult:
+    """Write `doc` into the journal (nothing on a dry run): all of it, or on a conflict
+    without `replace`, none of it (`Conflict`)."""
+    return journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+
+
+@dataclass
+class IdentifierWarning:
+    """An entry whose text looks like it holds an identifier: by field, the kinds found."""
+
+    entry_id: str
+    fields: dict[str, list[str]] = field(default_factory=dict)  # field -> kinds, in words
+
+    def line(self) -> str:
+        parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in self.fields.items())
+        return f"entry {self.entry_id}: {parts}"
+
+
+def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
+    """One warning per entry whose text looks like an identifier; never the value."""
+    from reflect.domain.privacy import KINDS, scan_fields
+
+    out = []
+    for entry in entries:
+        findings = scan_fields(entry.text_fields())
+        if not findings:
+            continue
+        warning = IdentifierWarning(entry.id)
+        for f in findings:
+            kinds = warning.fields.setdefault(f.field, [])
+            if KINDS[f.kind] not in kinds:
+                kinds.append(KINDS[f.kind])
+        out.append(warning)
+    return out
+
+
+def changed_warnings(doc: ImportDoc, result: ImportResult) -> list[IdentifierWarning]:
+    """The warnings for the entries this import adds or replaces (the others are already in)."""
+    changed = set(result.added) | set(result.replaced)
+    return identifier_warnings(e for e in doc.entries if e.id in changed)
+
+
+def summary(result: ImportResult) -> str:
+    """What an import did, by kind: "entries: 2 added, 1 unchanged; stories: 1 added"."""
+
+    def counts(added: int, replaced: int, unchanged: int, conflicts: int) -> str:
+        parts = [f"{added} added"]
+        if replaced:
+            parts.append(f"{replaced} replaced")
+        parts.append(f"{unchanged} unchanged")
+        if conflicts:
+            parts.append(f"{conflicts} in conflict")
+        return ", ".join(parts)
+
+    entry_conflicts = len(set(result.conflicts) - {
+        i for kind in (result.stories, result.meetings) for i in kind.get("conflicts", [])
+    })  # fmt: skip
+    line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
+    for kind in ("stories", "meetings"):
+        o: dict[str, list[str]] = getattr(result, kind) or {}
+        if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
+            line += f"; {kind}: " + counts(
+                len(o.get("added", [])), len(o.get("replaced", [])),
+                len(o.get("unchanged", [])), len(o.get("conflicts", [])),
+            )  # fmt: skip
+    return line
