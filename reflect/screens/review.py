@@ -501,7 +501,7 @@ class ReviewApp(App[list[Meeting]]):
         self._queue: list[Agenda] = []
 
     def on_mount(self) -> None:
-        from reflect.cli.review import journal_agendas
+        from reflect.usecases.agendas import journal_agendas
 
         self._queue = journal_agendas(self.journal, **self.options)
         self._next()
