@@ -8,7 +8,7 @@ from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from encounter_helpers import FROZEN, SIZE, encounter, new_app, settle, type_text
 from reflect.domain import cycle
-from reflect.domain.model import CrisisLine, Settings
+from reflect.domain.settings import CrisisLine, Settings
 from reflect.screens.crisis import CrisisPanel
 from reflect.store import Journal
 

@@ -8,7 +8,8 @@ import pytest
 from textual.widgets import Input, Sparkline, Static
 
 from reflect.screens.app import ReflectApp
-from reflect.domain.model import Draft, Entry, Flags, Listen, Settings
+from reflect.domain.model import Draft, Entry, Flags, Listen
+from reflect.domain.settings import Settings
 from reflect.screens.entry_view import EntryView
 from reflect.screens.help import HelpScreen
 from reflect.screens.home import PAGE, EntryList, HomeScreen, week_start

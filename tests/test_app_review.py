@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from reflect.cli.review import journal_agendas
-from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, now
+from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, now
+from reflect.domain.settings import Settings
 from reflect.screens.review import ActionDialog, EntryView, NotesDialog, ReviewApp, ReviewScreen
 from reflect.store import Journal
 

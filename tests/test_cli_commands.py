@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from reflect import __version__
 from reflect.cli import main
 from cli_helpers import one_line_error, run, snapshot
-from reflect.domain.model import Entry, Flags, Listen, Settings
+from reflect.domain.model import Entry, Flags, Listen
+from reflect.domain.settings import Settings
 from reflect.store import Journal
 
 UTC = timezone.utc

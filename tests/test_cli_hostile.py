@@ -21,7 +21,7 @@ import click
 import pytest
 
 from cli_helpers import one_line_error, run, snapshot
-from reflect.domain.model import Settings
+from reflect.domain.settings import Settings
 
 ENTRY = {"id": "aaaa1111-0000-4000-8000-000000000001", "occurred": "2026-01-10T10:00:00+00:00", "person": "JD"}
 

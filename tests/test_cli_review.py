@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from reflect.cli import main
 from reflect.domain.formats import schema_path, write_json
-from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Settings, Story, now, Select
+from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, Story, now, Select
+from reflect.domain.settings import Settings
 from reflect.store import Journal
 
 

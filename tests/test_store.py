@@ -17,9 +17,9 @@ from reflect.domain.model import (
     Flags,
     Listen,
     Meeting,
-    Settings,
     Story,
 )
+from reflect.domain.settings import Settings
 from reflect.store import Conflict, Journal, JournalCorrupt, NotFound
 from reflect.store import migrate
 from reflect.store.engine import shard_of as _shard

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reflect.domain.formats import ImportFormatError
-from reflect.domain.model import Entry, Flags, Listen, Meeting, Settings, now
+from reflect.domain.model import Entry, Flags, Listen, Meeting, now
+from reflect.domain.settings import Settings
 from reflect.root import open_journal
 from reflect.store import Journal
 from reflect.usecases import agendas, exporting

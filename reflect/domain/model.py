@@ -525,7 +525,6 @@ class Draft:
         return "(no text yet)"
 
 
-from reflect.domain.settings import CrisisLine, Settings, parse_crisis_lines  # noqa: F401
 
 
 # --- filtering (pure; used by `reflect list` and the home screen's search) ----------------

@@ -10,9 +10,6 @@ One difference is on purpose: the command reads a schedule and stores it canonic
 while the file keeps any schedule text. A hand-edited schedule that cannot be read
 counts as none (the agenda still comes out, with a warning): refusing it here would
 stop every command until the file was mended.
-
-Pure: the model's validation helpers are imported when called, because `model`
-re-exports this module's names (importing it at load would be a cycle).
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reflect.domain import cycle
+from reflect.domain.model import ValidationError, _join, _obj, _str, kind_of
 
 MAX_NAME = 200  # peer, supervisor: shown on every agenda
 KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme")
@@ -37,8 +35,6 @@ THEMES: tuple[str, ...] = (
 
 
 def _invalid(path: str, problem: str) -> ValueError:
-    from reflect.domain.model import ValidationError
-
     return ValidationError(path, problem)
 
 
@@ -78,8 +74,6 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "") -> Settings:
-        from reflect.domain.model import _join, _obj, _str
-
         d = _obj(data, path, set(cls.KEYS), "a settings")
         lines_raw = d.get("crisis_lines")
         if lines_raw is None:
@@ -123,7 +117,6 @@ def check_theme(value: str, path: str = "theme") -> str:
 def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
     """A list of {name, how} objects; the list must not be empty (a crisis panel needs a
     line), and each line is one line of text (shown so in the app and on every agenda)."""
-    from reflect.domain.model import _obj, _str, kind_of
 
     if not isinstance(value, list):
         raise _invalid(path, f"expected a list of {{name, how}} objects, got {kind_of(value)}")

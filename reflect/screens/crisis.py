@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Label, SelectionList, Static, TextAre
 from textual.widgets.selection_list import Selection
 
 from reflect.domain import cycle
-from reflect.domain.model import Crisis, CrisisLine
+from reflect.domain.model import Crisis
+from reflect.domain.settings import CrisisLine
 
 from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
 

@@ -43,6 +43,7 @@ from textual.worker import Worker, WorkerState
 
 from reflect.domain import cycle
 from reflect.domain import model
+from reflect.domain.settings import Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
 from reflect.screens.crisis import CrisisPanel
@@ -861,7 +862,7 @@ class EncounterScreen(Screen[Entry | None]):
         try:
             lines = self.journal.settings().crisis_lines
         except Exception:  # noqa: BLE001 - unreadable settings must not hide the crisis lines
-            lines = model.Settings().crisis_lines
+            lines = Settings().crisis_lines
         self.app.push_screen(CrisisPanel(lines, self._crisis, clock=self.now), self._after_crisis)
 
     def _after_crisis(self, crisis: Crisis | None) -> None:

@@ -16,7 +16,8 @@ from itertools import islice
 from typing import Any
 
 from reflect import paths
-from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Settings, Story, ValidationError, now
+from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
+from reflect.domain.settings import Settings
 from reflect.store import migrate
 from reflect.store.engine import Engine
 from reflect.store.errors import NotFound

@@ -10,7 +10,8 @@ import getpass
 from pathlib import Path
 
 from reflect import paths
-from reflect.domain.model import Settings, ValidationError
+from reflect.domain.model import ValidationError
+from reflect.domain.settings import Settings
 from reflect.store.errors import JournalCorrupt, JournalError
 from reflect.store.storage import KEEP_BACKUPS, CorruptFile, read_json, write_json
 
