@@ -17,7 +17,7 @@ import dataclasses
 import uuid
 from dataclasses import MISSING, dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, TypeVar
 
 # --- errors and small value helpers ----------------------------------------------------
 
@@ -305,7 +305,7 @@ def sub(record_cls: type, label: str = "", *, optional: bool = False, **spec: An
 
 # --- the record decorator ---------------------------------------------------------------
 
-R = TypeVar("R")
+R = TypeVar("R", bound="Record")
 
 
 @dataclass(frozen=True)
@@ -318,6 +318,20 @@ class RecordSpec:
     path: str
     form_id: str
     allowed: frozenset[str]
+
+
+class Record:
+    """Base of every declared record, so the type checker sees what `@record` derives."""
+
+    SPEC: ClassVar[RecordSpec]
+    if TYPE_CHECKING:  # filled in by @record from the declarations
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
+        def to_dict(self) -> dict[str, Any]: ...
+
+        @classmethod
+        def from_dict(cls: type[R], data: Any, path: str = "") -> R: ...
 
 
 def spec_of(cls: type) -> RecordSpec:
@@ -346,7 +360,7 @@ def record(
         spec = RecordSpec(
             tuple(declared[n] for n in names), what, path, form_id, frozenset(names)
         )
-        dc.SPEC = spec  # type: ignore[attr-defined]
+        dc.SPEC = spec
         dc._to_dict = _make_to_dict(spec)  # type: ignore[attr-defined]
         dc._from_dict = classmethod(_make_from_dict(spec))  # type: ignore[attr-defined]
         for name in ("to_dict", "from_dict"):
@@ -394,17 +408,17 @@ def _make_to_dict(spec: RecordSpec) -> Callable[[Any], dict[str, Any]]:
         if f.dump is not None:
             env[f"_d_{f.name}"] = f.dump
             items.append(f"{f.name!r}: _d_{f.name}(self)")
-        elif (fn := _kind_dump(f)) is not None:
-            env[f"_d_{f.name}"] = fn
+        elif (dump := _kind_dump(f)) is not None:
+            env[f"_d_{f.name}"] = dump
             items.append(f"{f.name!r}: _d_{f.name}(self.{f.name})")
         else:
             items.append(f"{f.name!r}: self.{f.name}")
     src = "def to_dict(self):\n    return {" + ", ".join(items) + "}\n"
     exec(src, env)  # noqa: S102 - source built from declared names only
-    fn: Callable[[Any], dict[str, Any]] = env["to_dict"]
-    fn.__doc__ = "The record as plain JSON values (the export contract)."
-    fn._derived = True  # type: ignore[attr-defined]
-    return fn
+    to_dict: Callable[[Any], dict[str, Any]] = env["to_dict"]
+    to_dict.__doc__ = "The record as plain JSON values (the export contract)."
+    to_dict._derived = True  # type: ignore[attr-defined]
+    return to_dict
 
 
 def _kind_parse(f: Field) -> Parse:

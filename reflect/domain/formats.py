@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from reflect.domain import cycle
+from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
 from reflect.domain.model import (
     CONTRACT_VERSION,
@@ -348,50 +349,6 @@ class ImportDoc:
     exported_at: datetime | None = None
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-
-
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def _element_offset(text: str, key: str | None, index: int) -> int | None:
-    """Where element `index` of the top-level array (key None) or of the top-level
-    object's array `key` starts in `text`. Only called on the error path, so it may
-    re-decode; any surprise returns None and the message goes without a line."""
-    try:
-        i = _WS.match(text, 0).end()
-        if key is not None:
-            if text[i] != "{":
-                return None
-            start = None
-            i = _WS.match(text, i + 1).end()
-            while text[i] != "}":
-                k, i = _DECODER.raw_decode(text, i)
-                i = _WS.match(text, i).end() + 1  # past ":"
-                i = _WS.match(text, i).end()
-                if k == key:
-                    start = i  # the last duplicate wins, as in json.loads
-                _, i = _DECODER.raw_decode(text, i)
-                i = _WS.match(text, i).end()
-                if text[i] == ",":
-                    i = _WS.match(text, i + 1).end()
-            if start is None:
-                return None
-            i = start
-        if text[i] != "[":
-            return None
-        i = _WS.match(text, i + 1).end()
-        for _ in range(index):
-            _, i = _DECODER.raw_decode(text, i)
-            i = _WS.match(text, i).end() + 1  # past ","
-            i = _WS.match(text, i).end()
-        return i
-    except (ValueError, IndexError):
-        return None
-
-
 def _parse_items(
     items: list[Any],
     what: str,
@@ -545,15 +502,15 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
             source, "", f'looks like an export document but has no "format": expected "format": "{FORMAT}"'
         )
     if "format" not in data:
-        line = _line_at(text, _WS.match(text, 0).end())
+        line = line_at(text, len(text) - len(text.lstrip(" \t\n\r")))
         entries = _parse_items([data], "entry", entry, source, lambda i: _position("entry", i, line), check_text)
         return ImportDoc(entries=entries, kind="entry")
     return _parse_document(data, text, source, entry, check_text)
 
 
 def _line_or_none(text: str, key: str | None, index: int) -> int | None:
-    offset = _element_offset(text, key, index)
-    return None if offset is None else _line_at(text, offset)
+    offset = element_offset(text, key, index)
+    return None if offset is None else line_at(text, offset)
 
 
 def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, check_text: bool = False) -> ImportDoc:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from operator import attrgetter
 from typing import Any, Callable, ClassVar
 
 from reflect.domain import cycle
 from reflect.domain.fields import (  # noqa: F401 - re-exported: the names other modules import from here
     CHECKBOX,
+    Record,
     CHOICE,
     DATE_W,
     DATETIME,
@@ -105,7 +105,7 @@ def _area(page: str, label: str, **kw: Any) -> Form:
 
 
 @record("a listen", path="listen")
-class Listen:
+class Listen(Record):
     """What the person shared, what matters to them, and the themes heard."""
 
     story: str = text(
@@ -124,7 +124,7 @@ class Listen:
 
 
 @record("a reflect", path="reflect")
-class Reflect:
+class Reflect(Record):
     """The worker's related experience, feelings, and the effect on their own recovery."""
 
     experience: str = text(
@@ -150,7 +150,7 @@ def _check(key: str) -> Any:
 
 
 @record("a checks", path="select.checks", form_id="check-{name}")
-class Checks:
+class Checks(Record):
     """The six-question disclosure check; each answer true, false or null (not asked)."""
 
     their_need: bool | None = _check("their_need")
@@ -169,7 +169,7 @@ _keys_are(Checks, cycle.CHECK_KEYS)
 
 
 @record("a select", path="select")
-class Select:
+class Select(Record):
     """Which part of the story to share and why, or the decision to hold back."""
 
     decision: str = choice(
@@ -191,7 +191,7 @@ class Select:
 
 
 @record("a share", path="share")
-class Share:
+class Share(Record):
     """How it was shared, how it landed, the person's next steps, what to do differently."""
 
     how: str = text(
@@ -220,7 +220,7 @@ def _oars(key: str) -> Any:
 
 
 @record("an mi", path="mi", form_id="mi-{name}")
-class MI:
+class MI(Record):
     """Optional Motivational Interviewing counts: prompts for supervision, not scores."""
 
     open_questions: int = _oars("open_questions")
@@ -242,7 +242,7 @@ def _flag(key: str) -> Any:
 
 
 @record("a flags", path="flags", form_id="flag-{name}")
-class Flags:
+class Flags(Record):
     """The flags of cycle.FLAG_DECLS, each true or false."""
 
     crisis: bool = _flag("crisis")
@@ -259,7 +259,7 @@ _keys_are(Flags, cycle.FLAGS)
 
 
 @record("a crisis", path="crisis")
-class Crisis:
+class Crisis(Record):
     """What was done when safety came first. Records that a safety plan exists, never the plan."""
 
     actions: list[str] = str_list("Actions", cycle.CRISIS_ACTION_KEYS, help="What was done")
@@ -314,7 +314,7 @@ def _stamp(dump: Callable[[Entry], datetime | None]) -> Callable[[Entry], str | 
         "crisis", "visibility", "tags",
     ),
 )  # fmt: skip
-class Entry:
+class Entry(Record):
     """One encounter, journaled through listen, reflect, select and share."""
 
     occurred: datetime = declare(
@@ -416,15 +416,20 @@ Entry.FIELDS = tuple(f.name for f in spec_of(Entry).fields)
 _Getters = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
-@cache
+_GETTERS: dict[type, tuple[_Getters, _Getters]] = {}
+
+
 def _text_getters(cls: type) -> tuple[_Getters, _Getters]:
     """The declared free text of an entry class: (single values, lists), each as
-    (dotted path, getter), in declaration order."""
+    (dotted path, getter), in declaration order; worked out once per class."""
+    if cls in _GETTERS:
+        return _GETTERS[cls]
     free = [(p, f) for p, f in leaves(cls) if f.free_text]
-    return (
+    got = _GETTERS[cls] = (
         tuple((p, attrgetter(p)) for p, f in free if f.kind == TEXT),
         tuple((p, attrgetter(p)) for p, f in free if f.kind == LIST),
     )
+    return got
 
 
 def entry_labels() -> dict[str, str]:
@@ -457,7 +462,7 @@ def form_widgets() -> dict[str, tuple[str | None, str]]:
 
 
 @record("a story", order=("id", "title", "text", "themes", "created", "retired"))
-class Story:
+class Story(Record):
     """A reusable part of the worker's own recovery story."""
 
     title: str = declare(TEXT, label="Title", required="required: a short title for this part of your story")
@@ -469,7 +474,7 @@ class Story:
 
 
 @record("an action item", order=("id", "text", "owner", "due", "done"))
-class ActionItem:
+class ActionItem(Record):
     """Something agreed in supervision, carried to the next meeting until done."""
 
     text: str = declare(TEXT, label="Action", required="required: what was agreed")
@@ -483,7 +488,7 @@ class ActionItem:
     "a meeting",
     order=("id", "peer", "supervisor", "held", "since", "until", "notes", "actions", "discussed", "agenda"),
 )
-class Meeting:
+class Meeting(Record):
     """A supervision meeting: when, the window it reviewed, notes, actions, the agenda as it was."""
 
     held: datetime = declare(DATETIME, label="Held", required="required")
@@ -502,7 +507,7 @@ class Meeting:
 
 
 @record("a draft", order=("id", "entry", "step", "entry_id", "saved"))
-class Draft:
+class Draft(Record):
     """An encounter in progress: the entry's fields so far, kept on disk as the peer types.
 
     `entry` is a partial entry dict (the same shape as `Entry.to_dict`); `entry_id` is
