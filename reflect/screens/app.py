@@ -19,6 +19,7 @@ from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
+from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
 from reflect.root import open_journal
@@ -125,21 +126,6 @@ class ReflectApp(App[None]):
             key = self.get_key_display(binding)
             help_text = f"{binding.tooltip or binding.description} (key: {key})"
             yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
-
-
-def screen_bindings(screen: Screen) -> list[tuple[object, Binding]]:
-    """The bindings the app and this screen define (not those of widgets), once per action."""
-    out: list[tuple[object, Binding]] = []
-    seen: set[tuple[int, str]] = set()
-    for active in screen.active_bindings.values():
-        node, binding = active.node, active.binding
-        if not isinstance(node, (App, Screen)) or binding.system:
-            continue
-        if (id(node), binding.action) in seen:
-            continue
-        seen.add((id(node), binding.action))
-        out.append((node, binding))
-    return out
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:
