@@ -27,7 +27,8 @@ from reflect.domain import dates
 from reflect.domain.model import Draft, Entry, EntryFilter, ValidationError
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
-from reflect.store import JournalError
+from reflect.screens.context import host
+from reflect.store import Journal, JournalError
 
 PAGE = 50
 WEEKS = 16
@@ -182,11 +183,11 @@ class HomeScreen(Screen[None]):
             pass
 
     @property
-    def journal(self):  # -> Journal
-        return self.app.journal  # type: ignore[attr-defined]
+    def journal(self) -> Journal:
+        return host(self).journal
 
     def now(self) -> datetime:
-        return self.app.now()  # type: ignore[attr-defined]
+        return host(self).now()
 
     # --- loading the list ---------------------------------------------------------------
 
