@@ -119,3 +119,11 @@ def test_story_bank(snap_compare, journal):
         await pilot.pause()
 
     assert snap_compare(ReflectApp(journal=journal, clock=frozen), terminal_size=SIZE, run_before=bank)
+
+
+def test_cursor_blink_is_off_in_snapshots(snap_compare) -> None:
+    """The guard against the flaky snapshot: every snapshot test asks for `snap_compare`,
+    which turns the blink off for any Input or TextArea made while it runs."""
+    from textual.widgets import Input, TextArea
+
+    assert Input().cursor_blink is False and TextArea().cursor_blink is False

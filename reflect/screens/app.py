@@ -1,4 +1,5 @@
-"""The journaling app: home first, or straight into a new encounter with `reflect new`.
+"""The journaling app: home first, straight into a new encounter with `reflect new`, or
+into the review of each peer's agenda with `reflect review` (its screens are also `r` on home).
 
 Every screen reaches the store through `app.journal` and reads the time through
 `app.now()`, so snapshot tests can freeze the clock. Every binding on the app and its
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,18 +21,26 @@ from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
+from reflect.root import open_journal
 from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
-from reflect.root import open_journal
+
+if TYPE_CHECKING:
+    from reflect.domain.model import Meeting
+    from reflect.screens.review_round import ReviewOptions
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
-STARTS = ("home", "new")
+STARTS = ("home", "new", "review")
 
 
-class ReflectApp(App[None]):
-    """A journal for peer support workers: listen, reflect, select, share."""
+class ReflectApp(App["list[Meeting] | None"]):
+    """A journal for peer support workers: listen, reflect, select, share.
+
+    The one App: home, the encounter, the story bank and the review are its screens.
+    Started on the review, it ends with the list of meetings recorded.
+    """
 
     TITLE = "reflect"
     SUB_TITLE = "listen · reflect · select · share"
@@ -46,12 +56,14 @@ class ReflectApp(App[None]):
         *,
         start: str = "home",
         clock: Callable[[], datetime] | None = None,
+        review: ReviewOptions | None = None,
     ) -> None:
         if start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
         super().__init__()
         self.journal = journal
         self.start = start
+        self.review = review
         self._clock = clock
         self._theme_lock = threading.Lock()
         self._wanted_theme = ""
@@ -64,7 +76,11 @@ class ReflectApp(App[None]):
         """The current time (frozen in snapshot tests)."""
         return self._clock() if self._clock is not None else model.now()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[object]:
+        if self.start == "review":
+            from reflect.screens.review_round import ReviewOptions, ReviewStart
+
+            return ReviewStart(self.review or ReviewOptions())
         return HomeScreen()
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,11 +24,14 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline,
 from textual.widgets.option_list import Option
 
 from reflect.domain import dates
-from reflect.domain.model import Draft, Entry, EntryFilter, ValidationError
+from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, ValidationError
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
+
+if TYPE_CHECKING:
+    from reflect.screens.encounter import EncounterScreen
 
 PAGE = 50
 WEEKS = 16
@@ -119,6 +122,7 @@ class HomeScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
         Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
+        Binding("r", "review", "Review", id="home.review", tooltip="Review the agenda; record the supervision meeting"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
@@ -175,7 +179,7 @@ class HomeScreen(Screen[None]):
 
     # --- thread-side helpers ----------------------------------------------------------
 
-    def _post(self, callback: Callable[..., Any], *args: Any) -> None:
+    def _post(self, callback: Callable[..., object], *args: object) -> None:
         """Run `callback` on the event loop; quietly drop it if the app has gone."""
         try:
             self.app.call_from_thread(callback, *args)
@@ -380,9 +384,9 @@ class HomeScreen(Screen[None]):
         screen = EncounterScreen(self.journal, entry=entry, draft=draft)
         self.app.push_screen(screen, partial(self._after_encounter, screen))
 
-    def _after_encounter(self, screen: Any, saved: Entry | None) -> None:
+    def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
-        kept = getattr(screen, "kept_draft_id", None)
+        kept = screen.kept_draft_id
         if saved is not None:
             keep = f"entry:{saved.id}"
         elif kept:
@@ -468,6 +472,20 @@ class HomeScreen(Screen[None]):
         from reflect.screens.stories import StoryBankScreen
 
         self.app.push_screen(StoryBankScreen())
+
+    def action_review(self) -> None:
+        """The review screens, one per peer's agenda; home is back when they are done."""
+        from reflect.screens.review_round import ReviewOptions, ReviewRound
+
+        ReviewRound(self, ReviewOptions(), done=self._after_review, failed=self._review_failed).start()
+
+    def _after_review(self, recorded: list[Meeting]) -> None:
+        if not recorded:
+            self.notify("No meeting recorded.")
+        self.load_glance()
+
+    def _review_failed(self, reason: str) -> None:
+        self.notify(f"The agenda cannot be built: {reason}", title="Review", severity="error", timeout=10)
 
     def action_reload(self) -> None:
         self.load()
