@@ -73,6 +73,9 @@ class ReviewScreen(Screen[Meeting | None]):
         Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done"),
         Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record"),
         Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording"),
+        # The app's keys, kept out of this footer (it is full at 80 columns); the status line names "? help".
+        Binding("f1,question_mark", "app.help", "Help", id="review.help", key_display="?", show=False, tooltip="Keys and markers"),
+        Binding("ctrl+t", "app.toggle_theme", "Theme", id="review.theme", show=False, tooltip="Switch between light and dark"),
     ]
 
     class Recorded(Message):
@@ -164,7 +167,7 @@ class ReviewScreen(Screen[Meeting | None]):
         n_actions = len(self.actions)
         actions = "no actions" if not n_actions else f"{n_actions} action{'s' if n_actions > 1 else ''}"
         head = f"{len(self.discussed)} discussed · {notes} · {actions}"
-        lines = [f"{head}   [ back a section · esc leaves"]
+        lines = [f"{head}   [ back a section · ? help · esc leaves"]
         for act in self.actions[-3:]:
             due = f", due {act.due.isoformat()}" if act.due else ""
             owner = f" ({act.owner}{due})" if act.owner or due else ""
