@@ -55,6 +55,7 @@ class DraftKeeper:
         self._on_status = on_status
         self._wanted: Draft | None = None
         self._kept: Key | None = None  # the last state known to be in the journal
+        self._opened: dict[str, Any] | None = None  # the form as it opened
         self._timer: Timer | None = None
         self._lock = threading.Lock()
         self._seq = 0  # numbers handed to writes, in order of asking
@@ -68,6 +69,7 @@ class DraftKeeper:
         """The form as it opened: already in the journal (or nothing typed), so nothing to write."""
         self._wanted = draft
         self._kept = _key(draft)
+        self._opened = draft.entry
 
     def want(self, draft: Draft) -> None:
         """The form changed: write it DRAFT_DELAY after the first change (steady typing still saves)."""
@@ -90,6 +92,8 @@ class DraftKeeper:
         draft = self._wanted
         if draft is None or _key(draft) == self._kept:
             return None
+        if not self.on_disk and draft.entry == self._opened:
+            return None  # nothing typed yet (only a step changed): no draft to keep
         self._seq += 1
         return draft, self._seq
 
@@ -99,6 +103,9 @@ class DraftKeeper:
             return
         job = self._next()
         if job is None:
+            if self.failed is not None and self._wanted is not None and _key(self._wanted) == self._kept:
+                self.failed, self._said = None, False  # back to what the journal holds: nothing is lost
+                self._on_status()
             return
         draft, seq = job
         self._screen.run_worker(

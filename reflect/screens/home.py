@@ -145,6 +145,7 @@ class HomeScreen(Screen[None]):
         self._exhausted = False
         self._loading_more = False
         self._debounce: Timer | None = None
+        self._reviewing = False  # a review round is open (r again does nothing)
 
     # --- layout -------------------------------------------------------------------
 
@@ -477,14 +478,19 @@ class HomeScreen(Screen[None]):
         """The review screens, one per peer's agenda; home is back when they are done."""
         from reflect.screens.review_round import ReviewOptions, ReviewRound
 
+        if self._reviewing:  # the agendas are still being read
+            return
+        self._reviewing = True
         ReviewRound(self, ReviewOptions(), done=self._after_review, failed=self._review_failed).start()
 
     def _after_review(self, recorded: list[Meeting]) -> None:
+        self._reviewing = False
         if not recorded:
             self.notify("No meeting recorded.")
         self.load_glance()
 
     def _review_failed(self, reason: str) -> None:
+        self._reviewing = False
         self.notify(f"The agenda cannot be built: {reason}", title="Review", severity="error", timeout=10)
 
     def action_reload(self) -> None:
