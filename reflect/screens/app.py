@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -76,7 +76,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         """The current time (frozen in snapshot tests)."""
         return self._clock() if self._clock is not None else model.now()
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         if self.start == "review":
             from reflect.screens.review_round import ReviewOptions, ReviewStart
 

@@ -462,7 +462,7 @@ class HomeScreen(Screen[None]):
             try:
                 self.journal.discard_draft(draft.id)
             except JournalError as exc:
-                self._post(self.notify, str(exc), severity="error")
+                self._post(partial(self.notify, str(exc), severity="error"))
                 return
             self._post(self.notify, "Draft discarded.")
             self._post(self.load)
@@ -525,11 +525,11 @@ class HomeScreen(Screen[None]):
     def _apply_search(self) -> None:
         text = self.query_one("#search", Input).value
         try:
-            flt = parse_query(text, now=self.now())
+            parsed = parse_query(text, now=self.now())
         except QueryError as exc:
             self.query_one("#status", Static).update(f"Search: {exc}")
             return
-        flt = None if is_empty(flt) else flt
+        flt = None if is_empty(parsed) else parsed
         if flt == self._filter:
             return
         self._filter = flt

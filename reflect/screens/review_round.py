@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,7 +36,7 @@ class ReviewRound:
 
     def __init__(
         self,
-        screen: Screen[object],
+        screen: Screen[Any],  # home, or the screen beneath a review started on its own
         options: ReviewOptions,
         *,
         done: Callable[[list[Meeting]], None],

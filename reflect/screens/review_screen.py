@@ -28,7 +28,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflect.domain.agenda import NOTHING, Agenda, Item, when
-from reflect.domain.model import ActionItem, Meeting
+from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
 from reflect.screens.review_dialogs import ActionDialog, ItemPrompt, NotesDialog, PickEntry
@@ -229,11 +229,15 @@ class ReviewScreen(Screen[Meeting | None]):
             for eid in ids:
                 try:
                     e = self.journal.get(eid)
-                except JournalError:  # an id from an old agenda may be gone
+                except (JournalError, ValidationError):  # an id from an old agenda may be gone
                     rows.append((eid, f"{eid[:8]}  (not in this journal)"))
                     continue
                 rows.append((eid, f"{when(e.occurred)}  {e.summary(50)}"))
-            self.app.push_screen(PickEntry(rows), lambda eid: eid and self._show(eid))
+            self.app.push_screen(PickEntry(rows), self._picked)
+
+    def _picked(self, entry_id: str | None) -> None:
+        if entry_id:
+            self._show(entry_id)
 
     def _show(self, entry_id: str) -> None:
         try:
