@@ -299,3 +299,17 @@ async def test_home_opens_the_review_and_gets_it_back(journal: Journal):
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is home, "home to come back")
         assert app.is_running
+
+
+async def test_a_journal_that_cannot_be_read_is_said_not_crashed_on(journal: Journal):
+    """`reflect review` on a damaged meetings file: the app says why and stays until q."""
+    journal.meetings_path.write_bytes(b'{"meetings": {"1": ')
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.screen.query_one("#review-start-status", Static)
+        await wait_for(pilot, lambda: "cannot be built" in str(status.render()), "the reason to show")
+        assert app.is_running and not isinstance(app.screen, ReviewScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_value is None
