@@ -31,3 +31,15 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "journal.json"
+
+
+@pytest.fixture
+def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Every snapshot with a steady cursor: a blinking one is caught lit or dark at random
+    (it flaked about one run in four). Input and TextArea start with blinking off, on every
+    screen, including those a test opens after the app started."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
+    return snap_compare

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from encounter_helpers import SIZE, encounter, new_app, settle, type_text
+from encounter_helpers import SIZE, encounter, new_app, settle, type_text, wait_for
 from reflect.domain.model import Draft
 from reflect.screens.encounter import EncounterScreen
+from reflect.screens.home import HomeScreen
 from reflect.store import Journal
 
 STORY = "Line one, with  two spaces.\n\n  indented line, tab & ünïcode - ok "
@@ -106,7 +107,7 @@ async def test_leaving_an_untouched_form_leaves_no_draft() -> None:
         await pilot.press("ctrl+n", "ctrl+b")
         await pilot.press("escape")
         await settle(pilot)
-    assert journal.drafts() == [] or all(d.entry["listen"]["story"] == "" for d in journal.drafts())
+    assert journal.drafts() == []
     assert journal.count() == 0
 
 
@@ -175,3 +176,32 @@ async def test_a_draft_for_a_saved_entry_replaces_that_entry() -> None:
     [after] = journal.recent()
     assert after.id == e.id and after.listen.story == "changed" and after.recorded == e.recorded
     assert journal.drafts() == []
+
+
+async def test_a_draft_that_cannot_be_written_is_said_and_written_once_it_can() -> None:
+    """A failed draft write must not count the text as kept: the screen says so, and once the
+    journal can be written again the last characters typed reach the disk, without more typing."""
+    journal = Journal()
+    app = new_app(journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = encounter(pilot)
+        home = app.screen_stack[0]
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.ready, "home (beneath) to finish reading")
+        journal.drafts_path.mkdir(parents=True)  # a folder where the drafts file belongs: every write fails
+        status = screen.query_one("#status", Static)
+        await type_text(pilot, "the last words")
+        await wait_for(pilot, lambda: "draft NOT kept" in str(status.render()), "the screen to say the draft failed")
+        assert any("could not be written" in str(n.message) for n in app._notifications)
+        assert screen.kept_draft_id is None
+
+        journal.drafts_path.rmdir()  # the failure is cleared
+        await wait_for(
+            pilot,
+            lambda: [d.entry["listen"]["story"] for d in journal.drafts()] == ["the last words"],
+            "the retry to write the draft",
+        )
+        await wait_for(pilot, lambda: "draft kept" in str(status.render()), "the status to say the draft is kept")
+        assert "NOT" not in str(status.render())
+        assert screen.kept_draft_id == journal.drafts()[0].id

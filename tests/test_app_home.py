@@ -34,6 +34,17 @@ async def wait_for(pilot, condition, what: str = "condition") -> None:
     raise AssertionError(f"gave up waiting for {what}")
 
 
+def palette_offers(app: ReflectApp, title: str) -> bool:
+    """The command palette is open and its highlighted command is `title`."""
+    from textual.command import CommandList, CommandPalette
+
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return False
+    option = palette.query_one(CommandList).highlighted_option
+    return option is not None and str(option.prompt).startswith(title)
+
+
 def home_of(app: ReflectApp) -> HomeScreen:
     screen = app.screen_stack[0]
     assert isinstance(screen, HomeScreen)
@@ -165,7 +176,9 @@ async def test_list_pages_in_more_as_the_peer_scrolls(journal):
         await pilot.press("enter")
         assert isinstance(app.screen, EntryView) and app.screen.entry.id == entries[-1].id
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: app.screen is home, "home to come back")
+        await app.workers.wait_for_complete()  # the drafts re-read after the view has run
+        await pilot.pause()
         assert lst.highlighted_option.id == at and len(entry_ids(app)) == len(entries)
 
 
@@ -351,7 +364,7 @@ async def test_every_home_binding_is_in_the_command_palette(seeded):
         # and the palette runs them: open the story bank by name
         await pilot.press("ctrl+p")
         await pilot.press(*"Stories")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_offers(app, "Stories"), "the palette to offer Stories")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, StoryBankScreen), "the palette to open stories")
 

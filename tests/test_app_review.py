@@ -1,17 +1,27 @@
-"""The review screen driven with Pilot at 80x24: keys in, stored meeting out."""
+"""The review screen driven with Pilot at 80x24: keys in, stored meeting out.
+
+`reflect review` is the app started on the review (`start="review"`); home reaches the
+same screens with `r`.
+"""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList, Static
 
-from reflect.cli.review import journal_agendas
+from reflect.usecases.agendas import journal_agendas
 from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, now
 from reflect.domain.settings import Settings
-from reflect.screens.review import ActionDialog, EntryView, NotesDialog, ReviewApp, ReviewScreen
+from reflect.screens.app import ReflectApp
+from reflect.screens.entry_view import EntryView
+from reflect.screens.help import HelpScreen
+from reflect.screens.home import HomeScreen
+from reflect.screens.review_dialogs import ActionDialog, NotesDialog
+from reflect.screens.review_screen import ReviewScreen
 from reflect.store import Journal
 
 
@@ -37,6 +47,35 @@ def journal(db_path: Path) -> Journal:
     return j
 
 
+def review_app(journal: Journal) -> ReflectApp:
+    """What `reflect review` runs: the app, started on the review, on the journal's file."""
+    return ReflectApp(Journal(journal.path), start="review")
+
+
+async def wait_for(pilot, condition, what: str = "condition") -> None:
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+async def started(pilot) -> ReviewScreen:
+    """Wait for the agendas to be read (on a worker) and the first review screen to show."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen), "the review screen")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+async def settle(pilot) -> None:
+    """Let the review's writes (worker threads) finish and their messages arrive."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*("space" if c == " " else c for c in text))
 
@@ -55,9 +94,9 @@ async def goto(pilot, section: str) -> None:
 
 
 async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         assert highlighted(app) == "i:safety:0"  # safety first
@@ -85,11 +124,11 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
 
         await goto(pilot, "follow_ups")
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert [a.done for m in journal.meetings() for a in m.actions] == [True]  # saved at once
 
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
     meetings = journal.meetings(with_agenda=True)
     assert len(meetings) == 2
     m = meetings[-1]
@@ -100,7 +139,7 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
     assert m.discussed[0].startswith("Crisis encounter") and m.discussed[1].startswith("How do I end calls kindly?")
     assert m.agenda is not None and [s["key"] for s in m.agenda["sections"]][0] == "safety"
     assert m.agenda["sections"][0]["items"][0]["entries"] == ["crisis-entry-1"]
-    assert app.return_value == [m] or [x.id for x in app.return_value] == [m.id]
+    assert app.return_value is not None and [x.id for x in app.return_value] == [m.id]
 
     # The next review starts where this one's window ended; its open action comes back.
     later = now() + timedelta(minutes=5)
@@ -114,9 +153,9 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
 
 
 async def test_open_a_cited_entry_in_full(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, EntryView)
@@ -131,9 +170,9 @@ async def test_open_a_cited_entry_in_full(journal: Journal):
 
 
 async def test_leaving_with_unrecorded_work_asks_twice_and_records_nothing(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         await pilot.press("space", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)  # warned, still here
@@ -144,9 +183,9 @@ async def test_leaving_with_unrecorded_work_asks_twice_and_records_nothing(journ
 
 
 async def test_footer_names_the_bindings_and_fits_80_columns(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         shown = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
         assert {"Discussed", "Open", "Section", "Notes", "Action", "Done", "Record meeting"} <= shown
         agenda = app.screen.query_one("#review-agenda", OptionList)
@@ -154,9 +193,9 @@ async def test_footer_names_the_bindings_and_fits_80_columns(journal: Journal):
 
 
 async def test_an_empty_section_has_nothing_to_tick_and_the_status_reads_plainly(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         screen = app.screen
         agenda = screen.query_one("#review-agenda", OptionList)
         status = screen.query_one("#review-status", Static)
@@ -172,9 +211,9 @@ async def test_an_empty_section_has_nothing_to_tick_and_the_status_reads_plainly
 
 
 async def test_wrapped_items_hang_under_their_text(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         agenda = app.screen.query_one("#review-agenda", OptionList)
         lines = ["".join(seg.text for seg in agenda.render_line(y)) for y in range(agenda.size.height)]
         [first] = [i for i, line in enumerate(lines) if "[ ]" in line and "Crisis" in line]
@@ -183,9 +222,9 @@ async def test_wrapped_items_hang_under_their_text(journal: Journal):
 
 
 async def test_a_note_and_an_action_are_counted_in_words(journal: Journal):
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         screen = app.screen
         await pilot.press("n")
         await type_text(pilot, "One line")
@@ -202,9 +241,9 @@ async def test_a_note_and_an_action_are_counted_in_words(journal: Journal):
 async def test_a_failed_record_keeps_the_screen_and_what_was_written(journal: Journal):
     """A journal that cannot be written (here a damaged meetings file) must not crash the
     review and throw away the meeting's notes: the screen stays, and says why."""
-    app = ReviewApp(str(journal.path))
+    app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         await pilot.press("n")
@@ -213,7 +252,65 @@ async def test_a_failed_record_keeps_the_screen_and_what_was_written(journal: Jo
         damaged = b'{"meetings": {"1": '
         journal.meetings_path.write_bytes(damaged)
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen and screen.notes == "Kept through a failure"
         assert any("Not recorded" in str(n.message) for n in app._notifications)
         assert journal.meetings_path.read_bytes() == damaged
+
+
+async def test_the_meeting_is_written_off_the_ui_thread(journal: Journal):
+    app = review_app(journal)
+    writers: list[threading.Thread] = []
+    real = app.journal.save_meeting
+
+    def save_meeting(meeting: Meeting) -> Meeting:
+        writers.append(threading.current_thread())
+        return real(meeting)
+
+    app.journal.save_meeting = save_meeting  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+    assert len(writers) == 1 and writers[0] is not threading.main_thread()
+    assert len(journal.meetings()) == 2
+
+
+async def test_home_opens_the_review_and_gets_it_back(journal: Journal):
+    app = ReflectApp(Journal(journal.path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.ready, "home to load")
+        shown = {b.binding.description for b in home.active_bindings.values() if b.binding.show}
+        assert "Review" in shown  # in the footer
+        await pilot.press("r")
+        screen = await started(pilot)
+        # The review is a screen of the app: its help, theme and stylesheet.
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).render())
+        assert "Save the meeting record" in keys
+        await pilot.press("escape")
+        assert app.screen is screen
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark
+        assert any(src.endswith("reflect.tcss") for src, _ in app.stylesheet.source)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home, "home to come back")
+        assert app.is_running
+
+
+async def test_a_journal_that_cannot_be_read_is_said_not_crashed_on(journal: Journal):
+    """`reflect review` on a damaged meetings file: the app says why and stays until q."""
+    journal.meetings_path.write_bytes(b'{"meetings": {"1": ')
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.screen.query_one("#review-start-status", Static)
+        await wait_for(pilot, lambda: "cannot be built" in str(status.render()), "the reason to show")
+        assert app.is_running and not isinstance(app.screen, ReviewScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_value is None

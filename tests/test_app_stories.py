@@ -88,7 +88,10 @@ async def test_editor_cancel_and_empty_title_save_nothing():
         assert "title is needed" in str(app.screen.query_one("#story-error").render())
         await pilot.press(*"Not this one", "escape")
         assert isinstance(app.screen, StoryBankScreen)
-        await pilot.pause(0.1)
+        # Wait for something that does happen (every write the app began has finished),
+        # then check that nothing was saved: a fixed pause could check too early.
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert journal.stories() == []
 
 

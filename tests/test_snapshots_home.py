@@ -12,6 +12,7 @@ import pytest
 
 from reflect.screens.app import ReflectApp
 from reflect.domain.model import Draft, Entry, Flags, Listen, Reflect, Select, Share, Story
+from reflect.screens.entry_view import EntryView
 from reflect.screens.home import HomeScreen
 from reflect.screens.stories import StoryBankScreen
 from reflect.store import Journal
@@ -92,7 +93,13 @@ def test_entry_view(snap_compare, journal):
     async def open_first(pilot) -> None:
         await home_ready(pilot)
         await pilot.press("down", "enter")  # past the draft to the newest entry
-        await pilot.pause(0.2)
+        view = pilot.app.screen
+        assert isinstance(view, EntryView) and view.entry.select.story_id
+        for _ in range(500):  # its story's title is read on a worker: wait for it, not for a fixed time
+            if view.story_title is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
 
     assert snap_compare(ReflectApp(journal=journal, clock=frozen), terminal_size=SIZE, run_before=open_first)
 
@@ -119,3 +126,27 @@ def test_story_bank(snap_compare, journal):
         await pilot.pause()
 
     assert snap_compare(ReflectApp(journal=journal, clock=frozen), terminal_size=SIZE, run_before=bank)
+
+
+def test_cursor_blink_is_off_in_snapshots(snap_compare) -> None:
+    """The guard against the flaky snapshot: every snapshot test asks for `snap_compare`,
+    which turns the blink off for any Input or TextArea made while it runs."""
+    from textual.widgets import Input, TextArea
+
+    assert Input().cursor_blink is False and TextArea().cursor_blink is False
+
+
+def test_review(snap_compare, journal):
+    """The review as a screen of the app: its header, theme and footer (r from home)."""
+    from reflect.screens.review_round import ReviewOptions
+    from reflect.screens.review_screen import ReviewScreen
+
+    async def review(pilot) -> None:
+        for _ in range(500):
+            if isinstance(pilot.app.screen, ReviewScreen):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+    app = ReflectApp(journal=journal, clock=frozen, start="review", review=ReviewOptions(until=NOW))
+    assert snap_compare(app, terminal_size=SIZE, run_before=review)

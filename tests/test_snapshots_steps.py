@@ -17,7 +17,7 @@ from reflect.store import Journal
 @pytest.fixture
 def journal(monkeypatch: pytest.MonkeyPatch) -> Journal:
     # Drafts are written on a timer; keep "draft kept" out of the pictures so they never depend on timing.
-    monkeypatch.setattr("reflect.screens.encounter.DRAFT_DELAY", 3600.0)
+    monkeypatch.setattr("reflect.screens.drafts.DRAFT_DELAY", 3600.0)
     j = Journal()
     j.save_story(Story(id="story-1", title="First year sober", text="What the first winter taught me.", themes=["hope"]))
     return j

@@ -31,21 +31,6 @@ FORMATS = ("markdown", "json", "text")
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
-    from reflect.usecases.agendas import export_agendas as export_agendas  # noqa: F401
-    from reflect.usecases.agendas import journal_agendas as journal_agendas  # noqa: F401
-    from reflect.usecases.agendas import no_cycle_gc as no_cycle_gc  # noqa: F401
-
-# The review screen and the bench still import these from here; their home is the use case.
-_MOVED = ("journal_agendas", "export_agendas", "no_cycle_gc")
-
-
-def __getattr__(name: str) -> Any:
-    """`journal_agendas` and friends, from `reflect.usecases.agendas` (loaded when asked)."""
-    if name in _MOVED:
-        from reflect.usecases import agendas
-
-        return getattr(agendas, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def recorded_line(meeting: Meeting) -> str:

@@ -1,4 +1,5 @@
-"""Textual screens. Each talks to the store only through `Journal` (as `app.journal`).
+"""Textual screens of the one app, `ReflectApp`. Each talks to the store only through the
+typed `Journal` the app holds (`context.host(screen).journal`).
 
 Nothing is imported here, so opening one screen never loads the others.
 """

@@ -1,4 +1,5 @@
-"""The journaling app: home first, or straight into a new encounter with `reflect new`.
+"""The journaling app: home first, straight into a new encounter with `reflect new`, or
+into the review of each peer's agenda with `reflect review` (its screens are also `r` on home).
 
 Every screen reaches the store through `app.journal` and reads the time through
 `app.now()`, so snapshot tests can freeze the clock. Every binding on the app and its
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,17 +21,26 @@ from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
+from reflect.root import open_journal
+from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
-from reflect.root import open_journal
+
+if TYPE_CHECKING:
+    from reflect.domain.model import Meeting
+    from reflect.screens.review_round import ReviewOptions
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
-STARTS = ("home", "new")
+STARTS = ("home", "new", "review")
 
 
-class ReflectApp(App[None]):
-    """A journal for peer support workers: listen, reflect, select, share."""
+class ReflectApp(App["list[Meeting] | None"]):
+    """A journal for peer support workers: listen, reflect, select, share.
+
+    The one App: home, the encounter, the story bank and the review are its screens.
+    Started on the review, it ends with the list of meetings recorded.
+    """
 
     TITLE = "reflect"
     SUB_TITLE = "listen · reflect · select · share"
@@ -45,12 +56,14 @@ class ReflectApp(App[None]):
         *,
         start: str = "home",
         clock: Callable[[], datetime] | None = None,
+        review: ReviewOptions | None = None,
     ) -> None:
         if start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
         super().__init__()
         self.journal = journal
         self.start = start
+        self.review = review
         self._clock = clock
         self._theme_lock = threading.Lock()
         self._wanted_theme = ""
@@ -63,7 +76,11 @@ class ReflectApp(App[None]):
         """The current time (frozen in snapshot tests)."""
         return self._clock() if self._clock is not None else model.now()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
+        if self.start == "review":
+            from reflect.screens.review_round import ReviewOptions, ReviewStart
+
+            return ReviewStart(self.review or ReviewOptions())
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -125,21 +142,6 @@ class ReflectApp(App[None]):
             key = self.get_key_display(binding)
             help_text = f"{binding.tooltip or binding.description} (key: {key})"
             yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
-
-
-def screen_bindings(screen: Screen) -> list[tuple[object, Binding]]:
-    """The bindings the app and this screen define (not those of widgets), once per action."""
-    out: list[tuple[object, Binding]] = []
-    seen: set[tuple[int, str]] = set()
-    for active in screen.active_bindings.values():
-        node, binding = active.node, active.binding
-        if not isinstance(node, (App, Screen)) or binding.system:
-            continue
-        if (id(node), binding.action) in seen:
-            continue
-        seen.add((id(node), binding.action))
-        out.append((node, binding))
-    return out
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:

@@ -1,9 +1,9 @@
 """A new or edited encounter: Listen, Reflect, Select, Share, then a wrap-up page.
 
 The screen opens with the cursor in the person's story so typing starts at once.
-Nothing typed is lost: every change is written as a draft within a second (on a
-thread, so typing never waits on the disk), leaving keeps the draft, and saving
-discards it. Crisis comes first: one key from any step marks the encounter and
+Nothing typed is lost: every change is written as a draft within a second (by a
+`DraftKeeper`, on a thread, so typing never waits on the disk; a failed write is said
+and tried again), leaving keeps the draft, and saving discards it. Crisis comes first: one key from any step marks the encounter and
 opens the crisis panel, and confirming it saves the entry at once.
 
 Contract with the app: `EncounterScreen(journal, entry=..., draft=...)` dismisses
@@ -12,17 +12,16 @@ with the saved Entry, or None when the peer leaves without saving (the draft sta
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -46,7 +45,9 @@ from reflect.domain import model
 from reflect.domain.settings import Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
+from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
+from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.screens.steps import (
@@ -69,7 +70,8 @@ from reflect.screens.steps import (
     when_problem,
 )
 
-DRAFT_DELAY = 0.5  # seconds from a change to its draft on disk (the promise is "within a second")
+if TYPE_CHECKING:
+    from reflect.store import Journal
 
 
 class FormError(ValueError):
@@ -186,7 +188,7 @@ class EncounterScreen(Screen[Entry | None]):
         ("click a step", "Jump to that step in the progress line"),
     ]
 
-    def __init__(self, journal: Any, *, entry: Entry | None = None, draft: Draft | None = None) -> None:
+    def __init__(self, journal: Journal, *, entry: Entry | None = None, draft: Draft | None = None) -> None:
         super().__init__()
         self.journal = journal
         self._entry_arg = entry
@@ -198,14 +200,14 @@ class EncounterScreen(Screen[Entry | None]):
         self._crisis: Crisis | None = None
         self._when: datetime | None = None
         self._when_default: tuple[str, datetime] | None = None  # (shown text, exact time)
-        self._draft_id = draft.id if draft is not None else model.new_id()
-        self._timer: Timer | None = None
-        self._latest: dict[str, Any] | None = None
-        self._last_written: tuple[dict[str, Any], str] | None = None
-        self._draft_lock = threading.Lock()
-        self._draft_seq = 0
-        self._draft_done_seq = 0
-        self._draft_on_disk = draft is not None
+        self._latest: dict[str, Any] | None = None  # the form as last read
+        self._keeper = DraftKeeper(
+            self,
+            journal,
+            draft.id if draft is not None else model.new_id(),
+            on_disk=draft is not None,
+            on_status=self._update_status,
+        )
         self._saving = False
         self._leave_after_save = True
         self._finished = False
@@ -215,14 +217,13 @@ class EncounterScreen(Screen[Entry | None]):
     @property
     def kept_draft_id(self) -> str | None:
         """The id of the draft left on disk, or None (saved, or nothing typed)."""
-        return self._draft_id if self._draft_on_disk else None
+        return self._keeper.draft_id if self._keeper.on_disk else None
 
     # --- time -------------------------------------------------------------------------
 
     def now(self) -> datetime:
         """The app's clock when it has one (snapshot tests freeze it)."""
-        clock = getattr(self.app, "now", None)
-        return clock() if callable(clock) else model.now()
+        return host(self).now()
 
     # --- layout -----------------------------------------------------------------------
 
@@ -306,7 +307,8 @@ class EncounterScreen(Screen[Entry | None]):
             self.query_one("#when", Input).value = raw_when
             self._read_when()
         self._latest = self._form()
-        self._last_written = (self._latest, page)
+        self._page = page
+        self._keeper.start(self._draft())
         self._show_page(page, focus=True)
         self._update_status()
         self._ready = True
@@ -549,94 +551,53 @@ class EncounterScreen(Screen[Entry | None]):
         if crisis:
             parts += [("! crisis", "$error bold"), "  "]
         parts.append(("P private" if private else "shared", "$secondary bold" if private else ""))
-        if self._saved is not None:
+        if self._keeper.failed is not None:
+            parts += ["  ", ("draft NOT kept", "$error bold")]
+        elif self._saved is not None:
             parts += ["  ", ("saved", "$success")]
-        elif self._draft_on_disk:
+        elif self._keeper.on_disk:
             parts += ["  ", "draft kept"]
         self.query_one("#status", Static).update(Content.assemble(*parts))
 
     # --- drafts -------------------------------------------------------------------------
 
     def _schedule_draft(self) -> None:
-        """Write a draft DRAFT_DELAY after the first change (a throttle: steady typing still saves)."""
+        """Hand the form to the draft keeper, which writes it shortly (a throttle, not a debounce)."""
         if self._finished:
             return
         try:
             self._latest = self._form()
         except NoMatches:
             return
-        if self._timer is None:
-            self._timer = self.set_timer(DRAFT_DELAY, self._draft_due, name="draft")
+        self._keeper.want(self._draft())
 
-    def _make_draft(self) -> Draft | None:
-        """A draft of the form if it differs from the last one written, else None."""
-        if self._latest is None:
-            return None
-        state = (self._latest, self._page_step())
-        if state == self._last_written:
-            return None
-        self._last_written = state
-        assert self._base is not None
+    def _draft(self) -> Draft:
+        """The form as last read, as a draft of this screen."""
+        assert self._latest is not None and self._base is not None
         return Draft(
             entry=self._latest,
-            id=self._draft_id,
-            step=state[1],
+            id=self._keeper.draft_id,
+            step=self._page_step(),
             entry_id=self._base.id if self._in_store else None,
         )
 
     def _page_step(self) -> str:
         return self._page if self._page in cycle.STEP_KEYS else cycle.STEP_KEYS[-1]
 
-    def _draft_due(self) -> None:
-        self._timer = None
-        if self._finished:
-            return
-        draft = self._make_draft()
-        if draft is None:
-            return
-        self._draft_seq += 1
-        seq = self._draft_seq
-        self.run_worker(
-            lambda: self._write_draft(draft, seq),
-            thread=True,
-            group="draft",
-            exit_on_error=False,
-            name="draft",
-        )
-
-    def _write_draft(self, draft: Draft, seq: int) -> bool:
-        """On a worker thread; a draft older than one already written or saved is skipped."""
-        with self._draft_lock:
-            if seq <= self._draft_done_seq:
-                return False
-            self.journal.save_draft(draft)
-            self._draft_done_seq = seq
-            self._draft_on_disk = True
-        return True
-
     def _flush_draft(self) -> bool:
         """Write any unwritten change now (leaving, quitting). True when a draft is on disk."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         if self._finished:
             return False
         try:  # read the widgets themselves: the last keystrokes' Changed messages may still be queued
             self._latest = self._form()
         except Exception:  # noqa: BLE001 - widgets already gone (app exiting): keep the last reading
             pass
-        draft = self._make_draft()
-        if draft is not None:
-            self._draft_seq += 1
-            try:
-                self._write_draft(draft, self._draft_seq)
-            except Exception as exc:  # noqa: BLE001 - tell the peer, never crash on the way out
-                self.notify(f"The draft could not be written: {exc}", severity="error")
-        return self._draft_on_disk
+        return self._keeper.flush(self._draft() if self._latest is not None else None)
 
     def on_unmount(self) -> None:
         """Quitting the app mid-entry (or the screen going away) keeps what was typed."""
         self._flush_draft()
+        self._keeper.close()
         self._finished = True
 
     # --- pages --------------------------------------------------------------------------
@@ -664,8 +625,8 @@ class EncounterScreen(Screen[Entry | None]):
                 container.scroll_home(animate=False)
                 return
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = getattr(event, "widget", None) or self.focused
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget or self.focused
         if widget is None or not widget.id:
             return
         for page in PAGES:
@@ -745,6 +706,7 @@ class EncounterScreen(Screen[Entry | None]):
     def action_leave(self) -> None:
         """Leave without saving. Asks nothing: the draft is kept and the peer is told."""
         kept = self._flush_draft()
+        self._keeper.close()
         self._finished = True
         if kept:
             self.notify("Draft kept: resume it from home.", title="Not saved yet")
@@ -805,20 +767,14 @@ class EncounterScreen(Screen[Entry | None]):
     def _start_save(self, entry: Entry, *, leave: bool) -> None:
         self._saving = True
         self._leave_after_save = leave
-        save_seq = self._draft_seq
-        saved_form = self._latest
+        keeper = self._keeper
+        save_seq = keeper.saving(self._draft()) if self._latest is not None else 0
 
         def save() -> Entry:
             saved = self.journal.save(entry)
-            with self._draft_lock:
-                self._draft_done_seq = max(self._draft_done_seq, save_seq)
-                if self._draft_on_disk:
-                    self.journal.discard_draft(self._draft_id)
-                    self._draft_on_disk = False
+            keeper.discard(upto=save_seq)
             return saved
 
-        if saved_form is not None:
-            self._last_written = (saved_form, self._page_step())
         self.run_worker(save, thread=True, group="save", name="save", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -832,9 +788,7 @@ class EncounterScreen(Screen[Entry | None]):
             self._base = saved
             self._in_store = True
             if self._leave_after_save:
-                if self._timer is not None:
-                    self._timer.stop()
-                    self._timer = None
+                self._keeper.close()
                 self._finished = True
                 self.notify("Saved.", timeout=3)
                 self.dismiss(saved)
@@ -848,7 +802,7 @@ class EncounterScreen(Screen[Entry | None]):
                 )
         elif event.state == WorkerState.ERROR:
             self._saving = False
-            self._last_written = None  # make sure the next draft write happens
+            self._keeper.save_failed()  # what is on screen must now be kept as a draft
             self._schedule_draft()
             self.notify(f"Could not save: {worker.error}. Your text is kept as a draft.", severity="error", timeout=10)
 

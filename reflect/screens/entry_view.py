@@ -1,10 +1,14 @@
 """One entry, read-only and whole: every step, flags, crisis record and question.
 
-`e` opens it in the encounter screen for editing; the view then shows the saved
-version. Dismisses with True when the entry changed, so home knows to reload.
+The one entry view of the app: home opens it from the list, the review from an agenda
+item's cited entries. `e` opens it in the encounter screen for editing (not from the
+review, which reads the journal as it was); the view then shows the saved version.
+Dismisses with True when the entry changed, so home knows to reload.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from reflect.domain import cycle
 from reflect.domain.model import Entry
+from reflect.screens.context import host
 from reflect.screens.widgets import MARKERS, format_when
 from reflect.store import JournalError
 
@@ -29,14 +34,15 @@ class EntryView(Screen[bool]):
     """Read one encounter from top to bottom."""
 
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="view.back", tooltip="Back to the list"),
+        Binding("escape,backspace,q", "back", "Back", id="view.back", tooltip="Back to where you came from"),
         Binding("e", "edit", "Edit", id="view.edit", tooltip="Edit this entry"),
     ]
     HELP_EXTRA = [("up/down, pgup/pgdn", "Scroll the entry")]
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, *, editable: bool = True) -> None:
         super().__init__()
         self.entry = entry
+        self.editable = editable
         self.story_title: str | None = None
         self.changed = False
 
@@ -53,8 +59,11 @@ class EntryView(Screen[bool]):
             self.run_worker(self._read_story, thread=True, group="view", name="view: story title")
 
     def _read_story(self) -> None:
+        story_id = self.entry.select.story_id
+        if not story_id:
+            return
         try:
-            title = self.app.journal.get_story(self.entry.select.story_id).title  # type: ignore[attr-defined]
+            title = host(self).journal.get_story(story_id).title
         except JournalError:
             title = "(a story no longer in the bank)"
         self.app.call_from_thread(self._set_story, title)
@@ -64,7 +73,10 @@ class EntryView(Screen[bool]):
         self.show()
 
     def show(self) -> None:
-        self.query_one("#entry-text", Static).update(render_entry(self.entry, self.app.now(), self.story_title))  # type: ignore[attr-defined]
+        self.query_one("#entry-text", Static).update(render_entry(self.entry, host(self).now(), self.story_title))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.editable if action == "edit" else True
 
     def action_back(self) -> None:
         self.dismiss(self.changed)
@@ -72,7 +84,9 @@ class EntryView(Screen[bool]):
     def action_edit(self) -> None:
         from reflect.screens.encounter import EncounterScreen
 
-        self.app.push_screen(EncounterScreen(self.app.journal, entry=self.entry), self._edited)  # type: ignore[attr-defined]
+        if not self.editable:
+            return
+        self.app.push_screen(EncounterScreen(host(self).journal, entry=self.entry), self._edited)
 
     def _edited(self, saved: Entry | None) -> None:
         if saved is not None:
@@ -81,7 +95,7 @@ class EntryView(Screen[bool]):
             self.show()
 
 
-def render_entry(entry: Entry, now, story_title: str | None = None) -> Content:
+def render_entry(entry: Entry, now: datetime, story_title: str | None = None) -> Content:
     """The whole entry as text: headings, then `label: value` lines; empty fields left out."""
     out: list[Content] = []
 

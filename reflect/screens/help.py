@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from reflect.screens.bindings import screen_bindings
 from reflect.screens.query import FLAG_HELP, SYNTAX
 from reflect.screens.widgets import MARKERS
 
@@ -35,8 +36,6 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        from reflect.screens.app import screen_bindings
-
         rows: list[tuple[str, str]] = []
         own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}
         found = screen_bindings(self.beneath)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,10 +24,14 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline,
 from textual.widgets.option_list import Option
 
 from reflect.domain import dates
-from reflect.domain.model import Draft, Entry, EntryFilter, ValidationError
+from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, ValidationError
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
-from reflect.store import JournalError
+from reflect.screens.context import host
+from reflect.store import Journal, JournalError
+
+if TYPE_CHECKING:
+    from reflect.screens.encounter import EncounterScreen
 
 PAGE = 50
 WEEKS = 16
@@ -118,6 +122,7 @@ class HomeScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
         Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
+        Binding("r", "review", "Review", id="home.review", tooltip="Review the agenda; record the supervision meeting"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
@@ -140,6 +145,7 @@ class HomeScreen(Screen[None]):
         self._exhausted = False
         self._loading_more = False
         self._debounce: Timer | None = None
+        self._reviewing = False  # a review round is open (r again does nothing)
 
     # --- layout -------------------------------------------------------------------
 
@@ -174,7 +180,7 @@ class HomeScreen(Screen[None]):
 
     # --- thread-side helpers ----------------------------------------------------------
 
-    def _post(self, callback: Callable[..., Any], *args: Any) -> None:
+    def _post(self, callback: Callable[..., object], *args: object) -> None:
         """Run `callback` on the event loop; quietly drop it if the app has gone."""
         try:
             self.app.call_from_thread(callback, *args)
@@ -182,11 +188,11 @@ class HomeScreen(Screen[None]):
             pass
 
     @property
-    def journal(self):  # -> Journal
-        return self.app.journal  # type: ignore[attr-defined]
+    def journal(self) -> Journal:
+        return host(self).journal
 
     def now(self) -> datetime:
-        return self.app.now()  # type: ignore[attr-defined]
+        return host(self).now()
 
     # --- loading the list ---------------------------------------------------------------
 
@@ -379,9 +385,9 @@ class HomeScreen(Screen[None]):
         screen = EncounterScreen(self.journal, entry=entry, draft=draft)
         self.app.push_screen(screen, partial(self._after_encounter, screen))
 
-    def _after_encounter(self, screen: Any, saved: Entry | None) -> None:
+    def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
-        kept = getattr(screen, "kept_draft_id", None)
+        kept = screen.kept_draft_id
         if saved is not None:
             keep = f"entry:{saved.id}"
         elif kept:
@@ -456,7 +462,7 @@ class HomeScreen(Screen[None]):
             try:
                 self.journal.discard_draft(draft.id)
             except JournalError as exc:
-                self._post(self.notify, str(exc), severity="error")
+                self._post(partial(self.notify, str(exc), severity="error"))
                 return
             self._post(self.notify, "Draft discarded.")
             self._post(self.load)
@@ -467,6 +473,25 @@ class HomeScreen(Screen[None]):
         from reflect.screens.stories import StoryBankScreen
 
         self.app.push_screen(StoryBankScreen())
+
+    def action_review(self) -> None:
+        """The review screens, one per peer's agenda; home is back when they are done."""
+        from reflect.screens.review_round import ReviewOptions, ReviewRound
+
+        if self._reviewing:  # the agendas are still being read
+            return
+        self._reviewing = True
+        ReviewRound(self, ReviewOptions(), done=self._after_review, failed=self._review_failed).start()
+
+    def _after_review(self, recorded: list[Meeting]) -> None:
+        self._reviewing = False
+        if not recorded:
+            self.notify("No meeting recorded.")
+        self.load_glance()
+
+    def _review_failed(self, reason: str) -> None:
+        self._reviewing = False
+        self.notify(f"The agenda cannot be built: {reason}", title="Review", severity="error", timeout=10)
 
     def action_reload(self) -> None:
         self.load()
@@ -500,11 +525,11 @@ class HomeScreen(Screen[None]):
     def _apply_search(self) -> None:
         text = self.query_one("#search", Input).value
         try:
-            flt = parse_query(text, now=self.now())
+            parsed = parse_query(text, now=self.now())
         except QueryError as exc:
             self.query_one("#status", Static).update(f"Search: {exc}")
             return
-        flt = None if is_empty(flt) else flt
+        flt = None if is_empty(parsed) else parsed
         if flt == self._filter:
             return
         self._filter = flt

@@ -9,8 +9,9 @@ widgets lives in one place (FIELD_WIDGETS below).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Iterable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -362,8 +363,8 @@ class WrapUpPage(StepPage):
         clipped = len(f"{key:>4}  {title}") + 4 > event.selection_list.content_size.width
         self.query_one("#competency-full", Static).update(f"{key}. {title}" if title and clipped else "")
 
-    def on_descendant_blur(self, event: Any) -> None:
-        if getattr(event, "widget", None) is not None and event.widget.id == "competencies":
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "competencies":
             self.query_one("#competency-full", Static).update("")
 
     DEFAULT_CSS = """

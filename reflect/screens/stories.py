@@ -20,7 +20,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from reflect.domain import cycle
 from reflect.domain.model import Story, ValidationError
-from reflect.store import JournalError
+from reflect.screens.context import host
+from reflect.store import Journal, JournalError
 
 
 @dataclass
@@ -150,8 +151,8 @@ class StoryBankScreen(Screen[None]):
         self.ready = False
 
     @property
-    def journal(self):  # -> Journal
-        return self.app.journal  # type: ignore[attr-defined]
+    def journal(self) -> Journal:
+        return host(self).journal
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -1,0 +1,356 @@
+"""The review screen: walk the agenda in a supervision meeting and record it.
+
+Sections come in the agenda's order (safety first); each item can be marked
+discussed and its cited entries opened in full. Notes and action items (owner,
+due date in plain words) are kept on the screen until "Record meeting" saves a
+`Meeting` holding the window, notes, actions, the items discussed and the agenda
+as it was; the next review starts where this window ended, and open actions come
+back under Follow-ups. Marking an earlier action done is saved at once.
+
+Both writes run on a worker thread and report back as a typed message, so a slow or
+locked journal never freezes the meeting; a write that fails keeps the screen and
+what was written on it, and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reflect.domain.agenda import NOTHING, Agenda, Item, when
+from reflect.domain.model import ActionItem, Meeting, ValidationError
+from reflect.screens.context import host
+from reflect.screens.entry_view import EntryView
+from reflect.screens.review_dialogs import ActionDialog, ItemPrompt, NotesDialog, PickEntry
+from reflect.store import JournalError
+
+if TYPE_CHECKING:
+    from reflect.store import Journal
+
+ActionKey = tuple[str, str]  # (meeting id, action id)
+
+
+def _short(dt: datetime) -> str:
+    local = dt.astimezone()
+    return f"{local.day} {local:%b}"
+
+
+def _window(agenda: Agenda) -> str:
+    return f"{_short(agenda.since)} to {_short(agenda.until)}"
+
+
+class ReviewScreen(Screen[Meeting | None]):
+    """Walk one peer's agenda; dismisses with the recorded Meeting, or None on leaving."""
+
+    DEFAULT_CSS = """
+    ReviewScreen { layout: vertical; }
+    ReviewScreen #review-head {
+        height: auto; padding: 0 1; background: $boost; text-style: bold;
+    }
+    ReviewScreen #review-agenda { height: 1fr; border: none; }
+    ReviewScreen #review-status {
+        height: auto; max-height: 5; padding: 0 1; color: $text-muted;
+        border-top: solid $primary;
+    }
+    """
+    BINDINGS = [
+        Binding("space", "toggle_discussed", "Discussed", id="review.discussed", tooltip="Mark the item discussed (or not)"),
+        Binding("o", "open_entry", "Open", id="review.open", tooltip="Open a cited entry in full (enter too)"),
+        Binding("right_square_bracket", "next_section", "Section", id="review.next_section", tooltip="Next section"),
+        Binding("left_square_bracket", "previous_section", "Previous section", id="review.previous_section", show=False),
+        Binding("n", "notes", "Notes", id="review.notes", tooltip="Write the meeting's notes"),
+        Binding("a", "add_action", "Action", id="review.add_action", tooltip="Add an action item: owner and due date"),
+        Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done"),
+        Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record"),
+        Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording"),
+        # The app's keys, kept out of this footer (it is full at 80 columns); the status line names "? help".
+        Binding("f1,question_mark", "app.help", "Help", id="review.help", key_display="?", show=False, tooltip="Keys and markers"),
+        Binding("ctrl+t", "app.toggle_theme", "Theme", id="review.theme", show=False, tooltip="Switch between light and dark"),
+    ]
+
+    class Recorded(Message):
+        """The meeting is in the journal (posted from the write's worker thread)."""
+
+        def __init__(self, meeting: Meeting) -> None:
+            super().__init__()
+            self.meeting = meeting
+
+    class Marked(Message):
+        """An earlier action's done mark is in the journal."""
+
+        def __init__(self, action: ActionKey, done: bool) -> None:
+            super().__init__()
+            self.action = action
+            self.done = done
+
+    class WriteFailed(Message):
+        """A write did not happen: `failed` says what, `reason` why (locked, damaged, disk full)."""
+
+        def __init__(self, failed: str, reason: str, action: ActionKey | None = None) -> None:
+            super().__init__()
+            self.failed = failed
+            self.reason = reason
+            self.action = action
+
+    def __init__(self, journal: Journal, agenda: Agenda, *, supervisor: str = "") -> None:
+        super().__init__()
+        self.journal = journal
+        self.agenda = agenda
+        self.supervisor = supervisor
+        self.discussed: set[str] = set()  # option ids
+        self.done: set[ActionKey] = set()
+        self.notes = ""
+        self.actions: list[ActionItem] = []
+        self._items: dict[str, Item] = {}
+        self._leave_armed = False
+        self._recording = False  # a record write is under way
+        self._marking: set[ActionKey] = set()  # done marks being written
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        a = self.agenda
+        nxt = "none scheduled" if a.next_meeting is None else when(a.next_meeting)
+        yield Static(
+            Content(f"Review: {a.peer or '(no peer)'} · {_window(a)} · next meeting {nxt}"),
+            id="review-head",
+        )
+        options: list[Option] = []
+        for n, section in enumerate(a.sections, 1):
+            options.append(Option(Content.styled(f"{n}. {section.title}", "bold $accent"), id=f"s:{section.key}", disabled=True))
+            for j, item in enumerate(section.items):
+                oid = f"i:{section.key}:{j}"
+                self._items[oid] = item
+                options.append(Option(self._prompt(oid), id=oid))
+        yield OptionList(*options, id="review-agenda")
+        yield Static(self._status(), id="review-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        agenda = self.query_one("#review-agenda", OptionList)
+        agenda.focus()
+        for i, opt in enumerate(agenda.options):
+            if not opt.disabled:
+                agenda.highlighted = i
+                break
+
+    @staticmethod
+    def _placeholder(item: Item) -> bool:
+        """An empty section's one line: nothing to tick, nothing to open."""
+        return item.text == NOTHING and not item.entries and item.action is None
+
+    def _prompt(self, oid: str) -> ItemPrompt:
+        item = self._items[oid]
+        text = " ".join(item.text.split())
+        if self._placeholder(item):
+            return ItemPrompt("", text)
+        mark = "[x]" if oid in self.discussed else "[ ]"
+        extra = ""
+        if item.action is not None and item.action in self.done:
+            extra = "  (done)"
+        cites = f"  ({len(item.entries)} entr{'y' if len(item.entries) == 1 else 'ies'})" if item.entries else ""
+        return ItemPrompt(mark, text, extra, cites)
+
+    def _status(self) -> Content:
+        n_notes = len(self.notes.strip().splitlines())
+        notes = "no notes" if not n_notes else f"notes: {n_notes} line{'s' if n_notes > 1 else ''}"
+        n_actions = len(self.actions)
+        actions = "no actions" if not n_actions else f"{n_actions} action{'s' if n_actions > 1 else ''}"
+        head = f"{len(self.discussed)} discussed · {notes} · {actions}"
+        lines = [f"{head}   [ back a section · ? help · esc leaves"]
+        for act in self.actions[-3:]:
+            due = f", due {act.due.isoformat()}" if act.due else ""
+            owner = f" ({act.owner}{due})" if act.owner or due else ""
+            lines.append(f"  + {act.text}{owner}")
+        return Content("\n".join(lines))
+
+    def _refresh(self, oid: str | None = None) -> None:
+        if oid is not None:
+            self.query_one("#review-agenda", OptionList).replace_option_prompt(oid, self._prompt(oid))
+        self.query_one("#review-status", Static).update(self._status())
+
+    def _current(self) -> str | None:
+        opt = self.query_one("#review-agenda", OptionList).highlighted_option
+        return opt.id if opt is not None and opt.id and opt.id.startswith("i:") else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_toggle_discussed(self) -> None:
+        oid = self._current()
+        if oid is None or self._placeholder(self._items[oid]):
+            return
+        self.discussed ^= {oid}
+        self._refresh(oid)
+
+    def _jump(self, step: int) -> None:
+        """Move to the first item of the next (step 1) or previous (step -1) section."""
+        agenda = self.query_one("#review-agenda", OptionList)
+        opts = agenda.options
+        here = agenda.highlighted or 0
+        heads = [i for i, o in enumerate(opts) if o.id and o.id.startswith("s:")]
+        current = max((h for h in heads if h < here), default=heads[0])
+        targets = [h for h in heads if (h > current if step > 0 else h < current)]
+        if targets:
+            agenda.highlighted = (targets[0] if step > 0 else targets[-1]) + 1
+
+    def action_next_section(self) -> None:
+        self._jump(1)
+
+    def action_previous_section(self) -> None:
+        self._jump(-1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_entry()
+
+    def action_open_entry(self) -> None:
+        oid = self._current()
+        if oid is None:
+            return
+        ids = self._items[oid].entries
+        if not ids and self._placeholder(self._items[oid]):
+            return
+        if not ids:
+            self.notify("This item cites no entry.", severity="warning")
+        elif len(ids) == 1:
+            self._show(ids[0])
+        else:
+            rows = []
+            for eid in ids:
+                try:
+                    e = self.journal.get(eid)
+                except (JournalError, ValidationError):  # an id from an old agenda may be gone
+                    rows.append((eid, f"{eid[:8]}  (not in this journal)"))
+                    continue
+                rows.append((eid, f"{when(e.occurred)}  {e.summary(50)}"))
+            self.app.push_screen(PickEntry(rows), self._picked)
+
+    def _picked(self, entry_id: str | None) -> None:
+        if entry_id:
+            self._show(entry_id)
+
+    def _show(self, entry_id: str) -> None:
+        try:
+            entry = self.journal.get(entry_id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(EntryView(entry, editable=False))
+
+    def action_notes(self) -> None:
+        def keep(notes: str | None) -> None:
+            if notes is not None:
+                self.notes = notes
+                self._refresh()
+
+        self.app.push_screen(NotesDialog(self.notes), keep)
+
+    def action_add_action(self) -> None:
+        def add(action: ActionItem | None) -> None:
+            if action is not None:
+                self.actions.append(action)
+                self._refresh()
+                self.notify(f"Action added: {action.text}")
+
+        self.app.push_screen(ActionDialog(self.agenda.peer), add)
+
+    def action_action_done(self) -> None:
+        oid = self._current()
+        item = self._items.get(oid or "")
+        if item is None or item.action is None:
+            self.notify("Choose a follow-up (an action from an earlier meeting) to mark done.", severity="warning")
+            return
+        key = item.action
+        if key in self._marking:
+            return
+        meeting_id, action_id = key
+        done = key not in self.done
+        self._marking.add(key)
+        self._write(
+            lambda: self.journal.set_action_done(meeting_id, action_id, done),
+            self.Marked(key, done),
+            self.WriteFailed("Not marked", "", key),
+        )
+
+    @on(Marked)
+    def _marked(self, event: Marked) -> None:
+        self._marking.discard(event.action)
+        if event.done:
+            self.done.add(event.action)
+        else:
+            self.done.discard(event.action)
+        for oid, item in self._items.items():
+            if item.action == event.action:
+                self._refresh(oid)
+        self.notify("Marked done." if event.done else "Marked not done.")
+
+    def action_record(self) -> None:
+        if self._recording:
+            self.notify("Recording the meeting…")
+            return
+        agenda_items = [(oid, self._items[oid]) for oid in self._items]
+        meeting = Meeting(
+            held=host(self).now(),
+            since=self.agenda.since,
+            until=self.agenda.until,
+            peer=self.agenda.peer,
+            supervisor=self.supervisor,
+            notes=self.notes,
+            actions=list(self.actions),
+            discussed=[item.text for oid, item in agenda_items if oid in self.discussed],
+            agenda=self.agenda.to_dict(),
+        )
+        self._recording = True
+        self._write(
+            lambda: self.journal.save_meeting(meeting),
+            self.Recorded(meeting),
+            self.WriteFailed("Not recorded (notes and actions kept; try ctrl+r again)", ""),
+        )
+
+    @on(Recorded)
+    def _recorded(self, event: Recorded) -> None:
+        self._recording = False
+        n = len(event.meeting.actions)
+        self.notify(f"Meeting recorded ({n} action{'' if n == 1 else 's'}).")
+        self.dismiss(event.meeting)
+
+    @on(WriteFailed)
+    def _write_failed(self, event: WriteFailed) -> None:
+        """Say why, and keep the screen as it is, so notes and actions typed in the meeting are not lost."""
+        if event.action is not None:
+            self._marking.discard(event.action)
+        else:
+            self._recording = False
+        self.notify(f"{event.failed}: {event.reason}", severity="error", timeout=10)
+
+    @work(thread=True, group="review-write", exit_on_error=False)
+    def _write(self, write: Callable[[], object], done: Message, failed: WriteFailed) -> None:
+        """Run one journal write off the UI thread; post `done`, or `failed` with the reason."""
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001 - any failure is said; the screen must never be stuck
+            failed.reason = str(exc) or type(exc).__name__
+            self.post_message(failed)
+            return
+        self.post_message(done)
+
+    def action_leave(self) -> None:
+        if self._recording:
+            self.notify("Recording the meeting… a moment.")
+            return
+        unsaved = bool(self.discussed or self.notes.strip() or self.actions)
+        if unsaved and not self._leave_armed:
+            self._leave_armed = True
+            self.notify("Not recorded yet: ctrl+r records the meeting; escape again leaves without it.", severity="warning")
+            return
+        self.dismiss(None)
