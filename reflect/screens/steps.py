@@ -9,7 +9,7 @@ widgets lives in one place (FIELD_WIDGETS below).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
 from textual import events
 from textual.app import ComposeResult
@@ -257,7 +257,7 @@ class StepPage(Horizontal):
 
     page: str = ""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(id=f"page-{self.page}", **kwargs)
 
     def compose(self) -> ComposeResult:
@@ -316,7 +316,7 @@ class SelectPage(StepPage):
     }
     """
 
-    def __init__(self, stories: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, stories: list[tuple[str, str]], **kwargs: Any) -> None:
         self.stories = stories  # (label, story id) from the peer's story bank
         super().__init__(**kwargs)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, Iterable
 
 from rich.text import Text
 from textual import on
@@ -35,7 +36,7 @@ class Usage:
         return ", ".join(f"{n} {r}" for r in cycle.RESPONSES if (n := self.landed.get(r)))
 
 
-def count_usage(docs) -> dict[str, Usage]:
+def count_usage(docs: Iterable[dict[str, Any]]) -> dict[str, Usage]:
     """Entry dicts -> usage per story id (only entries that chose to share it)."""
     out: dict[str, Usage] = {}
     for doc in docs:
