@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from enum import Enum
 from itertools import islice
 from typing import Any
 
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Settings, Story, ValidationError, now
 from reflect.store import migrate
-from reflect.store.engine import Engine
-from reflect.store.errors import NotFound
+from reflect.store.engine import Engine, stored_version
+from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
 from reflect.store.importer import ImportResult, merge
 from reflect.store.lock import Gate
@@ -31,6 +32,21 @@ from reflect.store.tables import Table
 Doc = dict[str, Any]
 Bound = datetime | None
 PathArg = str | os.PathLike[str] | None
+
+
+class _Unchecked(Enum):
+    UNCHECKED = "unchecked"
+
+
+UNCHECKED = _Unchecked.UNCHECKED  # `Journal.save` without a version: last writer wins
+Expected = datetime | None | _Unchecked
+
+
+def _is_version(current: Doc | None, expected: datetime | None) -> bool:
+    """Whether the stored document (None: there is none) is the version a save started from."""
+    if current is None or expected is None:
+        return current is None and expected is None
+    return stored_version(current) == (expected if expected.tzinfo else expected.astimezone())
 
 
 class Journal:
@@ -115,9 +131,20 @@ class Journal:
     def default_peer(self) -> str:
         return self.settings().peer or default_peer_name()
 
-    def save(self, entry: Entry) -> Entry:
-        """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now)."""
+    def save(self, entry: Entry, expected: Expected = UNCHECKED, *, overwrite: bool = False) -> Entry:
+        """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now,
+        always later than the stored one: `updated` is the entry's version).
+
+        `expected` is the version the edit started from: the `updated` of the entry as it
+        was read, or None for a new entry (then no entry with its id may exist). When the
+        stored entry is not that version (deleted, or saved since by another process)
+        nothing is written and EntryChanged says what is there now. `overwrite=True`
+        saves regardless; so does leaving `expected` out (last writer wins)."""
         with self._gate.writing():
+            if expected is not UNCHECKED and not overwrite:
+                current = self._engine.get_doc(entry.id)
+                if not _is_version(current, expected):
+                    raise EntryChanged(entry.id, expected, None if current is None else Entry.from_dict(current))
             self._engine.save(entry, self.default_peer)
         return entry
 
