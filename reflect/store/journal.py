@@ -22,7 +22,7 @@ from reflect.store import migrate
 from reflect.store.engine import Engine, stored_version
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
-from reflect.store.importer import ImportResult, merge
+from reflect.store.importer import ImportResult, Progress, merge, prepare
 from reflect.store.lock import Gate
 from reflect.store.queries import for_review
 from reflect.store.settings import SettingsFile, default_peer_name
@@ -157,15 +157,29 @@ class Journal:
 
     def import_records(
         self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
-        *, replace: bool = False, dry_run: bool = False,
+        *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
-        content is a conflict, refused as a whole (nothing written) unless `replace`."""
+        content is a conflict, refused as a whole (nothing written) unless `replace`.
+
+        Everything that needs no journal (documents, peers, months) is done before the
+        lock is taken; the lock is held only to compare with the journal and write, each
+        month file and index shard once. `progress(done, total)` is called now and then
+        with work done out of the total (entries made ready, compared, written: three
+        units per entry), last with done == total; a caller shows it as a share."""
+        entries = entries if isinstance(entries, (list, tuple)) else list(entries)
+        total = 3 * len(entries)
+        report = progress or (lambda done, total: None)
+        report(0, total)
+        incoming = prepare(entries, self.default_peer, replace, progress, total)
+        report(len(entries), total)
         with self._gate.writing():
-            return merge(
-                self._engine, self._stories, self._meetings, self.default_peer, entries, stories, meetings,
-                replace=replace, dry_run=dry_run,
+            result = merge(
+                self._engine, self._stories, self._meetings, incoming, stories, meetings,
+                replace=replace, dry_run=dry_run, progress=lambda k: report(len(entries) + k, total),
             )  # fmt: skip
+        report(total, total)
+        return result
 
     # --- stories, meetings, drafts ----------------------------------------------------------
 
