@@ -7,8 +7,10 @@ folder, then measures, in the same run:
 
   import   `reflect import FILE` into a new journal, through the installed command in a
            subprocess (interpreter start-up and the identifier scan included), wall time
-           and the child's peak resident memory (from wait4)
+           and the child's peak resident memory (from /usr/bin/time, else wait4)
   loads    `json.loads` of the same document's text, in this process (median of --repeat)
+  in-process  the same import in this process: parsing, the store's part, and how long
+           the store holds the journal's lock (from `import_records`' progress calls)
   python   the peak memory of a child that only reads and `json.loads` the document: the
            floor any Python importer pays
 
@@ -51,16 +53,53 @@ def make_document(path: Path, n: int) -> None:
         write_json(out, entries, exported_at=datetime(2025, 11, 30, tzinfo=timezone.utc))
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
-    """(seconds, peak RSS in bytes, exit code, stderr tail) of one child process."""
+def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS in bytes, exit code, stderr tail) of one child process.
+
+    The peak comes from /usr/bin/time when there is one: a child forked straight from this
+    (large) process inherits its high-water mark in wait4's figure; one forked by `time` does not."""
+    timer = Path("/usr/bin/time")
+    report = scratch / "time.txt"
+    if timer.exists():
+        argv = [str(timer), "-f", "%M", "-o", str(report), *argv]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss * 1024, proc.returncode, err.decode(errors="replace")[-300:]
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss * 1024
+    if timer.exists():
+        rss = int(report.read_text().split()[-1]) * 1024
+    return seconds, rss, code, err.decode(errors="replace")[-300:]
+
+
+def in_process(text: str, db: Path) -> tuple[float, float, float]:
+    """(parse, store import, lock held) seconds of one import in this process: where the
+    command's time goes, apart from start-up and the identifier scan of what was added."""
+    from reflect.domain.formats import parse_import
+    from reflect.store import Journal
+
+    start = time.perf_counter()
+    doc = parse_import(text, source=str(db), default_peer="sam")
+    parse_s = time.perf_counter() - start
+    journal = Journal(db, settings_path=db.parent / "settings.json")
+    journal.count()  # created before the clock starts
+    marks: list[tuple[int, float]] = []
+    start = time.perf_counter()
+    try:
+        journal.import_records(
+            doc.entries, doc.stories, doc.meetings, progress=lambda d, t: marks.append((d, time.perf_counter()))
+        )  # fmt: skip
+    except TypeError:  # a reflect before progress (the baseline): all of it under the lock
+        journal.import_records(doc.entries, doc.stories, doc.meetings)
+    store_s = time.perf_counter() - start
+    if not marks:
+        return parse_s, store_s, store_s
+    n = len(doc.entries)
+    locked_from = next(t for d, t in marks if d >= n)  # made ready: the lock is taken next
+    return parse_s, store_s, marks[-1][1] - locked_from
 
 
 def find_reflect(given: str | None) -> str:
@@ -92,17 +131,18 @@ def main() -> None:
             start = time.perf_counter()
             json.loads(text)
             loads.append(time.perf_counter() - start)
-        del text
         loads_s = statistics.median(loads)
+        parse_s, store_s, locked_s = in_process(text, folder / "in-process" / "journal.json")
+        del text
 
         env = dict(os.environ, REFLECT_CONFIG=str(folder / "settings.json"), PYTHONDONTWRITEBYTECODE="1")
         floor_code = "import json,sys; json.loads(open(sys.argv[1], encoding='utf-8').read())"
-        _s, floor_rss, _rc, _err = run_child([sys.executable, "-c", floor_code, str(doc)], env)
+        _s, floor_rss, _rc, _err = run_child([sys.executable, "-c", floor_code, str(doc)], env, folder)
 
         runs = []
         for i in range(args.repeat):
             db = folder / f"journal-{i}" / "journal.json"
-            seconds, rss, rc, err = run_child([reflect, "--db", str(db), "import", str(doc)], env)
+            seconds, rss, rc, err = run_child([reflect, "--db", str(db), "import", str(doc)], env, folder)
             if rc != 0:
                 sys.exit(f"reflect import exited {rc}: {err}")
             runs.append((seconds, rss))
@@ -114,6 +154,8 @@ def main() -> None:
     print(f"json.loads     {loads_s:8.2f} s   (median of {args.repeat}, in this process)")
     print(f"reflect import {import_s:8.2f} s   (median of {args.repeat}, a subprocess)   "
           f"{import_s / loads_s:5.1f}x loads   (target within 5x)")  # fmt: skip
+    print(f"  in-process   parse {parse_s:.2f} s, store import {store_s:.2f} s of which the lock is held "
+          f"{locked_s:.2f} s (the rest of the command: start-up and the identifier scan)")  # fmt: skip
     print(f"peak memory    {import_rss / mb:8.1f} MB  (reflect import)   "
           f"{import_rss / size:5.1f}x the document   (target within 3x)")  # fmt: skip
     print(f"               {floor_rss / mb:8.1f} MB  (python reading and json.loads of the document)   "

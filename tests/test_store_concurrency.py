@@ -184,3 +184,30 @@ def test_a_read_of_several_months_is_one_snapshot_while_other_processes_move_ent
     assert all(p.exitcode == 0 for p in movers)
     assert reads >= 3
     assert bad == [], f"{len(bad)} of {reads} reads saw duplicated or missing entries: {bad[:5]}"
+
+
+@pytest.mark.parametrize("max_open", [64, 1], ids=["files-open", "past-the-cap-read-at-once"])
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_an_entry_moved_while_a_read_is_under_way_is_seen_once_where_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_open: int, newest_first: bool
+) -> None:
+    from reflect.store import snapshot
+
+    monkeypatch.setattr(snapshot, "MAX_OPEN", max_open)
+    j = journal(tmp_path)
+    ids = [j.save(entry(at(m), f"month {m}")).id for m in range(1, 7)]
+    first, last = (ids[-1], ids[0]) if newest_first else (ids[0], ids[-1])
+    reading = j.entry_records(newest_first=newest_first)
+    seen = [next(reading)[0]["id"]]
+    assert seen == [first]
+    # Another process moves the entry not yet read to the month already read, and back.
+    other = journal(tmp_path)
+    moved = other.get(last)
+    moved.occurred = other.get(first).occurred
+    other.save(moved)
+    also = other.get(first)
+    also.occurred = at(3, 20)
+    other.save(also)
+    seen += [doc["id"] for doc, _ in reading]
+    assert sorted(seen) == sorted(ids) and len(seen) == 6  # as the journal was when the read began
+    assert seen[-1] == last

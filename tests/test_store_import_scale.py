@@ -93,3 +93,13 @@ def test_a_date_no_month_can_hold_is_refused_before_the_lock_with_nothing_writte
         with pytest.raises(ValidationError):  # not JournalBusy: refused without asking for it
             j.import_records(batch)
     assert other.count() == 0
+
+
+def test_an_import_from_an_iterator_is_made_ready_as_it_comes(tmp_path: Path) -> None:
+    j = journal(tmp_path)
+    batch = entries(1200)
+    calls: list[tuple[int, int]] = []
+    result = j.import_records(iter(batch + batch[:5]), progress=lambda d, t: calls.append((d, t)))
+    assert len(result.added) == 1200 and j.count() == 1200
+    assert calls[0] == (0, 0) and (1000, 0) in calls  # the total is not known yet
+    assert calls[-1] == (3 * 1205, 3 * 1205)

@@ -44,6 +44,7 @@ class Incoming:
     docs: dict[str, Doc]
     months: dict[str, str]
     twice: list[str]
+    repeated: int = 0  # entries given again under an id already seen (counted for progress)
 
 
 def prepare(
@@ -54,12 +55,14 @@ def prepare(
     default: str | None = None
     incoming: dict[str, Doc] = {}
     twice: list[str] = []
+    repeated = 0
     for n, entry in enumerate(entries, 1):
         if not entry.peer:
             default = default if default is not None else peer()
             entry.peer = default
         doc = entry.to_dict()
         if entry.id in incoming:  # the same id twice in one input
+            repeated += 1
             if incoming[entry.id] != doc:
                 if replace:
                     incoming[entry.id] = doc
@@ -70,7 +73,7 @@ def prepare(
         if progress is not None and n % STEP == 0:
             progress(n, total)
     months = {entry_id: month_of(doc["occurred"]) for entry_id, doc in incoming.items()}
-    return Incoming(incoming, months, twice)
+    return Incoming(incoming, months, twice, repeated)
 
 
 def _merge_table(

@@ -10,7 +10,7 @@ store returns every entry, private ones too: what may be shown is the use cases'
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from datetime import datetime
 from enum import Enum
 from itertools import islice
@@ -166,17 +166,20 @@ class Journal:
         lock is taken; the lock is held only to compare with the journal and write, each
         month file and index shard once. `progress(done, total)` is called now and then
         with work done out of the total (entries made ready, compared, written: three
-        units per entry), last with done == total; a caller shows it as a share."""
-        entries = entries if isinstance(entries, (list, tuple)) else list(entries)
-        total = 3 * len(entries)
+        units per entry), last with done == total; a caller shows it as a share. Given an
+        iterator rather than a collection, entries are made ready as they come (none is
+        kept as an object) and the total is 0 until they have all come."""
+        total = 3 * len(entries) if isinstance(entries, Sized) else 0
         report = progress or (lambda done, total: None)
         report(0, total)
         incoming = prepare(entries, self.default_peer, replace, progress, total)
-        report(len(entries), total)
+        n = len(incoming.docs) + incoming.repeated
+        total = 3 * n
+        report(n, total)
         with self._gate.writing():
             result = merge(
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,
-                replace=replace, dry_run=dry_run, progress=lambda k: report(len(entries) + k, total),
+                replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
             )  # fmt: skip
         report(total, total)
         return result

@@ -30,7 +30,8 @@ class Snapshot:
     """Month files (month -> path) opened now; `raw(month)` gives each one's bytes as they
     were when opened (None: it did not exist). Close it (or use `with`) when done."""
 
-    def __init__(self, files: list[tuple[str, Path]], max_open: int = MAX_OPEN):
+    def __init__(self, files: list[tuple[str, Path]], max_open: int | None = None):
+        max_open = MAX_OPEN if max_open is None else max_open
         self.paths = dict(files)
         self._fds: dict[str, int] = {}
         self._bytes: dict[str, bytes | None] = {}
