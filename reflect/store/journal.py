@@ -3,7 +3,9 @@
 `lock` (who may read or write; readiness), `migrate`, `engine` (entries: months, id
 index, write intent), `tables` (stories, meetings with agendas, drafts), `importer`,
 `settings`, `health` (doctor), `storage` (the one atomic write); `reflect.paths.Layout`
-says where each file lives. Every operation reads its files afresh under the lock. The
+says where each file lives. Every operation reads its files afresh under the lock; a read
+of several months sees them as they were at one instant (`snapshot`), and a save can name
+the version it started from, so another process's change is never silently undone. The
 store returns every entry, private ones too: what may be shown is the use cases' rule.
 """
 
@@ -90,7 +92,9 @@ class Journal:
         self, since: Bound = None, until: Bound = None, *, newest_first: bool = False, with_text: bool = False
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text, or None without `with_text`), every entry with
-        `since <= occurred <= until` in time order, one month read at a time.
+        `since <= occurred <= until` in time order, one month read at a time, all months as
+        they were when the first item was asked for (entries moved meanwhile are seen once).
+        The month files stay open until the iterator is exhausted or closed; no lock is held.
 
         Month files hold each entry exactly as `json.dumps(entry.to_dict(), ensure_ascii=False,
         separators=(",", ":"))` writes it, so export passes the text through as stored."""
