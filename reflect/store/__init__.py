@@ -2,6 +2,7 @@
 
 from reflect.store.errors import (
     Conflict,
+    EntryChanged,
     JournalBusy,
     JournalCorrupt,
     JournalError,
@@ -14,6 +15,7 @@ from reflect.store.journal import Journal
 
 __all__ = [
     "Conflict",
+    "EntryChanged",
     "HealthReport",
     "ImportResult",
     "Journal",

@@ -18,12 +18,12 @@ import hashlib
 import os
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from reflect.domain.model import Entry, ValidationError, now
 from reflect.paths import Layout
-from reflect.store.errors import NotFound
+from reflect.store.errors import JournalCorrupt, NotFound
 from reflect.store.lock import Gate
 from reflect.store.storage import (
     KEEP_BACKUPS,
@@ -33,6 +33,7 @@ from reflect.store.storage import (
     read_tables,
     write_json,
 )
+from reflect.store.snapshot import Snapshot, table_text_of, tables_of
 from reflect.store.tables import next_key
 
 ENTRIES = "entries"
@@ -84,6 +85,28 @@ def _sort_docs(docs: list[R], newest_first: bool, doc: Callable[[R], Doc]) -> No
             docs.sort(key=lambda d: doc(d)["occurred"], reverse=newest_first)
             return
     docs.sort(key=lambda d: _when(doc(d)), reverse=newest_first)
+
+
+def next_stamp(old: Doc | None) -> datetime:
+    """`updated` for a save: now, but always later than the stored one, so two saves in
+    one second still differ and a save's version (`Journal.save(expected=...)`) names one."""
+    stamp = now()
+    try:
+        previous = datetime.fromisoformat(old["updated"]) if old and old.get("updated") else None
+    except (TypeError, ValueError):
+        previous = None
+    if previous is not None and previous.tzinfo is not None and stamp <= previous:
+        stamp = (previous + timedelta(seconds=1)).astimezone(stamp.tzinfo)
+    return stamp
+
+
+def stored_version(doc: Doc) -> datetime | None:
+    """The version of a stored entry: its `updated` stamp (None when unreadable)."""
+    try:
+        value = datetime.fromisoformat(doc["updated"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return value if value.tzinfo else value.astimezone()
 
 
 def check_entries(path: Path, docs: Iterable[Doc]) -> None:
@@ -151,7 +174,31 @@ class Engine:
         return records
 
     def shard(self, shard: str) -> dict[str, str]:
-        return read_shard(self.layout.shard(shard))
+        return self.shards([shard])[shard]
+
+    def shards(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        """These index shards (id -> month). A shard whose file is missing (never written,
+        or lost) is rebuilt in memory from the month files, all missing ones in one pass,
+        so a lookup, and the write that needs an id's current month, never take a lost
+        shard for "no such id"; the next write of that shard stores it."""
+        out: dict[str, dict[str, str]] = {}
+        missing: set[str] = set()
+        for name in dict.fromkeys(names):
+            data = read_json(self.layout.shard(name))
+            if data is None:
+                missing.add(name)
+                out[name] = {}
+                continue
+            if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+                raise CorruptFile(self.layout.shard(name), "not an index (expected an object of id -> month)")
+            out[name] = data
+        if missing:
+            for month in self.months():
+                for doc in self.month_docs(month):
+                    shard = shard_of(doc["id"])
+                    if shard in missing:
+                        out[shard][doc["id"]] = month
+        return out
 
     def locate(self, entry_id: str) -> str | None:
         return self.shard(shard_of(entry_id)).get(entry_id)
@@ -167,9 +214,8 @@ class Engine:
         (as `reflect list` shows ids); NotFound otherwise."""
         doc = self.get_doc(entry_id)
         if doc is None and len(entry_id) >= 4:
-            folder = self.layout.index_dir
-            names = sorted(os.listdir(folder)) if folder.exists() else []
-            matches = [i for n in names if n.endswith(".json") for i in self.shard(n[:-5]) if i.startswith(entry_id)]
+            every = self.shards(f"{n:02x}" for n in range(256))
+            matches = [i for data in every.values() for i in data if i.startswith(entry_id)]
             if len(matches) > 1:
                 raise NotFound(f"{entry_id!r} matches {len(matches)} entries; give more of the id")
             if matches:
@@ -195,9 +241,8 @@ class Engine:
         for entry_id in ids:
             by_shard.setdefault(shard_of(entry_id), []).append(entry_id)
         by_month: dict[str, set[str]] = {}
-        for shard, members in by_shard.items():
-            data = self.shard(shard)
-            for entry_id in members:
+        for shard, data in self.shards(by_shard).items():
+            for entry_id in by_shard[shard]:
                 month = data.get(entry_id)
                 if month is not None:
                     by_month.setdefault(month, set()).add(entry_id)
@@ -216,19 +261,45 @@ class Engine:
         newest_first: bool,
         with_text: bool,
     ) -> Iterator[tuple[Doc, str | None]]:
-        """(document, its stored JSON text or None) in time order, one month at a time,
-        each month read under the shared lock and never all at once."""
+        """(document, its stored JSON text or None) in time order, one month at a time and
+        never all at once, every month as it was at one instant: the month files are opened
+        in one hold of the shared lock (see `snapshot`), so entries moved between months
+        meanwhile are seen once, where they were. Nothing is opened until the first item is
+        asked for; the files are closed when the iterator is exhausted or closed."""
         since, until = aware(since), aware(until)
         with self.gate.reading():
             months = _month_range(since, until, self.months())
-        if newest_first:
-            months.reverse()
+            if newest_first:
+                months.reverse()
+            snap = Snapshot([(m, self.layout.month(m)) for m in months])
+        with snap:
+            yield from self._snapshot_records(snap, months, since, until, newest_first=newest_first, with_text=with_text)
+
+    def _snapshot_records(
+        self,
+        snap: Snapshot,
+        months: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        newest_first: bool,
+        with_text: bool,
+    ) -> Iterator[tuple[Doc, str | None]]:
         bounded = since is not None or until is not None
         for month in months:
-            with self.gate.reading():
-                records: list[tuple[Doc, str | None]] = (
-                    self.month_texts(month) if with_text else [(d, None) for d in self.month_docs(month)]  # type: ignore[assignment]
-                )
+            path, raw = self.layout.month(month), snap.raw(month)
+            records: list[tuple[Doc, str | None]]
+            try:
+                if raw is None:
+                    records = []
+                elif with_text:
+                    records = list(table_text_of(raw, path, ENTRIES))
+                else:
+                    records = [(d, None) for d in (tables_of(raw, path).get(ENTRIES) or {}).values()]
+                check_entries(path, (doc for doc, _ in records))
+            except CorruptFile as exc:  # read outside the lock: say it as the lock would
+                raise JournalCorrupt(exc.path, exc.reason) from None
+            del raw
             _sort_docs(records, newest_first, lambda r: r[0])
             for doc, text in records:
                 if bounded:
@@ -242,8 +313,8 @@ class Engine:
     def save(self, entry: Entry, default_peer: Callable[[], str]) -> None:
         """Insert or replace `entry` by id (exclusive lock held), setting `recorded` (kept
         from the stored one, else first save) and `updated` (now), and a missing peer."""
-        stamp = now()
         old = self.get_doc(entry.id)
+        stamp = next_stamp(old)
         entry.recorded = (
             datetime.fromisoformat(old["recorded"]) if old and old.get("recorded") else entry.recorded or stamp
         )
@@ -273,15 +344,12 @@ class Engine:
         puts = list(by_id.values())
         targets = {doc["id"]: month_of(doc["occurred"]) for doc in puts}
         gone = [i for i in dict.fromkeys(deletes) if i not in targets]
-        shards: dict[str, dict[str, str]] = {}
-        for entry_id in [*targets, *gone]:
-            shard = shard_of(entry_id)
-            if shard not in shards:
-                shards[shard] = self.shard(shard)
+        where = {entry_id: shard_of(entry_id) for entry_id in [*targets, *gone]}  # each id hashed once
+        shards = self.shards(where.values())
         # Which month files change: where each id is now, and where it goes.
         changes: dict[str, tuple[set[str], list[Doc]]] = {}
-        for entry_id in [*targets, *gone]:
-            current = shards[shard_of(entry_id)].get(entry_id)
+        for entry_id, shard in where.items():
+            current = shards[shard].get(entry_id)
             if current is not None:
                 changes.setdefault(current, (set(), []))[0].add(entry_id)
         for doc in puts:
@@ -293,15 +361,13 @@ class Engine:
             write_json(self.layout.pending, {"puts": puts, "deletes": gone})
         for month, (remove, add) in sorted(changes.items()):
             self._rewrite_month(month, months[month], remove, add)
+        before = {shard: dict(data) for shard, data in shards.items()}
+        for entry_id, month in targets.items():
+            shards[where[entry_id]][entry_id] = month
+        for entry_id in gone:
+            shards[where[entry_id]].pop(entry_id, None)
         for shard, data in shards.items():
-            before = dict(data)
-            for entry_id, month in targets.items():
-                if shard_of(entry_id) == shard:
-                    data[entry_id] = month
-            for entry_id in gone:
-                if shard_of(entry_id) == shard:
-                    data.pop(entry_id, None)
-            if data != before or not self.layout.shard(shard).exists():
+            if data != before[shard] or not self.layout.shard(shard).exists():
                 write_json(self.layout.shard(shard), data)
         try:
             self.layout.pending.unlink()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reflect.domain.model import Entry, Meeting, Story
-from reflect.store.engine import Engine
+from reflect.store.engine import Engine, month_of
 from reflect.store.errors import Conflict
 from reflect.store.tables import Table, next_key, split_agenda
 
@@ -31,25 +31,49 @@ class ImportResult:
     dry_run: bool = False
 
 
-def _entry_docs(entries: Iterable[Entry], peer: Callable[[], str], replace: bool, result: ImportResult) -> dict[str, Doc]:
+Progress = Callable[[int, int], None]
+STEP = 1000  # entries between progress calls
+
+
+@dataclass
+class Incoming:
+    """Entries made ready outside the lock: each a stored document with its peer, its UTC
+    month known (so a date no month can hold is refused before anything is locked), and
+    the ids given twice with other content."""
+
+    docs: dict[str, Doc]
+    months: dict[str, str]
+    twice: list[str]
+    repeated: int = 0  # entries given again under an id already seen (counted for progress)
+
+
+def prepare(
+    entries: Iterable[Entry], peer: Callable[[], str], replace: bool, progress: Progress | None = None, total: int = 0
+) -> Incoming:
     """The incoming entries by id, each with a peer; the same id twice with other content
-    is a conflict unless `replace` (then the last wins)."""
+    is a conflict unless `replace` (then the last wins). Needs no lock."""
     default: str | None = None
     incoming: dict[str, Doc] = {}
-    for entry in entries:
+    twice: list[str] = []
+    repeated = 0
+    for n, entry in enumerate(entries, 1):
         if not entry.peer:
             default = default if default is not None else peer()
             entry.peer = default
         doc = entry.to_dict()
         if entry.id in incoming:  # the same id twice in one input
+            repeated += 1
             if incoming[entry.id] != doc:
                 if replace:
                     incoming[entry.id] = doc
-                elif entry.id not in result.conflicts:
-                    result.conflicts.append(entry.id)
-            continue
-        incoming[entry.id] = doc
-    return incoming
+                elif entry.id not in twice:
+                    twice.append(entry.id)
+        else:
+            incoming[entry.id] = doc
+        if progress is not None and n % STEP == 0:
+            progress(n, total)
+    months = {entry_id: month_of(doc["occurred"]) for entry_id, doc in incoming.items()}
+    return Incoming(incoming, months, twice, repeated)
 
 
 def _merge_table(
@@ -93,20 +117,24 @@ def merge(
     engine: Engine,
     stories_table: Table,
     meetings_table: Table,
-    peer: Callable[[], str],
-    entries: Iterable[Entry],
+    incoming: Incoming,
     stories: Iterable[Story],
     meetings: Iterable[Meeting],
     *,
     replace: bool,
     dry_run: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Add validated records (exclusive lock held by the caller)."""
+    """Add records made ready by `prepare` (exclusive lock held by the caller): read each
+    index shard and month file the entries touch once, then write them all in one `apply`.
+    `progress(k)` says how many entries have been compared with the journal."""
     result = ImportResult(dry_run=dry_run)
-    incoming = _entry_docs(entries, peer, replace, result)
-    stored = engine.lookup(list(incoming))
+    result.conflicts.extend(incoming.twice)
+    stored = engine.lookup(list(incoming.docs))
     puts: list[Doc] = []
-    for entry_id, doc in incoming.items():
+    for n, (entry_id, doc) in enumerate(incoming.docs.items(), 1):
+        if progress is not None and n % STEP == 0:
+            progress(n)
         old = stored.get(entry_id)
         if old is None:
             result.added.append(entry_id)

@@ -3,15 +3,18 @@
 `lock` (who may read or write; readiness), `migrate`, `engine` (entries: months, id
 index, write intent), `tables` (stories, meetings with agendas, drafts), `importer`,
 `settings`, `health` (doctor), `storage` (the one atomic write); `reflect.paths.Layout`
-says where each file lives. Every operation reads its files afresh under the lock. The
+says where each file lives. Every operation reads its files afresh under the lock; a read
+of several months sees them as they were at one instant (`snapshot`), and a save can name
+the version it started from, so another process's change is never silently undone. The
 store returns every entry, private ones too: what may be shown is the use cases' rule.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from datetime import datetime
+from enum import Enum
 from itertools import islice
 from typing import Any
 
@@ -19,10 +22,10 @@ from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
 from reflect.domain.settings import Settings
 from reflect.store import migrate
-from reflect.store.engine import Engine
-from reflect.store.errors import NotFound
+from reflect.store.engine import Engine, stored_version
+from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
-from reflect.store.importer import ImportResult, merge
+from reflect.store.importer import ImportResult, Progress, merge, prepare
 from reflect.store.lock import Gate
 from reflect.store.queries import for_review
 from reflect.store.settings import SettingsFile, default_peer_name
@@ -32,6 +35,21 @@ from reflect.store.tables import Table
 Doc = dict[str, Any]
 Bound = datetime | None
 PathArg = str | os.PathLike[str] | None
+
+
+class _Unchecked(Enum):
+    UNCHECKED = "unchecked"
+
+
+UNCHECKED = _Unchecked.UNCHECKED  # `Journal.save` without a version: last writer wins
+Expected = datetime | None | _Unchecked
+
+
+def _is_version(current: Doc | None, expected: datetime | None) -> bool:
+    """Whether the stored document (None: there is none) is the version a save started from."""
+    if current is None or expected is None:
+        return current is None and expected is None
+    return stored_version(current) == (expected if expected.tzinfo else expected.astimezone())
 
 
 class Journal:
@@ -75,7 +93,9 @@ class Journal:
         self, since: Bound = None, until: Bound = None, *, newest_first: bool = False, with_text: bool = False
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text, or None without `with_text`), every entry with
-        `since <= occurred <= until` in time order, one month read at a time.
+        `since <= occurred <= until` in time order, one month read at a time, all months as
+        they were when the first item was asked for (entries moved meanwhile are seen once).
+        The month files stay open until the iterator is exhausted or closed; no lock is held.
 
         Month files hold each entry exactly as `json.dumps(entry.to_dict(), ensure_ascii=False,
         separators=(",", ":"))` writes it, so export passes the text through as stored."""
@@ -116,9 +136,20 @@ class Journal:
     def default_peer(self) -> str:
         return self.settings().peer or default_peer_name()
 
-    def save(self, entry: Entry) -> Entry:
-        """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now)."""
+    def save(self, entry: Entry, expected: Expected = UNCHECKED, *, overwrite: bool = False) -> Entry:
+        """Insert or replace an entry by id. Sets `recorded` (first save) and `updated` (now,
+        always later than the stored one: `updated` is the entry's version).
+
+        `expected` is the version the edit started from: the `updated` of the entry as it
+        was read, or None for a new entry (then no entry with its id may exist). When the
+        stored entry is not that version (deleted, or saved since by another process)
+        nothing is written and EntryChanged says what is there now. `overwrite=True`
+        saves regardless; so does leaving `expected` out (last writer wins)."""
         with self._gate.writing():
+            if expected is not UNCHECKED and not overwrite:
+                current = self._engine.get_doc(entry.id)
+                if not _is_version(current, expected):
+                    raise EntryChanged(entry.id, expected, None if current is None else Entry.from_dict(current))
             self._engine.save(entry, self.default_peer)
         return entry
 
@@ -131,15 +162,32 @@ class Journal:
 
     def import_records(
         self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
-        *, replace: bool = False, dry_run: bool = False,
+        *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
-        content is a conflict, refused as a whole (nothing written) unless `replace`."""
+        content is a conflict, refused as a whole (nothing written) unless `replace`.
+
+        Everything that needs no journal (documents, peers, months) is done before the
+        lock is taken; the lock is held only to compare with the journal and write, each
+        month file and index shard once. `progress(done, total)` is called now and then
+        with work done out of the total (entries made ready, compared, written: three
+        units per entry), last with done == total; a caller shows it as a share. Given an
+        iterator rather than a collection, entries are made ready as they come (none is
+        kept as an object) and the total is 0 until they have all come."""
+        total = 3 * len(entries) if isinstance(entries, Sized) else 0
+        report = progress or (lambda done, total: None)
+        report(0, total)
+        incoming = prepare(entries, self.default_peer, replace, progress, total)
+        n = len(incoming.docs) + incoming.repeated
+        total = 3 * n
+        report(n, total)
         with self._gate.writing():
-            return merge(
-                self._engine, self._stories, self._meetings, self.default_peer, entries, stories, meetings,
-                replace=replace, dry_run=dry_run,
+            result = merge(
+                self._engine, self._stories, self._meetings, incoming, stories, meetings,
+                replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
             )  # fmt: skip
+        report(total, total)
+        return result
 
     # --- stories, meetings, drafts ----------------------------------------------------------
 

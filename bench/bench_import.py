@@ -1,0 +1,166 @@
+"""Importing a big export document, as a person runs it. Prints figures and ratios; asserts nothing.
+
+    python bench/bench_import.py [--entries 25000] [--repeat 3] [--reflect PATH]
+
+It writes an export document of N entries (as `bench_store` makes them) to a temp
+folder, then measures, in the same run:
+
+  import   `reflect import FILE` into a new journal, through the installed command in a
+           subprocess (interpreter start-up and the identifier scan included), wall time
+           and the child's peak resident memory (from /usr/bin/time, else wait4)
+  loads    `json.loads` of the same document's text, in this process (median of --repeat)
+  in-process  the same import in this process: parsing, the store's part, and how long
+           the store holds the journal's lock (from `import_records`' progress calls)
+  python   the peak memory of a child that only reads and `json.loads` the document: the
+           floor any Python importer pays
+
+Targets (issue #8, item 16): import within 5x of loads; import's peak memory within 3x of
+the document's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, time as clock, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_store import make_entry, working_days_back  # noqa: E402
+import random  # noqa: E402
+
+from reflect.domain.formats import write_json  # noqa: E402
+
+
+def make_document(path: Path, n: int) -> None:
+    rng = random.Random(8)
+    days = working_days_back(n // 10 + 1)
+    entries = []
+    for i in range(n):
+        day = days[i // 10]
+        occurred = datetime.combine(day, clock(8 + i % 10, rng.randint(0, 59)), tzinfo=timezone.utc)
+        entries.append(make_entry(rng, occurred))
+    with path.open("w", encoding="utf-8") as out:
+        write_json(out, entries, exported_at=datetime(2025, 11, 30, tzinfo=timezone.utc))
+
+
+def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS in bytes, exit code, stderr tail) of one child process.
+
+    The peak comes from /usr/bin/time when there is one: a child forked straight from this
+    (large) process inherits its high-water mark in wait4's figure; one forked by `time` does not."""
+    timer = Path("/usr/bin/time")
+    report = scratch / "time.txt"
+    if timer.exists():
+        argv = [str(timer), "-f", "%M", "-o", str(report), *argv]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss * 1024
+    if timer.exists():
+        rss = int(report.read_text().split()[-1]) * 1024
+    return seconds, rss, code, err.decode(errors="replace")[-300:]
+
+
+def in_process(text: str, db: Path) -> tuple[float, float, float]:
+    """(parse, store import, lock held) seconds of one import in this process: where the
+    command's time goes, apart from start-up and the identifier scan of what was added."""
+    from reflect.domain.formats import parse_import
+    from reflect.store import Journal
+
+    start = time.perf_counter()
+    doc = parse_import(text, source=str(db), default_peer="sam")
+    parse_s = time.perf_counter() - start
+    journal = Journal(db, settings_path=db.parent / "settings.json")
+    journal.count()  # created before the clock starts
+    marks: list[tuple[int, float]] = []
+    start = time.perf_counter()
+    try:
+        journal.import_records(
+            doc.entries, doc.stories, doc.meetings, progress=lambda d, t: marks.append((d, time.perf_counter()))
+        )  # fmt: skip
+    except TypeError:  # a reflect before progress (the baseline): all of it under the lock
+        journal.import_records(doc.entries, doc.stories, doc.meetings)
+    store_s = time.perf_counter() - start
+    if not marks:
+        return parse_s, store_s, store_s
+    n = len(doc.entries)
+    locked_from = next(t for d, t in marks if d >= n)  # made ready: the lock is taken next
+    return parse_s, store_s, marks[-1][1] - locked_from
+
+
+def find_reflect(given: str | None) -> str:
+    if given:
+        return given
+    beside = Path(sys.executable).parent / "reflect"
+    found = str(beside) if beside.exists() else shutil.which("reflect")
+    if not found:
+        sys.exit("no installed `reflect` command (pip install -e . first, or pass --reflect)")
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--entries", type=int, default=25000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--reflect", help="the reflect command to run (default: the one beside this Python)")
+    args = ap.parse_args()
+    reflect = find_reflect(args.reflect)
+
+    with tempfile.TemporaryDirectory(prefix="reflect-bench-import-") as tmp:
+        folder = Path(tmp)
+        doc = folder / "export.json"
+        make_document(doc, args.entries)
+        size = doc.stat().st_size
+        text = doc.read_text(encoding="utf-8")
+        loads = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            json.loads(text)
+            loads.append(time.perf_counter() - start)
+        loads_s = statistics.median(loads)
+        parse_s, store_s, locked_s = in_process(text, folder / "in-process" / "journal.json")
+        del text
+
+        env = dict(os.environ, REFLECT_CONFIG=str(folder / "settings.json"), PYTHONDONTWRITEBYTECODE="1")
+        floor_code = "import json,sys; json.loads(open(sys.argv[1], encoding='utf-8').read())"
+        _s, floor_rss, _rc, _err = run_child([sys.executable, "-c", floor_code, str(doc)], env, folder)
+
+        runs = []
+        for i in range(args.repeat):
+            db = folder / f"journal-{i}" / "journal.json"
+            seconds, rss, rc, err = run_child([reflect, "--db", str(db), "import", str(doc)], env, folder)
+            if rc != 0:
+                sys.exit(f"reflect import exited {rc}: {err}")
+            runs.append((seconds, rss))
+        import_s = statistics.median(s for s, _ in runs)
+        import_rss = max(r for _, r in runs)
+
+    mb = 1024 * 1024
+    print(f"document       {args.entries} entries, {size / mb:.1f} MB")
+    print(f"json.loads     {loads_s:8.2f} s   (median of {args.repeat}, in this process)")
+    print(f"reflect import {import_s:8.2f} s   (median of {args.repeat}, a subprocess)   "
+          f"{import_s / loads_s:5.1f}x loads   (target within 5x)")  # fmt: skip
+    print(f"  in-process   parse {parse_s:.2f} s, store import {store_s:.2f} s of which the lock is held "
+          f"{locked_s:.2f} s (the rest of the command: start-up and the identifier scan)")  # fmt: skip
+    print(f"peak memory    {import_rss / mb:8.1f} MB  (reflect import)   "
+          f"{import_rss / size:5.1f}x the document   (target within 3x)")  # fmt: skip
+    print(f"               {floor_rss / mb:8.1f} MB  (python reading and json.loads of the document)   "
+          f"{floor_rss / size:5.1f}x the document")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

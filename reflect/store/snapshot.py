@@ -1,0 +1,112 @@
+"""Several month files as they were at one instant, read later without the lock.
+
+A read of several months (an export, a list of everything) must not see an entry that a
+writer moved between months twice, or not at all. Every write replaces a file by renaming
+a new one over it, never by changing it in place, so a file opened under the shared lock
+keeps the content it had then: opening every month of the range in one lock hold gives a
+consistent snapshot, read month by month afterwards while writers go on. Only the
+opening happens under the lock, so a slow reader (a pipe to `less`) never blocks the app.
+
+Open files are capped (a long range would exhaust the process's descriptors); months past
+the cap are read into memory under the same lock hold instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reflect.store.storage import CorruptFile, _scan_table
+
+Doc = dict[str, Any]
+MAX_OPEN = 64
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class Snapshot:
+    """Month files (month -> path) opened now; `raw(month)` gives each one's bytes as they
+    were when opened (None: it did not exist). Close it (or use `with`) when done."""
+
+    def __init__(self, files: list[tuple[str, Path]], max_open: int | None = None):
+        max_open = MAX_OPEN if max_open is None else max_open
+        self.paths = dict(files)
+        self._fds: dict[str, int] = {}
+        self._bytes: dict[str, bytes | None] = {}
+        try:
+            for n, (month, path) in enumerate(files):
+                if n < max_open:
+                    try:
+                        self._fds[month] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                    except FileNotFoundError:
+                        self._bytes[month] = None
+                else:
+                    self._bytes[month] = _read_or_none(path)
+        except BaseException:
+            self.close()
+            raise
+
+    def raw(self, month: str) -> bytes | None:
+        if month in self._bytes:
+            return self._bytes.pop(month)
+        with os.fdopen(self._fds.pop(month), "rb") as f:
+            return f.read()
+
+    def close(self) -> None:
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._bytes.clear()
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def tables_of(raw: bytes, path: Path) -> dict[str, dict[str, Doc]]:
+    """A TinyDB file's bytes as parsed and checked as `storage.read_tables` does (which
+    reads the file itself; this parses bytes already read, from a snapshot)."""
+    if not raw.strip():
+        raise CorruptFile(path, "the file is empty (truncated?)")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise CorruptFile(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise CorruptFile(path, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise CorruptFile(path, "not a TinyDB document (expected a JSON object)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise CorruptFile(path, f"table {name!r} is not an object of documents")
+    return data
+
+
+def table_text_of(raw: bytes, path: Path, table: str) -> list[tuple[Doc, str]]:
+    """One table's documents with their canonical JSON text, from bytes already read, as
+    `storage.read_table_text` gives them from the file."""
+    try:
+        text = raw.decode("utf-8")
+        pairs, compact = _scan_table(text, table)
+    except (ValueError, IndexError):
+        data = tables_of(raw, path)  # raises CorruptFile with the precise reason
+        return [(doc, _ENCODE(doc)) for doc in (data.get(table) or {}).values()]
+    if not compact:
+        return [(doc, _ENCODE(doc)) for doc, _ in pairs]
+    return pairs
