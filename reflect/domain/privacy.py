@@ -107,7 +107,7 @@ _SUFFIXES = (
 ).split()
 # Capitalised or all caps only: "walked 2 blocks down the road" is prose.
 _STREET_SUFFIX = "(?:" + "|".join(f"{s.capitalize()}|{s.upper()}" for s in _SUFFIXES) + ")"
-_UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|fl|floor|#)\.?\s*#?\s*[A-Za-z0-9-]+)?"
+_UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|fl|floor|#)\.?\s*+#?\s*+[A-Za-z0-9-]+)?"
 
 _RECORD_KEYWORD = (
     r"(?i:mrn|medical\s+record|record|chart|account|acct\.?|member(?:ship)?|id|identification"
@@ -116,6 +116,12 @@ _RECORD_KEYWORD = (
 )
 # A code: capitals, digits and dashes, so "record 30-day streak" stays prose.
 _CODE = r"[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?"
+# Literals one of which a text holds (in lower case) wherever _RECORD_KEYWORD matches.
+_RECORD_STEMS = (
+    "mrn", "medical", "record", "chart", "account", "acct", "member", "id", "licen", "lic", "policy",
+    "case", "patient", "client", "claim", "plan", "group", "insurance", "medicaid", "medicare",
+    "passport", "dl", "badge", "serial", "vin", "plate", "device", "certificate", "beneficiary", "subscriber",
+)
 
 _PHONE_SEP = r"[\s.\-–]"
 
@@ -168,100 +174,209 @@ def _valid_ip(m: re.Match[str]) -> bool:
     return all(0 <= int(p) <= 255 for p in m.group("v").split("."))
 
 
+# Characters that a case-insensitive pattern matches for an ASCII letter (İ ı ſ K): a
+# text holding one is not prefiltered on its lowercase copy.
+_FOLDS = "\u0130\u0131\u017f\u212a"
+_FOLDS_RX = re.compile(f"[{_FOLDS}]")
+_DIGIT_RX = re.compile(r"\d")
+
+
+class _Probe:
+    """What one text holds, computed once per scan so a rule that cannot match is skipped."""
+
+    __slots__ = ("text", "has_digit", "lowered")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.has_digit = _DIGIT_RX.search(text) is not None
+        low = text.lower()
+        # None: lowercase offsets differ, or a fold character; every keyword counts as present.
+        self.lowered: str | None = None if len(low) != len(text) or _FOLDS_RX.search(text) else low
+
+    def has_any(self, literals: tuple[str, ...], folded: bool) -> bool:
+        if folded:
+            if self.lowered is None:
+                return True
+            return any(lit in self.lowered for lit in literals)
+        return any(lit in self.text for lit in literals)
+
+
 @dataclass(frozen=True)
 class _Rule:
+    """One shape of identifier.
+
+    `start` is a character class holding the first character of every match: the
+    pattern is compiled behind it, so the regex engine skips to those characters at C
+    speed instead of trying the whole pattern at every position. `digit` and `needs`
+    (literals, compared in lower case when `folded`) say what a text must hold for the
+    rule to match at all, so most fields skip most rules after one cheap look.
+    """
+
     kind: str
     regex: re.Pattern[str]
+    fast: re.Pattern[str]
     check: Callable[[re.Match[str]], bool] | None = None
+    digit: bool = True
+    needs: tuple[str, ...] = ()
+    folded: bool = False
+
+    def applies(self, probe: _Probe) -> bool:
+        if self.digit and not probe.has_digit:
+            return False
+        return not self.needs or probe.has_any(self.needs, self.folded)
 
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """Where the rule matches: the `v` group, the value without any keyword that introduced it."""
         pos = 0
-        while (m := self.regex.search(text, pos)) is not None:
+        while (hit := self.fast.search(text, pos)) is not None:
+            start = hit.start()
+            m = self.regex.match(text, start)
+            if m is None:  # the gate is looser than the rule where the rule refers back to a group
+                pos = start + 1
+                continue
             if self.check is not None and not self.check(m):
-                pos = m.start() + 1  # a rejected match must not hide one that starts inside it
+                pos = start + 1  # a rejected match must not hide one that starts inside it
                 continue
             yield m.span("v")
-            pos = max(m.end(), m.start() + 1)
+            pos = max(m.end(), start + 1)
 
 
-def _rule(kind: str, pattern: str, check: Callable[[re.Match[str]], bool] | None = None) -> _Rule:
+def _rule(
+    kind: str,
+    pattern: str,
+    check: Callable[[re.Match[str]], bool] | None = None,
+    *,
+    start: str,
+    digit: bool = True,
+    needs: tuple[str, ...] = (),
+    folded: bool = False,
+) -> _Rule:
     if "(?P<v>" not in pattern:
         pattern = f"(?P<v>{pattern})"
-    return _Rule(kind, re.compile(pattern), check)
+    # The gate: `[start]` consumes the first character, the look-behind steps back over it
+    # and the look-ahead tries the pattern there (a back-reference, which a look-behind
+    # cannot hold, is loosened to any character; `spans` then confirms with the rule).
+    loose = re.sub(r"\(\?P=\w+\)", "(?s:.)", re.sub(r"\(\?P<\w+>", "(?:", pattern))
+    fast = re.compile(rf"[{start}](?<=(?=(?:{loose}))(?s:.))")
+    return _Rule(kind, re.compile(pattern), fast, check, digit, needs, folded)
 
+
+_D = r"\d"
+_W = _FOLDS  # added to the start class of every case-insensitive keyword
 
 _RULES: tuple[_Rule, ...] = (
     # rule order does not matter: overlaps are settled by the order of KINDS (email beats url)
-    _rule("email", r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
-    _rule("url", r"(?i:\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])"),
+    _rule(
+        "email",
+        r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+        start=r"A-Za-z0-9._%+\-", digit=False, needs=("@",),
+    ),
+    _rule(
+        "url", r"(?i:\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])",
+        start=f"hHfFwW{_W}", digit=False, needs=("://", "www."), folded=True,
+    ),
     # bare domains only with common top-level domains, so "e.g." and "etc." stay prose
     _rule(
         "url",
         r"(?i:(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|info|biz"
         r"|app|dev|co\.uk|org\.uk)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)",
+        start=f"A-Za-z0-9{_W}", digit=False,
+        needs=(".com", ".org", ".net", ".edu", ".gov", ".io", ".info", ".biz", ".app", ".dev", ".co.uk"),
+        folded=True,
     ),
-    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip),
-    _rule("ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])"),
+    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip, start=_D, needs=(".",)),
+    _rule(
+        "ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])", start=_D
+    ),
     _rule(
         "ssn",
-        r"(?i:\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?))\s*(?:[:\#]|is|was)?\s*"
+        r"(?i:\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?))\s*+(?:[:\#]|is|was)?\s*+"
         r"(?P<v>\d{3}[\s-]?\d{2}[\s-]?\d{4})(?!\d)",
+        start=f"sS{_W}", needs=("ssn", "ss#", "social"), folded=True,
     ),
     _rule(
         "dob",
         r"(?i:\b(?:born|d\.?o\.?b\.?|birthday|b-?day|birth\s*date|date\s+of\s+birth))"
-        r"(?:\s*[:,–-])?\s*(?:(?i:is|was|on|of|the|in)\s+){0,3}"
+        r"(?:\s*+[:,–-])?\s*+(?:(?i:is|was|on|of|the|in)\s++){0,3}"
         rf"(?P<v>{_ANY_DATE})",
         lambda m: _valid_numeric_date(m) if re.fullmatch(r"[\d/.-]+", m.group("v")) else True,
+        start=f"bBdD{_W}", needs=("born", "dob", "d.ob", "do.b", "d.o.b", "birth", "bday", "b-day", "date"),
+        folded=True,
     ),
-    _rule("age90", r"(?i:\bborn\s+(?:in\s+)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago),
-    _rule("date", _NUM_DATE, _valid_numeric_date),
-    _rule("date", _TEXT_DATE),
+    _rule(
+        "age90", r"(?i:\bborn\s++(?:in\s++)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago,
+        start=f"bB{_W}", needs=("born",), folded=True,
+    ),
+    _rule("date", _NUM_DATE, _valid_numeric_date, start=_D),
+    _rule("date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}"),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567
     _rule(
         "phone",
         rf"(?<![\w+/.-])(?:\+?1{_PHONE_SEP}?)?(?:\(\d{{3}}\){_PHONE_SEP}?|\d{{3}}{_PHONE_SEP})"
         rf"\d{{3}}{_PHONE_SEP}\d{{4}}(?![\w/-]|\.\d)",
+        start=r"\d(+",
     ),
-    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)"),  # 555-1234
+    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)", start=_D),  # 555-1234
     # international: +44 20 7946 0958, +33 1 23 45 67 89, +49 (0)30 123456
-    _rule("phone", r"(?<![\w+])\+\d{1,3}(?:[\s.\-–]?(?:\(\d{1,4}\)|\d{1,5})){1,7}(?![\w/-]|\.\d)", _intl_phone),
+    _rule(
+        "phone", r"(?<![\w+])\+\d{1,3}(?:[\s.\-–]?(?:\(\d{1,4}\)|\d{1,5}+)){1,7}(?![\w/-]|\.\d)", _intl_phone,
+        start=r"+", needs=("+",),
+    ),
     # national with a trunk 0: 020 7946 0958, 07700 900123
     _rule(
         "phone",
         r"(?<![\w+/.-])(?:\(0\d{1,4}\)|0\d{1,4})[\s.\-–]?\d{3,4}[\s.\-–]?\d{3,4}(?![\w/-]|\.\d)",
         _national_phone,
+        start=r"(0",
     ),
-    _rule("phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)"),
-    _rule("zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*(?:[:\#]|is|was)?\s*(?P<v>{_ZIP})"),
-    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s+(?P<v>{_ZIP})"),
-    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])"),  # ZIP+4 is distinctive on its own
+    _rule(
+        "phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)",
+        start=f"pPcCmMtTfF{_W}", needs=("phone", "cell", "mobile", "tel", "fax", "call", "text"), folded=True,
+    ),
+    _rule(
+        "zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*+(?:[:\#]|is|was)?\s*+(?P<v>{_ZIP})",
+        start=f"zZpP{_W}", needs=("zip", "postal"), folded=True,
+    ),
+    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s++(?P<v>{_ZIP})", start="A-Z"),
+    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])", start=_D, needs=("-",)),  # ZIP+4 is distinctive on its own
     _rule(
         "address",
         rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{_STREET_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?{_UNIT}",
+        start=_D,
     ),
-    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)"),
-    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b"),
-    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)"),
-    _rule("age90", rf"(?i:\b(?:aged?|age\s+of|ages?:))\s*(?P<v>{_AGE})\b{_NOT_A_DURATION}"),
-    _rule("age90", rf"(?i:\bturn(?:ed|s|ing)?)\s+(?P<v>{_AGE})\b{_NOT_A_DURATION}"),
-    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)"),
+    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)", start=f"pP{_W}", needs=("box",), folded=True),
+    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b", start=_D, needs=("old",), folded=True),
+    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)", start=_D, needs=("y/o", "y.o.", "yo"), folded=True),
+    _rule(
+        "age90", rf"(?i:\b(?:aged?|age\s+of|ages?:))\s*+(?P<v>{_AGE})\b{_NOT_A_DURATION}",
+        start=f"aA{_W}", needs=("age",), folded=True,
+    ),
+    _rule(
+        "age90", rf"(?i:\bturn(?:ed|s|ing)?)\s++(?P<v>{_AGE})\b{_NOT_A_DURATION}",
+        start=f"tT{_W}", needs=("turn",), folded=True,
+    ),
+    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)", start=_D, needs=("birthday",), folded=True),
     _rule(
         "record",
-        rf"\b{_RECORD_KEYWORD}(?:\s*(?i:number|no\.?|num\.?|nr\.?|\#))?\s*(?:[:\#]|(?i:is|was))?\s*"
+        rf"\b{_RECORD_KEYWORD}(?:\s*+(?i:number|no\.?|num\.?|nr\.?|\#))?\s*+(?:[:\#]|(?i:is|was))?\s*+"
         rf"(?P<v>{_CODE})(?![\w])",
         _record_code,
+        start=f"mMrRcCaAiIlLpPgGdDbBsSvV{_W}",
+        needs=_RECORD_STEMS, folded=True,
     ),
-    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)"),  # any long run of digits is someone's number
-    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])"),  # card-like groups
+    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)", start=_D),  # any long run of digits is someone's number
+    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])", start=_D),  # card-like groups
     # a vehicle identification number: 17 characters, no I, O or Q, letters and digits
-    _rule("record", r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b"),
+    _rule(
+        "record", r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b",
+        start="A-HJ-NPR-Z0-9",
+    ),
 )
 
 # --- the person field -------------------------------------------------------------
 
-_NAME_WORD = r"(?:[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|[A-Z][A-Z'’-]{1,}[A-Z])"
+# Atomic: a word is taken whole once, so a long capitalised run is read in one pass.
+_NAME_WORD = r"(?>[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|[A-Z][A-Z'’-]{1,}[A-Z])"
 # Words that describe a role, so "Client A" or "Young Person" is a pseudonym, not a name.
 _ROLE_WORDS = {
     "client", "person", "participant", "peer", "guest", "resident", "patient", "member", "group",
@@ -288,16 +403,22 @@ def _full_names(value: str) -> list[tuple[int, int]]:
 
 
 def _resolve(field: str, candidates: list[tuple[str, int, int]]) -> list[Finding]:
-    """One finding per stretch of text: the most specific kind wins, then the longest span."""
+    """One finding per stretch of text: the most specific kind wins, then the longest span.
+
+    Taken characters are marked in a bytearray, so each candidate costs its own length and
+    a text with many findings stays linear."""
     chosen: list[tuple[str, int, int]] = []
+    taken = bytearray(max((end for _, _, end in candidates), default=0))
     for kind, start, end in sorted(candidates, key=lambda c: (_PRIORITY[c[0]], c[1] - c[2], c[1])):
-        if start < end and all(end <= s or start >= e for _, s, e in chosen):
+        if start < end and taken.find(1, start, end) < 0:
             chosen.append((kind, start, end))
+            taken[start:end] = b"\x01" * (end - start)
     return [Finding(field, kind, start, end) for kind, start, end in sorted(chosen, key=lambda c: c[1])]
 
 
 def _candidates(text: str) -> list[tuple[str, int, int]]:
-    return [(rule.kind, s, e) for rule in _RULES for s, e in rule.spans(text)]
+    probe = _Probe(text)
+    return [(rule.kind, s, e) for rule in _RULES if rule.applies(probe) for s, e in rule.spans(text)]
 
 
 def scan_text(field: str, text: str) -> list[Finding]:
