@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Mapping
 
-__all__ = ["Finding", "KINDS", "scan_text", "scan_fields", "scan_person", "describe", "warning_line"]
+__all__ = [
+    "Finding", "KINDS", "MASKS", "scan_text", "scan_fields", "scan_person", "describe", "warning_line",
+    "mask", "mask_identifiers",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,22 @@ KINDS: dict[str, str] = {
     "full_name": "a full name",
 }
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+
+#: What a masked span reads as: its kind in brackets, never the value (`mask_identifiers`).
+MASKS: dict[str, str] = {
+    "email": "[email]",
+    "url": "[web address]",
+    "ip": "[IP address]",
+    "ssn": "[SSN]",
+    "dob": "[date of birth]",
+    "date": "[date]",
+    "phone": "[phone]",
+    "zip": "[ZIP code]",
+    "address": "[address]",
+    "age90": "[age over 89]",
+    "record": "[record number]",
+    "full_name": "[name]",
+}
 
 PERSON_FIELD = "person"
 
@@ -448,6 +467,32 @@ def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
             continue
         out.extend(scan_person(text) if name == PERSON_FIELD else scan_text(name, text))
     return out
+
+
+def mask(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with each finding's span replaced by its kind in brackets (`[phone]`).
+
+    The findings must come from one scan of this very text (they do not overlap)."""
+    out: list[str] = []
+    pos = 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < pos:
+            continue  # not from one scan: keep the first of two overlapping spans
+        out.append(text[pos : f.start])
+        out.append(MASKS[f.kind])
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_identifiers(text: str, *, person: bool = False) -> str:
+    """`text` with every span the privacy check flags replaced by its kind, e.g.
+    "call 555-123-4567" -> "call [phone]": for output a supervisor reads (agendas), where
+    an identifier saved with "Save anyway" must not travel on. `person=True` masks as the
+    person field is checked (full names too)."""
+    if not text:
+        return text
+    return mask(text, scan_person(text) if person else scan_text("", text))
 
 
 def describe(findings: Iterable[Finding]) -> list[str]:
