@@ -198,6 +198,7 @@ def _valid_ip(m: re.Match[str]) -> bool:
 _FOLDS = "\u0130\u0131\u017f\u212a"
 _FOLDS_RX = re.compile(f"[{_FOLDS}]")
 _DIGIT_RX = re.compile(r"\d")
+_NEEDS_LIMIT = 1 << 16  # characters: a typical field is far shorter, a pasted document longer
 
 
 class _Probe:
@@ -210,7 +211,8 @@ class _Probe:
         self.has_digit = _DIGIT_RX.search(text) is not None
         low = text.lower()
         # None: lowercase offsets differ, or a fold character; every keyword counts as present.
-        self.lowered: str | None = None if len(low) != len(text) or _FOLDS_RX.search(text) else low
+        folds = any(c in text for c in _FOLDS)
+        self.lowered: str | None = None if folds or len(low) != len(text) else low
 
     def has_any(self, literals: tuple[str, ...], folded: bool) -> bool:
         if folded:
@@ -238,11 +240,35 @@ class _Rule:
     digit: bool = True
     needs: tuple[str, ...] = ()
     folded: bool = False
+    digits: str | None = None
+    words: str | None = None
+    rides: str = ""  # "zip" or "vin": found through a pseudo-prefix on the digit pass
 
     def applies(self, probe: _Probe) -> bool:
         if self.digit and not probe.has_digit:
             return False
-        return not self.needs or probe.has_any(self.needs, self.folded)
+        # Looking for each literal costs a pass: past _NEEDS_LIMIT, a rule the shared passes
+        # serve is left to them.
+        shared = self.digits is not None or self.words is not None
+        if self.needs and (not shared or len(probe.text) <= _NEEDS_LIMIT):
+            if not probe.has_any(self.needs, self.folded):
+                return False
+        return True
+
+    def spans_at(self, text: str, starts: Iterable[int]) -> Iterable[tuple[int, int]]:
+        """As `spans`, trying only `starts` (ascending): every place a match can begin."""
+        pos = 0
+        for start in starts:
+            if start < pos:
+                continue
+            m = self.regex.match(text, start)
+            if m is None:
+                continue
+            if self.check is not None and not self.check(m):
+                pos = start + 1
+                continue
+            yield m.span("v")
+            pos = max(m.end(), start + 1)
 
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """Where the rule matches: the `v` group, the value without any keyword that introduced it."""
@@ -269,6 +295,9 @@ def _rule(
     digit: bool = True,
     needs: tuple[str, ...] = (),
     folded: bool = False,
+    digits: str | None = None,
+    words: str | None = None,
+    rides: str = "",
 ) -> _Rule:
     if "(?P<v>" not in pattern:
         pattern = f"(?P<v>{pattern})"
@@ -277,7 +306,7 @@ def _rule(
     # cannot hold, is loosened to any character; `spans` then confirms with the rule).
     loose = re.sub(r"\(\?P=\w+\)", "(?s:.)", re.sub(r"\(\?P<\w+>", "(?:", pattern))
     fast = re.compile(rf"[{start}](?<=(?=(?:{loose}))(?s:.))")
-    return _Rule(kind, re.compile(pattern), fast, check, digit, needs, folded)
+    return _Rule(kind, re.compile(pattern), fast, check, digit, needs, folded, digits, words, rides)
 
 
 _D = r"\d"
@@ -303,15 +332,16 @@ _RULES: tuple[_Rule, ...] = (
         needs=(".com", ".org", ".net", ".edu", ".gov", ".io", ".info", ".biz", ".app", ".dev", ".co.uk"),
         folded=True,
     ),
-    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip, start=_D, needs=(".",)),
+    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip, start=_D, needs=(".",), digits=r"\d{1,3}\.\d"),
     _rule(
-        "ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])", start=_D
+        "ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])", start=_D,
+        digits=r"\d{3}[- ]\d",
     ),
     _rule(
         "ssn",
         r"(?i:\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?))\s*+(?:[:\#]|is|was)?\s*+"
         r"(?P<v>\d{3}[\s-]?\d{2}[\s-]?\d{4})(?!\d)",
-        start=f"sS{_W}", needs=("ssn", "ss#", "social"), folded=True,
+        start=f"sS{_W}", needs=("ssn", "ss#", "social"), folded=True, words=r"ssn|ss\#|social",
     ),
     _rule(
         "dob",
@@ -320,77 +350,177 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?P<v>{_ANY_DATE})",
         lambda m: _valid_numeric_date(m) if re.fullmatch(r"[\d/.-]+", m.group("v")) else True,
         start=f"bBdD{_W}", needs=("born", "dob", "d.ob", "do.b", "d.o.b", "birth", "bday", "b-day", "date"),
-        folded=True,
+        folded=True, words=r"born|d\.?o\.?b|birth|b-?day|date",
     ),
     _rule(
         "age90", r"(?i:\bborn\s++(?:in\s++)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago,
-        start=f"bB{_W}", needs=("born",), folded=True,
+        start=f"bB{_W}", needs=("born",), folded=True, words="born",
     ),
-    _rule("date", _NUM_DATE, _valid_numeric_date, start=_D),
-    _rule("date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}"),
+    _rule("date", _NUM_DATE, _valid_numeric_date, start=_D, digits=r"\d{1,4}[/.-]\d"),
+    _rule(
+        "date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}",
+        digits=r"\d{1,2}(?:st|nd|rd|th)?\s++(?:of\s++)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+        words="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+    ),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567
     _rule(
         "phone",
         rf"(?<![\w+/.-])(?:\+?1{_PHONE_SEP}?)?(?:\(\d{{3}}\){_PHONE_SEP}?|\d{{3}}{_PHONE_SEP})"
         rf"\d{{3}}{_PHONE_SEP}\d{{4}}(?![\w/-]|\.\d)",
         start=r"\d(+",
+        digits=r"\+?1[\s.\-–]?(?:\(\d{3}\)|\d{3}[\s.\-–])|\(\d{3}\)|\d{3}[\s.\-–]\d",
     ),
-    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)", start=_D),  # 555-1234
+    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)", start=_D, digits=r"\d{3}[-–]\d"),  # 555-1234
     # international: +44 20 7946 0958, +33 1 23 45 67 89, +49 (0)30 123456
     _rule(
         "phone", r"(?<![\w+])\+\d{1,3}(?:[\s.\-–]?(?:\(\d{1,4}\)|\d{1,5}+)){1,7}(?![\w/-]|\.\d)", _intl_phone,
-        start=r"+", needs=("+",),
+        start=r"+", needs=("+",), digits=r"\+\d",
     ),
     # national with a trunk 0: 020 7946 0958, 07700 900123
     _rule(
         "phone",
         r"(?<![\w+/.-])(?:\(0\d{1,4}\)|0\d{1,4})[\s.\-–]?\d{3,4}[\s.\-–]?\d{3,4}(?![\w/-]|\.\d)",
         _national_phone,
-        start=r"(0",
+        start=r"(0", digits=r"\(?0\d",
     ),
     _rule(
         "phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)",
         start=f"pPcCmMtTfF{_W}", needs=("phone", "cell", "mobile", "tel", "fax", "call", "text"), folded=True,
+        words="phone|cell|mobile|tel|fax|call|text",
     ),
     _rule(
         "zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*+(?:[:\#]|is|was)?\s*+(?P<v>{_ZIP})",
-        start=f"zZpP{_W}", needs=("zip", "postal"), folded=True,
+        start=f"zZpP{_W}", needs=("zip", "postal"), folded=True, words="zip|postal",
     ),
-    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s++(?P<v>{_ZIP})", start="A-Z"),
-    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])", start=_D, needs=("-",)),  # ZIP+4 is distinctive on its own
+    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s++(?P<v>{_ZIP})", start="A-Z", rides="zip"),
+    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])", start=_D, needs=("-",), digits=r"\d{5}-\d"),  # ZIP+4 is distinctive on its own
     _rule(
         "address",
         rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{_STREET_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?{_UNIT}",
-        start=_D,
+        start=_D, digits=r"\d{1,6}[A-Za-z]?\s++(?:[A-Z]|\d+(?:st|nd|rd|th))",
     ),
-    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)", start=f"pP{_W}", needs=("box",), folded=True),
-    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b", start=_D, needs=("old",), folded=True),
-    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)", start=_D, needs=("y/o", "y.o.", "yo"), folded=True),
+    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)", start=f"pP{_W}", needs=("box",), folded=True, words=r"p\.?\s?o\.?\s"),
+    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b", start=_D, needs=("old",), folded=True,
+        digits=rf"{_AGE}[\s-]*+[yY]"),
+    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)", start=_D, needs=("y/o", "y.o.", "yo"), folded=True,
+        digits=rf"{_AGE}\s*+[yY]"),
     _rule(
         "age90", rf"(?i:\b(?:aged?|age\s+of|ages?:))\s*+(?P<v>{_AGE})\b{_NOT_A_DURATION}",
-        start=f"aA{_W}", needs=("age",), folded=True,
+        start=f"aA{_W}", needs=("age",), folded=True, words="age",
     ),
     _rule(
         "age90", rf"(?i:\bturn(?:ed|s|ing)?)\s++(?P<v>{_AGE})\b{_NOT_A_DURATION}",
-        start=f"tT{_W}", needs=("turn",), folded=True,
+        start=f"tT{_W}", needs=("turn",), folded=True, words="turn",
     ),
-    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)", start=_D, needs=("birthday",), folded=True),
+    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)", start=_D, needs=("birthday",), folded=True,
+        digits=rf"{_AGE}[tT][hH]"),
     _rule(
         "record",
         rf"\b{_RECORD_KEYWORD}(?:\s*+(?i:number|no\.?|num\.?|nr\.?|\#))?\s*+(?:[:\#]|(?i:is|was))?\s*+"
         rf"(?P<v>{_CODE})(?![\w])",
         _record_code,
         start=f"mMrRcCaAiIlLpPgGdDbBsSvV{_W}",
-        needs=_RECORD_STEMS, folded=True,
+        needs=_RECORD_STEMS, folded=True, words="|".join(_RECORD_STEMS),
     ),
-    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)", start=_D),  # any long run of digits is someone's number
-    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])", start=_D),  # card-like groups
+    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)", start=_D, digits=r"\d{8}"),  # any long run of digits is someone's number
+    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])", start=_D, digits=r"\d{4}[ -]\d{4}"),  # card-like groups
     # a vehicle identification number: 17 characters, no I, O or Q, letters and digits
     _rule(
         "record", r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b",
-        start="A-HJ-NPR-Z0-9",
+        start="A-HJ-NPR-Z0-9", rides="vin",
     ),
 )
+
+# --- shared passes: where rules may start -----------------------------------------------
+#
+# Most rules begin at a digit or at a keyword. Rather than one pass per rule, one pass finds
+# every digit that starts a number (for the rules with a `digits` prefix) and one finds the
+# keywords at word starts in the lowercase copy (for the rules with a `words` prefix); an
+# empty group per rule records which prefixes hold there. A prefix is a necessary condition
+# for its rule to match at that place, so the rule, tried only there with `match`, finds
+# exactly what `search` finds. Two pseudo-rules ride along on the digit pass: a ZIP (for the
+# state-name rule, which starts at a letter) and the first digit of a vehicle number.
+
+
+def _marks(prefixes: list[str]) -> str:
+    """One empty group per prefix, set when that prefix holds here."""
+    return "".join(f"(?:(?=(?:{p}))()|)" for p in prefixes)
+
+
+def _trie(alternatives: list[str]) -> str:
+    """The alternatives grouped by first letter, so the engine rejects most words at once."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
+
+
+_DIGIT_RULES = tuple(r for r in _RULES if r.digits is not None)
+_WORD_RULES = tuple(r for r in _RULES if r.words is not None)
+_STATE_ZIP = next(r for r in _RULES if r.rides == "zip")
+_VIN = next(r for r in _RULES if r.rides == "vin")
+_VIN_CHAR = "[0-9A-HJ-NPR-Z]"
+_DIGIT_PREFIXES = [r.digits or "" for r in _DIGIT_RULES] + [
+    rf"\d{{5}}(?:-\d{{4}})?(?![\w-])",  # a ZIP after a state name
+    # the first digit of a 17-character vehicle number: letters before it, or 17 from here
+    rf"(?<=[A-HJ-NPR-Z]){_VIN_CHAR}{{1,16}}\b|{_VIN_CHAR}{{17}}\b",
+]
+# a digit, "(" or "+" not after a digit: every digit rule refuses a digit before its start
+_DIGIT_GATE = re.compile(
+    rf"[\d(+](?<=(?<!\d)(?=(?:{'|'.join(_DIGIT_PREFIXES)})){_marks(_DIGIT_PREFIXES)}(?s:.))"
+)
+_KEYWORDS = _trie([alt for r in _WORD_RULES for alt in (r.words or "").split("|")])
+_AFTER_SPACE = re.compile(f" (?:{_KEYWORDS})")  # the engine finds each space at memchr speed
+_AFTER_OTHER = re.compile(f"[^0-9a-z_ ](?:{_KEYWORDS})")  # any other character (a few are letters)
+_AT_START = re.compile(f"(?:{_KEYWORDS})")
+_WORD_MARKS = re.compile(_marks([r.words or "" for r in _WORD_RULES]))
+
+
+def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
+    """For each rule (by id) that the shared passes serve, the places it may start; and
+    whether the text holds a ZIP the state-name rule could follow."""
+    out: dict[int, list[int]] = {}
+    zip_seen = False
+    if probe.has_digit:
+        n = len(_DIGIT_RULES)
+        for m in _DIGIT_GATE.finditer(probe.text):
+            at = m.start()
+            groups = m.groups()
+            for rule, hit in zip(_DIGIT_RULES, groups):
+                if hit is not None:
+                    out.setdefault(id(rule), []).append(at)
+            zip_seen = zip_seen or groups[n] is not None
+            if groups[n + 1] is not None:  # a vehicle number starts at most 16 characters back
+                out.setdefault(id(_VIN), []).extend(range(max(0, at - 16), at + 1))
+    low = probe.lowered
+    if low is not None:
+        found = [m.start() + 1 for m in _AFTER_SPACE.finditer(low)]
+        found += [m.start() + 1 for m in _AFTER_OTHER.finditer(low)]
+        if _AT_START.match(low):
+            found.append(0)
+        for at in sorted(found):
+            marks = _WORD_MARKS.match(low, at)
+            for rule, hit in zip(_WORD_RULES, marks.groups() if marks else ()):
+                if hit is not None:
+                    out.setdefault(id(rule), []).append(at)
+    for rule in (*_WORD_RULES, _VIN):
+        if id(rule) in out and (rule.digits is not None or rule is _VIN):
+            out[id(rule)] = sorted(set(out[id(rule)]))  # served twice, or overlapping ranges
+    return out, zip_seen
+
+
+def _rule_spans(
+    rule: _Rule, probe: _Probe, starts: dict[int, list[int]], zip_seen: bool
+) -> Iterable[tuple[int, int]]:
+    if rule is _STATE_ZIP:
+        return rule.spans(probe.text) if zip_seen else ()
+    if rule is _VIN:
+        return rule.spans_at(probe.text, starts.get(id(rule), ()))
+    shared = rule.digits is not None or rule.words is not None
+    if not shared or (rule.words is not None and probe.lowered is None):
+        return rule.spans(probe.text)  # its own pass (no lowercase copy to find keywords in)
+    return rule.spans_at(probe.text, starts.get(id(rule), ()))
+
 
 # --- the person field -------------------------------------------------------------
 
@@ -437,7 +567,11 @@ def _resolve(field: str, candidates: list[tuple[str, int, int]]) -> list[Finding
 
 def _candidates(text: str) -> list[tuple[str, int, int]]:
     probe = _Probe(text)
-    return [(rule.kind, s, e) for rule in _RULES if rule.applies(probe) for s, e in rule.spans(text)]
+    active = [rule for rule in _RULES if rule.applies(probe)]
+    if not active:
+        return []
+    starts, zip_seen = _starts(probe)
+    return [(rule.kind, s, e) for rule in active for s, e in _rule_spans(rule, probe, starts, zip_seen)]
 
 
 def scan_text(field: str, text: str) -> list[Finding]:
