@@ -198,7 +198,6 @@ def _valid_ip(m: re.Match[str]) -> bool:
 _FOLDS = "\u0130\u0131\u017f\u212a"
 _FOLDS_RX = re.compile(f"[{_FOLDS}]")
 _DIGIT_RX = re.compile(r"\d")
-_NEEDS_LIMIT = 1 << 16  # characters: a typical field is far shorter, a pasted document longer
 
 
 class _Probe:
@@ -242,18 +241,12 @@ class _Rule:
     folded: bool = False
     digits: str | None = None
     words: str | None = None
-    rides: str = ""  # "zip" or "vin": found through a pseudo-prefix on the digit pass
+    rides: str = ""  # how a rule outside the two shared passes is found: email, scheme, domain, zip, vin
 
     def applies(self, probe: _Probe) -> bool:
         if self.digit and not probe.has_digit:
             return False
-        # Looking for each literal costs a pass: past _NEEDS_LIMIT, a rule the shared passes
-        # serve is left to them.
-        shared = self.digits is not None or self.words is not None
-        if self.needs and (not shared or len(probe.text) <= _NEEDS_LIMIT):
-            if not probe.has_any(self.needs, self.folded):
-                return False
-        return True
+        return not self.needs or probe.has_any(self.needs, self.folded)
 
     def spans_at(self, text: str, starts: Iterable[int]) -> Iterable[tuple[int, int]]:
         """As `spans`, trying only `starts` (ascending): every place a match can begin."""
@@ -317,11 +310,11 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "email",
         r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
-        start=r"A-Za-z0-9._%+\-", digit=False, needs=("@",),
+        start=r"A-Za-z0-9._%+\-", digit=False, needs=("@",), rides="email",
     ),
     _rule(
         "url", r"(?i:\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])",
-        start=f"hHfFwW{_W}", digit=False, needs=("://", "www."), folded=True,
+        start=f"hHfFwW{_W}", digit=False, needs=("://", "www."), folded=True, rides="scheme",
     ),
     # bare domains only with common top-level domains, so "e.g." and "etc." stay prose
     _rule(
@@ -330,7 +323,7 @@ _RULES: tuple[_Rule, ...] = (
         r"|app|dev|co\.uk|org\.uk)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)",
         start=f"A-Za-z0-9{_W}", digit=False,
         needs=(".com", ".org", ".net", ".edu", ".gov", ".io", ".info", ".biz", ".app", ".dev", ".co.uk"),
-        folded=True,
+        folded=True, rides="domain",
     ),
     _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip, start=_D, needs=(".",), digits=r"\d{1,3}\.\d"),
     _rule(
@@ -465,15 +458,23 @@ _DIGIT_PREFIXES = [r.digits or "" for r in _DIGIT_RULES] + [
     # the first digit of a 17-character vehicle number: letters before it, or 17 from here
     rf"(?<=[A-HJ-NPR-Z]){_VIN_CHAR}{{1,16}}\b|{_VIN_CHAR}{{17}}\b",
 ]
-# a digit, "(" or "+" not after a digit: every digit rule refuses a digit before its start
-_DIGIT_GATE = re.compile(
-    rf"[\d(+](?<=(?<!\d)(?=(?:{'|'.join(_DIGIT_PREFIXES)})){_marks(_DIGIT_PREFIXES)}(?s:.))"
+# What every digit prefix above implies, in a few cheap alternatives: the gate tries these
+# at each number, and the prefixes themselves only where one holds (most numbers in prose,
+# "45 minutes", "3pm", "10:30", fail at once).
+_DIGIT_ANY = (
+    r"[(+]\d|0\d|\d{5}|\d{1,4}[.\-–/]\d"
+    r"|\d{1,6}[A-Za-z]?\s++(?:[A-Z\d]|[yY]|of\s|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+    r"|(?:9\d|1[01]\d)(?:[\s-]*+[yY]|[tT][hH])|\d{1,2}(?:st|nd|rd|th)\s|1[\s.\-–]?\(|(?<=[A-HJ-NPR-Z])"
 )
+# a digit, "(" or "+" not after a digit: every digit rule refuses a digit before its start
+_DIGIT_GATE = re.compile(rf"[\d(+](?<=(?<!\d)(?={_DIGIT_ANY})(?s:.))")
+_DIGIT_MARKS = re.compile(_marks(_DIGIT_PREFIXES))
 _KEYWORDS = _trie([alt for r in _WORD_RULES for alt in (r.words or "").split("|")])
 _AFTER_SPACE = re.compile(f" (?:{_KEYWORDS})")  # the engine finds each space at memchr speed
 _AFTER_OTHER = re.compile(f"[^0-9a-z_ ](?:{_KEYWORDS})")  # any other character (a few are letters)
 _AT_START = re.compile(f"(?:{_KEYWORDS})")
 _WORD_MARKS = re.compile(_marks([r.words or "" for r in _WORD_RULES]))
+_SHARED = (*_DIGIT_RULES, *(r for r in _WORD_RULES if r.digits is None), _VIN)
 
 
 def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
@@ -481,17 +482,20 @@ def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
     whether the text holds a ZIP the state-name rule could follow."""
     out: dict[int, list[int]] = {}
     zip_seen = False
-    if probe.has_digit:
-        n = len(_DIGIT_RULES)
-        for m in _DIGIT_GATE.finditer(probe.text):
-            at = m.start()
-            groups = m.groups()
-            for rule, hit in zip(_DIGIT_RULES, groups):
-                if hit is not None:
-                    out.setdefault(id(rule), []).append(at)
-            zip_seen = zip_seen or groups[n] is not None
-            if groups[n + 1] is not None:  # a vehicle number starts at most 16 characters back
-                out.setdefault(id(_VIN), []).extend(range(max(0, at - 16), at + 1))
+    n = len(_DIGIT_RULES)
+    text = probe.text
+    for gate in _DIGIT_GATE.finditer(text):
+        at = gate.start()
+        marks = _DIGIT_MARKS.match(text, at)
+        groups = marks.groups() if marks else ()
+        if not groups:
+            continue
+        for rule, hit in zip(_DIGIT_RULES, groups):
+            if hit is not None:
+                out.setdefault(id(rule), []).append(at)
+        zip_seen = zip_seen or groups[n] is not None
+        if groups[n + 1] is not None:  # a vehicle number starts at most 16 characters back
+            out.setdefault(id(_VIN), []).extend(range(max(0, at - 16), at + 1))
     low = probe.lowered
     if low is not None:
         found = [m.start() + 1 for m in _AFTER_SPACE.finditer(low)]
@@ -509,17 +513,92 @@ def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
     return out, zip_seen
 
 
-def _rule_spans(
-    rule: _Rule, probe: _Probe, starts: dict[int, list[int]], zip_seen: bool
-) -> Iterable[tuple[int, int]]:
-    if rule is _STATE_ZIP:
-        return rule.spans(probe.text) if zip_seen else ()
-    if rule is _VIN:
-        return rule.spans_at(probe.text, starts.get(id(rule), ()))
-    shared = rule.digits is not None or rule.words is not None
-    if not shared or (rule.words is not None and probe.lowered is None):
-        return rule.spans(probe.text)  # its own pass (no lowercase copy to find keywords in)
-    return rule.spans_at(probe.text, starts.get(id(rule), ()))
+# The three rules that need no digit start next to a literal: found with str.find and
+# str.rstrip, which run at memory speed.
+_EMAIL = next(r for r in _RULES if r.rides == "email")
+_SCHEME = next(r for r in _RULES if r.rides == "scheme")
+_DOMAIN = next(r for r in _RULES if r.rides == "domain")
+_LOCAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
+_DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-"
+_TLD = re.compile(r"\.(?:com|org|net|edu|gov|io|info|biz|app|dev|co\.uk|org\.uk)\b")
+
+
+def _finds(text: str, literal: str) -> Iterable[int]:
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
+
+
+def _email_starts(text: str) -> list[int]:
+    """Where an address may start: the first character of the run of local-part characters
+    before each "@" (a match starts there, its look-behind refuses any later place)."""
+    out = []
+    prev = 0
+    for at in _finds(text, "@"):
+        start = prev + len(text[prev:at].rstrip(_LOCAL_CHARS))
+        if start < at:
+            out.append(start)
+        prev = at + 1
+    return out
+
+
+def _scheme_starts(text: str, low: str) -> list[int]:
+    found = [at - k for at in _finds(text, "://") for k in (5, 4, 3) if at >= k]  # https, http, ftp
+    found += _finds(low, "www.")
+    return sorted(set(found))
+
+
+def _domain_starts(low: str) -> list[int]:
+    """Where a bare domain may start: the first character of the run of domain characters
+    holding a dot and a known top-level domain."""
+    out: list[int] = []
+    prev, prev_start = 0, 0
+    for m in _TLD.finditer(low):
+        dot = m.start()
+        start = prev + len(low[prev:dot].rstrip(_DOMAIN_CHARS))
+        if start == prev and out and prev > 0:
+            start = prev_start  # the same run as the previous dot
+        if not out or out[-1] != start:
+            out.append(start)
+        prev, prev_start = dot, start
+    return out
+
+
+def _candidates(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every match of every rule, before overlaps are settled."""
+    probe = _Probe(text)
+    low = probe.lowered
+    out: list[tuple[str, int, int]] = []
+
+    def run(rule: _Rule, starts: Iterable[int]) -> None:
+        out.extend((rule.kind, s, e) for s, e in rule.spans_at(text, starts))
+
+    def own(rule: _Rule) -> None:
+        if rule.applies(probe):
+            out.extend((rule.kind, s, e) for s, e in rule.spans(text))
+
+    if "@" in text:
+        run(_EMAIL, _email_starts(text))
+    if low is None:  # a fold character (ſ, K...) matches a keyword letter: each rule its own pass
+        own(_SCHEME)
+        own(_DOMAIN)
+    else:
+        if "://" in text or "www." in low:
+            run(_SCHEME, _scheme_starts(text, low))
+        if "." in text:
+            run(_DOMAIN, _domain_starts(low))
+    if not probe.has_digit:
+        return out  # every other rule needs a digit
+    starts, zip_seen = _starts(probe)
+    for rule in _SHARED:
+        if rule.words is not None and low is None:
+            own(rule)
+        elif id(rule) in starts:
+            run(rule, starts[id(rule)])
+    if zip_seen:
+        own(_STATE_ZIP)
+    return out
 
 
 # --- the person field -------------------------------------------------------------
@@ -565,15 +644,6 @@ def _resolve(field: str, candidates: list[tuple[str, int, int]]) -> list[Finding
     return [Finding(field, kind, start, end) for kind, start, end in sorted(chosen, key=lambda c: c[1])]
 
 
-def _candidates(text: str) -> list[tuple[str, int, int]]:
-    probe = _Probe(text)
-    active = [rule for rule in _RULES if rule.applies(probe)]
-    if not active:
-        return []
-    starts, zip_seen = _starts(probe)
-    return [(rule.kind, s, e) for rule in active for s, e in _rule_spans(rule, probe, starts, zip_seen)]
-
-
 def scan_text(field: str, text: str) -> list[Finding]:
     """Findings in one free-text field, in order of position."""
     if not text:
@@ -589,17 +659,40 @@ def scan_person(value: str) -> list[Finding]:
     return _resolve(PERSON_FIELD, _candidates(value) + names)
 
 
+# Between fields scanned as one text: whitespace, then characters no rule reads on through
+# ("<" ends a web address; no keyword, separator or number continues over "<>"; at most three
+# non-word characters follow a phone keyword), so each field's findings are what a scan of
+# that field alone gives, and a look-around at a field's edge sees what it sees at a text's end.
+_FIELD_SEP = "\n<>\n"
+
+
 def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
     """Findings for many fields (e.g. `Entry.text_fields()`), field by field in the order given.
 
     The field named "person" gets the stricter `scan_person` check, because it is the one
-    place a real name is most likely to be typed.
+    place a real name is most likely to be typed. The other fields are scanned as one text
+    (joined by _FIELD_SEP), which costs one scan per entry rather than one per field.
     """
+    given = [(name, text) for name, text in fields.items() if isinstance(text, str) and text]
+    free = [(name, text) for name, text in given if name != PERSON_FIELD]
+    found: dict[str, list[Finding]] = {}
+    if free:
+        offsets = []
+        at = 0
+        for _, text in free:
+            offsets.append(at)
+            at += len(text) + len(_FIELD_SEP)
+        buckets: list[list[tuple[str, int, int]]] = [[] for _ in free]
+        i = 0
+        for kind, start, end in sorted(_candidates(_FIELD_SEP.join(t for _, t in free)), key=lambda c: c[1]):
+            while i + 1 < len(free) and start >= offsets[i + 1]:
+                i += 1
+            buckets[i].append((kind, start - offsets[i], end - offsets[i]))
+        for (name, _), bucket in zip(free, buckets):
+            found[name] = _resolve(name, bucket) if bucket else []
     out: list[Finding] = []
-    for name, text in fields.items():
-        if not isinstance(text, str) or not text:
-            continue
-        out.extend(scan_person(text) if name == PERSON_FIELD else scan_text(name, text))
+    for name, text in given:
+        out.extend(scan_person(text) if name == PERSON_FIELD else found[name])
     return out
 
 
