@@ -23,11 +23,16 @@ from typing import Callable
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
+from reflect.domain.years import MAX_YEAR, MIN_YEAR, in_future  # noqa: F401 - declared in years.py
+
 __all__ = [
     "DateError",
+    "MAX_YEAR",
+    "MIN_YEAR",
     "SCHEDULE_ANCHOR",
     "describe_schedule",
     "format_when",
+    "in_future",
     "next_meeting",
     "parse_schedule",
     "parse_when",

@@ -19,6 +19,8 @@ from dataclasses import MISSING, dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, TypeVar
 
+from reflect.domain.years import date_problem, datetime_problem
+
 # --- errors and small value helpers ----------------------------------------------------
 
 
@@ -62,7 +64,10 @@ def kind_of(value: Any) -> str:
 
 
 def parse_iso_datetime(value: Any, path: str) -> datetime:
-    """An ISO 8601 date-time; one without an offset is taken as local time."""
+    """An ISO 8601 date-time; one without an offset is taken as local time.
+
+    Only years every part of reflect handles are accepted (`reflect.domain.years`): the
+    message names the field and the problem, never the value."""
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, str) and value.strip():
@@ -75,20 +80,31 @@ def parse_iso_datetime(value: Any, path: str) -> datetime:
             raise ValidationError(path, f"not an ISO 8601 date-time: {value!r}") from None
     else:
         raise ValidationError(path, f"expected an ISO 8601 date-time, got {kind_of(value)}")
-    if dt.tzinfo is None:
+    problem = datetime_problem(dt)  # before astimezone, which overflows at the calendar's edges
+    if problem is None and dt.tzinfo is None:
         dt = dt.astimezone()
+        problem = datetime_problem(dt)
+    if problem is not None:
+        raise ValidationError(path, problem)
     return dt
 
 
 def parse_iso_date(value: Any, path: str) -> date:
+    """An ISO 8601 day, in the years reflect holds."""
+    day: date | None = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationError(path, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    if day is None:
+        raise ValidationError(path, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    problem = date_problem(day)
+    if problem is not None:
+        raise ValidationError(path, problem)
+    return day
 
 
 def _join(path: str, key: str) -> str:

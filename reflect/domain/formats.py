@@ -17,7 +17,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.years import RANGE_PROBLEM, datetime_problem
 from reflect.domain.model import (
     CONTRACT_VERSION,
     Entry,
@@ -369,7 +370,7 @@ def _parse_items(
         except ValidationError as exc:
             raise ImportFormatError(source, where(i), str(exc)) from None
         except (ValueError, OverflowError):  # a date the calendar cannot hold in this time zone
-            raise ImportFormatError(source, where(i), "a date-time is out of range (years 1 to 9999)") from None
+            raise ImportFormatError(source, where(i), f"a date-time is {RANGE_PROBLEM}") from None
         if check_text:
             bad = _unencodable(raw)
             if bad is not None:
@@ -386,12 +387,12 @@ def _parse_items(
 
 
 def _check_in_range(occurred: datetime) -> None:
-    """The store files an entry by its UTC month: a time at the calendar's edge
-    (9999-12-31T23:00-05:00) has none, so it is refused here with its position."""
-    try:
-        occurred.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        raise ValidationError("occurred", f"{occurred.isoformat()} is out of range (years 1 to 9999 in UTC)") from None
+    """The store files an entry by its UTC month: a date-time outside the years reflect
+    holds (`reflect.domain.years`) is refused here with its position. `Entry.from_dict`
+    already refuses one; this keeps the promise for entries built in code."""
+    problem = datetime_problem(occurred)
+    if problem is not None:
+        raise ValidationError("occurred", problem)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Mapping
 
-__all__ = ["Finding", "KINDS", "scan_text", "scan_fields", "scan_person", "describe", "warning_line"]
+__all__ = [
+    "Finding", "KINDS", "MASKS", "scan_text", "scan_fields", "scan_person", "describe", "warning_line",
+    "mask", "mask_identifiers",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,22 @@ KINDS: dict[str, str] = {
     "full_name": "a full name",
 }
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+
+#: What a masked span reads as: its kind in brackets, never the value (`mask_identifiers`).
+MASKS: dict[str, str] = {
+    "email": "[email]",
+    "url": "[web address]",
+    "ip": "[IP address]",
+    "ssn": "[SSN]",
+    "dob": "[date of birth]",
+    "date": "[date]",
+    "phone": "[phone]",
+    "zip": "[ZIP code]",
+    "address": "[address]",
+    "age90": "[age over 89]",
+    "record": "[record number]",
+    "full_name": "[name]",
+}
 
 PERSON_FIELD = "person"
 
@@ -107,7 +126,7 @@ _SUFFIXES = (
 ).split()
 # Capitalised or all caps only: "walked 2 blocks down the road" is prose.
 _STREET_SUFFIX = "(?:" + "|".join(f"{s.capitalize()}|{s.upper()}" for s in _SUFFIXES) + ")"
-_UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|fl|floor|#)\.?\s*#?\s*[A-Za-z0-9-]+)?"
+_UNIT = r"(?:,?\s+(?i:apt|apartment|unit|suite|ste|fl|floor|#)\.?\s*+#?\s*+[A-Za-z0-9-]+)?"
 
 _RECORD_KEYWORD = (
     r"(?i:mrn|medical\s+record|record|chart|account|acct\.?|member(?:ship)?|id|identification"
@@ -116,6 +135,12 @@ _RECORD_KEYWORD = (
 )
 # A code: capitals, digits and dashes, so "record 30-day streak" stays prose.
 _CODE = r"[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?"
+# Literals one of which a text holds (in lower case) wherever _RECORD_KEYWORD matches.
+_RECORD_STEMS = (
+    "mrn", "medical", "record", "chart", "account", "acct", "member", "id", "licen", "lic", "policy",
+    "case", "patient", "client", "claim", "plan", "group", "insurance", "medicaid", "medicare",
+    "passport", "dl", "badge", "serial", "vin", "plate", "device", "certificate", "beneficiary", "subscriber",
+)
 
 _PHONE_SEP = r"[\s.\-–]"
 
@@ -168,100 +193,418 @@ def _valid_ip(m: re.Match[str]) -> bool:
     return all(0 <= int(p) <= 255 for p in m.group("v").split("."))
 
 
+# Characters that a case-insensitive pattern matches for an ASCII letter (İ ı ſ K): a
+# text holding one is not prefiltered on its lowercase copy.
+_FOLDS = "\u0130\u0131\u017f\u212a"
+_FOLDS_RX = re.compile(f"[{_FOLDS}]")
+_DIGIT_RX = re.compile(r"\d")
+
+
+class _Probe:
+    """What one text holds, computed once per scan so a rule that cannot match is skipped."""
+
+    __slots__ = ("text", "has_digit", "lowered")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.has_digit = _DIGIT_RX.search(text) is not None
+        low = text.lower()
+        # None: lowercase offsets differ, or a fold character; every keyword counts as present.
+        folds = any(c in text for c in _FOLDS)
+        self.lowered: str | None = None if folds or len(low) != len(text) else low
+
+    def has_any(self, literals: tuple[str, ...], folded: bool) -> bool:
+        if folded:
+            if self.lowered is None:
+                return True
+            return any(lit in self.lowered for lit in literals)
+        return any(lit in self.text for lit in literals)
+
+
 @dataclass(frozen=True)
 class _Rule:
+    """One shape of identifier.
+
+    `start` is a character class holding the first character of every match: the
+    pattern is compiled behind it, so the regex engine skips to those characters at C
+    speed instead of trying the whole pattern at every position. `digit` and `needs`
+    (literals, compared in lower case when `folded`) say what a text must hold for the
+    rule to match at all, so most fields skip most rules after one cheap look.
+    """
+
     kind: str
     regex: re.Pattern[str]
+    fast: re.Pattern[str]
     check: Callable[[re.Match[str]], bool] | None = None
+    digit: bool = True
+    needs: tuple[str, ...] = ()
+    folded: bool = False
+    digits: str | None = None
+    words: str | None = None
+    rides: str = ""  # how a rule outside the two shared passes is found: email, scheme, domain, zip, vin
+
+    def applies(self, probe: _Probe) -> bool:
+        if self.digit and not probe.has_digit:
+            return False
+        return not self.needs or probe.has_any(self.needs, self.folded)
+
+    def spans_at(self, text: str, starts: Iterable[int]) -> Iterable[tuple[int, int]]:
+        """As `spans`, trying only `starts` (ascending): every place a match can begin."""
+        pos = 0
+        for start in starts:
+            if start < pos:
+                continue
+            m = self.regex.match(text, start)
+            if m is None:
+                continue
+            if self.check is not None and not self.check(m):
+                pos = start + 1
+                continue
+            yield m.span("v")
+            pos = max(m.end(), start + 1)
 
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """Where the rule matches: the `v` group, the value without any keyword that introduced it."""
         pos = 0
-        while (m := self.regex.search(text, pos)) is not None:
+        while (hit := self.fast.search(text, pos)) is not None:
+            start = hit.start()
+            m = self.regex.match(text, start)
+            if m is None:  # the gate is looser than the rule where the rule refers back to a group
+                pos = start + 1
+                continue
             if self.check is not None and not self.check(m):
-                pos = m.start() + 1  # a rejected match must not hide one that starts inside it
+                pos = start + 1  # a rejected match must not hide one that starts inside it
                 continue
             yield m.span("v")
-            pos = max(m.end(), m.start() + 1)
+            pos = max(m.end(), start + 1)
 
 
-def _rule(kind: str, pattern: str, check: Callable[[re.Match[str]], bool] | None = None) -> _Rule:
+def _rule(
+    kind: str,
+    pattern: str,
+    check: Callable[[re.Match[str]], bool] | None = None,
+    *,
+    start: str,
+    digit: bool = True,
+    needs: tuple[str, ...] = (),
+    folded: bool = False,
+    digits: str | None = None,
+    words: str | None = None,
+    rides: str = "",
+) -> _Rule:
     if "(?P<v>" not in pattern:
         pattern = f"(?P<v>{pattern})"
-    return _Rule(kind, re.compile(pattern), check)
+    # The gate: `[start]` consumes the first character, the look-behind steps back over it
+    # and the look-ahead tries the pattern there (a back-reference, which a look-behind
+    # cannot hold, is loosened to any character; `spans` then confirms with the rule).
+    loose = re.sub(r"\(\?P=\w+\)", "(?s:.)", re.sub(r"\(\?P<\w+>", "(?:", pattern))
+    fast = re.compile(rf"[{start}](?<=(?=(?:{loose}))(?s:.))")
+    return _Rule(kind, re.compile(pattern), fast, check, digit, needs, folded, digits, words, rides)
 
+
+_D = r"\d"
+_W = _FOLDS  # added to the start class of every case-insensitive keyword
 
 _RULES: tuple[_Rule, ...] = (
     # rule order does not matter: overlaps are settled by the order of KINDS (email beats url)
-    _rule("email", r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
-    _rule("url", r"(?i:\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])"),
+    _rule(
+        "email",
+        r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+        start=r"A-Za-z0-9._%+\-", digit=False, needs=("@",), rides="email",
+    ),
+    _rule(
+        "url", r"(?i:\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])",
+        start=f"hHfFwW{_W}", digit=False, needs=("://", "www."), folded=True, rides="scheme",
+    ),
     # bare domains only with common top-level domains, so "e.g." and "etc." stay prose
     _rule(
         "url",
         r"(?i:(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|info|biz"
         r"|app|dev|co\.uk|org\.uk)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)",
+        start=f"A-Za-z0-9{_W}", digit=False,
+        needs=(".com", ".org", ".net", ".edu", ".gov", ".io", ".info", ".biz", ".app", ".dev", ".co.uk"),
+        folded=True, rides="domain",
     ),
-    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip),
-    _rule("ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])"),
+    _rule("ip", r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)", _valid_ip, start=_D, needs=(".",), digits=r"\d{1,3}\.\d"),
+    _rule(
+        "ssn", r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ])(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])", start=_D,
+        digits=r"\d{3}[- ]\d",
+    ),
     _rule(
         "ssn",
-        r"(?i:\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?))\s*(?:[:\#]|is|was)?\s*"
+        r"(?i:\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|\#))?))\s*+(?:[:\#]|is|was)?\s*+"
         r"(?P<v>\d{3}[\s-]?\d{2}[\s-]?\d{4})(?!\d)",
+        start=f"sS{_W}", needs=("ssn", "ss#", "social"), folded=True, words=r"ssn|ss\#|social",
     ),
     _rule(
         "dob",
         r"(?i:\b(?:born|d\.?o\.?b\.?|birthday|b-?day|birth\s*date|date\s+of\s+birth))"
-        r"(?:\s*[:,–-])?\s*(?:(?i:is|was|on|of|the|in)\s+){0,3}"
+        r"(?:\s*+[:,–-])?\s*+(?:(?i:is|was|on|of|the|in)\s++){0,3}"
         rf"(?P<v>{_ANY_DATE})",
         lambda m: _valid_numeric_date(m) if re.fullmatch(r"[\d/.-]+", m.group("v")) else True,
+        start=f"bBdD{_W}", needs=("born", "dob", "d.ob", "do.b", "d.o.b", "birth", "bday", "b-day", "date"),
+        folded=True, words=r"born|d\.?o\.?b|birth|b-?day|date",
     ),
-    _rule("age90", r"(?i:\bborn\s+(?:in\s+)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago),
-    _rule("date", _NUM_DATE, _valid_numeric_date),
-    _rule("date", _TEXT_DATE),
+    _rule(
+        "age90", r"(?i:\bborn\s++(?:in\s++)?)(?P<v>1[89]\d\d|20\d\d)\b", _born_long_ago,
+        start=f"bB{_W}", needs=("born",), folded=True, words="born",
+    ),
+    _rule("date", _NUM_DATE, _valid_numeric_date, start=_D, digits=r"\d{1,4}[/.-]\d"),
+    _rule(
+        "date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}",
+        digits=r"\d{1,2}(?:st|nd|rd|th)?\s++(?:of\s++)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+        words="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+    ),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567
     _rule(
         "phone",
         rf"(?<![\w+/.-])(?:\+?1{_PHONE_SEP}?)?(?:\(\d{{3}}\){_PHONE_SEP}?|\d{{3}}{_PHONE_SEP})"
         rf"\d{{3}}{_PHONE_SEP}\d{{4}}(?![\w/-]|\.\d)",
+        start=r"\d(+",
+        digits=r"\+?1[\s.\-–]?(?:\(\d{3}\)|\d{3}[\s.\-–])|\(\d{3}\)|\d{3}[\s.\-–]\d",
     ),
-    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)"),  # 555-1234
+    _rule("phone", r"(?<![\w+/.:-])\d{3}[-–]\d{4}(?![\w/-]|\.\d)", start=_D, digits=r"\d{3}[-–]\d"),  # 555-1234
     # international: +44 20 7946 0958, +33 1 23 45 67 89, +49 (0)30 123456
-    _rule("phone", r"(?<![\w+])\+\d{1,3}(?:[\s.\-–]?(?:\(\d{1,4}\)|\d{1,5})){1,7}(?![\w/-]|\.\d)", _intl_phone),
+    _rule(
+        "phone", r"(?<![\w+])\+\d{1,3}(?:[\s.\-–]?(?:\(\d{1,4}\)|\d{1,5}+)){1,7}(?![\w/-]|\.\d)", _intl_phone,
+        start=r"+", needs=("+",), digits=r"\+\d",
+    ),
     # national with a trunk 0: 020 7946 0958, 07700 900123
     _rule(
         "phone",
         r"(?<![\w+/.-])(?:\(0\d{1,4}\)|0\d{1,4})[\s.\-–]?\d{3,4}[\s.\-–]?\d{3,4}(?![\w/-]|\.\d)",
         _national_phone,
+        start=r"(0", digits=r"\(?0\d",
     ),
-    _rule("phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)"),
-    _rule("zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*(?:[:\#]|is|was)?\s*(?P<v>{_ZIP})"),
-    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s+(?P<v>{_ZIP})"),
-    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])"),  # ZIP+4 is distinctive on its own
+    _rule(
+        "phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)",
+        start=f"pPcCmMtTfF{_W}", needs=("phone", "cell", "mobile", "tel", "fax", "call", "text"), folded=True,
+        words="phone|cell|mobile|tel|fax|call|text",
+    ),
+    _rule(
+        "zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*+(?:[:\#]|is|was)?\s*+(?P<v>{_ZIP})",
+        start=f"zZpP{_W}", needs=("zip", "postal"), folded=True, words="zip|postal",
+    ),
+    _rule("zip", rf"\b(?:{_STATES}|{_STATE_NAMES})\.?,?\s++(?P<v>{_ZIP})", start="A-Z", rides="zip"),
+    _rule("zip", r"(?<![\w-])\d{5}-\d{4}(?![\w-])", start=_D, needs=("-",), digits=r"\d{5}-\d"),  # ZIP+4 is distinctive on its own
     _rule(
         "address",
         rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:{_STREET_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?{_UNIT}",
+        start=_D, digits=r"\d{1,6}[A-Za-z]?\s++(?:[A-Z]|\d+(?:st|nd|rd|th))",
     ),
-    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)"),
-    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b"),
-    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)"),
-    _rule("age90", rf"(?i:\b(?:aged?|age\s+of|ages?:))\s*(?P<v>{_AGE})\b{_NOT_A_DURATION}"),
-    _rule("age90", rf"(?i:\bturn(?:ed|s|ing)?)\s+(?P<v>{_AGE})\b{_NOT_A_DURATION}"),
-    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)"),
+    _rule("address", r"(?i:\bp\.?\s?o\.?\s+box\s+\d+)", start=f"pP{_W}", needs=("box",), folded=True, words=r"p\.?\s?o\.?\s"),
+    _rule("age90", rf"\b{_AGE}[\s-]*(?i:years?|yrs?\.?)[\s-]*(?i:old)\b", start=_D, needs=("old",), folded=True,
+        digits=rf"{_AGE}[\s-]*+[yY]"),
+    _rule("age90", rf"\b{_AGE}\s*(?i:y/o|y\.o\.|yo)(?!\w)", start=_D, needs=("y/o", "y.o.", "yo"), folded=True,
+        digits=rf"{_AGE}\s*+[yY]"),
+    _rule(
+        "age90", rf"(?i:\b(?:aged?|age\s+of|ages?:))\s*+(?P<v>{_AGE})\b{_NOT_A_DURATION}",
+        start=f"aA{_W}", needs=("age",), folded=True, words="age",
+    ),
+    _rule(
+        "age90", rf"(?i:\bturn(?:ed|s|ing)?)\s++(?P<v>{_AGE})\b{_NOT_A_DURATION}",
+        start=f"tT{_W}", needs=("turn",), folded=True, words="turn",
+    ),
+    _rule("age90", rf"\b{_AGE}(?i:th)\s+(?i:birthday)", start=_D, needs=("birthday",), folded=True,
+        digits=rf"{_AGE}[tT][hH]"),
     _rule(
         "record",
-        rf"\b{_RECORD_KEYWORD}(?:\s*(?i:number|no\.?|num\.?|nr\.?|\#))?\s*(?:[:\#]|(?i:is|was))?\s*"
+        rf"\b{_RECORD_KEYWORD}(?:\s*+(?i:number|no\.?|num\.?|nr\.?|\#))?\s*+(?:[:\#]|(?i:is|was))?\s*+"
         rf"(?P<v>{_CODE})(?![\w])",
         _record_code,
+        start=f"mMrRcCaAiIlLpPgGdDbBsSvV{_W}",
+        needs=_RECORD_STEMS, folded=True, words="|".join(_RECORD_STEMS),
     ),
-    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)"),  # any long run of digits is someone's number
-    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])"),  # card-like groups
+    _rule("record", r"(?<![\d.,])\d{8,}(?![\d]|[.,]\d)", start=_D, digits=r"\d{8}"),  # any long run of digits is someone's number
+    _rule("record", r"(?<![\w-])\d{4}(?:[ -]\d{4}){2,3}(?![\w-])", start=_D, digits=r"\d{4}[ -]\d{4}"),  # card-like groups
     # a vehicle identification number: 17 characters, no I, O or Q, letters and digits
-    _rule("record", r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b"),
+    _rule(
+        "record", r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b",
+        start="A-HJ-NPR-Z0-9", rides="vin",
+    ),
 )
+
+# --- shared passes: where rules may start -----------------------------------------------
+#
+# Most rules begin at a digit or at a keyword. Rather than one pass per rule, one pass finds
+# every digit that starts a number (for the rules with a `digits` prefix) and one finds the
+# keywords at word starts in the lowercase copy (for the rules with a `words` prefix); an
+# empty group per rule records which prefixes hold there. A prefix is a necessary condition
+# for its rule to match at that place, so the rule, tried only there with `match`, finds
+# exactly what `search` finds. Two pseudo-rules ride along on the digit pass: a ZIP (for the
+# state-name rule, which starts at a letter) and the first digit of a vehicle number.
+
+
+def _marks(prefixes: list[str]) -> str:
+    """One empty group per prefix, set when that prefix holds here."""
+    return "".join(f"(?:(?=(?:{p}))()|)" for p in prefixes)
+
+
+def _trie(alternatives: list[str]) -> str:
+    """The alternatives grouped by first letter, so the engine rejects most words at once."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
+
+
+_DIGIT_RULES = tuple(r for r in _RULES if r.digits is not None)
+_WORD_RULES = tuple(r for r in _RULES if r.words is not None)
+_STATE_ZIP = next(r for r in _RULES if r.rides == "zip")
+_VIN = next(r for r in _RULES if r.rides == "vin")
+_VIN_CHAR = "[0-9A-HJ-NPR-Z]"
+_DIGIT_PREFIXES = [r.digits or "" for r in _DIGIT_RULES] + [
+    rf"\d{{5}}(?:-\d{{4}})?(?![\w-])",  # a ZIP after a state name
+    # the first digit of a 17-character vehicle number: letters before it, or 17 from here
+    rf"(?<=[A-HJ-NPR-Z]){_VIN_CHAR}{{1,16}}\b|{_VIN_CHAR}{{17}}\b",
+]
+# What every digit prefix above implies, in a few cheap alternatives: the gate tries these
+# at each number, and the prefixes themselves only where one holds (most numbers in prose,
+# "45 minutes", "3pm", "10:30", fail at once).
+_DIGIT_ANY = (
+    r"[(+]\d|0\d|\d{5}|\d{1,4}[.\-–/]\d"
+    r"|\d{1,6}[A-Za-z]?\s++(?:[A-Z\d]|[yY]|of\s|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+    r"|(?:9\d|1[01]\d)(?:[\s-]*+[yY]|[tT][hH])|\d{1,2}(?:st|nd|rd|th)\s|1[\s.\-–]?\(|(?<=[A-HJ-NPR-Z])"
+)
+# a digit, "(" or "+" not after a digit: every digit rule refuses a digit before its start
+_DIGIT_GATE = re.compile(rf"[\d(+](?<=(?<!\d)(?={_DIGIT_ANY})(?s:.))")
+_DIGIT_MARKS = re.compile(_marks(_DIGIT_PREFIXES))
+_KEYWORDS = _trie([alt for r in _WORD_RULES for alt in (r.words or "").split("|")])
+_AFTER_SPACE = re.compile(f" (?:{_KEYWORDS})")  # the engine finds each space at memchr speed
+_AFTER_OTHER = re.compile(f"[^0-9a-z_ ](?:{_KEYWORDS})")  # any other character (a few are letters)
+_AT_START = re.compile(f"(?:{_KEYWORDS})")
+_WORD_MARKS = re.compile(_marks([r.words or "" for r in _WORD_RULES]))
+_SHARED = (*_DIGIT_RULES, *(r for r in _WORD_RULES if r.digits is None), _VIN)
+
+
+def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
+    """For each rule (by id) that the shared passes serve, the places it may start; and
+    whether the text holds a ZIP the state-name rule could follow."""
+    out: dict[int, list[int]] = {}
+    zip_seen = False
+    n = len(_DIGIT_RULES)
+    text = probe.text
+    for gate in _DIGIT_GATE.finditer(text):
+        at = gate.start()
+        marks = _DIGIT_MARKS.match(text, at)
+        groups = marks.groups() if marks else ()
+        if not groups:
+            continue
+        for rule, hit in zip(_DIGIT_RULES, groups):
+            if hit is not None:
+                out.setdefault(id(rule), []).append(at)
+        zip_seen = zip_seen or groups[n] is not None
+        if groups[n + 1] is not None:  # a vehicle number starts at most 16 characters back
+            out.setdefault(id(_VIN), []).extend(range(max(0, at - 16), at + 1))
+    low = probe.lowered
+    if low is not None:
+        found = [m.start() + 1 for m in _AFTER_SPACE.finditer(low)]
+        found += [m.start() + 1 for m in _AFTER_OTHER.finditer(low)]
+        if _AT_START.match(low):
+            found.append(0)
+        for at in sorted(found):
+            marks = _WORD_MARKS.match(low, at)
+            for rule, hit in zip(_WORD_RULES, marks.groups() if marks else ()):
+                if hit is not None:
+                    out.setdefault(id(rule), []).append(at)
+    for rule in (*_WORD_RULES, _VIN):
+        if id(rule) in out and (rule.digits is not None or rule is _VIN):
+            out[id(rule)] = sorted(set(out[id(rule)]))  # served twice, or overlapping ranges
+    return out, zip_seen
+
+
+# The three rules that need no digit start next to a literal: found with str.find and
+# str.rstrip, which run at memory speed.
+_EMAIL = next(r for r in _RULES if r.rides == "email")
+_SCHEME = next(r for r in _RULES if r.rides == "scheme")
+_DOMAIN = next(r for r in _RULES if r.rides == "domain")
+_LOCAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
+_DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-"
+_TLD = re.compile(r"\.(?:com|org|net|edu|gov|io|info|biz|app|dev|co\.uk|org\.uk)\b")
+
+
+def _finds(text: str, literal: str) -> Iterable[int]:
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
+
+
+def _email_starts(text: str) -> list[int]:
+    """Where an address may start: the first character of the run of local-part characters
+    before each "@" (a match starts there, its look-behind refuses any later place)."""
+    out = []
+    prev = 0
+    for at in _finds(text, "@"):
+        start = prev + len(text[prev:at].rstrip(_LOCAL_CHARS))
+        if start < at:
+            out.append(start)
+        prev = at + 1
+    return out
+
+
+def _scheme_starts(text: str, low: str) -> list[int]:
+    found = [at - k for at in _finds(text, "://") for k in (5, 4, 3) if at >= k]  # https, http, ftp
+    found += _finds(low, "www.")
+    return sorted(set(found))
+
+
+def _domain_starts(low: str) -> list[int]:
+    """Where a bare domain may start: the first character of the run of domain characters
+    holding a dot and a known top-level domain."""
+    out: list[int] = []
+    prev, prev_start = 0, 0
+    for m in _TLD.finditer(low):
+        dot = m.start()
+        start = prev + len(low[prev:dot].rstrip(_DOMAIN_CHARS))
+        if start == prev and out and prev > 0:
+            start = prev_start  # the same run as the previous dot
+        if not out or out[-1] != start:
+            out.append(start)
+        prev, prev_start = dot, start
+    return out
+
+
+def _candidates(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every match of every rule, before overlaps are settled."""
+    probe = _Probe(text)
+    low = probe.lowered
+    out: list[tuple[str, int, int]] = []
+
+    def run(rule: _Rule, starts: Iterable[int]) -> None:
+        out.extend((rule.kind, s, e) for s, e in rule.spans_at(text, starts))
+
+    def own(rule: _Rule) -> None:
+        if rule.applies(probe):
+            out.extend((rule.kind, s, e) for s, e in rule.spans(text))
+
+    if "@" in text:
+        run(_EMAIL, _email_starts(text))
+    if low is None:  # a fold character (ſ, K...) matches a keyword letter: each rule its own pass
+        own(_SCHEME)
+        own(_DOMAIN)
+    else:
+        if "://" in text or "www." in low:
+            run(_SCHEME, _scheme_starts(text, low))
+        if "." in text:
+            run(_DOMAIN, _domain_starts(low))
+    if not probe.has_digit:
+        return out  # every other rule needs a digit
+    starts, zip_seen = _starts(probe)
+    for rule in _SHARED:
+        if rule.words is not None and low is None:
+            own(rule)
+        elif id(rule) in starts:
+            run(rule, starts[id(rule)])
+    if zip_seen:
+        own(_STATE_ZIP)
+    return out
+
 
 # --- the person field -------------------------------------------------------------
 
-_NAME_WORD = r"(?:[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|[A-Z][A-Z'’-]{1,}[A-Z])"
+# Atomic: a word is taken whole once, so a long capitalised run is read in one pass.
+_NAME_WORD = r"(?>[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|[A-Z][A-Z'’-]{1,}[A-Z])"
 # Words that describe a role, so "Client A" or "Young Person" is a pseudonym, not a name.
 _ROLE_WORDS = {
     "client", "person", "participant", "peer", "guest", "resident", "patient", "member", "group",
@@ -288,16 +631,17 @@ def _full_names(value: str) -> list[tuple[int, int]]:
 
 
 def _resolve(field: str, candidates: list[tuple[str, int, int]]) -> list[Finding]:
-    """One finding per stretch of text: the most specific kind wins, then the longest span."""
+    """One finding per stretch of text: the most specific kind wins, then the longest span.
+
+    Taken characters are marked in a bytearray, so each candidate costs its own length and
+    a text with many findings stays linear."""
     chosen: list[tuple[str, int, int]] = []
+    taken = bytearray(max((end for _, _, end in candidates), default=0))
     for kind, start, end in sorted(candidates, key=lambda c: (_PRIORITY[c[0]], c[1] - c[2], c[1])):
-        if start < end and all(end <= s or start >= e for _, s, e in chosen):
+        if start < end and taken.find(1, start, end) < 0:
             chosen.append((kind, start, end))
+            taken[start:end] = b"\x01" * (end - start)
     return [Finding(field, kind, start, end) for kind, start, end in sorted(chosen, key=lambda c: c[1])]
-
-
-def _candidates(text: str) -> list[tuple[str, int, int]]:
-    return [(rule.kind, s, e) for rule in _RULES for s, e in rule.spans(text)]
 
 
 def scan_text(field: str, text: str) -> list[Finding]:
@@ -315,18 +659,67 @@ def scan_person(value: str) -> list[Finding]:
     return _resolve(PERSON_FIELD, _candidates(value) + names)
 
 
+# Between fields scanned as one text: whitespace, then characters no rule reads on through
+# ("<" ends a web address; no keyword, separator or number continues over "<>"; at most three
+# non-word characters follow a phone keyword), so each field's findings are what a scan of
+# that field alone gives, and a look-around at a field's edge sees what it sees at a text's end.
+_FIELD_SEP = "\n<>\n"
+
+
 def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
     """Findings for many fields (e.g. `Entry.text_fields()`), field by field in the order given.
 
     The field named "person" gets the stricter `scan_person` check, because it is the one
-    place a real name is most likely to be typed.
+    place a real name is most likely to be typed. The other fields are scanned as one text
+    (joined by _FIELD_SEP), which costs one scan per entry rather than one per field.
     """
+    given = [(name, text) for name, text in fields.items() if isinstance(text, str) and text]
+    free = [(name, text) for name, text in given if name != PERSON_FIELD]
+    found: dict[str, list[Finding]] = {}
+    if free:
+        offsets = []
+        at = 0
+        for _, text in free:
+            offsets.append(at)
+            at += len(text) + len(_FIELD_SEP)
+        buckets: list[list[tuple[str, int, int]]] = [[] for _ in free]
+        i = 0
+        for kind, start, end in sorted(_candidates(_FIELD_SEP.join(t for _, t in free)), key=lambda c: c[1]):
+            while i + 1 < len(free) and start >= offsets[i + 1]:
+                i += 1
+            buckets[i].append((kind, start - offsets[i], end - offsets[i]))
+        for (name, _), bucket in zip(free, buckets):
+            found[name] = _resolve(name, bucket) if bucket else []
     out: list[Finding] = []
-    for name, text in fields.items():
-        if not isinstance(text, str) or not text:
-            continue
-        out.extend(scan_person(text) if name == PERSON_FIELD else scan_text(name, text))
+    for name, text in given:
+        out.extend(scan_person(text) if name == PERSON_FIELD else found[name])
     return out
+
+
+def mask(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with each finding's span replaced by its kind in brackets (`[phone]`).
+
+    The findings must come from one scan of this very text (they do not overlap)."""
+    out: list[str] = []
+    pos = 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < pos:
+            continue  # not from one scan: keep the first of two overlapping spans
+        out.append(text[pos : f.start])
+        out.append(MASKS[f.kind])
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_identifiers(text: str, *, person: bool = False) -> str:
+    """`text` with every span the privacy check flags replaced by its kind, e.g.
+    "call 555-123-4567" -> "call [phone]": for output a supervisor reads (agendas), where
+    an identifier saved with "Save anyway" must not travel on. `person=True` masks as the
+    person field is checked (full names too)."""
+    if not text:
+        return text
+    return mask(text, scan_person(text) if person else scan_text("", text))
 
 
 def describe(findings: Iterable[Finding]) -> list[str]:
