@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reflect.domain.agenda import NOTHING, Agenda, Item, when
+from reflect.domain.agenda import NOTHING, WHOLE, Agenda, Item, clip_words, when
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
@@ -232,7 +232,7 @@ class ReviewScreen(Screen[Meeting | None]):
                 except (JournalError, ValidationError):  # an id from an old agenda may be gone
                     rows.append((eid, f"{eid[:8]}  (not in this journal)"))
                     continue
-                rows.append((eid, f"{when(e.occurred)}  {e.summary(50)}"))
+                rows.append((eid, f"{when(e.occurred)}  {clip_words(e.summary(WHOLE), 50)}"))
             self.app.push_screen(PickEntry(rows), self._picked)
 
     def _picked(self, entry_id: str | None) -> None:
