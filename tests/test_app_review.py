@@ -125,7 +125,7 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
         await goto(pilot, "follow_ups")
         await pilot.press("x")
         await settle(pilot)
-        assert [a.done for m in journal.meetings() for a in m.actions] == [True]  # saved at once
+        assert [a.done for m in journal.meetings() for a in m.actions] == [False]  # closed only by recording
 
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -140,6 +140,9 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
     assert m.agenda is not None and [s["key"] for s in m.agenda["sections"]][0] == "safety"
     assert m.agenda["sections"][0]["items"][0]["entries"] == ["crisis-entry-1"]
     assert app.return_value is not None and [x.id for x in app.return_value] == [m.id]
+    assert [a.done for a in meetings[0].actions] == [True]  # closed by this meeting, which says so
+    assert m.agenda["closed"] == [{"meeting": meetings[0].id, "action": "old-act", "text": m.agenda["closed"][0]["text"]}]
+    assert m.agenda["closed"][0]["text"].startswith("Read the boundaries chapter")
 
     # The next review starts where this one's window ended; its open action comes back.
     later = now() + timedelta(minutes=5)
