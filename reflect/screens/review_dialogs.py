@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from reflect.domain.agenda import clip_words
 from reflect.domain.model import ActionItem
 
 if TYPE_CHECKING:
@@ -279,4 +280,62 @@ class ResumeDraft(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_discard(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmRecord(ModalScreen[bool]):
+    """Recording with items not discussed: say how many and which, safety first, and ask.
+
+    `rows` are (section title, item text) in agenda order, so safety items lead."""
+
+    DEFAULT_CSS = """
+    ConfirmRecord { align: center middle; }
+    ConfirmRecord > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmRecord #confirm-rows { height: auto; max-height: 12; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y,enter", "record", "Record anyway", id="review.confirm.record"),
+        Binding("n,escape", "back", "Back to the agenda", id="review.confirm.back"),
+    ]
+    SHOWN = 6  # items named; the rest are counted by section
+
+    def __init__(self, total: int, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.total = total
+        self.rows = rows
+
+    def question(self) -> str:
+        n = len(self.rows)
+        safety = sum(1 for title, _ in self.rows if title == "Safety first")
+        lead = f"{n} of {self.total} item{'' if self.total == 1 else 's'} not discussed"
+        if safety:
+            lead += f", {safety} of them under Safety first"
+        return lead + ". Record the meeting anyway?"
+
+    def details(self) -> str:
+        lines = []
+        for title, text in self.rows[: self.SHOWN]:
+            lines.append(f"  {title}: {clip_words(text, 60)}")
+        rest = self.rows[self.SHOWN :]
+        if rest:
+            counts: dict[str, int] = {}
+            for title, _ in rest:
+                counts[title] = counts.get(title, 0) + 1
+            lines.append("  and " + ", ".join(f"{k} more in {t}" for t, k in counts.items()))
+        return "\n".join(lines)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content.styled(self.question(), "bold"), id="confirm-question")
+            yield Static(Content(self.details()), id="confirm-rows")
+            yield Label("y records anyway · n goes back to the agenda")
+        yield Footer()
+
+    def action_record(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
         self.dismiss(False)

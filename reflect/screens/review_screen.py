@@ -38,7 +38,14 @@ from reflect.domain.agenda import NOTHING, WHOLE, Agenda, Item, clip_words, when
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
-from reflect.screens.review_dialogs import ActionDialog, ItemPrompt, NotesDialog, PickEntry, ResumeDraft
+from reflect.screens.review_dialogs import (
+    ActionDialog,
+    ConfirmRecord,
+    ItemPrompt,
+    NotesDialog,
+    PickEntry,
+    ResumeDraft,
+)
 from reflect.store import JournalError
 from reflect.usecases.reviewing import ActionRef, ReviewDraft, keep_draft, record_meeting
 
@@ -66,6 +73,9 @@ class ReviewScreen(Screen[Meeting | None]):
     ReviewScreen #review-head {
         height: auto; padding: 0 1; background: $boost; text-style: bold;
     }
+    ReviewScreen #review-section {
+        height: 1; padding: 0 1; color: $accent; text-style: bold; background: $surface;
+    }
     ReviewScreen #review-agenda { height: 1fr; border: none; }
     ReviewScreen #review-status {
         height: auto; max-height: 5; padding: 0 1; color: $text-muted;
@@ -86,6 +96,7 @@ class ReviewScreen(Screen[Meeting | None]):
         Binding("ctrl+q", "quit_review('ctrl+q')", "Quit", id="review.quit", show=False, tooltip="Quit reflect (asks first; kept as a draft)"),
         Binding("ctrl+c", "quit_review('ctrl+c')", show=False, id="review.quit_c"),
         Binding("q", "quit_review('q')", show=False, id="review.quit_q"),
+        Binding("ctrl+p", "app.command_palette", "Commands", id="review.palette", show=False, tooltip="Every command of this screen, searchable"),
         # The app's keys, kept out of this footer (it is full at 80 columns); the status line names "? help".
         Binding("f1,question_mark", "app.help", "Help", id="review.help", key_display="?", show=False, tooltip="Keys and markers"),
         Binding("ctrl+t", "app.toggle_theme", "Theme", id="review.theme", show=False, tooltip="Switch between light and dark"),
@@ -97,6 +108,12 @@ class ReviewScreen(Screen[Meeting | None]):
         def __init__(self, meeting: Meeting) -> None:
             super().__init__()
             self.meeting = meeting
+
+    HELP_EXTRA = [
+        ("[x]", "Discussed in this meeting; [ ] not yet (ctrl+r asks before recording with items not discussed)"),
+        ("(done)", "An earlier action marked done: it is closed when the meeting is recorded"),
+        ("draft", "Until recorded, the review is kept as a draft and offered back next time"),
+    ]
 
     class WriteFailed(Message):
         """A write did not happen: `failed` says what, `reason` why (locked, damaged, disk full)."""
@@ -153,6 +170,7 @@ class ReviewScreen(Screen[Meeting | None]):
             Content(f"Review: {a.peer or '(no peer)'} · {_window(a)} · next meeting {nxt}"),
             id="review-head",
         )
+        yield Static("", id="review-section")
         options: list[Option] = []
         for n, section in enumerate(a.sections, 1):
             options.append(Option(Content.styled(f"{n}. {section.title}", "bold $accent"), id=f"s:{section.key}", disabled=True))
@@ -195,8 +213,9 @@ class ReviewScreen(Screen[Meeting | None]):
         self.done = {ref for ref in draft.done if ref in actions}
         self.notes = draft.notes
         self.actions = list(draft.actions)
+        agenda = self.query_one("#review-agenda", OptionList)
         for oid in self._items:
-            self._refresh(oid)
+            agenda.replace_option_prompt(oid, self._prompt(oid))
         self._refresh()
         self.notify(f"The unrecorded review is back: {draft.summary()}.")
 
@@ -279,6 +298,28 @@ class ReviewScreen(Screen[Meeting | None]):
         if oid is not None:
             self.query_one("#review-agenda", OptionList).replace_option_prompt(oid, self._prompt(oid))
         self.query_one("#review-status", Static).update(self._status())
+        self._pin_section()
+
+    def _section_line(self) -> Content:
+        """The section the highlight is in, with how far the meeting got in it:
+        "3. Questions to discuss · 1 of 3 discussed"."""
+        agenda = self.query_one("#review-agenda", OptionList)
+        opts = agenda.options
+        index = agenda.highlighted or 0
+        for i in range(min(index, len(opts) - 1), -1, -1):
+            oid = opts[i].id
+            if oid is not None and oid.startswith("s:"):
+                key = oid[2:]
+                items = [o for o, it in self._items.items() if o.split(":")[1] == key and not self._placeholder(it)]
+                done = sum(1 for o in items if o in self.discussed)
+                tally = f" · {done} of {len(items)} discussed" if items else ""
+                return Content(f"{opts[i].prompt}{tally}")
+        return Content("")
+
+    @on(OptionList.OptionHighlighted, "#review-agenda")
+    def _pin_section(self) -> None:
+        """The current section's heading stays in view above the list, however far it scrolled."""
+        self.query_one("#review-section", Static).update(self._section_line())
 
     def _current(self) -> str | None:
         opt = self.query_one("#review-agenda", OptionList).highlighted_option
@@ -393,10 +434,36 @@ class ReviewScreen(Screen[Meeting | None]):
         else:
             self.notify("Marked not done.")
 
+    def _not_discussed(self) -> list[tuple[str, Item]]:
+        """The items not marked discussed (an action marked done counts as discussed), in
+        agenda order, so safety comes first."""
+        out = []
+        for oid, item in self._items.items():
+            if self._placeholder(item) or oid in self.discussed:
+                continue
+            if item.action is not None and item.action in self.done:
+                continue
+            out.append((oid.split(":")[1], item))
+        return out
+
     def action_record(self) -> None:
         if self._recording:
             self.notify("Recording the meeting…")
             return
+        left = self._not_discussed()
+        if left:
+            total = sum(1 for item in self._items.values() if not self._placeholder(item))
+            titles = {s.key: s.title for s in self.agenda.sections}
+            rows = [(titles.get(key, key), item.text) for key, item in left]
+            self.app.push_screen(ConfirmRecord(total, rows), self._confirmed)
+            return
+        self._record()
+
+    def _confirmed(self, record: bool | None) -> None:
+        if record:
+            self._record()
+
+    def _record(self) -> None:
         agenda_items = [(oid, self._items[oid]) for oid in self._items]
         closed = {it.action: it.text for _, it in agenda_items if it.action is not None and it.action in self.done}
         meeting = Meeting(
