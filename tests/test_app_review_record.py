@@ -208,3 +208,17 @@ async def test_a_draft_review_can_be_discarded(journal: Journal) -> None:
         screen = again.screen
         assert isinstance(screen, ReviewScreen) and screen.notes == "" and not screen.discussed
     assert load_draft(stored(journal), "alex") is None
+
+
+async def test_leaving_at_typing_speed_keeps_the_last_change(journal: Journal) -> None:
+    """Keys and the two escapes in one burst: the draft holds the last change, written after
+    the screen was gone."""
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("space", "n", *chars("quick words"), "ctrl+s", "escape", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+    kept = load_draft(stored(journal), "alex")
+    assert kept is not None and kept.notes == "quick words" and len(kept.discussed) == 1
+    assert len(stored(journal).meetings()) == 1

@@ -239,8 +239,8 @@ class ReviewScreen(Screen[Meeting | None]):
             self._pending = self._snapshot()
             start = not self._keeping
             self._keeping = True
-        if start:
-            self.run_worker(self._keep_drafts, thread=True, group="review-draft", name="review: keep draft", exit_on_error=False)
+        if start:  # on the app, so leaving the screen never cancels the last write
+            self.app.run_worker(self._keep_drafts, thread=True, group="review-draft", name="review: keep draft", exit_on_error=False)
 
     def _keep_drafts(self) -> None:
         """Write the newest snapshot until none is waiting (a burst of keys is one or two writes)."""
