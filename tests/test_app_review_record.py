@@ -222,3 +222,24 @@ async def test_leaving_at_typing_speed_keeps_the_last_change(journal: Journal) -
     kept = load_draft(stored(journal), "alex")
     assert kept is not None and kept.notes == "quick words" and len(kept.discussed) == 1
     assert len(stored(journal).meetings()) == 1
+
+
+async def test_a_damaged_draft_file_neither_blocks_the_review_nor_the_record(journal: Journal) -> None:
+    from reflect.store.review_drafts import review_drafts
+
+    path = review_drafts(journal).path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'{"review_drafts": {"1": ')
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        assert isinstance(screen, ReviewScreen)  # no draft offered: it does not read
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen is screen and any("Not kept as a draft" in w for w in warnings(app))
+        await pilot.press("ctrl+r", "y")
+        await settle(pilot)
+        assert not any("Not recorded" in str(n.message) for n in app._notifications)
+        assert not app.is_running  # recorded: the round is over
+    assert len(stored(journal).meetings()) == 2
+    assert path.read_bytes() == b'{"review_drafts": {"1": '  # left for doctor, never overwritten

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflect.domain.fields import iso, now, parse_iso_datetime
 from reflect.domain.model import ActionItem, Meeting, ValidationError
-from reflect.store.errors import NotFound
+from reflect.store.errors import JournalError, NotFound
 from reflect.store.review_drafts import review_drafts
 
 if TYPE_CHECKING:
@@ -119,7 +119,8 @@ def record_meeting(journal: Journal, meeting: Meeting, closed: Mapping[ActionRef
 
     The meeting is saved first, saying which actions it closed (in its agenda, under
     "closed"), then each action is marked done, then the draft review is dropped. An action
-    another process removed meanwhile is skipped: the meeting still says it was closed.
+    another process removed meanwhile is skipped: the meeting still says it was closed; a
+    drafts file that cannot be written does not undo the record.
     """
     closed = dict(closed or {})
     if closed:
@@ -131,7 +132,10 @@ def record_meeting(journal: Journal, meeting: Meeting, closed: Mapping[ActionRef
             journal.set_action_done(meeting_id, action_id, True)
         except NotFound:
             continue
-    discard_draft(journal, meeting.peer)
+    try:
+        discard_draft(journal, meeting.peer)
+    except JournalError:  # a damaged drafts file: the meeting is recorded all the same
+        pass
     return meeting
 
 
