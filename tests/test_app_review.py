@@ -125,9 +125,9 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
         await goto(pilot, "follow_ups")
         await pilot.press("x")
         await settle(pilot)
-        assert [a.done for m in journal.meetings() for a in m.actions] == [True]  # saved at once
+        assert [a.done for m in journal.meetings() for a in m.actions] == [False]  # closed only by recording
 
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", "y")  # items left undiscussed: it asks first
         await settle(pilot)
     meetings = journal.meetings(with_agenda=True)
     assert len(meetings) == 2
@@ -140,6 +140,9 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
     assert m.agenda is not None and [s["key"] for s in m.agenda["sections"]][0] == "safety"
     assert m.agenda["sections"][0]["items"][0]["entries"] == ["crisis-entry-1"]
     assert app.return_value is not None and [x.id for x in app.return_value] == [m.id]
+    assert [a.done for a in meetings[0].actions] == [True]  # closed by this meeting, which says so
+    assert m.agenda["closed"] == [{"meeting": meetings[0].id, "action": "old-act", "text": m.agenda["closed"][0]["text"]}]
+    assert m.agenda["closed"][0]["text"].startswith("Read the boundaries chapter")
 
     # The next review starts where this one's window ended; its open action comes back.
     later = now() + timedelta(minutes=5)
@@ -251,7 +254,7 @@ async def test_a_failed_record_keeps_the_screen_and_what_was_written(journal: Jo
         await pilot.press("ctrl+s")
         damaged = b'{"meetings": {"1": '
         journal.meetings_path.write_bytes(damaged)
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", "y")
         await settle(pilot)
         assert app.screen is screen and screen.notes == "Kept through a failure"
         assert any("Not recorded" in str(n.message) for n in app._notifications)
@@ -270,7 +273,7 @@ async def test_the_meeting_is_written_off_the_ui_thread(journal: Journal):
     app.journal.save_meeting = save_meeting  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", "y")
         await settle(pilot)
     assert len(writers) == 1 and writers[0] is not threading.main_thread()
     assert len(journal.meetings()) == 2

@@ -26,6 +26,7 @@ from reflect.domain.model import Entry, Meeting, Story, iso
 FORMAT = "reflect-agenda"
 VERSION = 1
 NOTHING = "Nothing to raise this time."
+WHOLE = 1 << 30  # a width no text reaches: `Entry.summary` then returns it whole
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("safety", "Safety first"),
@@ -129,8 +130,20 @@ def _label(e: Entry) -> str:
     return f"{when(e.occurred)}{who}"
 
 
+def clip_words(text: str, width: int) -> str:
+    """Whitespace folded, cut at a word boundary to at most `width` characters, with "…"
+    where it was cut: a supervisor reads a quote, never half a word."""
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return words
+    head = words[: width]  # one more than fits with the ellipsis: a space there ends a word
+    cut = head.rfind(" ")
+    kept = head[:cut] if cut > 0 else words[: width - 1]  # one word longer than the line
+    return kept.rstrip(" ,;:-–—") + "…"
+
+
 def _about(e: Entry) -> str:
-    s = e.summary(80)
+    s = clip_words(e.summary(WHOLE), 80)
     return f": {s}" if s else ""
 
 
@@ -147,7 +160,7 @@ def _story_name(story_id: str | None, e: Entry, titles: Mapping[str, str]) -> st
     if story_id and story_id in titles:
         return f'"{titles[story_id]}"'
     if e.select.part.strip():
-        return f'"{" ".join(e.select.part.split())[:60]}"'
+        return f'"{clip_words(e.select.part, 60)}"'
     return f"story {story_id[:8]}" if story_id else "a part of their story"
 
 
@@ -372,7 +385,7 @@ def _wins(window: list[Entry]) -> list[Item]:
                 text += f" The person's next steps: {steps}"
             items.append(Item(text, [e.id]))
         elif steps:
-            items.append(Item(f"Next steps the person took {_label(e)}: {steps}", [e.id]))
+            items.append(Item(f"Next steps the person named {_label(e)}: {steps}", [e.id]))
     return items
 
 

@@ -18,6 +18,7 @@ from reflect.domain.agenda import Agenda
 from reflect.domain.model import Meeting
 from reflect.screens.context import host
 from reflect.screens.review_screen import ReviewScreen
+from reflect.usecases.reviewing import ReviewDraft, load_draft
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ class ReviewRound:
         *,
         done: Callable[[list[Meeting]], None],
         failed: Callable[[str], None],
+        quit: Callable[[list[Meeting]], None] | None = None,
     ) -> None:
         self._screen = screen
         self._options = options
         self._done = done
         self._failed = failed
+        self._quit = quit  # quitting from a review: the app ends (with the meetings recorded so far)
         self._queue: list[Agenda] = []
+        self._drafts: dict[str, ReviewDraft] = {}
         self._supervisor = ""
         self.recorded: list[Meeting] = []
 
@@ -64,7 +68,15 @@ class ReviewRound:
         except Exception as exc:  # noqa: BLE001 - a journal that cannot be read is said, not crashed on
             self._post(self._failed, str(exc) or type(exc).__name__)
             return
-        self._post(self._begin, agendas, supervisor)
+        drafts: dict[str, ReviewDraft] = {}
+        for agenda in agendas:
+            try:
+                draft = load_draft(journal, agenda.peer)
+            except Exception:  # noqa: BLE001 - an unreadable draft must not stop the review
+                draft = None
+            if draft is not None:
+                drafts[agenda.peer] = draft
+        self._post(self._begin, agendas, supervisor, drafts)
 
     def _post(self, callback: Callable[..., object], *args: object) -> None:
         try:
@@ -72,10 +84,18 @@ class ReviewRound:
         except RuntimeError:  # the app has gone
             pass
 
-    def _begin(self, agendas: list[Agenda], supervisor: str) -> None:
+    def _begin(self, agendas: list[Agenda], supervisor: str, drafts: dict[str, ReviewDraft] | None = None) -> None:
         self._queue = list(agendas)
         self._supervisor = supervisor
+        self._drafts = dict(drafts or {})
         self._next()
+
+    def quit(self) -> None:
+        """Quit reflect from a review: the app ends with the meetings recorded so far."""
+        if self._quit is not None:
+            self._quit(list(self.recorded))
+        else:
+            self._screen.app.exit()
 
     def _next(self, result: Meeting | None = None) -> None:
         if result is not None:
@@ -85,7 +105,10 @@ class ReviewRound:
             return
         agenda = self._queue.pop(0)
         journal = host(self._screen).journal
-        self._screen.app.push_screen(ReviewScreen(journal, agenda, supervisor=self._supervisor), self._next)
+        screen = ReviewScreen(
+            journal, agenda, supervisor=self._supervisor, draft=self._drafts.pop(agenda.peer, None), on_quit=self.quit
+        )
+        self._screen.app.push_screen(screen, self._next)
 
 
 class ReviewStart(Screen[None]):
@@ -105,7 +128,7 @@ class ReviewStart(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.round = ReviewRound(self, self.options, done=self.app.exit, failed=self._cannot)
+        self.round = ReviewRound(self, self.options, done=self.app.exit, failed=self._cannot, quit=self.app.exit)
         self.round.start()
 
     def _cannot(self, reason: str) -> None:

@@ -5,15 +5,22 @@ discussed and its cited entries opened in full. Notes and action items (owner,
 due date in plain words) are kept on the screen until "Record meeting" saves a
 `Meeting` holding the window, notes, actions, the items discussed and the agenda
 as it was; the next review starts where this window ended, and open actions come
-back under Follow-ups. Marking an earlier action done is saved at once.
+back under Follow-ups. An earlier action marked done (`x`) is closed by recording
+the meeting, which says so; leaving without recording leaves it open.
 
-Both writes run on a worker thread and report back as a typed message, so a slow or
-locked journal never freezes the meeting; a write that fails keeps the screen and
+Until it is recorded, the review is kept as a draft (`usecases.reviewing`): every change
+is written within moments, so a crash or a quit loses nothing, and the next review of the
+same peer offers it back. Every way out (esc, q, ctrl+q, ctrl+c) warns first while
+something is not recorded.
+
+Every write runs on a worker thread (the meeting reports back as a typed message), so a
+slow or locked journal never freezes the meeting; a write that fails keeps the screen and
 what was written on it, and says why.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,17 +34,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reflect.domain.agenda import NOTHING, Agenda, Item, when
+from reflect.domain.agenda import NOTHING, WHOLE, Agenda, Item, clip_words, when
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
-from reflect.screens.review_dialogs import ActionDialog, ItemPrompt, NotesDialog, PickEntry
+from reflect.screens.review_dialogs import (
+    ActionDialog,
+    ConfirmRecord,
+    ItemPrompt,
+    NotesDialog,
+    PickEntry,
+    ResumeDraft,
+)
 from reflect.store import JournalError
+from reflect.usecases.reviewing import ActionRef, ReviewDraft, keep_draft, record_meeting
 
 if TYPE_CHECKING:
     from reflect.store import Journal
 
-ActionKey = tuple[str, str]  # (meeting id, action id)
+ActionKey = ActionRef  # (meeting id, action id)
+QUIT_KEYS = ("ctrl+q", "ctrl+c", "q")
 
 
 def _short(dt: datetime) -> str:
@@ -57,6 +73,9 @@ class ReviewScreen(Screen[Meeting | None]):
     ReviewScreen #review-head {
         height: auto; padding: 0 1; background: $boost; text-style: bold;
     }
+    ReviewScreen #review-section {
+        height: 1; padding: 0 1; color: $accent; text-style: bold; background: $surface;
+    }
     ReviewScreen #review-agenda { height: 1fr; border: none; }
     ReviewScreen #review-status {
         height: auto; max-height: 5; padding: 0 1; color: $text-muted;
@@ -70,9 +89,14 @@ class ReviewScreen(Screen[Meeting | None]):
         Binding("left_square_bracket", "previous_section", "Previous section", id="review.previous_section", show=False),
         Binding("n", "notes", "Notes", id="review.notes", tooltip="Write the meeting's notes"),
         Binding("a", "add_action", "Action", id="review.add_action", tooltip="Add an action item: owner and due date"),
-        Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done"),
+        Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done (closed when the meeting is recorded)"),
         Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record"),
-        Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording"),
+        Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording (asks first; kept as a draft)"),
+        # Quitting asks first while something is not recorded; the app's own ctrl+q would not.
+        Binding("ctrl+q", "quit_review('ctrl+q')", "Quit", id="review.quit", show=False, tooltip="Quit reflect (asks first; kept as a draft)"),
+        Binding("ctrl+c", "quit_review('ctrl+c')", show=False, id="review.quit_c"),
+        Binding("q", "quit_review('q')", show=False, id="review.quit_q"),
+        Binding("ctrl+p", "app.command_palette", "Commands", id="review.palette", show=False, tooltip="Every command of this screen, searchable"),
         # The app's keys, kept out of this footer (it is full at 80 columns); the status line names "? help".
         Binding("f1,question_mark", "app.help", "Help", id="review.help", key_display="?", show=False, tooltip="Keys and markers"),
         Binding("ctrl+t", "app.toggle_theme", "Theme", id="review.theme", show=False, tooltip="Switch between light and dark"),
@@ -85,36 +109,57 @@ class ReviewScreen(Screen[Meeting | None]):
             super().__init__()
             self.meeting = meeting
 
-    class Marked(Message):
-        """An earlier action's done mark is in the journal."""
-
-        def __init__(self, action: ActionKey, done: bool) -> None:
-            super().__init__()
-            self.action = action
-            self.done = done
+    HELP_EXTRA = [
+        ("[x]", "Discussed in this meeting; [ ] not yet (ctrl+r asks before recording with items not discussed)"),
+        ("(done)", "An earlier action marked done: it is closed when the meeting is recorded"),
+        ("draft", "Until recorded, the review is kept as a draft and offered back next time"),
+    ]
 
     class WriteFailed(Message):
         """A write did not happen: `failed` says what, `reason` why (locked, damaged, disk full)."""
 
-        def __init__(self, failed: str, reason: str, action: ActionKey | None = None) -> None:
+        def __init__(self, failed: str, reason: str) -> None:
             super().__init__()
             self.failed = failed
             self.reason = reason
-            self.action = action
 
-    def __init__(self, journal: Journal, agenda: Agenda, *, supervisor: str = "") -> None:
+    class DraftFailed(Message):
+        """The draft review could not be kept (the screen still holds everything)."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(
+        self,
+        journal: Journal,
+        agenda: Agenda,
+        *,
+        supervisor: str = "",
+        draft: ReviewDraft | None = None,
+        on_quit: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.journal = journal
         self.agenda = agenda
         self.supervisor = supervisor
         self.discussed: set[str] = set()  # option ids
-        self.done: set[ActionKey] = set()
+        self.done: set[ActionKey] = set()  # earlier actions to close when the meeting is recorded
         self.notes = ""
         self.actions: list[ActionItem] = []
         self._items: dict[str, Item] = {}
-        self._leave_armed = False
+        self._offered = draft if draft is not None and not draft.empty else None
+        self._on_quit = on_quit
+        self._notes_typed: str | None = None  # the notes dialog's text while it is open
+        self._armed: str | None = None  # the way out pressed once: a second press takes it
         self._recording = False  # a record write is under way
-        self._marking: set[ActionKey] = set()  # done marks being written
+        self._draft_error = ""
+        # The draft keeper: the newest snapshot waits in `_pending`; one worker writes in turn.
+        self._state_lock = threading.Lock()
+        self._pending: ReviewDraft | None = None
+        self._keeping = False
+        self._write_lock = threading.Lock()  # one journal write at a time: draft or record
+        self._finished = False  # recorded: no draft may be written after it
 
     # --- layout ------------------------------------------------------------------------
 
@@ -125,6 +170,7 @@ class ReviewScreen(Screen[Meeting | None]):
             Content(f"Review: {a.peer or '(no peer)'} · {_window(a)} · next meeting {nxt}"),
             id="review-head",
         )
+        yield Static("", id="review-section")
         options: list[Option] = []
         for n, section in enumerate(a.sections, 1):
             options.append(Option(Content.styled(f"{n}. {section.title}", "bold $accent"), id=f"s:{section.key}", disabled=True))
@@ -143,6 +189,80 @@ class ReviewScreen(Screen[Meeting | None]):
             if not opt.disabled:
                 agenda.highlighted = i
                 break
+        if self._offered is not None:
+            self.app.push_screen(ResumeDraft(self.agenda.peer, self._offered), self._resume)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """ctrl+q is this screen's (it asks first), so the app's quit-at-once never sees it."""
+        return key == "ctrl+q" or super().check_consume_key(key, character)
+
+    # --- the draft review ----------------------------------------------------------------
+
+    def _resume(self, resume: bool | None) -> None:
+        """Take back the kept review, or (declined) drop it."""
+        draft, self._offered = self._offered, None
+        if draft is None:
+            return
+        if not resume:
+            self._changed()  # an empty review: the kept draft goes
+            self.notify("The unrecorded review was discarded.")
+            return
+        by_text = {(oid.split(":")[1], item.text): oid for oid, item in self._items.items()}
+        self.discussed = {by_text[ref] for ref in draft.discussed if ref in by_text}
+        actions = {item.action for item in self._items.values() if item.action is not None}
+        self.done = {ref for ref in draft.done if ref in actions}
+        self.notes = draft.notes
+        self.actions = list(draft.actions)
+        agenda = self.query_one("#review-agenda", OptionList)
+        for oid in self._items:
+            agenda.replace_option_prompt(oid, self._prompt(oid))
+        self._refresh()
+        self.notify(f"The unrecorded review is back: {draft.summary()}.")
+
+    def _snapshot(self) -> ReviewDraft:
+        order = list(self._items)
+        return ReviewDraft(
+            peer=self.agenda.peer,
+            notes=self.notes if self._notes_typed is None else self._notes_typed,
+            discussed=[(oid.split(":")[1], self._items[oid].text) for oid in order if oid in self.discussed],
+            actions=list(self.actions),
+            done=sorted(self.done),
+        )
+
+    def _unsaved(self) -> bool:
+        return not self._snapshot().empty
+
+    def _changed(self) -> None:
+        """Something on the screen changed: keep it as the draft, off the UI thread."""
+        self._armed = None
+        with self._state_lock:
+            self._pending = self._snapshot()
+            start = not self._keeping
+            self._keeping = True
+        if start:  # on the app, so leaving the screen never cancels the last write
+            self.app.run_worker(self._keep_drafts, thread=True, group="review-draft", name="review: keep draft", exit_on_error=False)
+
+    def _keep_drafts(self) -> None:
+        """Write the newest snapshot until none is waiting (a burst of keys is one or two writes)."""
+        while True:
+            with self._state_lock:
+                draft, self._pending = self._pending, None
+                if draft is None:
+                    self._keeping = False
+                    return
+            with self._write_lock:
+                if self._finished:  # recorded meanwhile: the meeting holds it all
+                    continue
+                try:
+                    keep_draft(self.journal, draft)
+                except Exception as exc:  # noqa: BLE001 - said on the screen, which still holds it all
+                    self.post_message(self.DraftFailed(str(exc) or type(exc).__name__))
+
+    @on(DraftFailed)
+    def _draft_failed(self, event: DraftFailed) -> None:
+        if event.reason != self._draft_error:
+            self._draft_error = event.reason
+            self.notify(f"Not kept as a draft (record the meeting to keep it): {event.reason}", severity="warning", timeout=10)
 
     @staticmethod
     def _placeholder(item: Item) -> bool:
@@ -178,6 +298,28 @@ class ReviewScreen(Screen[Meeting | None]):
         if oid is not None:
             self.query_one("#review-agenda", OptionList).replace_option_prompt(oid, self._prompt(oid))
         self.query_one("#review-status", Static).update(self._status())
+        self._pin_section()
+
+    def _section_line(self) -> Content:
+        """The section the highlight is in, with how far the meeting got in it:
+        "3. Questions to discuss · 1 of 3 discussed"."""
+        agenda = self.query_one("#review-agenda", OptionList)
+        opts = agenda.options
+        index = agenda.highlighted or 0
+        for i in range(min(index, len(opts) - 1), -1, -1):
+            oid = opts[i].id
+            if oid is not None and oid.startswith("s:"):
+                key = oid[2:]
+                items = [o for o, it in self._items.items() if o.split(":")[1] == key and not self._placeholder(it)]
+                done = sum(1 for o in items if o in self.discussed)
+                tally = f" · {done} of {len(items)} discussed" if items else ""
+                return Content(f"{opts[i].prompt}{tally}")
+        return Content("")
+
+    @on(OptionList.OptionHighlighted, "#review-agenda")
+    def _pin_section(self) -> None:
+        """The current section's heading stays in view above the list, however far it scrolled."""
+        self.query_one("#review-section", Static).update(self._section_line())
 
     def _current(self) -> str | None:
         opt = self.query_one("#review-agenda", OptionList).highlighted_option
@@ -191,6 +333,7 @@ class ReviewScreen(Screen[Meeting | None]):
             return
         self.discussed ^= {oid}
         self._refresh(oid)
+        self._changed()
 
     def _jump(self, step: int) -> None:
         """Move to the first item of the next (step 1) or previous (step -1) section."""
@@ -232,7 +375,7 @@ class ReviewScreen(Screen[Meeting | None]):
                 except (JournalError, ValidationError):  # an id from an old agenda may be gone
                     rows.append((eid, f"{eid[:8]}  (not in this journal)"))
                     continue
-                rows.append((eid, f"{when(e.occurred)}  {e.summary(50)}"))
+                rows.append((eid, f"{when(e.occurred)}  {clip_words(e.summary(WHOLE), 50)}"))
             self.app.push_screen(PickEntry(rows), self._picked)
 
     def _picked(self, entry_id: str | None) -> None:
@@ -248,57 +391,81 @@ class ReviewScreen(Screen[Meeting | None]):
         self.app.push_screen(EntryView(entry, editable=False))
 
     def action_notes(self) -> None:
+        def typed(text: str) -> None:
+            if text != (self.notes if self._notes_typed is None else self._notes_typed):
+                self._notes_typed = text
+                self._changed()
+
         def keep(notes: str | None) -> None:
+            self._notes_typed = None
             if notes is not None:
                 self.notes = notes
                 self._refresh()
+            self._changed()
 
-        self.app.push_screen(NotesDialog(self.notes), keep)
+        self.app.push_screen(NotesDialog(self.notes, on_change=typed, on_quit=self._quit), keep)
 
     def action_add_action(self) -> None:
         def add(action: ActionItem | None) -> None:
             if action is not None:
                 self.actions.append(action)
                 self._refresh()
+                self._changed()
                 self.notify(f"Action added: {action.text}")
 
-        self.app.push_screen(ActionDialog(self.agenda.peer), add)
+        self.app.push_screen(ActionDialog(self.agenda.peer, on_quit=self._quit), add)
 
     def action_action_done(self) -> None:
+        """Mark (or unmark) an earlier action done: it is closed when the meeting is recorded."""
         oid = self._current()
         item = self._items.get(oid or "")
         if item is None or item.action is None:
             self.notify("Choose a follow-up (an action from an earlier meeting) to mark done.", severity="warning")
             return
         key = item.action
-        if key in self._marking:
-            return
-        meeting_id, action_id = key
-        done = key not in self.done
-        self._marking.add(key)
-        self._write(
-            lambda: self.journal.set_action_done(meeting_id, action_id, done),
-            self.Marked(key, done),
-            self.WriteFailed("Not marked", "", key),
-        )
-
-    @on(Marked)
-    def _marked(self, event: Marked) -> None:
-        self._marking.discard(event.action)
-        if event.done:
-            self.done.add(event.action)
+        self.done ^= {key}
+        for other, it in self._items.items():
+            if it.action == key:
+                self._refresh(other)
+        self._refresh()
+        self._changed()
+        if key in self.done:
+            self.notify("Marked done: closed when the meeting is recorded.")
         else:
-            self.done.discard(event.action)
+            self.notify("Marked not done.")
+
+    def _not_discussed(self) -> list[tuple[str, Item]]:
+        """The items not marked discussed (an action marked done counts as discussed), in
+        agenda order, so safety comes first."""
+        out = []
         for oid, item in self._items.items():
-            if item.action == event.action:
-                self._refresh(oid)
-        self.notify("Marked done." if event.done else "Marked not done.")
+            if self._placeholder(item) or oid in self.discussed:
+                continue
+            if item.action is not None and item.action in self.done:
+                continue
+            out.append((oid.split(":")[1], item))
+        return out
 
     def action_record(self) -> None:
         if self._recording:
             self.notify("Recording the meeting…")
             return
+        left = self._not_discussed()
+        if left:
+            total = sum(1 for item in self._items.values() if not self._placeholder(item))
+            titles = {s.key: s.title for s in self.agenda.sections}
+            rows = [(titles.get(key, key), item.text) for key, item in left]
+            self.app.push_screen(ConfirmRecord(total, rows), self._confirmed)
+            return
+        self._record()
+
+    def _confirmed(self, record: bool | None) -> None:
+        if record:
+            self._record()
+
+    def _record(self) -> None:
         agenda_items = [(oid, self._items[oid]) for oid in self._items]
+        closed = {it.action: it.text for _, it in agenda_items if it.action is not None and it.action in self.done}
         meeting = Meeting(
             held=host(self).now(),
             since=self.agenda.since,
@@ -312,7 +479,7 @@ class ReviewScreen(Screen[Meeting | None]):
         )
         self._recording = True
         self._write(
-            lambda: self.journal.save_meeting(meeting),
+            lambda: record_meeting(self.journal, meeting, closed),
             self.Recorded(meeting),
             self.WriteFailed("Not recorded (notes and actions kept; try ctrl+r again)", ""),
         )
@@ -327,30 +494,48 @@ class ReviewScreen(Screen[Meeting | None]):
     @on(WriteFailed)
     def _write_failed(self, event: WriteFailed) -> None:
         """Say why, and keep the screen as it is, so notes and actions typed in the meeting are not lost."""
-        if event.action is not None:
-            self._marking.discard(event.action)
-        else:
-            self._recording = False
+        self._recording = False
         self.notify(f"{event.failed}: {event.reason}", severity="error", timeout=10)
 
     @work(thread=True, group="review-write", exit_on_error=False)
     def _write(self, write: Callable[[], object], done: Message, failed: WriteFailed) -> None:
-        """Run one journal write off the UI thread; post `done`, or `failed` with the reason."""
-        try:
-            write()
-        except Exception as exc:  # noqa: BLE001 - any failure is said; the screen must never be stuck
-            failed.reason = str(exc) or type(exc).__name__
-            self.post_message(failed)
-            return
+        """Record the meeting off the UI thread; post `done`, or `failed` with the reason.
+        No draft is written after a record that succeeded (both hold the write lock)."""
+        with self._write_lock:
+            try:
+                write()
+            except Exception as exc:  # noqa: BLE001 - any failure is said; the screen must never be stuck
+                failed.reason = str(exc) or type(exc).__name__
+                self.post_message(failed)
+                return
+            self._finished = True
         self.post_message(done)
 
-    def action_leave(self) -> None:
+    def _ask_first(self, key: str, what: str) -> bool:
+        """True when the way out may be taken now; else say what is not recorded, once."""
         if self._recording:
             self.notify("Recording the meeting… a moment.")
-            return
-        unsaved = bool(self.discussed or self.notes.strip() or self.actions)
-        if unsaved and not self._leave_armed:
-            self._leave_armed = True
-            self.notify("Not recorded yet: ctrl+r records the meeting; escape again leaves without it.", severity="warning")
-            return
-        self.dismiss(None)
+            return False
+        if not self._unsaved() or self._armed == key:
+            return True
+        self._armed = key
+        self.notify(
+            f"Not recorded yet: ctrl+r records the meeting; {key} again {what} "
+            "(kept as a draft review, offered next time).",
+            severity="warning",
+        )
+        return False
+
+    def action_leave(self) -> None:
+        if self._ask_first("esc", "leaves without it"):
+            self.dismiss(None)
+
+    def action_quit_review(self, key: str = "ctrl+q") -> None:
+        if self._ask_first(key, "quits reflect"):
+            self._quit()
+
+    def _quit(self) -> None:
+        if self._on_quit is not None:
+            self._on_quit()
+        else:
+            self.app.exit()
