@@ -28,6 +28,7 @@ from reflect.store.health import Health, HealthReport
 from reflect.store.importer import ImportResult, Progress, merge, prepare
 from reflect.store.lock import Gate
 from reflect.store.queries import for_review
+from reflect.store.review_drafts import ReviewDrafts
 from reflect.store.settings import SettingsFile, default_peer_name
 from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
@@ -257,6 +258,10 @@ class Journal:
                             action.done = done
                             return self.save_meeting(meeting)
             raise NotFound(f"no action {action_id!r} in meeting {meeting_id!r}")
+
+    def review_drafts(self) -> ReviewDrafts:
+        """Reviews in progress, one per peer, offered back when that peer's review opens."""
+        return ReviewDrafts(self.layout, self._gate)
 
     def drafts(self) -> list[Draft]:
         """Encounters in progress, newest first (a draft that does not read is left for doctor)."""

@@ -6,22 +6,18 @@ crash, a quit or a closed terminal loses nothing: the next review of that peer o
 back. One small table (`review-drafts.json` beside the meetings), written whole through
 `atomic_write` under the journal's exclusive lock, like the encounter drafts.
 
-The Journal facade reaches it as `journal.review_drafts()`; until that method exists,
-`review_drafts(journal)` builds the same thing from the journal's layout and lock.
+The Journal facade reaches it as `journal.review_drafts()`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reflect.paths import Layout
 from reflect.store.errors import JournalCorrupt
 from reflect.store.lock import Gate
 from reflect.store.storage import CorruptFile
 from reflect.store.tables import Table
-
-if TYPE_CHECKING:
-    from reflect.store.journal import Journal
 
 Doc = dict[str, Any]
 FILE_NAME = "review-drafts.json"
@@ -60,8 +56,3 @@ class ReviewDrafts:
             except CorruptFile as exc:
                 raise JournalCorrupt(exc.path, exc.reason) from None
 
-
-def review_drafts(journal: Journal) -> ReviewDrafts:
-    """The journal's draft reviews. Stands in for the facade method
-    `Journal.review_drafts(self) -> ReviewDrafts: return ReviewDrafts(self.layout, self._gate)`."""
-    return ReviewDrafts(journal.layout, journal._gate)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from reflect.domain.fields import iso, now, parse_iso_datetime
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.store.errors import JournalError, NotFound
-from reflect.store.review_drafts import review_drafts
 
 if TYPE_CHECKING:
     from reflect.store import Journal
@@ -92,7 +91,7 @@ class ReviewDraft:
 
 def load_draft(journal: Journal, peer: str) -> ReviewDraft | None:
     """The unrecorded review of `peer`, or None (none kept, or one that no longer reads)."""
-    doc = review_drafts(journal).get(peer)
+    doc = journal.review_drafts().get(peer)
     if doc is None:
         return None
     try:
@@ -105,13 +104,13 @@ def load_draft(journal: Journal, peer: str) -> ReviewDraft | None:
 def keep_draft(journal: Journal, draft: ReviewDraft) -> None:
     """Keep the review as it stands on the screen; an empty one leaves no draft."""
     if draft.empty:
-        review_drafts(journal).discard(draft.peer)
+        journal.review_drafts().discard(draft.peer)
     else:
-        review_drafts(journal).put(draft.to_doc())
+        journal.review_drafts().put(draft.to_doc())
 
 
 def discard_draft(journal: Journal, peer: str) -> None:
-    review_drafts(journal).discard(peer)
+    journal.review_drafts().discard(peer)
 
 
 def record_meeting(journal: Journal, meeting: Meeting, closed: Mapping[ActionRef, str] | None = None) -> Meeting:
