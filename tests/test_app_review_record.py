@@ -225,9 +225,7 @@ async def test_leaving_at_typing_speed_keeps_the_last_change(journal: Journal) -
 
 
 async def test_a_damaged_draft_file_neither_blocks_the_review_nor_the_record(journal: Journal) -> None:
-    from reflect.store.review_drafts import review_drafts
-
-    path = review_drafts(journal).path
+    path = journal.review_drafts().path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b'{"review_drafts": {"1": ')
     app = review_app(journal)
