@@ -98,11 +98,20 @@ def schema_backup_dir(journal: Path, version: int, stamp: str) -> Path:
     return journal.with_name(f"{journal.name}.backup-schema{version}-{stamp}")
 
 
+def through_link(path: Path) -> Path:
+    """`path`, or the file it points to when it is a symbolic link (followed to the end)."""
+    if os.path.islink(path):
+        return Path(os.path.realpath(path))
+    return path
+
+
 class Layout:
     """Every file of one journal, from its main file's path (see `reflect.store.journal`)."""
 
     def __init__(self, journal: Path):
-        self.main = journal
+        # `--db` given as a symbolic link means the file it points to: its folder and
+        # lock go beside that file, and a write replaces that file, never the link.
+        self.main = through_link(journal)
         self.parts = parts_dir(journal)
         self.lock = lock_path(journal)
         self.entries_dir = self.parts / "entries"
