@@ -111,7 +111,8 @@ class Layout:
     def __init__(self, journal: Path):
         # `--db` given as a symbolic link means the file it points to: its folder and
         # lock go beside that file, and a write replaces that file, never the link.
-        self.main = through_link(journal)
+        journal = through_link(journal)
+        self.main = journal
         self.parts = parts_dir(journal)
         self.lock = lock_path(journal)
         self.entries_dir = self.parts / "entries"

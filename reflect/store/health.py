@@ -249,7 +249,7 @@ class Health:
                 if repair:
                     self.gate.sweep_temps()
                     report.repaired.append(f"removed {len(temps)} leftover temp file(s)")
-            self._index(repair, forget_lost, expected, {p for p in bad if p.parent == lay.entries_dir}, report, found)
+            self._index(repair, forget_lost, expected, {p for p in bad if p.parent == lay.entries_dir}, set(gone), report, found)
         report.problems = found.after(repair)
         return report
 
@@ -374,6 +374,7 @@ class Health:
         forget: bool,
         expected: dict[str, str],
         bad_months: set[Path],
+        gone: set[Path],
         report: HealthReport,
         found: _Findings,
     ) -> None:
@@ -399,6 +400,8 @@ class Health:
         indexed = self.engine.indexed()
         should = {**indexed, **expected}
         lost = {i: m for i, m in should.items() if i not in actual}
+        if not repair:  # a file a repair may restore is reported as the file, not id by id
+            lost = {i: m for i, m in lost.items() if m not in unreadable and self.layout.month(m) not in gone}
         for entry_id, month in sorted(lost.items(), key=lambda kv: (kv[1], kv[0])):
             where = self.name(self.layout.month(month))
             state = "cannot be read" if month in unreadable else "does not hold it" if month in months else "is missing"
