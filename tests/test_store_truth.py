@@ -494,3 +494,19 @@ def test_a_read_only_journal_can_be_listed_and_exported(tmp_path: Path, lock_fil
             fresh.save(entry(2))
     finally:
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_a_damaged_month_costs_a_listing_only_that_month(tmp_path: Path) -> None:
+    """Reads that ask to go on past damage get every other month, and the damaged file
+    named; reads that do not ask still refuse (a crisis must not silently drop out of an
+    agenda)."""
+    j = journal(tmp_path)
+    for m in (3, 4, 5):
+        j.save(entry(1, month=m, id=f"m{m}"))
+    (j.entries_dir / "2024-04.json").write_bytes(b"{torn")
+    skipped: list[Path] = []
+    got = [doc["id"] for doc, _ in j._engine.records(None, None, newest_first=False, with_text=True, skip_damaged=skipped)]  # noqa: SLF001
+    assert got == ["m3", "m5"]
+    assert skipped == [j.entries_dir / "2024-04.json"]
+    with pytest.raises(JournalCorrupt):
+        list(j.entries())

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from reflect.domain.model import Entry, ValidationError, now
 from reflect.paths import Layout, backup_name, is_temp_name
-from reflect.store.errors import NotFound
+from reflect.store.errors import JournalCorrupt, NotFound
 from reflect.store.lock import Gate
 from reflect.store.storage import (
     KEEP_BACKUPS,
@@ -296,9 +296,12 @@ class Engine:
         *,
         newest_first: bool,
         with_text: bool,
+        skip_damaged: list[Path] | None = None,
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text or None) in time order, one month at a time,
-        each month read under the shared lock and never all at once."""
+        each month read under the shared lock and never all at once. With `skip_damaged`
+        (a list), a month file that does not read is left out and appended to it, so one
+        damaged month costs a listing or an export only that month; without, it raises."""
         since, until = aware(since), aware(until)
         with self.gate.reading():
             months = _month_range(since, until, self.months())
@@ -306,10 +309,16 @@ class Engine:
             months.reverse()
         bounded = since is not None or until is not None
         for month in months:
-            with self.gate.reading():
-                records: list[tuple[Doc, str | None]] = (
-                    self.month_texts(month) if with_text else [(d, None) for d in self.month_docs(month)]  # type: ignore[assignment]
-                )
+            try:
+                with self.gate.reading():
+                    records: list[tuple[Doc, str | None]] = (
+                        self.month_texts(month) if with_text else [(d, None) for d in self.month_docs(month)]  # type: ignore[assignment]
+                    )
+            except JournalCorrupt as exc:
+                if skip_damaged is None or exc.path != self.layout.month(month):
+                    raise
+                skip_damaged.append(exc.path)
+                continue
             _sort_docs(records, newest_first, lambda r: r[0])
             for doc, text in records:
                 if bounded:

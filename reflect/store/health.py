@@ -187,8 +187,8 @@ class Health:
             _check_records(source, _docs(source, data, ENTRIES), "entry", entry)
         elif path.parent == lay.index_dir:
             shard = read_shard(source)
-            for entry_id, month in shard.items():
-                if not _MONTH.fullmatch(month + ".json") or shard_of(entry_id) + ".json" != path.name:
+            for entry_id, where in shard.items():
+                if not _MONTH.fullmatch(where + ".json") or shard_of(entry_id) + ".json" != path.name:
                     raise CorruptFile(source, "an index record that does not fit")
         elif path.parent == lay.agendas_dir:
             read_agenda_file(source)

@@ -87,12 +87,13 @@ def _run(target: Target, main: dict[str, Any], version: int) -> None:
     ensure_dir(dest)
     shutil.copy2(layout.main, dest / layout.main.name)
     if layout.parts.exists():
-        shutil.copytree(layout.parts, dest / layout.parts.name, dirs_exist_ok=True)
+        # A link inside is copied as a link, never the file it points to.
+        shutil.copytree(layout.parts, dest / layout.parts.name, dirs_exist_ok=True, symlinks=True)
     for root, dirs, files in os.walk(dest):  # the copy is as private as the journal
-        for d in dirs:
-            os.chmod(os.path.join(root, d), DIR_MODE)
-        for f in files:
-            os.chmod(os.path.join(root, f), FILE_MODE)
+        for name, mode in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):  # chmod follows links: never change a file outside
+                os.chmod(path, mode)
     ensure_dir(layout.parts)
     while version < CURRENT:
         try:
