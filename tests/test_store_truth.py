@@ -510,3 +510,30 @@ def test_a_damaged_month_costs_a_listing_only_that_month(tmp_path: Path) -> None
     assert skipped == [j.entries_dir / "2024-04.json"]
     with pytest.raises(JournalCorrupt):
         list(j.entries())
+
+
+@pytest.mark.parametrize("after", [1, 3, 4])
+def test_files_staged_with_entries_commit_with_them_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    """An import's stories go in the same set as its entries (`apply(files=...)`): a full
+    disk at any point leaves neither; with room, both arrive, each with its backup."""
+    j = journal(tmp_path)
+    j.save(entry(1, id="kept"))
+    main = json.loads(j.path.read_text())
+    main["stories"] = {"1": Story(title="imported", id="s1").to_dict()}
+    stories = (j.path, storage.dumps(main), storage.KEEP_BACKUPS)
+    engine: Engine = j._engine  # noqa: SLF001
+    before = _snapshot(tmp_path)
+    monkeypatch.setattr(storage, "os", _FullDisk(after))
+    with pytest.raises(JournalError) as caught:
+        with j._gate.writing():  # noqa: SLF001
+            engine.apply([entry(2, id="new").to_dict()], [], files=[stories])
+    monkeypatch.undo()
+    assert "nothing was changed" in str(caught.value)
+    assert _snapshot(tmp_path) == before
+    with j._gate.writing():  # noqa: SLF001
+        engine.apply([entry(2, id="new").to_dict()], [], files=[stories])
+    fresh = journal(tmp_path)
+    assert ids(fresh) == {"kept", "new"} and [s.id for s in fresh.stories()] == ["s1"]
+    assert (j.backup_dir / "journal.json.1").read_bytes() == j.path.read_bytes()

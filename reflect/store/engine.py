@@ -108,7 +108,7 @@ class Intent:
     """A committed write: which files to rename into place, and what it does to entries
     (id -> month put, ids deleted), which doctor uses to know which ids should exist."""
 
-    files: list[tuple[Path, Path, Path | None]]  # (target, its temp, backup 1's temp)
+    files: list[tuple[Path, Path, Path | None, int]]  # (target, its temp, backup 1's temp, backups kept)
     puts: dict[str, str]
     deletes: list[str]
     legacy: list[Doc] | None = None  # an intent of reflect before staging: the documents
@@ -170,12 +170,14 @@ def read_intent(layout: Layout) -> Intent:
         and isinstance(files, list)
     ):
         raise bad
-    out: list[tuple[Path, Path, Path | None]] = []
+    out: list[tuple[Path, Path, Path | None, int]] = []
     for item in files:
-        if not (isinstance(item, list) and len(item) == 3):
+        if not (isinstance(item, list) and len(item) == 4):
             raise bad
         target = _target(layout, item[0])
-        temp, backup = item[1], item[2]
+        temp, backup, keep = item[1], item[2], item[3]
+        if not (isinstance(keep, int) and 0 <= keep <= KEEP_BACKUPS and (keep > 0) == (backup is not None)):
+            raise bad
         if target is None or not (isinstance(temp, str) and is_temp_name(temp) and "/" not in temp):
             raise bad
         if backup is not None and not (
@@ -185,7 +187,7 @@ def read_intent(layout: Layout) -> Intent:
             raise bad
         if not temp.startswith(f".{target.name}."):
             raise bad
-        out.append((target, target.parent / temp, layout.backup_dir / backup if backup else None))
+        out.append((target, target.parent / temp, layout.backup_dir / backup if backup else None, keep))
     return Intent(out, puts, deletes)
 
 
@@ -352,9 +354,8 @@ class Engine:
             self.finish(intent)
 
     def finish(self, intent: Intent) -> None:
-        keep = KEEP_BACKUPS
         folders: set[Path] = set()
-        for target, temp, backup in intent.files:
+        for target, temp, backup, keep in intent.files:
             if install(target, temp, backup, self.layout.backup_dir, keep):
                 folders.add(target.parent)
                 if backup is not None:
@@ -435,7 +436,7 @@ class Engine:
                 "puts": targets,
                 "deletes": gone,
                 "files": [
-                    [intent_name(self.layout, s.path), s.temp.name, s.backup.name if s.backup else None]
+                    [intent_name(self.layout, s.path), s.temp.name, s.backup.name if s.backup else None, s.keep]
                     for s in staged
                 ],
             }
@@ -444,7 +445,7 @@ class Engine:
             for s in staged:
                 s.discard()
             raise
-        self.finish(Intent([(s.path, s.temp, s.backup) for s in staged], targets, gone))
+        self.finish(Intent([(s.path, s.temp, s.backup, s.keep) for s in staged], targets, gone))
 
     def _month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
         """The month file's new content, or None when nothing is to be written."""

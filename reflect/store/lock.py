@@ -189,7 +189,7 @@ class Gate:
                     if exc.errno in _DISK_ERRORS:
                         raise JournalError(
                             f"cannot use the journal at {exc.filename or path}: {exc.strerror or exc}; "
-                            "files already written were left as they were"
+                            "nothing was changed"
                         ) from exc
                     raise
         except LockTimeout as exc:
