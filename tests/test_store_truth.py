@@ -537,3 +537,61 @@ def test_files_staged_with_entries_commit_with_them_or_not_at_all(
     fresh = journal(tmp_path)
     assert ids(fresh) == {"kept", "new"} and [s.id for s in fresh.stories()] == ["s1"]
     assert (j.backup_dir / "journal.json.1").read_bytes() == j.path.read_bytes()
+
+
+def _everything(folder: Path) -> Journal:
+    """A journal with every kind of file: entries over three months (each saved several
+    times), stories, a meeting with an agenda, a draft, settings."""
+    from reflect.domain.model import Draft
+
+    j = journal(folder)
+    for d in (1, 2, 3):
+        for m in (3, 4, 5):
+            j.save(entry(d, month=m, id=f"e-{m}-{d}"))
+    j.save_story(Story(title="one", id="s1"))
+    j.save_story(Story(title="two", id="s2"))
+    held = datetime(2024, 5, 9, 10, tzinfo=UTC)
+    j.save_meeting(Meeting(held=held, since=held.replace(day=1), until=held, peer="sam", id="m1", agenda={"peer": "sam", "sections": []}))
+    j.save_draft(Draft(entry={"listen": {"story": "half"}}, id="d1"))
+    j.save_settings(Settings(peer="Jamie"))
+    return j
+
+
+def _contents(j: Journal) -> tuple[set[str], set[str], list[str], list[str], str]:
+    fresh = journal(j.path.parent)
+    return (
+        {e.id for e in fresh.entries()},
+        {s.id for s in fresh.stories()},
+        [m.id for m in fresh.meetings()],
+        [d.id for d in fresh.drafts()],
+        fresh.settings().peer,
+    )
+
+
+def test_damage_to_or_loss_of_any_one_file_costs_nothing_after_repair(tmp_path: Path) -> None:
+    import shutil
+
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    want = _contents(_everything(pristine))
+    files = sorted(p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+    assert len(files) > 25
+    failures = []
+    for n, rel in enumerate(files):
+        for how in ("deleted", "truncated", "garbled"):
+            case = tmp_path / f"case-{n}-{how}"
+            shutil.copytree(pristine, case, symlinks=True)
+            target = case / rel
+            if how == "deleted":
+                target.unlink()
+            elif how == "truncated":
+                target.write_bytes(target.read_bytes()[: max(len(target.read_bytes()) // 2, 1) - 1])
+            else:
+                raw = target.read_bytes()
+                target.write_bytes(raw[:5] + b"\x00" + raw[6:])
+            report = journal(case).check(repair=True)
+            got = _contents(journal(case))
+            if not report.ok or got != want:
+                failures.append((str(rel), how, report.problems, got == want))
+            shutil.rmtree(case)
+    assert not failures, failures
