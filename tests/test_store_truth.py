@@ -595,3 +595,13 @@ def test_damage_to_or_loss_of_any_one_file_costs_nothing_after_repair(tmp_path: 
                 failures.append((str(rel), how, report.problems, got == want))
             shutil.rmtree(case)
     assert not failures, failures
+
+
+def test_doctor_names_a_committed_write_as_waiting_not_as_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    j = journal(tmp_path)
+    j.save(entry(1, id="e1"))
+    _committed_but_unfinished(j, monkeypatch, entry(2, id="e2"))
+    report = j.check()
+    assert report.problems == ["an interrupted write is waiting to be finished"] and report.lost == []
+    repaired = j.check(repair=True)
+    assert repaired.ok and ids(j) == {"e1", "e2"}

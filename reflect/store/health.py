@@ -106,6 +106,7 @@ class Health:
         self.stories = stories
         self.meetings = meetings
         self.drafts = drafts
+        self._staged: set[Path] = set()  # temps of a committed write a plain check leaves waiting
 
     # --- names -------------------------------------------------------------------------------
 
@@ -214,6 +215,7 @@ class Health:
         lay = self.layout
         report = HealthReport(journal=lay.main)
         found = _Findings()
+        self._staged = set()
         stamp = f"{now():%Y%m%dT%H%M%S}"
         with self.gate.locked(True):
             expected = self._pending(repair, report, found, stamp)
@@ -243,7 +245,7 @@ class Health:
                 bad = self._repair_files(bad + gone, stamp, report, found)
             self._modes(repair, report, found)
             self._count(report)
-            temps = self.gate.stale_temps()
+            temps = [t for t in self.gate.stale_temps() if t not in self._staged]
             if temps:
                 found.add(f"{len(temps)} temp file(s) left by an interrupted write")
                 if repair:
@@ -275,6 +277,9 @@ class Health:
             return {}
         report.files.append(FileState(lay.pending, "ok"))
         found.add("an interrupted write is waiting to be finished")
+        if not repair:  # the next reader finishes it: its ids are not missing, its temps not stale
+            self._staged = {t for _, temp, backup, _ in intent.files for t in (temp, backup) if t is not None}
+            return {}
         if repair:
             try:
                 self.gate.prepare()
