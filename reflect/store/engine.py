@@ -361,12 +361,13 @@ class Engine:
                 if backup is not None:
                     folders.add(self.layout.backup_dir)
         for folder in sorted(folders):
-            fsync_dir(folder)
+            fsync_dir(folder)  # the renames are durable before the intent goes
         try:
+            # Not fsynced: an intent that comes back after a power cut finds its temps
+            # gone and does nothing.
             self.layout.pending.unlink()
         except FileNotFoundError:
             pass
-        fsync_dir(self.layout.parts)
 
     def apply(
         self,
