@@ -70,7 +70,8 @@ TEMP_SUFFIX = ".tmp"
 
 
 def temp_path(path: Path, pid: int, thread: int) -> Path:
-    """The temp file a write of `path` goes to before its rename: `.NAME.PID.TID.tmp`."""
+    """The temp file a write of `path` goes to before its rename: `.NAME.PID.TID.tmp`
+    (created exclusively and never through a link; see `reflect.store.storage`)."""
     return path.with_name(f".{path.name}.{pid}.{thread}{TEMP_SUFFIX}")
 
 
@@ -80,7 +81,8 @@ def is_temp_name(name: str) -> bool:
 
 
 def backup_name(path: Path, n: int) -> str:
-    """Backup `n` of `path` (1 is the newest): `NAME.N`."""
+    """Backup `n` of `path`: `NAME.N`. 1 is a copy of the file as last written, 2 the
+    version before it, and so on."""
     return f"{path.name}.{n}"
 
 
