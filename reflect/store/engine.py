@@ -431,8 +431,10 @@ class Engine:
             for path, data_bytes, keep in writes:
                 backup_dir = self.layout.backup_dir if keep else None
                 staged.append(stage(path, data_bytes, backup_dir=backup_dir, keep=keep))
-            for folder in sorted({t.parent for s in staged for t in s.temps()}):
-                fsync_dir(folder)  # the staged names are durable before the commit names them
+            # The staged files' names are durable before the commit names them. (A backup
+            # copy lost to a power cut costs only that backup: install skips it.)
+            for folder in sorted({s.temp.parent for s in staged}):
+                fsync_dir(folder)
             intent = {
                 "puts": targets,
                 "deletes": gone,
