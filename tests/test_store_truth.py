@@ -650,3 +650,32 @@ def test_sigkill_during_repair_loses_nothing(tmp_path: Path) -> None:
         report = journal(tmp_path).check(repair=True)
         assert report.ok, report.problems
         assert ids(j) == want
+
+
+def test_a_damaged_backup_is_renewed_so_the_next_damage_is_undone_too(tmp_path: Path) -> None:
+    j = journal(tmp_path)
+    for d in (1, 2, 3):
+        j.save(entry(d, id=f"e{d}"))
+    month = j.entries_dir / "2024-03.json"
+    first = j.backup_dir / "2024-03.json.1"
+    first.write_bytes(b"{torn")
+    report = j.check()
+    assert report.problems == ["journal.json.d/entries/2024-03.json: its newest backup is not a copy of it"]
+    assert j.check(repair=True).ok
+    assert first.read_bytes() == month.read_bytes()
+    month.unlink()  # a second damage, after the first was repaired
+    assert j.check(repair=True).ok
+    assert ids(j) == {"e1", "e2", "e3"}
+
+
+def test_a_backup_kept_by_an_older_reflect_is_shifted_up_not_overwritten(tmp_path: Path) -> None:
+    j = journal(tmp_path)
+    j.save(entry(1, id="e1"))
+    j.save(entry(2, id="e2"))
+    month = j.entries_dir / "2024-03.json"
+    first, second = (j.backup_dir / f"2024-03.json.{n}" for n in (1, 2))
+    older = second.read_bytes()  # the month with e1 only: what an older reflect kept as 1
+    first.write_bytes(older)
+    second.unlink()
+    assert j.check(repair=True).ok
+    assert first.read_bytes() == month.read_bytes() and second.read_bytes() == older

@@ -30,7 +30,17 @@ from reflect.store.engine import ENTRIES, Engine, month_of, read_intent, read_sh
 from reflect.store.errors import JournalError
 from reflect.store.lock import Gate
 from reflect.store.settings import SettingsFile
-from reflect.store.storage import DIR_MODE, FILE_MODE, KEEP_BACKUPS, CorruptFile, atomic_write, read_bytes, read_tables
+from reflect.store.storage import (
+    DIR_MODE,
+    FILE_MODE,
+    KEEP_BACKUPS,
+    CorruptFile,
+    atomic_write,
+    ensure_dir,
+    read_bytes,
+    read_tables,
+    rotate_backups,
+)
 from reflect.store.tables import Table, read_agenda_file
 
 _MONTH = re.compile(r"(\d{4}-\d{2})\.json")
@@ -243,6 +253,7 @@ class Health:
                 found.add(f"{self.name(path)}: missing, though reflect wrote it (a backup of it is kept)")
             if repair:
                 bad = self._repair_files(bad + gone, stamp, report, found)
+            self._fresh_backups(repair, set(bad), report, found)
             self._modes(repair, report, found)
             self._count(report)
             temps = [t for t in self.gate.stale_temps() if t not in self._staged]
@@ -327,6 +338,34 @@ class Health:
             atomic_write(path, raw)  # a rename over the bad file: never a moment without one
             return candidate
         return None
+
+    def _fresh_backups(self, repair: bool, bad: set[Path], report: HealthReport, found: _Findings) -> None:
+        """Every file kept with backups has a backup 1 equal to it, so the next damage can
+        be undone too; a repair makes one where it is missing, damaged or out of date
+        (a journal written by an older reflect kept the version before instead: it is
+        shifted up, not overwritten)."""
+        lay = self.layout
+        kept = [lay.main, lay.meetings, self.settings.path]
+        if lay.entries_dir.is_dir():
+            kept += sorted(p for p in lay.entries_dir.glob("*.json") if _MONTH.fullmatch(p.name))
+        short = [lay.drafts] + (sorted(lay.agendas_dir.glob("*.json")) if lay.agendas_dir.is_dir() else [])
+        for path, keep in [(p, KEEP_BACKUPS) for p in kept] + [(p, 1) for p in short]:
+            if path in bad or not os.path.lexists(path):
+                continue
+            first = self.backups(path)[0]
+            try:
+                raw = read_bytes(path)
+                same = raw is not None and read_bytes(first) == raw
+            except CorruptFile:
+                same, raw = False, read_bytes(path)
+            if same or raw is None:
+                continue
+            found.add(f"{self.name(path)}: its newest backup is not a copy of it")
+            if repair:
+                ensure_dir(first.parent)
+                rotate_backups(path, first.parent, keep)
+                atomic_write(first, raw)
+                report.repaired.append(f"{self.name(path)}: backed up as {self.name(first)}")
 
     def _modes(self, repair: bool, report: HealthReport, found: _Findings) -> None:
         """Every folder 0700 and file 0600, the journal's and the settings' backups included."""
