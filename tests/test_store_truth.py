@@ -679,3 +679,20 @@ def test_a_backup_kept_by_an_older_reflect_is_shifted_up_not_overwritten(tmp_pat
     second.unlink()
     assert j.check(repair=True).ok
     assert first.read_bytes() == month.read_bytes() and second.read_bytes() == older
+
+
+def test_a_killed_settings_write_leaves_no_temp_after_repair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    j = Journal(tmp_path / "data" / "journal.json", settings_path=tmp_path / "config" / "settings.json")
+    j.save_settings(Settings(peer="Jamie"))
+    monkeypatch.setattr(storage, "commit", lambda staged: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        j.save_settings(Settings(peer="Sam"))  # killed with both temps written
+    monkeypatch.undo()
+    left = [p for p in (tmp_path / "config").rglob("*") if paths.is_temp_name(p.name)]
+    assert left == []  # a live process removes its own temps
+    (tmp_path / "config" / ".settings.json.99999.1.tmp").write_text("half")
+    (tmp_path / "config" / "backups" / ".settings.json.1.99999.1.tmp").write_text("half")
+    assert not j.check().ok
+    assert j.check(repair=True).ok
+    assert [p for p in (tmp_path / "config").rglob("*") if paths.is_temp_name(p.name)] == []
+    assert j.settings().peer == "Jamie"

@@ -256,15 +256,32 @@ class Health:
             self._fresh_backups(repair, set(bad), report, found)
             self._modes(repair, report, found)
             self._count(report)
-            temps = [t for t in self.gate.stale_temps() if t not in self._staged]
+            temps = [t for t in self.gate.stale_temps() + self._settings_temps() if t not in self._staged]
             if temps:
                 found.add(f"{len(temps)} temp file(s) left by an interrupted write")
                 if repair:
-                    self.gate.sweep_temps()
+                    for tmp in temps:
+                        try:
+                            tmp.unlink()
+                        except FileNotFoundError:
+                            pass
                     report.repaired.append(f"removed {len(temps)} leftover temp file(s)")
             self._index(repair, forget_lost, expected, {p for p in bad if p.parent == lay.entries_dir}, set(gone), report, found)
         report.problems = found.after(repair)
         return report
+
+    def _settings_temps(self) -> list[Path]:
+        """Temp files a killed settings write left (beside it, and in its backups folder).
+        Settings are written under the journal's exclusive lock, which the caller holds."""
+        path = self.settings.path
+        out: list[Path] = []
+        for folder, prefix in ((path.parent, f".{path.name}."), (self.settings.backup_dir, f".{path.name}.1.")):
+            try:
+                names = os.listdir(folder)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            out += [folder / n for n in names if n.startswith(prefix) and paths.is_temp_name(n)]
+        return out
 
     def _pending(self, repair: bool, report: HealthReport, found: _Findings, stamp: str) -> dict[str, str]:
         """A write left recorded: finished (committed) or set aside (unreadable). Returns
