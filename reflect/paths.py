@@ -70,7 +70,8 @@ TEMP_SUFFIX = ".tmp"
 
 
 def temp_path(path: Path, pid: int, thread: int) -> Path:
-    """The temp file a write of `path` goes to before its rename: `.NAME.PID.TID.tmp`."""
+    """The temp file a write of `path` goes to before its rename: `.NAME.PID.TID.tmp`
+    (created exclusively and never through a link; see `reflect.store.storage`)."""
     return path.with_name(f".{path.name}.{pid}.{thread}{TEMP_SUFFIX}")
 
 
@@ -80,7 +81,8 @@ def is_temp_name(name: str) -> bool:
 
 
 def backup_name(path: Path, n: int) -> str:
-    """Backup `n` of `path` (1 is the newest): `NAME.N`."""
+    """Backup `n` of `path`: `NAME.N`. 1 is a copy of the file as last written, 2 the
+    version before it, and so on."""
     return f"{path.name}.{n}"
 
 
@@ -98,10 +100,20 @@ def schema_backup_dir(journal: Path, version: int, stamp: str) -> Path:
     return journal.with_name(f"{journal.name}.backup-schema{version}-{stamp}")
 
 
+def through_link(path: Path) -> Path:
+    """`path`, or the file it points to when it is a symbolic link (followed to the end)."""
+    if os.path.islink(path):
+        return Path(os.path.realpath(path))
+    return path
+
+
 class Layout:
     """Every file of one journal, from its main file's path (see `reflect.store.journal`)."""
 
     def __init__(self, journal: Path):
+        # `--db` given as a symbolic link means the file it points to: its folder and
+        # lock go beside that file, and a write replaces that file, never the link.
+        journal = through_link(journal)
         self.main = journal
         self.parts = parts_dir(journal)
         self.lock = lock_path(journal)

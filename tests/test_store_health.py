@@ -33,5 +33,6 @@ def test_a_file_with_no_readable_backup_is_still_a_problem_after_repair(tmp_path
     j = _journal(tmp_path)
     j.drafts_path.write_text("{torn", encoding="utf-8")
     repaired = j.check(repair=True)
-    assert repaired.problems == [f"{j.drafts_path}: no readable backup; left as it is"]
+    # named relative to the journal's folder (issue 8, item 10)
+    assert repaired.problems == ["journal.json.d/drafts.json: no readable backup; left as it is"]
     assert j.drafts_path.read_text(encoding="utf-8") == "{torn"

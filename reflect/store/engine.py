@@ -5,32 +5,42 @@ id to its month, sharded by a hash of the id (256 small files). A save rewrites 
 month, one shard and a small intent file, whatever the journal's size; reading a time
 range touches only its months; finding an id reads one shard.
 
-A write touches several files, each replaced atomically; to make the set atomic too,
-it is first recorded in the intent file, then applied, then the intent removed.
-Whoever takes the lock next and finds an intent applies it again (applying is
-idempotent), so a kill between files never loses an entry nor leaves the index
-pointing nowhere.
+A write touches several files. Each new file is first written whole under a temp name
+(with its backup copy); then the intent, naming every staged file, is recorded: that is
+the commit point; then the temps are renamed into place and the intent removed. A
+failure before the commit (a full disk) leaves the journal as it was, so a write
+reported failed never appears later. Whoever takes the lock next and finds an intent
+finishes its renames (renames only: it needs no free space, and repeating it is
+harmless), so a kill between files never loses an entry nor leaves the index pointing
+nowhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from reflect.domain.model import Entry, ValidationError, now
-from reflect.paths import Layout
+from reflect.paths import Layout, backup_name, is_temp_name
 from reflect.store.errors import JournalCorrupt, NotFound
 from reflect.store.lock import Gate
 from reflect.store.storage import (
     KEEP_BACKUPS,
     CorruptFile,
+    Staged,
+    dumps,
+    fsync_dir,
+    install,
     read_json,
     read_table_text,
     read_tables,
+    stage,
     write_json,
 )
 from reflect.store.snapshot import Snapshot, table_text_of, tables_of
@@ -116,19 +126,92 @@ def check_entries(path: Path, docs: Iterable[Doc]) -> None:
             raise CorruptFile(path, "an entry without an id or an occurred time")
 
 
-def read_intent(path: Path) -> tuple[list[Doc], list[str]]:
-    """A write intent as `apply` needs it, or CorruptFile: doctor and replay read it alike."""
-    intent = read_json(path)
-    puts = intent.get("puts") if isinstance(intent, dict) else None
-    deletes = intent.get("deletes") if isinstance(intent, dict) else None
-    if not (
-        isinstance(puts, list)
+@dataclass
+class Intent:
+    """A committed write: which files to rename into place, and what it does to entries
+    (id -> month put, ids deleted), which doctor uses to know which ids should exist."""
+
+    files: list[tuple[Path, Path, Path | None, int]]  # (target, its temp, backup 1's temp, backups kept)
+    puts: dict[str, str]
+    deletes: list[str]
+    legacy: list[Doc] | None = None  # an intent of reflect before staging: the documents
+
+
+_MONTH_NAME = re.compile(r"\d{4}-\d{2}\.json")
+_SHARD_NAME = re.compile(r"[0-9a-f]{2}\.json")
+_AGENDA_NAME = re.compile(r"[0-9a-f]{40}\.json")
+
+
+def _target(layout: Layout, name: object) -> Path | None:
+    """A staged file's target from its name in the intent: only files of this journal."""
+    if not isinstance(name, str):
+        return None
+    if name == "main":
+        return layout.main
+    folder, _, base = name.rpartition("/")
+    if folder == "entries" and _MONTH_NAME.fullmatch(base):
+        return layout.entries_dir / base
+    if folder == "index" and _SHARD_NAME.fullmatch(base):
+        return layout.index_dir / base
+    if folder == "agendas" and _AGENDA_NAME.fullmatch(base):
+        return layout.agendas_dir / base
+    if folder == "" and base in (layout.meetings.name, layout.drafts.name):
+        return layout.parts / base
+    return None
+
+
+def intent_name(layout: Layout, path: Path) -> str:
+    return "main" if path == layout.main else path.relative_to(layout.parts).as_posix()
+
+
+def read_intent(layout: Layout) -> Intent:
+    """The recorded write, checked whole (CorruptFile otherwise): doctor and replay read it
+    alike. Every name in it must be a file of this journal or a temp beside one."""
+    path = layout.pending
+    data = read_json(path)
+    bad = CorruptFile(path, "not a write intent reflect recorded")
+    if not isinstance(data, dict):
+        raise bad
+    puts, deletes, files = data.get("puts"), data.get("deletes"), data.get("files")
+    if (
+        files is None
+        and isinstance(puts, list)
         and isinstance(deletes, list)
         and all(isinstance(d, dict) and isinstance(d.get("id"), str) and "occurred" in d for d in puts)
         and all(isinstance(i, str) for i in deletes)
+    ):  # written by reflect before staging: the documents themselves, applied again
+        try:
+            months = {d["id"]: month_of(d["occurred"]) for d in puts}
+        except (ValidationError, TypeError):
+            raise bad from None
+        return Intent([], months, deletes, legacy=puts)
+    if not (
+        isinstance(puts, dict)
+        and all(isinstance(k, str) and isinstance(v, str) and _MONTH_NAME.fullmatch(v + ".json") for k, v in puts.items())
+        and isinstance(deletes, list)
+        and all(isinstance(i, str) for i in deletes)
+        and isinstance(files, list)
     ):
-        raise CorruptFile(path, "not a write intent (expected {puts: [...], deletes: [...]})")
-    return puts, deletes
+        raise bad
+    out: list[tuple[Path, Path, Path | None, int]] = []
+    for item in files:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise bad
+        target = _target(layout, item[0])
+        temp, backup, keep = item[1], item[2], item[3]
+        if not (isinstance(keep, int) and 0 <= keep <= KEEP_BACKUPS and (keep > 0) == (backup is not None)):
+            raise bad
+        if target is None or not (isinstance(temp, str) and is_temp_name(temp) and "/" not in temp):
+            raise bad
+        if backup is not None and not (
+            isinstance(backup, str) and is_temp_name(backup) and "/" not in backup
+            and backup.startswith(f".{backup_name(target, 1)}.")
+        ):
+            raise bad
+        if not temp.startswith(f".{target.name}."):
+            raise bad
+        out.append((target, target.parent / temp, layout.backup_dir / backup if backup else None, keep))
+    return Intent(out, puts, deletes)
 
 
 def read_shard(path: Path) -> dict[str, str]:
@@ -260,12 +343,17 @@ class Engine:
         *,
         newest_first: bool,
         with_text: bool,
+        skip_damaged: list[Path] | None = None,
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text or None) in time order, one month at a time and
         never all at once, every month as it was at one instant: the month files are opened
         in one hold of the shared lock (see `snapshot`), so entries moved between months
         meanwhile are seen once, where they were. Nothing is opened until the first item is
-        asked for; the files are closed when the iterator is exhausted or closed."""
+        asked for; the files are closed when the iterator is exhausted or closed.
+
+        With `skip_damaged` (a list), a month file that does not read is left out and
+        appended to it, so one damaged month costs a listing or an export only that month;
+        without, it raises."""
         since, until = aware(since), aware(until)
         with self.gate.reading():
             months = _month_range(since, until, self.months())
@@ -273,7 +361,9 @@ class Engine:
                 months.reverse()
             snap = Snapshot([(m, self.layout.month(m)) for m in months])
         with snap:
-            yield from self._snapshot_records(snap, months, since, until, newest_first=newest_first, with_text=with_text)
+            yield from self._snapshot_records(
+                snap, months, since, until, newest_first=newest_first, with_text=with_text, skip_damaged=skip_damaged
+            )
 
     def _snapshot_records(
         self,
@@ -284,6 +374,7 @@ class Engine:
         *,
         newest_first: bool,
         with_text: bool,
+        skip_damaged: list[Path] | None = None,
     ) -> Iterator[tuple[Doc, str | None]]:
         bounded = since is not None or until is not None
         for month in months:
@@ -298,8 +389,12 @@ class Engine:
                     records = [(d, None) for d in (tables_of(raw, path).get(ENTRIES) or {}).values()]
                 check_entries(path, (doc for doc, _ in records))
             except CorruptFile as exc:  # read outside the lock: say it as the lock would
-                raise JournalCorrupt(exc.path, exc.reason) from None
-            del raw
+                if skip_damaged is None:
+                    raise JournalCorrupt(exc.path, exc.reason) from None
+                skip_damaged.append(exc.path)
+                continue
+            finally:
+                del raw
             _sort_docs(records, newest_first, lambda r: r[0])
             for doc, text in records:
                 if bounded:
@@ -324,18 +419,47 @@ class Engine:
         self.apply([Entry.from_dict(entry.to_dict()).to_dict()], [])  # validated, normalised
 
     def replay(self) -> None:
-        """Finish the write a killed process left recorded (exclusive lock held)."""
-        puts, deletes = read_intent(self.layout.pending)
-        self.apply(puts, deletes, logged=True)
+        """Finish the write a killed process committed (exclusive lock held): rename what
+        it staged into place. A temp already gone was renamed before the kill."""
+        intent = read_intent(self.layout)
+        if intent.legacy is not None:
+            self.apply(intent.legacy, intent.deletes)  # records a staged intent over it
+        else:
+            self.finish(intent)
 
-    def apply(self, puts: list[Doc], deletes: list[str], *, logged: bool = False) -> None:
-        """Write entries and remove ids across months and index shards, atomically as a set.
+    def finish(self, intent: Intent) -> None:
+        folders: set[Path] = set()
+        for target, temp, backup, keep in intent.files:
+            if install(target, temp, backup, self.layout.backup_dir, keep):
+                folders.add(target.parent)
+                if backup is not None:
+                    folders.add(self.layout.backup_dir)
+        for folder in sorted(folders):
+            fsync_dir(folder)  # the renames are durable before the intent goes
+        try:
+            # Not fsynced: an intent that comes back after a power cut finds its temps
+            # gone and does nothing.
+            self.layout.pending.unlink()
+        except FileNotFoundError:
+            pass
+
+    def apply(
+        self,
+        puts: list[Doc],
+        deletes: list[str],
+        *,
+        files: Iterable[tuple[Path, bytes, int]] = (),
+    ) -> None:
+        """Write entries and remove ids across months and index shards, atomically as a set,
+        with `files` (path, bytes, backups kept) of the same write (an import's stories and
+        meetings) in the same set.
 
         Exclusive lock held. Every file the write touches is read (and so known to parse)
-        before the intent is recorded, so a corrupt file refuses the write with nothing
-        changed rather than leaving an intent nobody can finish. Idempotent.
+        and every new file written under a temp name before the intent is recorded, so a
+        corrupt file or a full disk refuses the write with nothing changed.
         """
-        if not puts and not deletes:
+        files = list(files)
+        if not puts and not deletes and not files:
             return
         by_id: dict[str, Doc] = {}
         for doc in puts:  # the same id twice: the last one wins, and is stored once
@@ -357,10 +481,11 @@ class Engine:
             remove.add(doc["id"])
             add.append(doc)
         months = {month: self.month_tables(month) for month in sorted(changes)}
-        if not logged:
-            write_json(self.layout.pending, {"puts": puts, "deletes": gone})
+        writes: list[tuple[Path, bytes, int]] = []
         for month, (remove, add) in sorted(changes.items()):
-            self._rewrite_month(month, months[month], remove, add)
+            data = self._month_after(month, months[month], remove, add)
+            if data is not None:
+                writes.append((self.layout.month(month), dumps(data), KEEP_BACKUPS))
         before = {shard: dict(data) for shard, data in shards.items()}
         for entry_id, month in targets.items():
             shards[where[entry_id]][entry_id] = month
@@ -368,13 +493,34 @@ class Engine:
             shards[where[entry_id]].pop(entry_id, None)
         for shard, data in shards.items():
             if data != before[shard] or not self.layout.shard(shard).exists():
-                write_json(self.layout.shard(shard), data)
+                writes.append((self.layout.shard(shard), dumps(data), 0))
+        writes += files
+        staged: list[Staged] = []
         try:
-            self.layout.pending.unlink()
-        except FileNotFoundError:
-            pass
+            for path, data_bytes, keep in writes:
+                backup_dir = self.layout.backup_dir if keep else None
+                staged.append(stage(path, data_bytes, backup_dir=backup_dir, keep=keep))
+            # The staged files' names are durable before the commit names them. (A backup
+            # copy lost to a power cut costs only that backup: install skips it.)
+            for folder in sorted({s.temp.parent for s in staged}):
+                fsync_dir(folder)
+            intent = {
+                "puts": targets,
+                "deletes": gone,
+                "files": [
+                    [intent_name(self.layout, s.path), s.temp.name, s.backup.name if s.backup else None, s.keep]
+                    for s in staged
+                ],
+            }
+            write_json(self.layout.pending, intent)  # the commit point
+        except BaseException:
+            for s in staged:
+                s.discard()
+            raise
+        self.finish(Intent([(s.path, s.temp, s.backup, s.keep) for s in staged], targets, gone))
 
-    def _rewrite_month(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> None:
+    def _month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
+        """The month file's new content, or None when nothing is to be written."""
         path = self.layout.month(month)
         data = dict(data or {})
         table = {k: v for k, v in (data.get(ENTRIES) or {}).items() if v.get("id") not in remove}
@@ -383,9 +529,9 @@ class Engine:
             table[str(key)] = doc
             key += 1
         if not table and data.get(ENTRIES) is None and not path.exists():
-            return
+            return None
         data[ENTRIES] = table
-        write_json(path, data, backup_dir=self.layout.backup_dir, keep=KEEP_BACKUPS)
+        return data
 
     def rebuild_index(self, actual: dict[str, str]) -> None:
         """Write every shard from `actual` (id -> month), as doctor found the months."""

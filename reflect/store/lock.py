@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +19,12 @@ from pathlib import Path
 
 from reflect.paths import Layout
 from reflect.store.errors import JournalBusy, JournalCorrupt, JournalError
-from reflect.store.storage import FILE_MODE, CorruptFile, ensure_dir, stale_temps
+from reflect.store.storage import FILE_MODE, CorruptFile, ensure_dir, read_tables, stale_temps
 
 # Errors of the disk rather than of reflect: said in one line naming the file.
 _DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
+# What writing to a journal one may only read gives.
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 class LockTimeout(Exception):
@@ -65,9 +68,36 @@ class FileLock:
                 self._depth = 0
                 self._release()
 
+    def _open(self, exclusive: bool) -> int | None:
+        """The lock file, never through a link and only a regular file. A reader of a
+        journal it cannot write (a read-only folder or disk) locks the file read-only, or,
+        when it cannot even be created, reads without it: nobody can write there either."""
+        flags = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            if exclusive:
+                ensure_dir(self.path.parent)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | flags, FILE_MODE)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OSError(exc.errno, "a symbolic link, not reflect's lock file", str(self.path)) from None
+            if exclusive or exc.errno not in _READ_ONLY:
+                raise OSError(exc.errno, exc.strerror, str(self.path)) from None
+            try:
+                fd = os.open(self.path, os.O_RDONLY | flags)
+            except FileNotFoundError:
+                return None
+            except OSError as again:
+                raise OSError(again.errno, again.strerror, str(self.path)) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(errno.EINVAL, "not a regular file, so not reflect's lock file", str(self.path))
+        return fd
+
     def _acquire(self, exclusive: bool) -> None:
-        ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd = self._open(exclusive)
+        if fd is None:
+            self._fd, self._exclusive = None, exclusive
+            return
         deadline = time.monotonic() + self.timeout
         try:
             if os.name == "posix":
@@ -143,6 +173,13 @@ class Gate:
         """The lock, with what goes wrong on disk said as a JournalError."""
         path = self.layout.main
         try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            pass
+        else:
+            if not stat.S_ISREG(info.st_mode):  # a device, a folder: never opened, never chmod'ed
+                raise JournalError(f"cannot use the journal at {path}: not a regular file")
+        try:
             with self.lock.hold(exclusive):
                 try:
                     yield
@@ -152,7 +189,7 @@ class Gate:
                     if exc.errno in _DISK_ERRORS:
                         raise JournalError(
                             f"cannot use the journal at {exc.filename or path}: {exc.strerror or exc}; "
-                            "files already written were left as they were"
+                            "nothing was changed"
                         ) from exc
                     raise
         except LockTimeout as exc:
@@ -170,11 +207,15 @@ class Gate:
         # Writers remove their intent before they release the lock, so one seen under the
         # shared lock belongs to a writer that died meanwhile: finish it and look again.
         for _attempt in range(5):
-            if not self.ready or self.layout.pending.exists():
-                with self.locked(True):
-                    self.prepare()
+            if not self.ready or os.path.lexists(self.layout.pending):
+                try:
+                    with self.locked(True):
+                        self.prepare()
+                except JournalError as exc:
+                    if not self._readable_as_is(exc):
+                        raise
             with self.locked(False):
-                if self.layout.pending.exists():
+                if os.path.lexists(self.layout.pending):
                     continue
                 yield
                 return
@@ -186,16 +227,34 @@ class Gate:
             self.prepare()
             yield
 
+    def _readable_as_is(self, exc: JournalError) -> bool:
+        """A journal this process may not write (a read-only folder or disk) can still be
+        read when it needs nothing done first: no write to finish, and the current schema."""
+        cause = exc.__cause__
+        if not (isinstance(cause, OSError) and cause.errno in _READ_ONLY):
+            return False
+        if os.path.lexists(self.layout.pending):
+            return False
+        from reflect.store import migrate  # the schema is migrate's to say
+
+        try:
+            main = read_tables(self.layout.main)
+        except CorruptFile:
+            return False
+        return main is not None and migrate.version_of(main) == migrate.CURRENT
+
     def prepare(self) -> None:
         """Under the exclusive lock: create, upgrade, or finish an interrupted write."""
+        # A committed write first: its staged temps are the write itself, so no sweep may
+        # run before it is finished.
+        if os.path.lexists(self.layout.pending):
+            self.on_pending()
+            self.sweep_temps()
         if not self.ready:
             ensure_dir(self.layout.main.parent)
             self.on_open()
             self.sweep_temps()
             self.ready = True
-        if self.layout.pending.exists():
-            self.on_pending()
-            self.sweep_temps()
 
     def stale_temps(self) -> list[Path]:
         """Temp files a killed writer left (only meaningful under the exclusive lock)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from reflect import paths
 from reflect.domain.model import ValidationError, now
-from reflect.store.errors import JournalError, JournalTooNew
+from reflect.store.errors import JournalCorrupt, JournalError, JournalTooNew
 from reflect.store.storage import DIR_MODE, FILE_MODE, KEEP_BACKUPS, ensure_dir, read_tables, write_json
 from reflect.store.tables import Table
 
@@ -62,6 +62,9 @@ def open_journal(target: Target) -> None:
     """Create the journal, or upgrade it to CURRENT; refuse one newer than this code."""
     layout = target.layout
     main = target.read_main()
+    if main is None and os.path.lexists(layout.backup_dir / paths.backup_name(layout.main, 1)):
+        # Written before and gone now: a new empty journal here would hide its stories.
+        raise JournalCorrupt(layout.main, "missing, though its backups are kept")
     if main is None:
         ensure_dir(layout.parts)
         target.write_main({"meta": {"1": {"schema": CURRENT, "created": now().isoformat()}}})
@@ -84,12 +87,13 @@ def _run(target: Target, main: dict[str, Any], version: int) -> None:
     ensure_dir(dest)
     shutil.copy2(layout.main, dest / layout.main.name)
     if layout.parts.exists():
-        shutil.copytree(layout.parts, dest / layout.parts.name, dirs_exist_ok=True)
+        # A link inside is copied as a link, never the file it points to.
+        shutil.copytree(layout.parts, dest / layout.parts.name, dirs_exist_ok=True, symlinks=True)
     for root, dirs, files in os.walk(dest):  # the copy is as private as the journal
-        for d in dirs:
-            os.chmod(os.path.join(root, d), DIR_MODE)
-        for f in files:
-            os.chmod(os.path.join(root, f), FILE_MODE)
+        for name, mode in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):  # chmod follows links: never change a file outside
+                os.chmod(path, mode)
     ensure_dir(layout.parts)
     while version < CURRENT:
         try:

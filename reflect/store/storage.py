@@ -1,18 +1,26 @@
 """Atomic file storage: the disk primitives the journal is built on (the one `atomic_write`).
 
 TinyDB's own JSONStorage truncates and rewrites the file in place, so a crash or a
-kill mid-write leaves half a file. Here every write goes to a temp file in the same
-folder, is flushed and fsynced, optionally keeps the old version as a rotating
-backup (a hard link, so it costs no copy), and is renamed over the original; the
-folder is fsynced so the rename survives a power cut. A file that does not parse is
+kill mid-write leaves half a file. Here every write goes to a new temp file in the same
+folder (created exclusively, never through a link), is flushed and fsynced, and is
+renamed over the original; the folder is fsynced so the rename survives a power cut.
+
+A file kept with backups gets a second, independent copy of the same bytes as its
+backup 1 (older versions shift to 2, 3): the newest backup always equals the file as
+last written, so restoring it loses nothing acknowledged, and a file written once has
+a backup. The copy is its own inode (not a hard link), so damage done to the file in
+place does not reach it. A file that does not parse, or is not a regular file, is
 reported, never overwritten.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +29,9 @@ from reflect.paths import backup_name, is_temp_name, temp_path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-KEEP_BACKUPS = 3  # rotating copies of each journal file's previous versions
+KEEP_BACKUPS = 3  # rotating copies of each journal file: 1 is the file as last written
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class CorruptFile(Exception):
@@ -34,13 +44,24 @@ class CorruptFile(Exception):
 
 
 def ensure_dir(path: Path) -> None:
-    """Create a folder (and parents) readable by the owner only."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create a folder and every missing parent, each readable by the owner only (whatever
+    the umask); folders that already exist are left as they are."""
+    path = Path(path)
+    missing: list[Path] = []
+    probe = path
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
         try:
-            os.chmod(path, DIR_MODE)
-        except OSError:
-            pass
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask; chmod is not
 
 
 def fsync_dir(path: Path) -> None:
@@ -53,42 +74,25 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
-    """Keep the current version of `path` as backup 1, shifting older ones up to `keep`."""
-    if keep <= 0 or not path.exists():
-        return
-    ensure_dir(backup_dir)
-    for n in range(keep - 1, 0, -1):
-        src = backup_dir / backup_name(path, n)
-        if src.exists():
-            os.replace(src, backup_dir / backup_name(path, n + 1))
-    first = backup_dir / backup_name(path, 1)
-    tmp = temp_path(first, os.getpid(), threading.get_ident())
+def open_new(path: Path) -> int:
+    """A new file at `path`, opened for writing with mode 0600: created exclusively and never
+    through a symbolic link. Something already there under this name (a temp a killed
+    process of the same pid left, or a link planted there) is removed first, not followed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
     try:
-        os.link(path, tmp)
-    except OSError:
-        tmp.write_bytes(path.read_bytes())
-        os.chmod(tmp, FILE_MODE)
-    os.replace(tmp, first)
+        return os.open(path, flags, FILE_MODE)
+    except FileExistsError:
+        os.unlink(path)  # removes a link itself, never its target
+        return os.open(path, flags, FILE_MODE)
 
 
-def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> None:
-    """Replace `path` with `data` so that a reader sees the old file or the new, never half.
-
-    On any failure (a full disk, a kill before the rename) the original is untouched and
-    the temp file is removed where the process lives to do it.
-    """
-    path = Path(path)
-    ensure_dir(path.parent)
-    tmp = temp_path(path, os.getpid(), threading.get_ident())
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    except OSError as exc:  # a read-only or full folder: name the file asked for
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+def _write_new(path: Path, data: bytes) -> None:
+    """Write `data` to a new file `path` (see `open_new`), fsynced; removed on any failure."""
+    fd = open_new(path)
     try:
         try:
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, FILE_MODE)  # a stale temp file keeps its old mode through O_TRUNC
+                os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; never adds any
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -96,19 +100,138 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
             os.fsync(fd)
         finally:
             os.close(fd)
-        if backup_dir is not None and keep > 0:
-            rotate_backups(path, backup_dir, keep)
-        os.replace(tmp, path)
-    except BaseException as exc:
+    except BaseException:
         try:
-            tmp.unlink()
+            os.unlink(path)
         except OSError:
             pass
-        if isinstance(exc, OSError) and exc.filename == str(tmp):
-            # Name the file the caller asked for, not our temp file beside it.
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
-    fsync_dir(path.parent)
+
+
+@dataclass
+class Staged:
+    """A file written whole under a temp name, waiting to be renamed into place (with its
+    backup copy, when kept). Nothing the journal reads has changed yet."""
+
+    path: Path
+    temp: Path
+    backup: Path | None = None  # the temp holding backup 1's copy
+    backup_dir: Path | None = None
+    keep: int = 0
+
+    def temps(self) -> list[Path]:
+        return [p for p in (self.temp, self.backup) if p is not None]
+
+    def discard(self) -> None:
+        for p in self.temps():
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _named(exc: OSError, path: Path, temps: list[Path]) -> OSError:
+    """The error naming the file the caller asked for, not our temp file beside it."""
+    if exc.filename in {str(t) for t in temps} or exc.filename is None:
+        return OSError(exc.errno, exc.strerror, str(path))
+    return exc
+
+
+def stage(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> Staged:
+    """Write `data` (and, with `keep`, its backup copy) under temp names beside where they
+    go. On any failure nothing is left behind and nothing the journal reads has changed."""
+    path = Path(path)
+    pid, tid = os.getpid(), threading.get_ident()
+    staged = Staged(path, temp_path(path, pid, tid))
+    if backup_dir is not None and keep > 0:
+        staged.backup_dir, staged.keep = backup_dir, keep
+        staged.backup = temp_path(backup_dir / backup_name(path, 1), pid, tid)
+    try:
+        ensure_dir(path.parent)
+        _write_new(staged.temp, data)
+        if staged.backup is not None:
+            ensure_dir(staged.backup.parent)
+            _write_new(staged.backup, data)
+    except BaseException as exc:
+        staged.discard()
+        if isinstance(exc, OSError):
+            raise _named(exc, path, staged.temps()) from exc
+        raise
+    return staged
+
+
+def install(path: Path, temp: Path, backup: Path | None, backup_dir: Path | None, keep: int) -> bool:
+    """Rename a staged file (and its backup copy) into place, shifting older backups up.
+
+    Renames only, so it needs no free space and can be repeated after a kill: a temp that
+    is gone was installed already. True when something was renamed."""
+    did = False
+    if backup is not None and backup_dir is not None and os.path.lexists(backup):
+        rotate_backups(path, backup_dir, keep)
+        os.replace(backup, backup_dir / backup_name(path, 1))
+        did = True
+    if os.path.lexists(temp):
+        os.replace(temp, path)
+        did = True
+    return did
+
+
+def commit(staged: Staged) -> None:
+    install(staged.path, staged.temp, staged.backup, staged.backup_dir, staged.keep)
+
+
+def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
+    """Shift the backups of `path` one up (1 -> 2 ... keep-1 -> keep), freeing slot 1."""
+    for n in range(keep - 1, 0, -1):
+        src = backup_dir / backup_name(path, n)
+        if os.path.lexists(src):
+            os.replace(src, backup_dir / backup_name(path, n + 1))
+
+
+def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> None:
+    """Replace `path` with `data` so that a reader sees the old file or the new, never half;
+    with `keep`, backup 1 becomes a copy of `data` and older backups shift up.
+
+    On any failure (a full disk, a kill before the rename) the original is untouched and
+    the temp files are removed where the process lives to do it.
+    """
+    staged = stage(Path(path), data, backup_dir=backup_dir, keep=keep)
+    try:
+        commit(staged)
+    except BaseException as exc:
+        staged.discard()
+        if isinstance(exc, OSError):
+            raise _named(exc, Path(path), staged.temps()) from exc
+        raise
+    fsync_dir(Path(path).parent)
+    if backup_dir is not None and keep > 0:
+        fsync_dir(backup_dir)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """A journal file's bytes, or None when it does not exist. Never through a symbolic
+    link, and only from a regular file: anything else there is CorruptFile."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise CorruptFile(path, "a symbolic link, not a file reflect wrote") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CorruptFile(path, "not a regular file")
+        chunks: list[bytes] = []
+        while True:
+            chunk = os.read(fd, max(info.st_size, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def dumps(data: Any) -> bytes:
@@ -117,9 +240,8 @@ def dumps(data: Any) -> bytes:
 
 def read_json(path: Path) -> Any | None:
     """The parsed file, or None when it does not exist. Anything unreadable is CorruptFile."""
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
+    raw = read_bytes(path)
+    if raw is None:
         return None
     if not raw.strip():
         raise CorruptFile(path, "the file is empty (truncated?)")
@@ -176,9 +298,8 @@ def read_table_text(path: Path, table: str) -> list[tuple[dict[str, Any], str]] 
     layout (TinyDB's own spacing, say) is read normally and its documents re-encoded, so
     the text is always that canonical form; anything unreadable is CorruptFile.
     """
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
+    raw = read_bytes(path)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8")
