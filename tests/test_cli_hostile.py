@@ -225,7 +225,9 @@ def test_a_broken_settings_file_stops_commands_and_doctor_restores_it(
     repaired = run("doctor", "--repair")
     assert repaired.exit_code == 0, repaired.stdout
     restored = Settings.from_dict(json.loads(settings.read_text()))
-    assert (restored.peer, restored.supervisor) == ("Jamie", "")  # the copy before "Sam"
+    # Issue 8: backup 1 is the file as last written, so repair loses nothing acknowledged
+    # (it was the copy before the last write, which dropped "Sam").
+    assert (restored.peer, restored.supervisor) == ("Jamie", "Sam")
     assert list(journal.glob("settings.json.corrupt-*"))  # the bad file is kept beside it
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from reflect import paths
-from reflect.domain.model import Entry, Listen, Meeting, Settings, Story
+from reflect.domain.model import Entry, Listen, Meeting, Story
+from reflect.domain.settings import Settings
 from reflect.store import Journal, JournalCorrupt, JournalError, storage
 from reflect.store.engine import Engine
 
