@@ -123,6 +123,7 @@ class Layout:
         self.agendas_dir = self.parts / "agendas"
         self.drafts = self.parts / "drafts.json"
         self.meetings = self.parts / "meetings.json"
+        self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
 
     def month(self, month: str) -> Path:

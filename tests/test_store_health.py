@@ -36,3 +36,31 @@ def test_a_file_with_no_readable_backup_is_still_a_problem_after_repair(tmp_path
     # named relative to the journal's folder (issue 8, item 10)
     assert repaired.problems == ["journal.json.d/drafts.json: no readable backup; left as it is"]
     assert j.drafts_path.read_text(encoding="utf-8") == "{torn"
+
+
+def test_an_id_stored_in_two_month_files_is_found_and_one_copy_kept(tmp_path: Path) -> None:
+    """A lost index shard before a move left an id in two months; doctor did not see it."""
+    import json
+
+    j = _journal(tmp_path)
+    [entry] = list(j.entries())
+    moved = Entry.from_dict({**entry.to_dict(), "occurred": "2024-04-02T10:00:00+00:00"})
+    april = j.layout.month("2024-04")  # the copy the index does not name, as a crash might leave it
+    april.parent.mkdir(parents=True, exist_ok=True)
+    april.write_text(json.dumps({"entries": {"1": moved.to_dict()}}), encoding="utf-8")
+    april.chmod(0o600)
+    found = j.check()
+    assert any(f"entry {entry.id} is stored twice" in p for p in found.problems), found.problems
+    repaired = j.check(repair=True)
+    assert repaired.ok, repaired.problems
+    assert [e.id for e in j.entries()] == [entry.id]
+    assert j.get(entry.id).occurred == entry.occurred  # the copy the index named is the one kept
+
+
+def test_a_damaged_review_draft_is_reported_by_doctor(tmp_path: Path) -> None:
+    j = _journal(tmp_path)
+    path = j.review_drafts().path
+    path.write_text('{"review_drafts": {"1": ', encoding="utf-8")
+    path.chmod(0o600)
+    found = j.check()
+    assert any(p.startswith("journal.json.d/review-drafts.json: not valid JSON") for p in found.problems), found.problems

@@ -483,7 +483,7 @@ class Engine:
         months = {month: self.month_tables(month) for month in sorted(changes)}
         writes: list[tuple[Path, bytes, int]] = []
         for month, (remove, add) in sorted(changes.items()):
-            data = self._month_after(month, months[month], remove, add)
+            data = self.month_after(month, months[month], remove, add)
             if data is not None:
                 writes.append((self.layout.month(month), dumps(data), KEEP_BACKUPS))
         before = {shard: dict(data) for shard, data in shards.items()}
@@ -519,7 +519,7 @@ class Engine:
             raise
         self.finish(Intent([(s.path, s.temp, s.backup, s.keep) for s in staged], targets, gone))
 
-    def _month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
+    def month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
         """The month file's new content, or None when nothing is to be written."""
         path = self.layout.month(month)
         data = dict(data or {})

@@ -36,6 +36,7 @@ from reflect.store.storage import (
     KEEP_BACKUPS,
     CorruptFile,
     atomic_write,
+    dumps,
     ensure_dir,
     read_bytes,
     read_tables,
@@ -145,7 +146,7 @@ class Health:
         for folder in (lay.entries_dir, lay.index_dir):
             if folder.exists():
                 files += sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
-        files += [p for p in (lay.drafts, lay.meetings) if os.path.lexists(p)]
+        files += [p for p in (lay.drafts, lay.meetings, lay.review_drafts) if os.path.lexists(p)]
         if lay.agendas_dir.exists():
             files += sorted(lay.agendas_dir.glob("*.json"))
         return files
@@ -162,7 +163,7 @@ class Health:
             base = m.group(1)
             if base == lay.main.name:
                 out.append(lay.main)
-            elif base in (lay.meetings.name, lay.drafts.name):
+            elif base in (lay.meetings.name, lay.drafts.name, lay.review_drafts.name):
                 out.append(lay.parts / base)
             elif _MONTH.fullmatch(base):
                 out.append(lay.entries_dir / base)
@@ -429,6 +430,37 @@ class Health:
         except CorruptFile:
             pass
 
+    def _stored_twice(
+        self,
+        repair: bool,
+        twice: dict[str, list[str]],
+        indexed: dict[str, str],
+        actual: dict[str, str],
+        report: HealthReport,
+        found: _Findings,
+    ) -> None:
+        """An id in two month files (an index shard lost before a move): the copy the index
+        names is the one every command reads, so repair keeps it (else the newest month's)
+        and removes the others, in one staged write."""
+        remove: dict[str, set[str]] = {}
+        for entry_id, held in sorted(twice.items()):
+            names = " and ".join(self.name(self.layout.month(m)) for m in held)
+            found.add(f"entry {entry_id} is stored twice: in {names}")
+            named = indexed.get(entry_id)
+            keep = named if named is not None and named in held else max(held)
+            actual[entry_id] = keep
+            for month in held:
+                if month != keep:
+                    remove.setdefault(month, set()).add(entry_id)
+        files: list[tuple[Path, bytes, int]] = []
+        for month, ids in sorted(remove.items()):
+            data = self.engine.month_after(month, self.engine.month_tables(month), ids, [])
+            if data is not None:
+                files.append((self.layout.month(month), dumps(data), KEEP_BACKUPS))
+        if repair and files:
+            self.engine.apply([], [], files=files)
+            report.repaired.append(f"kept one copy of {len(twice)} entr{'y' if len(twice) == 1 else 'ies'} stored twice")
+
     def _index(
         self,
         repair: bool,
@@ -443,6 +475,7 @@ class Health:
         index (or a committed write) names that no month holds is an acknowledged entry
         lost: named, kept in the index so every doctor names it, and never "ok"."""
         actual: dict[str, str] = {}
+        twice: dict[str, list[str]] = {}
         unreadable: set[str] = set()
         months = self.engine.months()
         report.months = len(months)
@@ -456,9 +489,13 @@ class Health:
                 unreadable.add(month)
                 continue
             for doc in docs:
+                if doc["id"] in actual:
+                    twice.setdefault(doc["id"], [actual[doc["id"]]]).append(month)
                 actual[doc["id"]] = month
         report.entries = len(actual)
         indexed = self.engine.indexed()
+        if twice:
+            self._stored_twice(repair, twice, indexed, actual, report, found)
         should = {**indexed, **expected}
         lost = {i: m for i, m in should.items() if i not in actual}
         if not repair:  # a file a repair may restore is reported as the file, not id by id

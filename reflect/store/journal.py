@@ -12,6 +12,7 @@ store returns every entry, private ones too: what may be shown is the use cases'
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Iterable, Iterator, Sized
 from datetime import datetime
 from enum import Enum
@@ -91,7 +92,13 @@ class Journal:
             return self._engine.locate(entry_id) is not None
 
     def entry_records(
-        self, since: Bound = None, until: Bound = None, *, newest_first: bool = False, with_text: bool = False
+        self,
+        since: Bound = None,
+        until: Bound = None,
+        *,
+        newest_first: bool = False,
+        with_text: bool = False,
+        skip_damaged: list[Path] | None = None,
     ) -> Iterator[tuple[Doc, str | None]]:
         """(document, its stored JSON text, or None without `with_text`), every entry with
         `since <= occurred <= until` in time order, one month read at a time, all months as
@@ -99,20 +106,37 @@ class Journal:
         The month files stay open until the iterator is exhausted or closed; no lock is held.
 
         Month files hold each entry exactly as `json.dumps(entry.to_dict(), ensure_ascii=False,
-        separators=(",", ":"))` writes it, so export passes the text through as stored."""
-        return self._engine.records(since, until, newest_first=newest_first, with_text=with_text)
+        separators=(",", ":"))` writes it, so export passes the text through as stored.
 
-    def entry_dicts(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[Doc]:
+        With `skip_damaged` (a list), a month file that does not read is left out and named
+        in it, so one damaged month costs a listing or an export that month only."""
+        return self._engine.records(
+            since, until, newest_first=newest_first, with_text=with_text, skip_damaged=skip_damaged
+        )
+
+    def entry_dicts(
+        self, since: Bound = None, until: Bound = None, *, newest_first: bool = False,
+        skip_damaged: list[Path] | None = None,
+    ) -> Iterator[Doc]:  # fmt: skip
         """Stored entries as contract dicts, as `entry_records` selects; no objects built."""
-        return (doc for doc, _ in self.entry_records(since, until, newest_first=newest_first))
+        records = self.entry_records(since, until, newest_first=newest_first, skip_damaged=skip_damaged)
+        return (doc for doc, _ in records)
 
-    def entry_json(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[str]:
+    def entry_json(
+        self, since: Bound = None, until: Bound = None, *, newest_first: bool = False,
+        skip_damaged: list[Path] | None = None,
+    ) -> Iterator[str]:  # fmt: skip
         """Stored entries as their compact JSON text (the export path), as `entry_records` selects."""
-        return (text or "" for _, text in self.entry_records(since, until, newest_first=newest_first, with_text=True))
+        records = self.entry_records(since, until, newest_first=newest_first, with_text=True, skip_damaged=skip_damaged)
+        return (text or "" for _, text in records)
 
-    def entries(self, since: Bound = None, until: Bound = None, *, newest_first: bool = False) -> Iterator[Entry]:
+    def entries(
+        self, since: Bound = None, until: Bound = None, *, newest_first: bool = False,
+        skip_damaged: list[Path] | None = None,
+    ) -> Iterator[Entry]:  # fmt: skip
         """Entries with `since <= occurred <= until`, in time order."""
-        return (Entry.from_dict(doc) for doc in self.entry_dicts(since, until, newest_first=newest_first))
+        docs = self.entry_dicts(since, until, newest_first=newest_first, skip_damaged=skip_damaged)
+        return (Entry.from_dict(doc) for doc in docs)
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[Entry]:
         """The newest entries, newest first: reads only as many months as it needs, and

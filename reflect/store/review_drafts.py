@@ -20,14 +20,13 @@ from reflect.store.storage import CorruptFile
 from reflect.store.tables import Table
 
 Doc = dict[str, Any]
-FILE_NAME = "review-drafts.json"
 
 
 class ReviewDrafts:
     """The draft reviews of one journal, keyed by peer name ("" for no peer)."""
 
     def __init__(self, layout: Layout, gate: Gate) -> None:
-        self.path = layout.parts / FILE_NAME
+        self.path = layout.review_drafts
         self._gate = gate
         self._table = Table(self.path, "review_drafts", backup_dir=layout.backup_dir, keep=1)
 
