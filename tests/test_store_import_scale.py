@@ -4,13 +4,14 @@ written once, the work that needs no journal done before the lock, progress repo
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from reflect.domain.model import Entry, Listen, ValidationError
-from reflect.store import Journal, JournalBusy
+from reflect.store import Journal, JournalBusy, JournalError
 from reflect.store import engine as engine_module
 
 UTC = timezone.utc
@@ -103,3 +104,32 @@ def test_an_import_from_an_iterator_is_made_ready_as_it_comes(tmp_path: Path) ->
     assert len(result.added) == 1200 and j.count() == 1200
     assert calls[0] == (0, 0) and (1000, 0) in calls  # the total is not known yet
     assert calls[-1] == (3 * 1205, 3 * 1205)
+
+
+def test_an_import_is_one_commit_entries_stories_and_meetings_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while the meetings file is written used to leave the import's entries
+    in place although the command said it failed: now nothing of it is there."""
+    import errno
+
+    import os
+
+    from reflect.domain.model import Meeting, Story
+
+    j = Journal(tmp_path / "journal.json", settings_path=tmp_path / "settings.json")
+    real_open = os.open
+
+    def full_for_meetings(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        """The disk fills as the meetings file is written: creating its new copy fails."""
+        if "meetings.json" in os.fspath(path) and flags & os.O_CREAT:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", full_for_meetings)
+    entries = [Entry(occurred=datetime(2024, 3, d, 10, tzinfo=timezone.utc)) for d in range(1, 4)]
+    with pytest.raises(JournalError, match="No space left"):
+        j.import_records(entries, [Story(title="A part")], [Meeting(held=datetime(2024, 3, 5, tzinfo=timezone.utc), since=datetime(2024, 3, 1, tzinfo=timezone.utc), until=datetime(2024, 3, 5, tzinfo=timezone.utc), peer="alex")])
+    monkeypatch.undo()
+    fresh = Journal(tmp_path / "journal.json", settings_path=tmp_path / "settings.json")
+    assert list(fresh.entries()) == [] and fresh.stories() == [] and fresh.meetings() == []

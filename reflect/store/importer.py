@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from reflect.domain.model import Entry, Meeting, Story
@@ -155,11 +156,13 @@ def merge(
         raise Conflict(result.conflicts)
     if dry_run:
         return result
-    engine.apply(puts, [])
+    # One commit for the whole import: a full disk or a kill part-way leaves all of it or none.
+    files: list[tuple[Path, bytes, int]] = []
     if result.stories["added"] or result.stories["replaced"]:
-        stories_table.write(main, story_rows)
+        files.append(stories_table.staged(main, story_rows))
     if result.meetings["added"] or result.meetings["replaced"]:
         for meeting_id, agenda in agendas.items():
-            meetings_table.write_agenda(meeting_id, agenda)
-        meetings_table.write(meeting_file, meeting_rows)
+            files += meetings_table.staged_agenda(meeting_id, agenda)
+        files.append(meetings_table.staged(meeting_file, meeting_rows))
+    engine.apply(puts, [], files=files)
     return result

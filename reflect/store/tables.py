@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from reflect.store.storage import CorruptFile, read_json, read_tables, write_json
+from reflect.store.storage import CorruptFile, dumps, read_json, read_tables, write_json
 
 Doc = dict[str, Any]
 
@@ -87,6 +87,15 @@ class Table:
     def write_agenda(self, doc_id: str, agenda: Doc) -> None:
         if self.agenda_path is not None:
             write_json(self.agenda_path(doc_id), agenda, backup_dir=self.backup_dir, keep=1)
+
+    def staged(self, data: dict[str, Any], rows: dict[str, Doc]) -> tuple[Path, bytes, int]:
+        """`write` as a file of a larger write (path, bytes, backups kept), for `Engine.apply`
+        to commit with the rest: an import's entries, stories and meetings land together."""
+        data[self.name] = rows
+        return self.path, dumps(data), self.keep
+
+    def staged_agenda(self, doc_id: str, agenda: Doc) -> list[tuple[Path, bytes, int]]:
+        return [] if self.agenda_path is None else [(self.agenda_path(doc_id), dumps(agenda), 1)]
 
     def place(self, rows: dict[str, Doc], doc: Doc, *, to_end: bool = False) -> Doc:
         """Put `doc` into `rows` by its id: over the stored one where it is (TinyDB's upsert),
