@@ -31,8 +31,9 @@ from reflect.domain import cycle  # noqa: E402
 from reflect.usecases.agendas import export_agendas, journal_agendas, no_cycle_gc  # noqa: E402
 from reflect.domain.formats import write_json  # noqa: E402
 from reflect.domain.model import (  # noqa: E402
-    MI, ActionItem, Checks, Crisis, Entry, Flags, Listen, Meeting, Reflect, Select, Settings, Share, Story,
+    MI, ActionItem, Checks, Crisis, Entry, Flags, Listen, Meeting, Reflect, Select, Share, Story,
 )  # fmt: skip
+from reflect.domain.settings import Settings  # noqa: E402
 from reflect.store import Journal  # noqa: E402
 
 END = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
