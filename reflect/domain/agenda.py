@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reflect.domain import cycle
+from reflect.domain.crisis import changed_at, is_crisis
 from reflect.domain.model import Entry, Meeting, Story, iso
 
 FORMAT = "reflect-agenda"
@@ -182,7 +183,7 @@ def _meeting_is_for(m: Meeting, peer: str) -> bool:
 def _safety(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
-        if not (e.flags.crisis or e.crisis is not None):
+        if not is_crisis(e):
             continue
         crisis = e.crisis
         actions = list(crisis.actions) if crisis else []
@@ -389,6 +390,8 @@ def build_agenda(
     previous_entries: Iterable[Entry] = (),
     stories: Iterable[Story] | Mapping[str, str] = (),
     next_meeting: datetime | None = None,
+    late: Iterable[Entry] = (),
+    reviewed_at: datetime | None = None,
 ) -> Agenda:
     """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
 
@@ -398,9 +401,16 @@ def build_agenda(
     `previous_entries` feed only the workload comparison and are
     filtered to the previous window of the same length (`[since - length, since)`).
     `stories` give titles for "stories most used"; `meetings` give open follow-ups.
+    `late` are entries not yet reviewed though they happened before `since`: recorded or
+    changed after the last meeting (`reviewed_at`); they join the window, each item
+    about one of them marked with how late it was journaled (`late_note`).
     """
+    late_ones = [
+        e for e in late
+        if e.occurred < since and _for_peer(e, peer) and (reviewed_at is None or changed_at(e) >= reviewed_at)
+    ]  # fmt: skip
     window = sorted(
-        (e for e in entries if in_window(e, since, until) and _for_peer(e, peer)),
+        [e for e in entries if in_window(e, since, until) and _for_peer(e, peer)] + late_ones,
         key=lambda e: e.occurred,
     )
     p_since, p_until = previous_window(since, until)
@@ -422,8 +432,38 @@ def build_agenda(
         "wellbeing": _wellbeing(window, previous, since, until),
         "wins": _wins(window),
     }
+    _mark_late(built, {e.id: late_note(e, reviewed_at) for e in late_ones})
     sections = [Section(key, title, built[key] or [Item(NOTHING)]) for key, title in SECTIONS]
     return Agenda(peer or "", since, until, next_meeting, sections)
+
+
+# Sections whose items each speak of one entry (skills and workload count many).
+_ONE_ENTRY_SECTIONS = ("safety", "boundaries", "questions", "wellbeing", "wins")
+
+
+def _span(gap: timedelta) -> str:
+    if gap >= timedelta(days=1):
+        return _plural(gap.days, "day")
+    hours = int(gap.total_seconds() // 3600)
+    return _plural(hours, "hour") if hours else "less than an hour"
+
+
+def late_note(e: Entry, reviewed_at: datetime | None) -> str:
+    """Why an entry from before the window is on this agenda: journaled late, or changed
+    after the last meeting."""
+    recorded = e.recorded or e.occurred
+    if reviewed_at is None or recorded >= reviewed_at:
+        return f"Journaled {_span(recorded - e.occurred)} after it happened."
+    return f"Changed {when(changed_at(e))}, after the last meeting."
+
+
+def _mark_late(built: dict[str, list[Item]], notes: Mapping[str, str]) -> None:
+    if not notes:
+        return
+    for key in _ONE_ENTRY_SECTIONS:
+        for item in built[key]:
+            if len(item.entries) == 1 and item.entries[0] in notes:
+                item.text = f"{_sentence(item.text)} {notes[item.entries[0]]}"
 
 
 def default_since(last: Meeting | None, until: datetime, days: int = 14) -> datetime:
@@ -458,6 +498,7 @@ def build_agendas(
     next_meeting: datetime | None = None,
     fallback_peers: Iterable[str] = (),
     days: int = 14,
+    load_late: Callable[[datetime, datetime], Iterable[Entry]] | None = None,
 ) -> list[Agenda]:
     """One agenda per peer whose entries fall in their window, sorted by peer.
 
@@ -468,6 +509,10 @@ def build_agendas(
     ended (`default_since`), else `days` before `until`. `peer` narrows to one peer,
     who gets an agenda even with an empty window; with no peer in any window the
     `fallback_peers` get one each (the journal's owner, or the peers in the files).
+    `load_late(after, before)` returns the entries recorded or changed after `after`
+    that happened before `before` (any peer): each peer's agenda adds those recorded or
+    changed after their last meeting held by `until` and dated before their window
+    (`reviewed_at`); with no meeting recorded, the window alone decides.
     """
     meetings = list(meetings)
     titles = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
@@ -486,22 +531,44 @@ def build_agendas(
             return since
         return starts.get(p) or default_since(_last_for(last, p), until, days)
 
+    held = reviewed_by(meetings, until)
+    cuts = {p: m.held for p, m in held.items()}
+    late: list[Entry] = []
+    if load_late is not None and cuts:
+        late = [
+            e for e in load_late(min(cuts.values()), until)
+            if (cut := _cut_for(cuts, e.peer)) is not None and changed_at(e) >= cut and e.occurred < start(e.peer)
+        ]  # fmt: skip
     if peer is not None:
         peers = [peer]
     else:
-        peers = sorted({e.peer for e in loaded if in_window(e, start(e.peer), until)})
+        peers = sorted({e.peer for e in loaded if in_window(e, start(e.peer), until)} | {e.peer for e in late})
         if not peers:
             peers = sorted(set(fallback_peers))
     by_peer: dict[str, list[Entry]] = {}
     for e in loaded:
         by_peer.setdefault(e.peer, []).append(e)
+    late_by_peer: dict[str, list[Entry]] = {}
+    for e in late:
+        late_by_peer.setdefault(e.peer, []).append(e)
     out = []
     for p in peers:
         mine = by_peer.get(p, [])
         out.append(
             build_agenda(
                 mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
-                stories=titles, next_meeting=next_meeting,
+                stories=titles, next_meeting=next_meeting, late=late_by_peer.get(p, ()),
+                reviewed_at=_cut_for(cuts, p),
             )
         )  # fmt: skip
     return out
+
+
+def reviewed_by(meetings: Iterable[Meeting], until: datetime) -> dict[str, Meeting]:
+    """The last meeting held by `until` for each peer ("" for meetings naming none)."""
+    return last_meetings(m for m in meetings if m.held <= until)
+
+
+def _cut_for(cuts: Mapping[str, datetime], peer: str) -> datetime | None:
+    found = [c for c in (cuts.get(peer), cuts.get("")) if c is not None]
+    return max(found) if found else None
