@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reflect.domain import cycle
-from reflect.domain.crisis import changed_at, is_crisis
+from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
 from reflect.domain.model import Entry, Meeting, Story, iso
 
 FORMAT = "reflect-agenda"
@@ -168,7 +168,7 @@ def in_window(e: Entry, since: datetime, until: datetime) -> bool:
     return since <= e.occurred <= until
 
 
-def _for_peer(e: Entry, peer: str | None) -> bool:
+def _for_peer(e: Entry | PrivateCrisis, peer: str | None) -> bool:
     return peer is None or e.peer == peer
 
 
@@ -208,6 +208,27 @@ def _safety(window: list[Entry]) -> list[Item]:
             parts.append(f"Notes: {' '.join(crisis.notes.split())}")
         items.append(Item(" ".join(parts), [e.id]))
     return items
+
+
+def _private_safety(crises: list[PrivateCrisis]) -> list[Item]:
+    """That private crisis encounters exist, how many, and whether the supervisor was
+    told: never their text, nor their ids (the peer chose to keep them private)."""
+    if not crises:
+        return []
+    n = len(crises)
+    told = sum(1 for c in crises if c.notified)
+    lead = (
+        "1 crisis encounter in this window is private: its text stays private."
+        if n == 1
+        else f"{n} crisis encounters in this window are private: their text stays private."
+    )
+    if told == n:
+        said = "The supervisor was notified." if n == 1 else "The supervisor was notified of each."
+    elif told == 0:
+        said = "The supervisor was not notified." if n == 1 else "The supervisor was not notified of any."
+    else:
+        said = f"The supervisor was notified of {told} and not of {n - told}."
+    return [Item(f"{lead} {said} Ask the peer what they can share.")]
 
 
 def _boundaries(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
@@ -392,6 +413,7 @@ def build_agenda(
     next_meeting: datetime | None = None,
     late: Iterable[Entry] = (),
     reviewed_at: datetime | None = None,
+    private_crises: Iterable[PrivateCrisis] = (),
 ) -> Agenda:
     """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
 
@@ -404,6 +426,9 @@ def build_agenda(
     `late` are entries not yet reviewed though they happened before `since`: recorded or
     changed after the last meeting (`reviewed_at`); they join the window, each item
     about one of them marked with how late it was journaled (`late_note`).
+    `private_crises` are the private crisis entries left out (of any time and peer):
+    Safety first says how many fall in the window (or came late) and whether the
+    supervisor was told, without their text.
     """
     late_ones = [
         e for e in late
@@ -423,8 +448,9 @@ def build_agenda(
         key=lambda e: e.occurred,
     )
     titles: Mapping[str, str] = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
+    hidden = [c for c in private_crises if _for_peer(c, peer) and _unreviewed(c, since, until, reviewed_at)]
     built = {
-        "safety": _safety(window),
+        "safety": _safety(window) + _private_safety(hidden),
         "boundaries": _boundaries(window, titles),
         "questions": _questions(window),
         "follow_ups": _follow_ups(meetings, peer or "", until),
@@ -435,6 +461,13 @@ def build_agenda(
     _mark_late(built, {e.id: late_note(e, reviewed_at) for e in late_ones})
     sections = [Section(key, title, built[key] or [Item(NOTHING)]) for key, title in SECTIONS]
     return Agenda(peer or "", since, until, next_meeting, sections)
+
+
+def _unreviewed(c: PrivateCrisis, since: datetime, until: datetime, reviewed_at: datetime | None) -> bool:
+    """In the window, or before it and written since the last meeting (as `late`)."""
+    if since <= c.occurred <= until:
+        return True
+    return c.occurred < since and reviewed_at is not None and c.changed >= reviewed_at
 
 
 # Sections whose items each speak of one entry (skills and workload count many).
@@ -488,7 +521,7 @@ def _last_for(last: Mapping[str, Meeting], peer: str) -> Meeting | None:
 
 
 def build_agendas(
-    load: Callable[[datetime, datetime], Iterable[Entry]],
+    load: Callable[[datetime, datetime], Iterable[Entry | PrivateCrisis]],
     meetings: Iterable[Meeting] = (),
     *,
     until: datetime,
@@ -498,7 +531,7 @@ def build_agendas(
     next_meeting: datetime | None = None,
     fallback_peers: Iterable[str] = (),
     days: int = 14,
-    load_late: Callable[[datetime, datetime], Iterable[Entry]] | None = None,
+    load_late: Callable[[datetime, datetime], Iterable[Entry | PrivateCrisis]] | None = None,
 ) -> list[Agenda]:
     """One agenda per peer whose entries fall in their window, sorted by peer.
 
@@ -524,7 +557,10 @@ def build_agendas(
         starts = {p: default_since(_last_for(last, p), until, days) for p in set(last) | ({peer} if peer else set())}
         widest = min([until - timedelta(days=days), *starts.values()])
     lo = previous_window(widest, until)[0]
-    loaded = list(load(lo, until))
+    loaded: list[Entry] = []
+    hidden: list[PrivateCrisis] = []
+    for got in load(lo, until):
+        (hidden if isinstance(got, PrivateCrisis) else loaded).append(got)  # type: ignore[arg-type]
 
     def start(p: str) -> datetime:
         if since is not None:
@@ -535,14 +571,21 @@ def build_agendas(
     cuts = {p: m.held for p, m in held.items()}
     late: list[Entry] = []
     if load_late is not None and cuts:
-        late = [
-            e for e in load_late(min(cuts.values()), until)
-            if (cut := _cut_for(cuts, e.peer)) is not None and changed_at(e) >= cut and e.occurred < start(e.peer)
-        ]  # fmt: skip
+        for got in load_late(min(cuts.values()), until):
+            cut = _cut_for(cuts, got.peer)
+            if isinstance(got, PrivateCrisis):
+                if cut is not None and got.changed >= cut and got.occurred < start(got.peer):
+                    hidden.append(got)
+            elif cut is not None and changed_at(got) >= cut and got.occurred < start(got.peer):
+                late.append(got)
     if peer is not None:
         peers = [peer]
     else:
-        peers = sorted({e.peer for e in loaded if in_window(e, start(e.peer), until)} | {e.peer for e in late})
+        peers = sorted(
+            {e.peer for e in loaded if in_window(e, start(e.peer), until)}
+            | {e.peer for e in late}
+            | {c.peer for c in hidden if _unreviewed(c, start(c.peer), until, _cut_for(cuts, c.peer))}
+        )
         if not peers:
             peers = sorted(set(fallback_peers))
     by_peer: dict[str, list[Entry]] = {}
@@ -558,7 +601,7 @@ def build_agendas(
             build_agenda(
                 mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
                 stories=titles, next_meeting=next_meeting, late=late_by_peer.get(p, ()),
-                reviewed_at=_cut_for(cuts, p),
+                reviewed_at=_cut_for(cuts, p), private_crises=hidden,
             )
         )  # fmt: skip
     return out

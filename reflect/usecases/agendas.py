@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflect.domain.crisis import PrivateCrisis, is_crisis
 from reflect.usecases.visibility import shown
 
 if TYPE_CHECKING:
@@ -243,16 +244,20 @@ def journal_agendas(
     until = until or now()
     settings = journal.settings()
 
-    def load(lo: datetime, hi: datetime) -> Iterator[Entry]:
-        # Selected on the stored dict: a private entry left out is never built into an object.
-        for doc in journal.entry_dicts(lo, hi):
+    def pick(docs: Iterable[dict[str, Any]]) -> Iterator[Entry | PrivateCrisis]:
+        # Selected on the stored dict: a private entry left out is never built into an
+        # object; of a private crisis, only that it exists and whether the supervisor was told.
+        for doc in docs:
             if shown(doc, include_private=include_private):
                 yield Entry.from_dict(doc)
+            elif is_crisis(doc):
+                yield PrivateCrisis.of(doc)
 
-    def load_late(after: datetime, before: datetime) -> Iterator[Entry]:
-        for doc in changed_dicts(journal, after, before):
-            if shown(doc, include_private=include_private):
-                yield Entry.from_dict(doc)
+    def load(lo: datetime, hi: datetime) -> Iterator[Entry | PrivateCrisis]:
+        return pick(journal.entry_dicts(lo, hi))
+
+    def load_late(after: datetime, before: datetime) -> Iterator[Entry | PrivateCrisis]:
+        return pick(changed_dicts(journal, after, before))
 
     return build_agendas(
         load,
@@ -303,11 +308,18 @@ def export_agendas(
             if peer not in known:
                 raise UnknownPeer(peer, "in " + ", ".join(paths), known)
 
-        def load(lo: datetime, hi: datetime) -> Iterable[Entry]:
-            return [e for e in exported.load(lo, hi) if shown(e, include_private=include_private)]
+        def pick(entries: list[Entry]) -> list[Entry | PrivateCrisis]:
+            return [
+                e if shown(e, include_private=include_private) else PrivateCrisis.of(e)
+                for e in entries
+                if shown(e, include_private=include_private) or is_crisis(e)
+            ]
 
-        def load_late(after: datetime, before: datetime) -> Iterable[Entry]:
-            return [e for e in exported.changed(after, before) if shown(e, include_private=include_private)]
+        def load(lo: datetime, hi: datetime) -> list[Entry | PrivateCrisis]:
+            return pick(exported.load(lo, hi))
+
+        def load_late(after: datetime, before: datetime) -> list[Entry | PrivateCrisis]:
+            return pick(exported.changed(after, before))
 
         return build_agendas(
             load,
