@@ -111,6 +111,30 @@ def document(agendas: Iterable[Agenda]) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "agendas": [a.to_dict() for a in agendas]}
 
 
+def redact_stored(doc: Mapping[str, Any], shown: Callable[[str], bool]) -> tuple[dict[str, Any], list[str]]:
+    """A stored agenda (`Agenda.to_dict()`, kept with its meeting) without the items that
+    cite an entry `shown` refuses (private, or gone so that nobody can tell): the
+    agenda and the texts taken out, so that a meeting's `discussed` can drop them too.
+    A section left empty says how many items were left out, never what they said."""
+    out = dict(doc)
+    removed: list[str] = []
+    sections = []
+    for section in doc.get("sections") or []:
+        items = section.get("items") or []
+        kept = []
+        for i in items:
+            if all(shown(e) for e in i.get("entries") or []):
+                kept.append(i)
+            else:
+                removed.append(i.get("text", ""))
+        if len(kept) < len(items):
+            n = len(items) - len(kept)
+            kept = kept + [{"text": f"{_plural(n, 'item')} about private entries left out.", "entries": []}]
+        sections.append(dict(section, items=kept))
+    out["sections"] = sections
+    return out, removed
+
+
 # --- wording helpers ----------------------------------------------------------------
 
 

@@ -70,3 +70,10 @@ def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator
             occurred = occurred if occurred.tzinfo else occurred.astimezone()
             if occurred < before_a:
                 yield doc
+
+
+def stored_dicts(engine: Engine, ids: list[str]) -> dict[str, Doc]:
+    """The stored documents of these ids (those that exist), each shard and month read
+    once. The facade reaches this through `Journal.entry_dicts_by_id(ids)`."""
+    with engine.gate.reading():
+        return engine.lookup(ids)
