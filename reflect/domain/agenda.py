@@ -22,7 +22,8 @@ from typing import Any
 
 from reflect.domain import cycle
 from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
-from reflect.domain.model import Entry, Meeting, Story, iso
+from reflect.domain.masking import mask_identifiers, mask_person
+from reflect.domain.model import Entry, Meeting, Story, clip, iso
 
 FORMAT = "reflect-agenda"
 VERSION = 1
@@ -149,14 +150,33 @@ def day(dt: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b} {local.year}"
 
 
+# The peer's own words reach an agenda only through `_said` (and `_label` for the person):
+# what the privacy check flags is masked by kind (`[phone]`), before any clipping, so
+# identifiers saved with "Save anyway" never reach the supervisor whole. Only the start
+# of a long text is scanned: no more of it is shown.
+_SCAN = 2000
+
+
+def _said(text: str, width: int | None = None, *, fold: bool = True) -> str:
+    """The peer's text, masked; whitespace folded unless `fold` is false (their own words)."""
+    limit = _SCAN if width is None else max(_SCAN, width * 4)
+    cut = text[:limit]
+    masked = mask_identifiers(" ".join(cut.split()) if fold else cut.strip())
+    if width is not None:
+        return clip(masked, width)
+    return masked + "…" if len(text) > limit else masked
+
+
 def _label(e: Entry) -> str:
-    who = f" with {e.person}" if e.person.strip() else ""
+    who = f" with {mask_person(' '.join(e.person.split()))}" if e.person.strip() else ""
     return f"{when(e.occurred)}{who}"
 
 
 def _about(e: Entry) -> str:
-    s = e.summary(80)
-    return f": {s}" if s else ""
+    for text_ in (e.listen.story, e.listen.matters, e.reflect.experience, e.share.how):
+        if text_.strip():
+            return f": {_said(text_, 80)}"
+    return ""
 
 
 def _sentence(text: str) -> str:
@@ -170,9 +190,9 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 def _story_name(story_id: str | None, e: Entry, titles: Mapping[str, str]) -> str:
     if story_id and story_id in titles:
-        return f'"{titles[story_id]}"'
+        return f'"{_said(titles[story_id])}"'
     if e.select.part.strip():
-        return f'"{" ".join(e.select.part.split())[:60]}"'
+        return f'"{_said(e.select.part, 60)}"'
     return f"story {story_id[:8]}" if story_id else "a part of their story"
 
 
@@ -229,7 +249,7 @@ def _safety(window: list[Entry]) -> list[Item]:
             else:
                 parts.append("The supervisor was not notified.")
         if crisis and crisis.notes.strip():
-            parts.append(f"Notes: {' '.join(crisis.notes.split())}")
+            parts.append(f"Notes: {_said(crisis.notes)}")
         items.append(Item(" ".join(parts), [e.id]))
     return items
 
@@ -277,7 +297,7 @@ def _questions(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
         if e.question.strip():
-            items.append(Item(f"{e.question.strip()} ({_label(e)})", [e.id]))
+            items.append(Item(f"{_said(e.question, fold=False)} ({_label(e)})", [e.id]))
         elif e.flags.discuss:
             items.append(Item(f"Flagged to discuss {_label(e)}{_about(e)}", [e.id]))
     return items
@@ -291,11 +311,11 @@ def _follow_ups(meetings: Iterable[Meeting], peer: str, until: datetime) -> list
         for a in m.open_actions():
             extra = []
             if a.owner.strip():
-                extra.append(f"owner: {a.owner.strip()}")
+                extra.append(f"owner: {_said(a.owner)}")
             if a.due is not None:
                 extra.append(f"due {a.due:%a} {a.due.day} {a.due:%b} {a.due.year}")
             extra.append(f"agreed {day(m.held)}")
-            items.append(Item(f"{a.text.strip()} ({', '.join(extra)})", [], action=(m.id, a.id)))
+            items.append(Item(f"{_said(a.text)} ({', '.join(extra)})", [], action=(m.id, a.id)))
     return items
 
 
@@ -399,7 +419,7 @@ def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, unti
     for e in window:
         if not e.flags.self_care:
             continue
-        impact = " ".join((e.reflect.impact or e.reflect.feelings).split())
+        impact = _said(e.reflect.impact or e.reflect.feelings)
         said = f'In their words: "{impact}"' if impact else "Nothing written about the impact on them."
         items.append(Item(f"{_sentence(f'Self-care flagged {_label(e)}{_about(e)}')} {said}", [e.id]))
     work = _workload(window, previous, since, until)
@@ -411,7 +431,7 @@ def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, unti
 def _wins(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
-        steps = " ".join(e.share.next_steps.split())
+        steps = _said(e.share.next_steps)
         if e.flags.celebrate:
             text = _sentence(f"Celebrate {_label(e)}{_about(e)}")
             if steps:
