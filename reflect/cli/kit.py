@@ -211,6 +211,23 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
+def input_error(exc: Exception) -> str:
+    """A refused input's message with each identifier it quotes masked by kind: it names
+    the file, the position, the field and the kind (`setting: '[phone]' is not one of…`),
+    never a value that could identify someone. The validators quote what they read; the
+    mask is applied here, once, for every command."""
+    from reflect.domain.formats import ImportFormatError
+    from reflect.domain.masking import mask_identifiers
+    from reflect.domain.model import ValidationError
+
+    if isinstance(exc, ImportFormatError):
+        return ": ".join(p for p in (exc.source, exc.position, mask_identifiers(exc.reason)) if p)
+    if isinstance(exc, ValidationError):
+        problem = mask_identifiers(exc.problem)
+        return f"{exc.path}: {problem}" if exc.path else problem
+    return mask_identifiers(str(exc))
+
+
 def handle_errors(fn: F) -> F:
     """Turn the errors a person can act on into one line and an exit code."""
 
@@ -225,7 +242,7 @@ def handle_errors(fn: F) -> F:
         except JournalError as exc:
             fail(str(exc), EXIT_ERROR)
         except (ValidationError, ImportFormatError) as exc:
-            fail(str(exc), EXIT_BAD_INPUT)
+            fail(input_error(exc), EXIT_BAD_INPUT)
         except OSError as exc:  # a file we were asked to write or read; a closed or full stdout
             _fail_os_error(exc)
         except KeyboardInterrupt:

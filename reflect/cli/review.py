@@ -20,6 +20,7 @@ from reflect.cli.kit import (
     check_journal_location,
     fail,
     handle_errors,
+    input_error,
     parse_date_option,
     pass_rctx,
     say,
@@ -111,7 +112,9 @@ def review(
             agendas = uc.journal_agendas(
                 rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private
             )
-    except (ImportFormatError, uc.UnknownPeer) as exc:
+    except ImportFormatError as exc:
+        fail(input_error(exc), EXIT_BAD_INPUT)
+    except uc.UnknownPeer as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     from reflect.domain import agenda_render
 

@@ -28,6 +28,17 @@ def mask_identifiers(text: str) -> str:
     return _mask(text, [(f.kind, f.start, f.end) for f in scan_text("", text)])
 
 
+def masked_summary(texts: tuple[str, ...], width: int) -> str:
+    """The first non-empty text, masked, then cut to `width` (masking first, so that no
+    identifier is cut in half and shown in part)."""
+    from reflect.domain.model import clip
+
+    for text in texts:
+        if text.strip():
+            return clip(mask_identifiers(" ".join(text[: max(width * 8, 400)].split())), width)
+    return ""
+
+
 def mask_person(text: str) -> str:
     """The person field, checked as strictly as the form checks it (full names too)."""
     if not text:
