@@ -117,7 +117,11 @@ def review(
     except uc.UnknownPeer as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     from reflect.domain import agenda_render
+    from reflect.domain.agenda import map_text
+    from reflect.domain.terminal import escape
 
+    if fmt != "json":  # json escapes control characters itself; text and markdown show them
+        agendas = [map_text(a, escape) for a in agendas]
     agenda_render.write(sys.stdout, agendas, fmt)
     if include_private:
         warn("private entries are included: share this agenda with care")
@@ -166,6 +170,8 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
     if not meetings:
         say("no meetings recorded yet")
         return
+    from reflect.domain.terminal import escape
+
     for m in meetings:
         open_n = len(m.open_actions())
         parts = [
@@ -175,4 +181,4 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
             f"reviewed {day(m.since)} to {day(m.until)}",
             f"{len(m.actions)} action(s), {open_n} open",
         ]
-        click.echo("  ".join(parts))
+        click.echo(escape("  ".join(parts), keep_lines=False))

@@ -107,6 +107,16 @@ class Agenda:
         }
 
 
+def map_text(agenda: Agenda, fn: Callable[[str], str]) -> Agenda:
+    """A copy of `agenda` with `fn` applied to every text it shows (the peer's name,
+    titles, items): how a writer escapes what it prints to a terminal."""
+    sections = [
+        Section(s.key, fn(s.title), [Item(fn(i.text), [fn(e) for e in i.entries], i.action) for i in s.items])
+        for s in agenda.sections
+    ]
+    return Agenda(fn(agenda.peer), agenda.since, agenda.until, agenda.next_meeting, sections)
+
+
 def document(agendas: Iterable[Agenda]) -> dict[str, Any]:
     """The JSON document `reflect review --format json` prints (schema/agenda.schema.json)."""
     return {"format": FORMAT, "version": VERSION, "agendas": [a.to_dict() for a in agendas]}
