@@ -10,8 +10,10 @@ written since, so only those months are read. The facade reaches this through
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 from reflect.store.engine import Doc, Engine, aware
 
@@ -49,6 +51,37 @@ def changed_months(engine: Engine, after: datetime, before: datetime) -> list[st
     return out
 
 
+_UPDATED = re.compile(rb'"updated":"([^"\\]{10,40})"')
+_OCCURRED = re.compile(rb'"occurred":"')
+
+
+def _newest_stamp(path: Path) -> datetime | None:
+    """The newest `updated` stamp in a month file, read from its bytes without parsing
+    the entries (a quote inside a JSON string is escaped, so the pattern meets keys
+    only); None when it cannot tell (an entry without the stamp, a stamp unread), and
+    then the month is read in full. Stamps with one UTC offset sort as text; each
+    offset's newest is parsed."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    stamps = _UPDATED.findall(raw)
+    if len(stamps) != len(_OCCURRED.findall(raw)):
+        return None
+    newest: dict[bytes, bytes] = {}
+    for stamp in stamps:
+        tail = stamp[-6:]
+        if stamp > newest.get(tail, b""):
+            newest[tail] = stamp
+    try:
+        parsed = [datetime.fromisoformat(s.decode("ascii")) for s in newest.values()]
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if any(p.tzinfo is None for p in parsed):
+        return None
+    return max(parsed, default=datetime.min.replace(tzinfo=timezone.utc))
+
+
 def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator[Doc]:
     """Stored entries recorded or changed after `after` (their `updated` stamp, else
     `recorded`) that happened before `before`, month by month, oldest month first."""
@@ -58,6 +91,9 @@ def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator
         months = changed_months(engine, after_a, before_a)
     for month in months:
         with engine.gate.reading():
+            newest = _newest_stamp(engine.layout.month(month))
+            if newest is not None and newest < after_a:
+                continue  # written since (an import, a repair), but nothing in it changed
             docs = engine.month_docs(month)
         for doc in docs:
             stamp = _stamp(doc)
