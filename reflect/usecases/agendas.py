@@ -9,7 +9,6 @@ before an agenda is built, so a malformed file stops with its name and no output
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ class Exported:
     meetings: list[Meeting] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     peers: set[str] = field(default_factory=set)
+    owners: list[str] = field(default_factory=list)  # each file's name: its peer when none is given
 
     def load(self, lo: datetime, hi: datetime) -> list[Entry]:
         """The entries with `lo <= occurred <= hi`, validated in full (Entry.from_dict)."""
@@ -120,6 +120,14 @@ def no_cycle_gc() -> Iterator[None]:
             gc.enable()
 
 
+def strict_loads(text: str) -> Any:
+    """`reflect import`'s JSON loader (`formats._loads`): one reading of export documents.
+    To be imported from formats under a public name once it has one."""
+    from reflect.domain.formats import _loads
+
+    return _loads(text)
+
+
 def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
     from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
     from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
@@ -132,8 +140,8 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
         raise ImportFormatError(path, "", f"cannot read: {exc.strerror or exc}") from None
     out.texts[path] = text
     default_peer = Path(path).stem
-    try:
-        data = json.loads(text[1:] if text.startswith("\ufeff") else text)
+    try:  # the loader `reflect import` uses: duplicate keys and NaN are refused, not merged
+        data = strict_loads(text[1:] if text.startswith("\ufeff") else text)
     except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
         data = None
     fast = (
@@ -152,6 +160,7 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
         stories = [Story.from_dict(s) for s in data.get("stories") or []]
         meetings = [Meeting.from_dict(m) for m in data.get("meetings") or []]
         rows = []
+        ids: set[Any] = set()
         for i, raw in enumerate(data.get("entries") or []):
             if not isinstance(raw, dict) or not known.issuperset(raw.keys()):
                 raise ValidationError("", "not an entry object")
@@ -159,14 +168,26 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
             if not isinstance(peer, str):
                 raise ValidationError("peer", "not a string")
             rows.append((parse_iso_datetime(raw.get("occurred"), "occurred"), peer, raw, path, i))
+            entry_id = raw.get("id")
+            if entry_id is not None:
+                if entry_id in ids:
+                    raise ValidationError("id", "appears twice")  # parse_import names both places
+                ids.add(entry_id)
+        for records in (stories, meetings):
+            if len({r.id for r in records}) != len(records):
+                raise ValidationError("id", "appears twice")
     except ValidationError:
         doc = parse_import(text, source=path, default_peer=default_peer)  # raises the precise error
         stories, meetings = doc.stories, doc.meetings
         rows = [(e.occurred, e.peer, e, path, i) for i, e in enumerate(doc.entries)]
+    for m in meetings:  # a meeting naming no peer is the file's owner's, as its entries are
+        if not m.peer:
+            m.peer = default_peer
     out.rows += rows
     out.stories += stories
     out.meetings += meetings
     out.peers |= {r[1] for r in rows}
+    out.owners.append(default_peer)
 
 
 # --- the schedule -------------------------------------------------------------------------
@@ -329,6 +350,6 @@ def export_agendas(
             peer=peer,
             stories=exported.stories,
             next_meeting=next_meeting_for(schedule, until),
-            fallback_peers=exported.peers,
+            fallback_peers=exported.peers or {m.peer for m in exported.meetings} or set(exported.owners),
             load_late=load_late,
         )
