@@ -121,14 +121,19 @@ def test_include_private(journal: Journal):
     assert "private entries are included" in result.stderr
 
 
-def test_default_window_starts_after_the_last_meeting_and_open_actions_come_back(journal: Journal):
+def test_default_window_starts_after_the_last_meeting_and_open_actions_come_back(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+):
     t = now()
     last = Meeting(
         held=t - timedelta(days=3), since=t - timedelta(days=17), until=t - timedelta(days=4), peer="alex",
         actions=[ActionItem("Practise ask-share-ask", id="act-1"), ActionItem("Done already", done=True)],
     )  # fmt: skip
     journal.save_meeting(last)
-    journal.save(make("before-meeting", t - timedelta(days=5), flags=Flags(celebrate=True)))
+    # Journaled before the meeting (issue 8: one journaled after it would come back, marked late).
+    with monkeypatch.context() as m:
+        m.setattr("reflect.store.engine.now", lambda: t - timedelta(days=5))
+        journal.save(make("before-meeting", t - timedelta(days=5), flags=Flags(celebrate=True)))
     journal.save(make("after-meeting", t - timedelta(days=1), flags=Flags(celebrate=True)))
     doc = json.loads(run("review", "--format", "json").stdout)
     agenda = doc["agendas"][0]

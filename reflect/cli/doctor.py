@@ -69,13 +69,15 @@ def _report_lines(report: HealthReport) -> Iterator[str]:
 @handle_errors
 def doctor(rctx: ReflectContext, repair: bool, as_json: bool) -> None:
     """Check every file of the journal; exit 1 when problems remain."""
+    from reflect.domain.terminal import escape
+
     report = rctx.journal.check(repair=repair)
     with data_out() as out:
         if as_json:
             out.write(json.dumps(_report_dict(report), ensure_ascii=False, indent=2) + "\n")
         else:
             for line in _report_lines(report):
-                out.write(line + "\n")
+                out.write(escape(line, keep_lines=False) + "\n")
     if not report.ok:
         if not repair:
             say("run `reflect doctor --repair` to restore from backups and rebuild the index")

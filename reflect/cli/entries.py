@@ -177,6 +177,17 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
             write_markdown(out, [entry], stories=listing.story_of(rctx.journal, entry), title="")
 
 
+def deleted_summary(entry: Entry) -> str:
+    """What `delete` names: the id, when, the person and the start of the text, each
+    identifier masked by kind (`[phone]`): the message is about the entry, not its values."""
+    from reflect.domain.masking import mask_person, masked_summary
+
+    person = mask_person(entry.person) if entry.person.strip() else "no person"
+    about = masked_summary((entry.listen.story, entry.listen.matters, entry.reflect.experience, entry.share.how), 40)
+    return f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {person}: {about or 'no text'})"
+
+
+
 @click.command("delete")
 @click.argument("entry_id", metavar="ID", shell_complete=complete_entry_id)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask (for scripts).")
@@ -187,7 +198,7 @@ def delete(rctx: ReflectContext, entry_id: str, yes: bool) -> None:
     from reflect.usecases import listing
 
     entry = listing.entry_by_id(rctx.journal, entry_id)
-    what = f"{entry.id} ({entry.occurred:%Y-%m-%d %H:%M}, {entry.person or 'no person'}: {entry.summary(40) or 'no text'})"
+    what = deleted_summary(entry)
     if not yes:
         if not sys.stdin.isatty():
             fail(f"not deleting {entry.id} without confirmation: no terminal to ask on; use --yes", EXIT_BAD_INPUT)

@@ -79,17 +79,25 @@ pass_rctx = click.make_pass_decorator(ReflectContext, ensure=True)
 
 
 def say(message: str) -> None:
-    """A message for the person (stderr)."""
-    click.echo(message, err=True)
+    """A message for the person (stderr): one line, control characters escaped."""
+    from reflect.domain.terminal import escape
+
+    click.echo(escape(message, keep_lines=False), err=True)
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    """A warning (stderr): one line of bounded length, control characters escaped."""
+    from reflect.domain.terminal import one_line
+
+    click.echo(f"warning: {one_line(message)}", err=True)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    """Stop with one line on stderr (exits: never returns)."""
-    click.echo(f"reflect: {message}", err=True)
+    """Stop with one line on stderr (exits: never returns): bounded in length, control
+    characters escaped, whatever the message quotes (a key, an id, a file name)."""
+    from reflect.domain.terminal import one_line
+
+    click.echo(f"reflect: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -211,6 +219,30 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
+MESSAGE_SCAN = 2000  # characters of a message masked: well past what one_line shows
+
+
+def input_error(exc: Exception) -> str:
+    """A refused input's message with each identifier it quotes masked by kind: it names
+    the file, the position, the field and the kind (`setting: '[phone]' is not one of…`),
+    never a value that could identify someone. The validators quote what they read; the
+    mask is applied here, once, for every command."""
+    from reflect.domain.formats import ImportFormatError
+    from reflect.domain.masking import mask_identifiers
+    from reflect.domain.model import ValidationError
+
+    def masked(text: str) -> str:  # only what `fail` can show is scanned: a 10 MB value costs nothing
+        cut = MESSAGE_SCAN
+        return mask_identifiers(text[:cut]) + ("…" if len(text) > cut else "")
+
+    if isinstance(exc, ImportFormatError):
+        return ": ".join(p for p in (exc.source, exc.position, masked(exc.reason)) if p)
+    if isinstance(exc, ValidationError):
+        problem = masked(exc.problem)
+        return f"{exc.path}: {problem}" if exc.path else problem
+    return masked(str(exc))
+
+
 def handle_errors(fn: F) -> F:
     """Turn the errors a person can act on into one line and an exit code."""
 
@@ -225,7 +257,7 @@ def handle_errors(fn: F) -> F:
         except JournalError as exc:
             fail(str(exc), EXIT_ERROR)
         except (ValidationError, ImportFormatError) as exc:
-            fail(str(exc), EXIT_BAD_INPUT)
+            fail(input_error(exc), EXIT_BAD_INPUT)
         except OSError as exc:  # a file we were asked to write or read; a closed or full stdout
             _fail_os_error(exc)
         except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from reflect.cli.kit import (
     check_journal_location,
     fail,
     handle_errors,
+    input_error,
     parse_date_option,
     pass_rctx,
     say,
@@ -111,10 +112,16 @@ def review(
             agendas = uc.journal_agendas(
                 rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private
             )
-    except (ImportFormatError, uc.UnknownPeer) as exc:
+    except ImportFormatError as exc:
+        fail(input_error(exc), EXIT_BAD_INPUT)
+    except uc.UnknownPeer as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     from reflect.domain import agenda_render
+    from reflect.domain.agenda import map_text
+    from reflect.domain.terminal import escape
 
+    if fmt != "json":  # json escapes control characters itself; text and markdown show them
+        agendas = [map_text(a, escape) for a in agendas]
     agenda_render.write(sys.stdout, agendas, fmt)
     if include_private:
         warn("private entries are included: share this agenda with care")
@@ -163,6 +170,8 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
     if not meetings:
         say("no meetings recorded yet")
         return
+    from reflect.domain.terminal import escape
+
     for m in meetings:
         open_n = len(m.open_actions())
         parts = [
@@ -172,4 +181,4 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
             f"reviewed {day(m.since)} to {day(m.until)}",
             f"{len(m.actions)} action(s), {open_n} open",
         ]
-        click.echo("  ".join(parts))
+        click.echo(escape("  ".join(parts), keep_lines=False))

@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reflect.domain import cycle
+from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
+from reflect.domain.masking import mask_identifiers, mask_person
 from reflect.domain.model import Entry, Meeting, Story, iso
 
 FORMAT = "reflect-agenda"
@@ -106,9 +108,43 @@ class Agenda:
         }
 
 
+def map_text(agenda: Agenda, fn: Callable[[str], str]) -> Agenda:
+    """A copy of `agenda` with `fn` applied to every text it shows (the peer's name,
+    titles, items): how a writer escapes what it prints to a terminal."""
+    sections = [
+        Section(s.key, fn(s.title), [Item(fn(i.text), [fn(e) for e in i.entries], i.action) for i in s.items])
+        for s in agenda.sections
+    ]
+    return Agenda(fn(agenda.peer), agenda.since, agenda.until, agenda.next_meeting, sections)
+
+
 def document(agendas: Iterable[Agenda]) -> dict[str, Any]:
     """The JSON document `reflect review --format json` prints (schema/agenda.schema.json)."""
     return {"format": FORMAT, "version": VERSION, "agendas": [a.to_dict() for a in agendas]}
+
+
+def redact_stored(doc: Mapping[str, Any], shown: Callable[[str], bool]) -> tuple[dict[str, Any], list[str]]:
+    """A stored agenda (`Agenda.to_dict()`, kept with its meeting) without the items that
+    cite an entry `shown` refuses (private, or gone so that nobody can tell): the
+    agenda and the texts taken out, so that a meeting's `discussed` can drop them too.
+    A section left empty says how many items were left out, never what they said."""
+    out = dict(doc)
+    removed: list[str] = []
+    sections = []
+    for section in doc.get("sections") or []:
+        items = section.get("items") or []
+        kept = []
+        for i in items:
+            if all(shown(e) for e in i.get("entries") or []):
+                kept.append(i)
+            else:
+                removed.append(i.get("text", ""))
+        if len(kept) < len(items):
+            n = len(items) - len(kept)
+            kept = kept + [{"text": f"{_plural(n, 'item')} about private entries left out.", "entries": []}]
+        sections.append(dict(section, items=kept))
+    out["sections"] = sections
+    return out, removed
 
 
 # --- wording helpers ----------------------------------------------------------------
@@ -125,8 +161,25 @@ def day(dt: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b} {local.year}"
 
 
+# The peer's own words reach an agenda only through `_said` (and `_label` for the person):
+# what the privacy check flags is masked by kind (`[phone]`), before any clipping, so
+# identifiers saved with "Save anyway" never reach the supervisor whole. Only the start
+# of a long text is scanned: no more of it is shown.
+_SCAN = 2000
+
+
+def _said(text: str, width: int | None = None, *, fold: bool = True) -> str:
+    """The peer's text, masked; whitespace folded unless `fold` is false (their own words)."""
+    limit = _SCAN if width is None else max(_SCAN, width * 4)
+    cut = text[:limit]
+    masked = mask_identifiers(" ".join(cut.split()) if fold else cut.strip())
+    if width is not None:
+        return clip_words(masked, width)
+    return masked + "…" if len(text) > limit else masked
+
+
 def _label(e: Entry) -> str:
-    who = f" with {e.person}" if e.person.strip() else ""
+    who = f" with {mask_person(' '.join(e.person.split()))}" if e.person.strip() else ""
     return f"{when(e.occurred)}{who}"
 
 
@@ -143,8 +196,10 @@ def clip_words(text: str, width: int) -> str:
 
 
 def _about(e: Entry) -> str:
-    s = clip_words(e.summary(WHOLE), 80)
-    return f": {s}" if s else ""
+    for text_ in (e.listen.story, e.listen.matters, e.reflect.experience, e.share.how):
+        if text_.strip():
+            return f": {_said(text_, 80)}"
+    return ""
 
 
 def _sentence(text: str) -> str:
@@ -158,9 +213,9 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 def _story_name(story_id: str | None, e: Entry, titles: Mapping[str, str]) -> str:
     if story_id and story_id in titles:
-        return f'"{titles[story_id]}"'
+        return f'"{_said(titles[story_id])}"'
     if e.select.part.strip():
-        return f'"{clip_words(e.select.part, 60)}"'
+        return f'"{_said(e.select.part, 60)}"'
     return f"story {story_id[:8]}" if story_id else "a part of their story"
 
 
@@ -180,7 +235,7 @@ def in_window(e: Entry, since: datetime, until: datetime) -> bool:
     return since <= e.occurred <= until
 
 
-def _for_peer(e: Entry, peer: str | None) -> bool:
+def _for_peer(e: Entry | PrivateCrisis, peer: str | None) -> bool:
     return peer is None or e.peer == peer
 
 
@@ -195,7 +250,7 @@ def _meeting_is_for(m: Meeting, peer: str) -> bool:
 def _safety(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
-        if not (e.flags.crisis or e.crisis is not None):
+        if not is_crisis(e):
             continue
         crisis = e.crisis
         actions = list(crisis.actions) if crisis else []
@@ -217,9 +272,30 @@ def _safety(window: list[Entry]) -> list[Item]:
             else:
                 parts.append("The supervisor was not notified.")
         if crisis and crisis.notes.strip():
-            parts.append(f"Notes: {' '.join(crisis.notes.split())}")
+            parts.append(f"Notes: {_said(crisis.notes)}")
         items.append(Item(" ".join(parts), [e.id]))
     return items
+
+
+def _private_safety(crises: list[PrivateCrisis]) -> list[Item]:
+    """That private crisis encounters exist, how many, and whether the supervisor was
+    told: never their text, nor their ids (the peer chose to keep them private)."""
+    if not crises:
+        return []
+    n = len(crises)
+    told = sum(1 for c in crises if c.notified)
+    lead = (
+        "1 crisis encounter in this window is private: its text stays private."
+        if n == 1
+        else f"{n} crisis encounters in this window are private: their text stays private."
+    )
+    if told == n:
+        said = "The supervisor was notified." if n == 1 else "The supervisor was notified of each."
+    elif told == 0:
+        said = "The supervisor was not notified." if n == 1 else "The supervisor was not notified of any."
+    else:
+        said = f"The supervisor was notified of {told} and not of {n - told}."
+    return [Item(f"{lead} {said} Ask the peer what they can share.")]
 
 
 def _boundaries(window: list[Entry], titles: Mapping[str, str]) -> list[Item]:
@@ -244,7 +320,7 @@ def _questions(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
         if e.question.strip():
-            items.append(Item(f"{e.question.strip()} ({_label(e)})", [e.id]))
+            items.append(Item(f"{_said(e.question, fold=False)} ({_label(e)})", [e.id]))
         elif e.flags.discuss:
             items.append(Item(f"Flagged to discuss {_label(e)}{_about(e)}", [e.id]))
     return items
@@ -258,11 +334,11 @@ def _follow_ups(meetings: Iterable[Meeting], peer: str, until: datetime) -> list
         for a in m.open_actions():
             extra = []
             if a.owner.strip():
-                extra.append(f"owner: {a.owner.strip()}")
+                extra.append(f"owner: {_said(a.owner)}")
             if a.due is not None:
                 extra.append(f"due {a.due:%a} {a.due.day} {a.due:%b} {a.due.year}")
             extra.append(f"agreed {day(m.held)}")
-            items.append(Item(f"{a.text.strip()} ({', '.join(extra)})", [], action=(m.id, a.id)))
+            items.append(Item(f"{_said(a.text)} ({', '.join(extra)})", [], action=(m.id, a.id)))
     return items
 
 
@@ -366,7 +442,7 @@ def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, unti
     for e in window:
         if not e.flags.self_care:
             continue
-        impact = " ".join((e.reflect.impact or e.reflect.feelings).split())
+        impact = _said(e.reflect.impact or e.reflect.feelings)
         said = f'In their words: "{impact}"' if impact else "Nothing written about the impact on them."
         items.append(Item(f"{_sentence(f'Self-care flagged {_label(e)}{_about(e)}')} {said}", [e.id]))
     work = _workload(window, previous, since, until)
@@ -378,7 +454,7 @@ def _wellbeing(window: list[Entry], previous: list[Entry], since: datetime, unti
 def _wins(window: list[Entry]) -> list[Item]:
     items = []
     for e in window:
-        steps = " ".join(e.share.next_steps.split())
+        steps = _said(e.share.next_steps)
         if e.flags.celebrate:
             text = _sentence(f"Celebrate {_label(e)}{_about(e)}")
             if steps:
@@ -402,6 +478,9 @@ def build_agenda(
     previous_entries: Iterable[Entry] = (),
     stories: Iterable[Story] | Mapping[str, str] = (),
     next_meeting: datetime | None = None,
+    late: Iterable[Entry] = (),
+    reviewed_at: datetime | None = None,
+    private_crises: Iterable[PrivateCrisis] = (),
 ) -> Agenda:
     """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
 
@@ -411,9 +490,19 @@ def build_agenda(
     `previous_entries` feed only the workload comparison and are
     filtered to the previous window of the same length (`[since - length, since)`).
     `stories` give titles for "stories most used"; `meetings` give open follow-ups.
+    `late` are entries not yet reviewed though they happened before `since`: recorded or
+    changed after the last meeting (`reviewed_at`); they join the window, each item
+    about one of them marked with how late it was journaled (`late_note`).
+    `private_crises` are the private crisis entries left out (of any time and peer):
+    Safety first says how many fall in the window (or came late) and whether the
+    supervisor was told, without their text.
     """
+    late_ones = [
+        e for e in late
+        if e.occurred < since and _for_peer(e, peer) and (reviewed_at is None or changed_at(e) >= reviewed_at)
+    ]  # fmt: skip
     window = sorted(
-        (e for e in entries if in_window(e, since, until) and _for_peer(e, peer)),
+        [e for e in entries if in_window(e, since, until) and _for_peer(e, peer)] + late_ones,
         key=lambda e: e.occurred,
     )
     p_since, p_until = previous_window(since, until)
@@ -426,8 +515,9 @@ def build_agenda(
         key=lambda e: e.occurred,
     )
     titles: Mapping[str, str] = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
+    hidden = [c for c in private_crises if _for_peer(c, peer) and _unreviewed(c, since, until, reviewed_at)]
     built = {
-        "safety": _safety(window),
+        "safety": _safety(window) + _private_safety(hidden),
         "boundaries": _boundaries(window, titles),
         "questions": _questions(window),
         "follow_ups": _follow_ups(meetings, peer or "", until),
@@ -435,8 +525,45 @@ def build_agenda(
         "wellbeing": _wellbeing(window, previous, since, until),
         "wins": _wins(window),
     }
+    _mark_late(built, {e.id: late_note(e, reviewed_at) for e in late_ones})
     sections = [Section(key, title, built[key] or [Item(NOTHING)]) for key, title in SECTIONS]
     return Agenda(peer or "", since, until, next_meeting, sections)
+
+
+def _unreviewed(c: PrivateCrisis, since: datetime, until: datetime, reviewed_at: datetime | None) -> bool:
+    """In the window, or before it and written since the last meeting (as `late`)."""
+    if since <= c.occurred <= until:
+        return True
+    return c.occurred < since and reviewed_at is not None and c.changed >= reviewed_at
+
+
+# Sections whose items each speak of one entry (skills and workload count many).
+_ONE_ENTRY_SECTIONS = ("safety", "boundaries", "questions", "wellbeing", "wins")
+
+
+def _span(gap: timedelta) -> str:
+    if gap >= timedelta(days=1):
+        return _plural(gap.days, "day")
+    hours = int(gap.total_seconds() // 3600)
+    return _plural(hours, "hour") if hours else "less than an hour"
+
+
+def late_note(e: Entry, reviewed_at: datetime | None) -> str:
+    """Why an entry from before the window is on this agenda: journaled late, or changed
+    after the last meeting."""
+    recorded = e.recorded or e.occurred
+    if reviewed_at is None or recorded >= reviewed_at:
+        return f"Journaled {_span(recorded - e.occurred)} after it happened."
+    return f"Changed {when(changed_at(e))}, after the last meeting."
+
+
+def _mark_late(built: dict[str, list[Item]], notes: Mapping[str, str]) -> None:
+    if not notes:
+        return
+    for key in _ONE_ENTRY_SECTIONS:
+        for item in built[key]:
+            if len(item.entries) == 1 and item.entries[0] in notes:
+                item.text = f"{_sentence(item.text)} {notes[item.entries[0]]}"
 
 
 def default_since(last: Meeting | None, until: datetime, days: int = 14) -> datetime:
@@ -461,7 +588,7 @@ def _last_for(last: Mapping[str, Meeting], peer: str) -> Meeting | None:
 
 
 def build_agendas(
-    load: Callable[[datetime, datetime], Iterable[Entry]],
+    load: Callable[[datetime, datetime], Iterable[Entry | PrivateCrisis]],
     meetings: Iterable[Meeting] = (),
     *,
     until: datetime,
@@ -471,6 +598,7 @@ def build_agendas(
     next_meeting: datetime | None = None,
     fallback_peers: Iterable[str] = (),
     days: int = 14,
+    load_late: Callable[[datetime, datetime], Iterable[Entry | PrivateCrisis]] | None = None,
 ) -> list[Agenda]:
     """One agenda per peer whose entries fall in their window, sorted by peer.
 
@@ -481,6 +609,10 @@ def build_agendas(
     ended (`default_since`), else `days` before `until`. `peer` narrows to one peer,
     who gets an agenda even with an empty window; with no peer in any window the
     `fallback_peers` get one each (the journal's owner, or the peers in the files).
+    `load_late(after, before)` returns the entries recorded or changed after `after`
+    that happened before `before` (any peer): each peer's agenda adds those recorded or
+    changed after their last meeting held by `until` and dated before their window
+    (`reviewed_at`); with no meeting recorded, the window alone decides.
     """
     meetings = list(meetings)
     titles = stories if isinstance(stories, Mapping) else {s.id: s.title for s in stories}
@@ -492,29 +624,61 @@ def build_agendas(
         starts = {p: default_since(_last_for(last, p), until, days) for p in set(last) | ({peer} if peer else set())}
         widest = min([until - timedelta(days=days), *starts.values()])
     lo = previous_window(widest, until)[0]
-    loaded = list(load(lo, until))
+    loaded: list[Entry] = []
+    hidden: list[PrivateCrisis] = []
+    for got in load(lo, until):
+        (hidden if isinstance(got, PrivateCrisis) else loaded).append(got)  # type: ignore[arg-type]
 
     def start(p: str) -> datetime:
         if since is not None:
             return since
         return starts.get(p) or default_since(_last_for(last, p), until, days)
 
+    held = reviewed_by(meetings, until)
+    cuts = {p: m.held for p, m in held.items()}
+    late: list[Entry] = []
+    if load_late is not None and cuts:
+        for got in load_late(min(cuts.values()), until):
+            cut = _cut_for(cuts, got.peer)
+            if isinstance(got, PrivateCrisis):
+                if cut is not None and got.changed >= cut and got.occurred < start(got.peer):
+                    hidden.append(got)
+            elif cut is not None and changed_at(got) >= cut and got.occurred < start(got.peer):
+                late.append(got)
     if peer is not None:
         peers = [peer]
     else:
-        peers = sorted({e.peer for e in loaded if in_window(e, start(e.peer), until)})
+        peers = sorted(
+            {e.peer for e in loaded if in_window(e, start(e.peer), until)}
+            | {e.peer for e in late}
+            | {c.peer for c in hidden if _unreviewed(c, start(c.peer), until, _cut_for(cuts, c.peer))}
+        )
         if not peers:
             peers = sorted(set(fallback_peers))
     by_peer: dict[str, list[Entry]] = {}
     for e in loaded:
         by_peer.setdefault(e.peer, []).append(e)
+    late_by_peer: dict[str, list[Entry]] = {}
+    for e in late:
+        late_by_peer.setdefault(e.peer, []).append(e)
     out = []
     for p in peers:
         mine = by_peer.get(p, [])
         out.append(
             build_agenda(
                 mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
-                stories=titles, next_meeting=next_meeting,
+                stories=titles, next_meeting=next_meeting, late=late_by_peer.get(p, ()),
+                reviewed_at=_cut_for(cuts, p), private_crises=hidden,
             )
         )  # fmt: skip
     return out
+
+
+def reviewed_by(meetings: Iterable[Meeting], until: datetime) -> dict[str, Meeting]:
+    """The last meeting held by `until` for each peer ("" for meetings naming none)."""
+    return last_meetings(m for m in meetings if m.held <= until)
+
+
+def _cut_for(cuts: Mapping[str, datetime], peer: str) -> datetime | None:
+    found = [c for c in (cuts.get(peer), cuts.get("")) if c is not None]
+    return max(found) if found else None

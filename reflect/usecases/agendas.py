@@ -9,7 +9,6 @@ before an agenda is built, so a malformed file stops with its name and no output
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflect.domain.crisis import PrivateCrisis, is_crisis
 from reflect.usecases.visibility import shown
 
 if TYPE_CHECKING:
@@ -39,23 +39,50 @@ class Exported:
     meetings: list[Meeting] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     peers: set[str] = field(default_factory=set)
+    owners: list[str] = field(default_factory=list)  # each file's name: its peer when none is given
 
     def load(self, lo: datetime, hi: datetime) -> list[Entry]:
         """The entries with `lo <= occurred <= hi`, validated in full (Entry.from_dict)."""
+        return self._build([r for r in self.rows if lo <= r[0] <= hi])
+
+    def changed(self, after: datetime, before: datetime) -> list[Entry]:
+        """The entries recorded or changed after `after` (their `updated` stamp, else
+        `recorded`) that happened before `before`, validated in full. A stamp that
+        cannot be read keeps the entry, so that validating it names the problem."""
+        from reflect.domain.model import Entry, ValidationError, parse_iso_datetime
+
+        picked: list[Row] = []
+        for row in self.rows:
+            raw = row[2]
+            if row[0] >= before:
+                continue
+            if isinstance(raw, Entry):
+                stamp = raw.updated or raw.recorded
+            else:
+                value = raw.get("updated") or raw.get("recorded")
+                try:
+                    stamp = None if value is None else parse_iso_datetime(value, "updated")
+                except ValidationError:
+                    picked.append(row)
+                    continue
+            if stamp is not None and stamp >= after:
+                picked.append(row)
+        return self._build(picked)
+
+    def _build(self, rows: list[Row]) -> list[Entry]:
         from reflect.domain.formats import ImportFormatError, parse_import
         from reflect.domain.model import Entry, ValidationError
 
         out = []
-        for occurred, peer, raw, source, index in self.rows:
-            if lo <= occurred <= hi:
-                if isinstance(raw, Entry):
-                    out.append(raw)
-                    continue
-                try:
-                    out.append(Entry.from_dict(raw, default_peer=peer))
-                except ValidationError as exc:
-                    parse_import(self.texts[source], source=source, default_peer=peer)  # the precise message
-                    raise ImportFormatError(source, f"entry {index + 1}", str(exc)) from None
+        for _, peer, raw, source, index in rows:
+            if isinstance(raw, Entry):
+                out.append(raw)
+                continue
+            try:
+                out.append(Entry.from_dict(raw, default_peer=peer))
+            except ValidationError as exc:
+                parse_import(self.texts[source], source=source, default_peer=peer)  # the precise message
+                raise ImportFormatError(source, f"entry {index + 1}", str(exc)) from None
         return out
 
 
@@ -93,6 +120,14 @@ def no_cycle_gc() -> Iterator[None]:
             gc.enable()
 
 
+def strict_loads(text: str) -> Any:
+    """`reflect import`'s JSON loader (`formats._loads`): one reading of export documents.
+    To be imported from formats under a public name once it has one."""
+    from reflect.domain.formats import _loads
+
+    return _loads(text)
+
+
 def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
     from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
     from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
@@ -105,8 +140,8 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
         raise ImportFormatError(path, "", f"cannot read: {exc.strerror or exc}") from None
     out.texts[path] = text
     default_peer = Path(path).stem
-    try:
-        data = json.loads(text[1:] if text.startswith("\ufeff") else text)
+    try:  # the loader `reflect import` uses: duplicate keys and NaN are refused, not merged
+        data = strict_loads(text[1:] if text.startswith("\ufeff") else text)
     except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
         data = None
     fast = (
@@ -125,6 +160,7 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
         stories = [Story.from_dict(s) for s in data.get("stories") or []]
         meetings = [Meeting.from_dict(m) for m in data.get("meetings") or []]
         rows = []
+        ids: set[Any] = set()
         for i, raw in enumerate(data.get("entries") or []):
             if not isinstance(raw, dict) or not known.issuperset(raw.keys()):
                 raise ValidationError("", "not an entry object")
@@ -132,14 +168,26 @@ def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
             if not isinstance(peer, str):
                 raise ValidationError("peer", "not a string")
             rows.append((parse_iso_datetime(raw.get("occurred"), "occurred"), peer, raw, path, i))
+            entry_id = raw.get("id")
+            if entry_id is not None:
+                if entry_id in ids:
+                    raise ValidationError("id", "appears twice")  # parse_import names both places
+                ids.add(entry_id)
+        for records in (stories, meetings):
+            if len({r.id for r in records}) != len(records):
+                raise ValidationError("id", "appears twice")
     except ValidationError:
         doc = parse_import(text, source=path, default_peer=default_peer)  # raises the precise error
         stories, meetings = doc.stories, doc.meetings
         rows = [(e.occurred, e.peer, e, path, i) for i, e in enumerate(doc.entries)]
+    for m in meetings:  # a meeting naming no peer is the file's owner's, as its entries are
+        if not m.peer:
+            m.peer = default_peer
     out.rows += rows
     out.stories += stories
     out.meetings += meetings
     out.peers |= {r[1] for r in rows}
+    out.owners.append(default_peer)
 
 
 # --- the schedule -------------------------------------------------------------------------
@@ -217,11 +265,20 @@ def journal_agendas(
     until = until or now()
     settings = journal.settings()
 
-    def load(lo: datetime, hi: datetime) -> Iterator[Entry]:
-        # Selected on the stored dict: a private entry left out is never built into an object.
-        for doc in journal.entry_dicts(lo, hi):
+    def pick(docs: Iterable[dict[str, Any]]) -> Iterator[Entry | PrivateCrisis]:
+        # Selected on the stored dict: a private entry left out is never built into an
+        # object; of a private crisis, only that it exists and whether the supervisor was told.
+        for doc in docs:
             if shown(doc, include_private=include_private):
                 yield Entry.from_dict(doc)
+            elif is_crisis(doc):
+                yield PrivateCrisis.of(doc)
+
+    def load(lo: datetime, hi: datetime) -> Iterator[Entry | PrivateCrisis]:
+        return pick(journal.entry_dicts(lo, hi))
+
+    def load_late(after: datetime, before: datetime) -> Iterator[Entry | PrivateCrisis]:
+        return pick(changed_dicts(journal, after, before))
 
     return build_agendas(
         load,
@@ -232,7 +289,21 @@ def journal_agendas(
         stories=journal.stories(),
         next_meeting=next_meeting_for(settings.schedule, until),
         fallback_peers=[settings.peer or journal.default_peer()],
+        load_late=load_late,
     )
+
+
+def changed_dicts(journal: Journal, after: datetime, before: datetime) -> Iterator[dict[str, Any]]:
+    """The stored entries recorded or changed after `after` that happened before `before`.
+
+    Until the facade has `Journal.changed_dicts` (a one-line delegation to
+    `store.changes.changed_dicts(self._engine, ...)`), reach the engine here."""
+    method = getattr(journal, "changed_dicts", None)
+    if method is not None:
+        return method(after, before)
+    from reflect.store.changes import changed_dicts as read
+
+    return read(journal._engine, after, before)
 
 
 def export_agendas(
@@ -258,8 +329,18 @@ def export_agendas(
             if peer not in known:
                 raise UnknownPeer(peer, "in " + ", ".join(paths), known)
 
-        def load(lo: datetime, hi: datetime) -> Iterable[Entry]:
-            return [e for e in exported.load(lo, hi) if shown(e, include_private=include_private)]
+        def pick(entries: list[Entry]) -> list[Entry | PrivateCrisis]:
+            return [
+                e if shown(e, include_private=include_private) else PrivateCrisis.of(e)
+                for e in entries
+                if shown(e, include_private=include_private) or is_crisis(e)
+            ]
+
+        def load(lo: datetime, hi: datetime) -> list[Entry | PrivateCrisis]:
+            return pick(exported.load(lo, hi))
+
+        def load_late(after: datetime, before: datetime) -> list[Entry | PrivateCrisis]:
+            return pick(exported.changed(after, before))
 
         return build_agendas(
             load,
@@ -269,5 +350,6 @@ def export_agendas(
             peer=peer,
             stories=exported.stories,
             next_meeting=next_meeting_for(schedule, until),
-            fallback_peers=exported.peers,
+            fallback_peers=exported.peers or {m.peer for m in exported.meetings} or set(exported.owners),
+            load_late=load_late,
         )

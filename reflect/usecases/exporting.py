@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from reflect.usecases.visibility import Selection
+from reflect.usecases.visibility import Selection, shown
 
 if TYPE_CHECKING:
     from reflect.domain.model import Entry
@@ -80,12 +80,51 @@ def select(
     if fmt in ("json", "markdown"):
         export.stories = [s.to_dict() for s in journal.stories()]
     if fmt == "json":
-        export.meetings = [
+        meetings = [
             m.to_dict()
             for m in journal.meetings(with_agenda=True)
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
+        export.meetings = meetings if include_private else without_private_text(journal, meetings)
     return export
+
+
+def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The meetings with their stored agendas cleared of private text.
+
+    A meeting keeps the agenda as it was on the table, and a review run with
+    `--include-private` put private entries on it. Each item citing an entry that is
+    private now, or that is gone (nobody can tell what it was), leaves the export, and
+    so does its text in `discussed`; the meeting's own notes and actions stay (the
+    supervision's words, not an entry's). The journal keeps the agenda whole."""
+    from reflect.domain.agenda import redact_stored
+
+    cited = sorted({
+        e for m in meetings for s in (m.get("agenda") or {}).get("sections") or []
+        for i in s.get("items") or [] for e in i.get("entries") or []
+    })  # fmt: skip
+    docs = stored_dicts(journal, cited) if cited else {}
+    visible = {i for i, d in docs.items() if shown(d)}
+    out = []
+    for m in meetings:
+        if not m.get("agenda"):
+            out.append(m)
+            continue
+        agenda, removed = redact_stored(m["agenda"], visible.__contains__)
+        gone = set(removed)
+        out.append(dict(m, agenda=agenda, discussed=[t for t in m.get("discussed") or [] if t not in gone]))
+    return out
+
+
+def stored_dicts(journal: Journal, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored entries of these ids. Until the facade has `Journal.entry_dicts_by_id`
+    (a delegation to `store.changes.stored_dicts(self._engine, ids)`), reach it here."""
+    method = getattr(journal, "entry_dicts_by_id", None)
+    if method is not None:
+        return method(ids)
+    from reflect.store.changes import stored_dicts as read
+
+    return read(journal._engine, ids)
 
 
 def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:

@@ -1,0 +1,55 @@
+"""Messages name the field and the kind, never an identifying value (issue 8, item 5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reflect.cli import main
+from reflect.domain.model import Entry, Listen, now
+from reflect.domain.settings import Settings
+from reflect.store import Journal
+
+KINDS = {
+    "phone": "555-123-4567",
+    "email": "jo.doe@example.org",
+    "ssn": "123-45-6789",
+    "dob": "born 03/04/1961",
+    "address": "42 Elm Street",
+    "url": "https://example.org/jo",
+    "record": "MRN 4471902",
+}
+
+
+def run(*args: str, input: str | None = None):  # noqa: ANN201, A002
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_delete_names_the_entry_without_its_identifiers(db_path: Path, kind: str) -> None:
+    """Old code: `deleted entry ... (…, J.R.: Gave my number 555-123-4567 …)`."""
+    j = Journal(db_path)
+    j.save_settings(Settings(peer="alex"))
+    value = KINDS[kind]
+    j.save(Entry(occurred=now() - timedelta(days=1), id="e-0001", peer="alex", person=value,
+                 listen=Listen(story=f"{value} came up")))  # fmt: skip
+    result = run("delete", "--yes", "e-0001")
+    assert result.exit_code == 0, result.stderr
+    assert "deleted entry e-0001" in result.stderr
+    assert value not in result.stderr and value.split()[-1] not in result.stderr
+    assert f"[{kind}]" in result.stderr
+
+
+def test_import_errors_name_the_field_and_the_kind(tmp_path: Path) -> None:
+    """Old code: `setting: '555-123-4567' is not one of …`."""
+    path = tmp_path / "in.json"
+    path.write_text('[{"id": "a", "occurred": "2026-01-01T10:00:00+00:00", "setting": "555-123-4567"}]',
+                    encoding="utf-8")  # fmt: skip
+    for args in (("import", str(path)), ("review", "--format", "json", "--from", str(path))):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert "555-123-4567" not in result.stderr
+        assert "setting" in result.stderr and "[phone]" in result.stderr
