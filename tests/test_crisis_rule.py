@@ -46,7 +46,7 @@ def test_unticking_undoes_the_crisis_for_the_agenda_and_the_filter_alike() -> No
     assert is_crisis(set_crisis(CALM, True))
 
 
-@pytest.mark.xfail(strict=True, reason="needs EntryFilter.matches (domain/model.py) to use domain.crisis.is_crisis")
+
 def test_list_flag_crisis_finds_what_the_agenda_lists(db_path: Path) -> None:
     j = Journal(db_path)
     j.save_settings(Settings(peer="alex"))

@@ -57,9 +57,15 @@ def _fit(text: str, width: int) -> str:
 
 def _marks(entry: Entry) -> str:
     """The flags that are on, as cycle.MARKS writes them (the home screen's marks too)."""
+    from reflect.domain.crisis import is_crisis
     from reflect.domain.cycle import MARKS
 
-    return "".join(m for key, m, _ in MARKS if (entry.private if key == "private" else getattr(entry.flags, key)))
+    def on(key: str) -> bool:
+        if key == "private":
+            return entry.private
+        return is_crisis(entry) if key == "crisis" else bool(getattr(entry.flags, key))
+
+    return "".join(m for key, m, _ in MARKS if on(key))
 
 
 def _table(entries: list[Entry], width: int) -> Iterator[str]:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO, TypeVar
 
 import click
 
+from reflect.domain.years import MAX_YEAR, MIN_YEAR  # the one range of dates reflect holds
+
 if TYPE_CHECKING:
     from reflect.store import Journal
 
@@ -371,8 +373,3 @@ def parse_date_option(value: str | None, option: str, *, end: bool = False) -> d
         fail(f"{option}: {value!r} is out of range (give a date between {MIN_YEAR} and {MAX_YEAR})", EXIT_BAD_INPUT)
     return when
 
-
-# Dates a journal can mean: wide enough for any real encounter, narrow enough that a
-# window and the one before it (review compares the two) stay inside the calendar.
-MIN_YEAR = 1900
-MAX_YEAR = 2999

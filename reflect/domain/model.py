@@ -79,6 +79,7 @@ from reflect.domain.fields import (  # noqa: F401 - re-exported: the names other
     view_labels,
 )
 from reflect.domain.fields import text as text_field
+from reflect.domain.crisis import is_crisis
 
 CONTRACT_VERSION = 1
 MAX_MINUTES = 1440  # one encounter lasts at most a day; a larger number is a typo, and skews workload
@@ -556,6 +557,9 @@ class EntryFilter:
         for flag in self.flags:
             if flag == "private":
                 if not entry.private:
+                    return False
+            elif flag == "crisis":
+                if not is_crisis(entry):  # the one rule: the flag, or a crisis record kept
                     return False
             elif not getattr(entry.flags, flag, False):
                 return False

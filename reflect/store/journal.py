@@ -22,7 +22,7 @@ from typing import Any
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
 from reflect.domain.settings import Settings
-from reflect.store import migrate
+from reflect.store import changes, migrate
 from reflect.store.engine import Engine, stored_version
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
@@ -137,6 +137,15 @@ class Journal:
         """Entries with `since <= occurred <= until`, in time order."""
         docs = self.entry_dicts(since, until, newest_first=newest_first, skip_damaged=skip_damaged)
         return (Entry.from_dict(doc) for doc in docs)
+
+    def changed_dicts(self, after: datetime, before: datetime) -> Iterator[Doc]:
+        """Stored entries recorded or changed after `after` that happened before `before`
+        (the late entries an agenda adds); reads only month files written since `after`."""
+        return changes.changed_dicts(self._engine, after, before)
+
+    def entry_dicts_by_id(self, ids: list[str]) -> dict[str, Doc]:
+        """The stored entries of these ids that exist, by id."""
+        return changes.stored_dicts(self._engine, ids)
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[Entry]:
         """The newest entries, newest first: reads only as many months as it needs, and

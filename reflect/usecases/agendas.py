@@ -294,16 +294,8 @@ def journal_agendas(
 
 
 def changed_dicts(journal: Journal, after: datetime, before: datetime) -> Iterator[dict[str, Any]]:
-    """The stored entries recorded or changed after `after` that happened before `before`.
-
-    Until the facade has `Journal.changed_dicts` (a one-line delegation to
-    `store.changes.changed_dicts(self._engine, ...)`), reach the engine here."""
-    method = getattr(journal, "changed_dicts", None)
-    if method is not None:
-        return method(after, before)
-    from reflect.store.changes import changed_dicts as read
-
-    return read(journal._engine, after, before)
+    """The stored entries recorded or changed after `after` that happened before `before`."""
+    return journal.changed_dicts(after, before)
 
 
 def export_agendas(

@@ -117,14 +117,8 @@ def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> li
 
 
 def stored_dicts(journal: Journal, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored entries of these ids. Until the facade has `Journal.entry_dicts_by_id`
-    (a delegation to `store.changes.stored_dicts(self._engine, ids)`), reach it here."""
-    method = getattr(journal, "entry_dicts_by_id", None)
-    if method is not None:
-        return method(ids)
-    from reflect.store.changes import stored_dicts as read
-
-    return read(journal._engine, ids)
+    """The stored entries of these ids."""
+    return journal.entry_dicts_by_id(ids)
 
 
 def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
