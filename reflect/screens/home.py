@@ -1,8 +1,12 @@
 """Home: unfinished drafts, recent encounters, search, and the week at a glance.
 
-The list is one OptionList (virtualised: it renders only visible lines), filled a page
-at a time as the peer scrolls, so a journal of any size opens at once. Every read runs
-in a thread worker; the screen paints first and the rows arrive a moment later.
+The list is one OptionList (virtualised: it renders only visible lines) over a window of
+at most WINDOW entries. Moving past either edge of the window reads the next page from a
+cursor (the time and id of the edge row), one or two month files whatever the depth, and
+drops as many rows from the far edge, so memory stays bounded; End reads the oldest page
+directly. Those page reads run inside the key's own action, so keys typed in a burst all
+land in order; the first page and the glance are read in thread workers, so the screen
+paints first and the rows arrive a moment later.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,11 +33,17 @@ from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
+from reflect.usecases import browsing
+from reflect.usecases.browsing import EntryPage
+
+if TYPE_CHECKING:
+    from reflect.store.browse import Browser, Key
 
 if TYPE_CHECKING:
     from reflect.screens.encounter import EncounterScreen
 
 PAGE = 50
+WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
 
@@ -96,16 +106,56 @@ class Glance:
     meeting: str
 
 
+class Pager(Protocol):
+    """Who fills the list past its edges (the home screen)."""
+
+    def more_below(self, need: int) -> None: ...
+    def more_above(self, need: int) -> None: ...
+    def to_oldest(self) -> None: ...
+    def to_newest(self) -> None: ...
+
+
 class EntryList(OptionList):
-    """The home list. Posts NearEnd when the highlight or the scroll nears the last row."""
+    """The home list. Before a key moves past the rows it holds, its pager reads more;
+    mouse scrolling near the end posts NearEnd (read in a worker)."""
 
     class NearEnd(Message):
         pass
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        if highlighted is not None and highlighted >= self.option_count - NEAR_END:
-            self.post_message(self.NearEnd())
+    pager: Pager | None = None
+
+    def _rows(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    def action_cursor_down(self) -> None:
+        if self.pager is not None:
+            self.pager.more_below(1)
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        if self.pager is not None:
+            self.pager.more_below(self._rows())
+        super().action_page_down()
+
+    def action_cursor_up(self) -> None:
+        if self.pager is not None:
+            self.pager.more_above(1)
+        super().action_cursor_up()
+
+    def action_page_up(self) -> None:
+        if self.pager is not None:
+            self.pager.more_above(self._rows())
+        super().action_page_up()
+
+    def action_last(self) -> None:
+        if self.pager is not None:
+            self.pager.to_oldest()
+        super().action_last()
+
+    def action_first(self) -> None:
+        if self.pager is not None:
+            self.pager.to_newest()
+        super().action_first()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -140,9 +190,12 @@ class HomeScreen(Screen[None]):
         self.glance_ready = False
         self._generation = 0
         self._filter: EntryFilter | None = None
-        self._entries: list[Entry] = []
+        self._entries: list[Entry] = []  # the window, newest first, at most WINDOW
+        self._keys: list[Key] = []  # each entry's place (the cursors either side)
         self._drafts: list[Draft] = []
-        self._exhausted = False
+        self._exhausted = False  # the window reaches the oldest entry
+        self._at_newest = True  # the window starts at the newest entry (drafts show above it)
+        self._browser: Browser | None = None
         self._loading_more = False
         self._debounce: Timer | None = None
         self._reviewing = False  # a review round is open (r again does nothing)
@@ -175,7 +228,9 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(EntryList).focus()
+        lst = self.query_one(EntryList)
+        lst.pager = self
+        lst.focus()
         self.load()  # the glance follows the first page: the list is what the peer needs first
 
     # --- thread-side helpers ----------------------------------------------------------
@@ -190,6 +245,12 @@ class HomeScreen(Screen[None]):
     @property
     def journal(self) -> Journal:
         return host(self).journal
+
+    @property
+    def browser(self) -> Browser:
+        if self._browser is None:
+            self._browser = browsing.browser(self.journal)
+        return self._browser
 
     def now(self) -> datetime:
         return host(self).now()
@@ -207,11 +268,11 @@ class HomeScreen(Screen[None]):
     def _read_first(self, gen: int, flt: EntryFilter | None, keep: str | None) -> None:
         try:
             drafts = self.journal.drafts()
-            entries = self.journal.find(flt, limit=PAGE) if flt else self.journal.recent(PAGE)
+            page = browsing.older(self.browser, None, PAGE, flt)
         except (JournalError, ValidationError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_first, gen, drafts, entries, keep)
+        self._post(self._show_first, gen, drafts, page, keep)
 
     def _show_error(self, gen: int, message: str) -> None:
         if gen != self._generation:
@@ -220,12 +281,12 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Cannot read the journal", severity="error", timeout=10)
         self._mark_ready()
 
-    def _show_first(self, gen: int, drafts: list[Draft], entries: list[Entry], keep: str | None) -> None:
+    def _show_first(self, gen: int, drafts: list[Draft], page: EntryPage, keep: str | None) -> None:
         if gen != self._generation:
             return
         self._drafts = drafts
-        self._entries = entries
-        self._exhausted = len(entries) < PAGE
+        self._entries, self._keys = page.entries, page.keys
+        self._at_newest, self._exhausted = True, page.oldest
         self._loading_more = False
         self._rebuild(keep)
         self._update_status()
@@ -243,7 +304,7 @@ class HomeScreen(Screen[None]):
             keep = lst.highlighted_option.id
         now = self.now()
         options: list[Option] = []
-        if self._drafts:
+        if self._drafts and self._at_newest:
             options.append(Option(Content.styled("Unfinished drafts: enter resumes, d discards", "bold $warning"), disabled=True))
             options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in self._drafts]
             options.append(Option(Content.styled("Encounters", "bold"), disabled=True))
@@ -277,39 +338,123 @@ class HomeScreen(Screen[None]):
             text = f"{drafts}Recent encounters, newest first · ? help"
         self.query_one("#status", Static).update(text)
 
+    # --- paging past the window's edges -------------------------------------------------------
+
+    def _fetch(self, read: Callable[[Browser], EntryPage]) -> EntryPage | None:
+        """One page, read now (one or two month files, whatever the depth)."""
+        try:
+            return read(self.browser)
+        except (JournalError, ValidationError) as exc:
+            self._show_error(self._generation, str(exc))
+            return None
+
+    def _first_entry_row(self) -> int:
+        lst = self.query_one(EntryList)
+        try:
+            return lst.get_option_index(f"entry:{self._entries[0].id}") if self._entries else 0
+        except Exception:  # noqa: BLE001 - no such row
+            return 0
+
+    def more_below(self, need: int) -> None:
+        """Before moving `need` rows down: read the next older page if the window ends sooner."""
+        lst = self.query_one(EntryList)
+        if self._exhausted or not self._keys or not self.ready:
+            return
+        if (lst.highlighted or 0) + need < lst.option_count - 1:
+            return
+        page = self._fetch(lambda b: browsing.older(b, self._keys[-1], PAGE, self._filter))
+        if page is not None:
+            self._append(page)
+
+    def more_above(self, need: int) -> None:
+        """Before moving `need` rows up: read the next newer page if the window starts sooner."""
+        lst = self.query_one(EntryList)
+        if self._at_newest or not self._keys or not self.ready:
+            return
+        if (lst.highlighted or 0) - need > self._first_entry_row():
+            return
+        page = self._fetch(lambda b: browsing.newer(b, self._keys[0], PAGE, self._filter))
+        if page is not None:
+            self._prepend(page)
+
+    def to_oldest(self) -> None:
+        """End: the oldest page, read directly (the rows between are not read)."""
+        if self._exhausted or not self._keys or not self.ready:
+            return
+        gap = self._fetch(lambda b: browsing.older(b, self._keys[-1], WINDOW, self._filter))
+        if gap is None:
+            return
+        if gap.oldest:  # the rest fits in the window: keep it contiguous
+            self._append(gap)
+            return
+        page = self._fetch(lambda b: browsing.newer(b, None, PAGE, self._filter))
+        if page is not None:
+            self._entries, self._keys = page.entries, page.keys
+            self._at_newest, self._exhausted = page.newest, True
+            self._rebuild()
+            self._update_status()
+
+    def to_newest(self) -> None:
+        """Home: the newest page again, with the drafts above it."""
+        if self._at_newest or not self.ready:
+            return
+        page = self._fetch(lambda b: browsing.older(b, None, PAGE, self._filter))
+        if page is not None:
+            self._entries, self._keys = page.entries, page.keys
+            self._at_newest, self._exhausted = True, page.oldest
+            self._rebuild()
+            self._update_status()
+
+    def _append(self, page: EntryPage) -> None:
+        have = {e.id for e in self._entries}
+        rows = [(e, k) for e, k in zip(page.entries, page.keys) if e.id not in have]
+        self._entries += [e for e, _ in rows]
+        self._keys += [k for _, k in rows]
+        self._exhausted = page.oldest or not rows
+        if len(self._entries) > WINDOW:
+            cut = len(self._entries) - WINDOW
+            del self._entries[:cut], self._keys[:cut]
+            self._at_newest = False
+        self._rebuild()
+        self._update_status()
+
+    def _prepend(self, page: EntryPage) -> None:
+        have = {e.id for e in self._entries}
+        rows = [(e, k) for e, k in zip(page.entries, page.keys) if e.id not in have]
+        self._entries[:0] = [e for e, _ in rows]
+        self._keys[:0] = [k for _, k in rows]
+        self._at_newest = page.newest or not rows
+        if len(self._entries) > WINDOW:
+            del self._entries[WINDOW:], self._keys[WINDOW:]
+            self._exhausted = False
+        self._rebuild()
+        self._update_status()
+
     @on(EntryList.NearEnd)
     def load_more(self) -> None:
-        if self._exhausted or self._loading_more or not self.ready:
+        """Scrolled near the end with the mouse: the next page, in a worker."""
+        if self._exhausted or self._loading_more or not self.ready or not self._keys:
             return
         self._loading_more = True
+        last = self._keys[-1]
         self.run_worker(
-            partial(self._read_more, self._generation, self._filter, len(self._entries)),
+            partial(self._read_more, self._generation, self._filter, last),
             thread=True, group="home-more", name="home: next page",
         )
 
-    def _read_more(self, gen: int, flt: EntryFilter | None, offset: int) -> None:
+    def _read_more(self, gen: int, flt: EntryFilter | None, last: Key) -> None:
         try:
-            if flt:
-                page = self.journal.find(flt, limit=offset + PAGE)[offset:]
-            else:
-                page = self.journal.recent(PAGE, offset)
+            page = browsing.older(self.browser, last, PAGE, flt)
         except (JournalError, ValidationError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_more, gen, page)
+        self._post(self._show_more, gen, last, page)
 
-    def _show_more(self, gen: int, page: list[Entry]) -> None:
-        if gen != self._generation:
-            return
+    def _show_more(self, gen: int, last: Key, page: EntryPage) -> None:
         self._loading_more = False
-        have = {e.id for e in self._entries}
-        page = [e for e in page if e.id not in have]
-        self._exhausted = len(page) < PAGE
-        if page:
-            self._entries += page
-            now = self.now()
-            self.query_one(EntryList).add_options(Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in page)
-        self._update_status()
+        if gen != self._generation or not self._keys or self._keys[-1] != last:
+            return  # the window moved meanwhile
+        self._append(page)
 
     # --- the glance line -----------------------------------------------------------------
 
