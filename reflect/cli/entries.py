@@ -148,7 +148,14 @@ def list_(
         if listed.left_out:
             say(f"left out {plural(listed.left_out, 'private entry')} (use --include-private)")
         return
-    listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
+    if search:  # the stored text is tested before any entry is built (item 17 of issue 9)
+        from reflect.usecases import browsing
+
+        found = browsing.search(rctx.journal, flt, None if cap is None else cap + 1)
+        more = cap is not None and len(found) > cap
+        listed = listing.Listed(found[:cap] if cap is not None else found, more=more)
+    else:
+        listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
     if listed.entries:
         with data_out() as out:
             for line in _table(listed.entries, _list_width()):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -137,8 +138,13 @@ def text_hits(text: str, folded: str, needle: str, other: frozenset[str]) -> lis
         return None
     starts: list[int] = []
     m = len(needle)
-    i = folded.find(needle)
-    while i != -1:
+    # Occurrences inside a key (`...needle...":`, keys hold no quote nor backslash) are
+    # skipped by the pattern itself, in C: a word that names a field costs no more than a
+    # rare one.
+    search = re.compile(re.escape(needle) + r'(?![^"\\]*":)').search
+    found = search(folded)
+    while found is not None:
+        i = found.start()
         if _may_be_text(text, i, m, other):
             s = text.rfind(ENTRY_START, 0, i)
             if s == -1:
@@ -147,9 +153,9 @@ def text_hits(text: str, folded: str, needle: str, other: frozenset[str]) -> lis
             nxt = text.find(ENTRY_START, i)
             if nxt == -1:
                 break
-            i = folded.find(needle, nxt)
+            found = search(folded, nxt)
         else:
-            i = folded.find(needle, i + 1)
+            found = search(folded, i + 1)
     return starts
 
 
