@@ -104,6 +104,7 @@ def week_start(now: datetime) -> datetime:
 class Glance:
     weeks: list[int]
     meeting: str
+    total: int | None = None  # entries in the whole journal (None: could not be read)
 
 
 class Pager(Protocol):
@@ -304,9 +305,10 @@ class HomeScreen(Screen[None]):
             keep = lst.highlighted_option.id
         now = self.now()
         options: list[Option] = []
-        if self._drafts and self._at_newest:
+        drafts = self._shown_drafts()
+        if drafts and self._at_newest:
             options.append(Option(Content.styled("Unfinished drafts: enter resumes, d discards", "bold $warning"), disabled=True))
-            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in self._drafts]
+            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in drafts]
             options.append(Option(Content.styled("Encounters", "bold"), disabled=True))
         options += [Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in self._entries]
         if not self._entries:
@@ -326,6 +328,10 @@ class HomeScreen(Screen[None]):
         if index is None:
             index = next((i for i, o in enumerate(options) if not o.disabled), None)
         lst.highlighted = index
+
+    def _shown_drafts(self) -> list[Draft]:
+        """The drafts the list shows: all of them, or while searching those that match."""
+        return [d for d in self._drafts if browsing.draft_matches(d.entry, self._filter)]
 
     def _update_status(self) -> None:
         shown = len(self._entries)
@@ -473,9 +479,10 @@ class HomeScreen(Screen[None]):
                 if 0 <= index < WEEKS:
                     weeks[index] += 1
             meeting = self._meeting_line(now)
+            total: int | None = browsing.total(self.journal)
         except (JournalError, ValidationError) as exc:
-            meeting = f"Cannot read the journal: {exc}"
-        self._post(self._show_glance, Glance(weeks, meeting))
+            meeting, total = f"Cannot read the journal: {exc}", None
+        self._post(self._show_glance, Glance(weeks, meeting, total))
 
     def _meeting_line(self, now: datetime) -> str:
         schedule = self.journal.settings().schedule
@@ -492,8 +499,9 @@ class HomeScreen(Screen[None]):
 
     def _show_glance(self, glance: Glance) -> None:
         self.query_one("#week-chart", Sparkline).data = glance.weeks
-        total = sum(glance.weeks)
-        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {total} in all")
+        recent = sum(glance.weeks)
+        whole = f" · {glance.total} in the journal" if glance.total is not None else ""
+        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {recent} in {WEEKS} weeks{whole}")
         self.query_one("#next-meeting", Static).update(glance.meeting)
         self.glance_ready = True
 
@@ -504,7 +512,7 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             return None
         kind, _, ident = option.id.partition(":")
-        pool = self._drafts if kind == "draft" else self._entries
+        pool: list[Draft] | list[Entry] = self._drafts if kind == "draft" else self._entries
         for item in pool:
             if item.id == ident:
                 return kind, item

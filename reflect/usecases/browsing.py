@@ -67,6 +67,17 @@ def stored_text(doc: Doc) -> str:
     return "\n".join(out + lists)
 
 
+def draft_matches(entry: dict[str, object], flt: EntryFilter | None) -> bool:
+    """Whether a draft (an unfinished entry's fields) belongs in a list filtered by `flt`:
+    every draft without a filter; with one, only a draft whose text holds the search
+    words and nothing else is asked (flags, tags and times are not settled in a draft)."""
+    if flt is None:
+        return True
+    if flt.flags or flt.tags or flt.peer or flt.since or flt.until or not flt.text:
+        return False
+    return flt.text.casefold() in stored_text(entry).casefold()
+
+
 def match_of(flt: EntryFilter | None) -> Match:
     """The store's cheap tests for a filter: the raw month text first, then the stored free
     text, and the filter's own rule on a built entry only for flags, tags and peer."""
