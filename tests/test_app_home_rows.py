@@ -88,3 +88,23 @@ async def test_header_labels_the_sixteen_week_count_and_gives_the_real_total() -
         assert recent < 316
         assert "in all" not in summary
         assert "in 16 weeks" in summary and "316 in the journal" in summary
+
+
+async def test_what_was_shared_shows_the_part_shared_or_held_back() -> None:
+    journal = Journal()
+    held = Entry(occurred=NOW - timedelta(hours=1), person="A",
+                 listen=Listen(story="Her brother's overdose last spring"), select=Select(decision="hold"))  # fmt: skip
+    shared = Entry(occurred=NOW - timedelta(hours=2), person="B",
+                   listen=Listen(story="Lost the flat on Monday"),
+                   select=Select(decision="share", part="My first month in the shelter"),
+                   share=Share(how="asked first, kept it short"))  # fmt: skip
+    journal.import_records([held, shared])
+    app = ReflectApp(journal=Journal(), clock=frozen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await ready(pilot)
+        held_row = row_text(home, f"entry:{held.id}")
+        assert "held back" in held_row
+        assert held_row.index("held back") < held_row.index("Her brother")  # the story only as heard, after
+        assert "heard: Her brother" in held_row
+        shared_row = row_text(home, f"entry:{shared.id}")
+        assert "My first month in the shelter" in shared_row and "Lost the flat" not in shared_row

@@ -75,8 +75,25 @@ def entry_prompt(entry: Entry, now: datetime) -> Content:
         " ",
         clip(SETTING_SHORT.get(entry.setting, entry.setting), 10),
         " ",
-        entry.summary(200) or ("(no text)", "italic $text-muted"),
+        shared_cell(entry),
     )
+
+
+def shared_cell(entry: Entry) -> Content:
+    """The "What was shared" column: the part of the peer's story shared, or "held back";
+    the person's story only after it, labelled as what was heard, never as if shared."""
+    heard = entry.summary(200)
+    if entry.select.decision == "hold":
+        head: Content = Content.styled("held back", "italic bold")
+    else:
+        part = " ".join((entry.select.part or entry.share.how).split())
+        if part:
+            return Content(part[:200])
+        head = Content("")
+    if not heard:
+        return head if head.plain else Content.styled("(no text)", "italic $text-muted")
+    tail = Content.styled(f"heard: {heard}", "$text-muted")
+    return Content.assemble(head, " · ", tail) if head.plain else tail
 
 
 def draft_prompt(draft: Draft, now: datetime) -> Content:
