@@ -189,6 +189,8 @@ class HomeScreen(Screen[None]):
         Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries"),
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
+        Binding("x", "delete_entry", "Delete", id="home.delete", show=False, tooltip="Delete the highlighted entry (asks first)"),
+        Binding("D", "discard_drafts", "Discard all drafts", id="home.discard_all", show=False, tooltip="Discard every unfinished draft (asks first)"),
         Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
         Binding("r", "review", "Review", id="home.review", tooltip="Review the agenda; record the supervision meeting"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
@@ -199,6 +201,8 @@ class HomeScreen(Screen[None]):
         ("enter", "Open the highlighted entry, or resume the highlighted draft"),
         ("up/down, pgup/pgdn", "Move through the list; more entries load as you go"),
         ("tab", "Move between the search line and the list"),
+        ("x", "Delete the highlighted entry (asks first)"),
+        ("D", "Discard every unfinished draft (asks first)"),
         ("enter (in search)", "Search now and go to the list"),
     ]
 
@@ -536,10 +540,12 @@ class HomeScreen(Screen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("discard_draft", "edit"):
+        if action in ("discard_draft", "edit", "delete_entry"):
             found = self._highlighted() if self.is_mounted else None
             want = "draft" if action == "discard_draft" else "entry"
             return True if found and found[0] == want else None
+        if action == "discard_drafts":
+            return True if self._drafts else None
         return True
 
     @on(EntryList.OptionHighlighted)
@@ -638,6 +644,59 @@ class HomeScreen(Screen[None]):
             self._post(self.load)
 
         self.run_worker(work, thread=True, group="home-write", name="home: discard draft")
+
+    def action_delete_entry(self) -> None:
+        """Delete the highlighted entry, after a yes that names it only as its row does."""
+        found = self._highlighted()
+        if not found or found[0] != "entry":
+            return
+        entry: Entry = found[1]  # type: ignore[assignment]
+        question = (
+            f"Delete the entry of {format_when(entry.occurred, self.now())}"
+            f" with {entry.person or 'no one named'}?\nIt will be gone for good."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), partial(self._delete, entry))
+
+    def _delete(self, entry: Entry, yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def work() -> None:
+            try:
+                self.journal.delete(entry.id)
+            except JournalError as exc:
+                self._post(partial(self.notify, str(exc), severity="error"))
+                return
+            self._post(self.notify, "Entry deleted.")
+            self._post(self.load)
+            self._post(self.load_glance)
+
+        self.run_worker(work, thread=True, group="home-write", name="home: delete entry")
+
+    def action_discard_drafts(self) -> None:
+        """Discard every draft at once, after one yes (no draft's text is shown)."""
+        n = len(self._drafts)
+        if not n:
+            return
+        question = f"Discard all {n} unfinished draft{'s' if n > 1 else ''}?\nTheir text will be gone for good."
+        drafts = list(self._drafts)
+        self.app.push_screen(ConfirmDialog(question, yes="Discard all", no="Keep"), partial(self._discard_all, drafts))
+
+    def _discard_all(self, drafts: list[Draft], yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def work() -> None:
+            try:
+                for draft in drafts:
+                    self.journal.discard_draft(draft.id)
+            except JournalError as exc:
+                self._post(partial(self.notify, str(exc), severity="error"))
+            else:
+                self._post(self.notify, f"{len(drafts)} draft{'s' if len(drafts) > 1 else ''} discarded.")
+            self._post(self.load)
+
+        self.run_worker(work, thread=True, group="home-write", name="home: discard drafts")
 
     def action_stories(self) -> None:
         from reflect.screens.stories import StoryBankScreen
