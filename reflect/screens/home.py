@@ -37,11 +37,12 @@ from reflect.usecases import browsing
 from reflect.usecases.browsing import EntryPage
 
 if TYPE_CHECKING:
-    from reflect.store.browse import Browser, Key
+    from reflect.store.browse import Browser, Key, Stamp
 
 if TYPE_CHECKING:
     from reflect.screens.encounter import EncounterScreen
 
+POLL = 1.0  # seconds between looks for other processes' changes (a listing and a few stats)
 PAGE = 50
 WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
@@ -218,6 +219,8 @@ class HomeScreen(Screen[None]):
         self._exhausted = False  # the window reaches the oldest entry
         self._at_newest = True  # the window starts at the newest entry (drafts show above it)
         self._browser: Browser | None = None
+        self._stamp: Stamp | None = None  # the journal's files as last seen (other processes' changes)
+        self._polling = False
         self._loading_more = False
         self._debounce: Timer | None = None
         self._reviewing = False  # a review round is open (r again does nothing)
@@ -253,6 +256,7 @@ class HomeScreen(Screen[None]):
         lst = self.query_one(EntryList)
         lst.pager = self
         lst.focus()
+        self.set_interval(POLL, self._poll, name="home: poll")
         self.load()  # the glance follows the first page: the list is what the peer needs first
 
     # --- thread-side helpers ----------------------------------------------------------
@@ -289,12 +293,13 @@ class HomeScreen(Screen[None]):
 
     def _read_first(self, gen: int, flt: EntryFilter | None, keep: str | None) -> None:
         try:
+            stamp = browsing.stamp(self.journal)  # before reading: a change during the read is seen next time
             drafts = self.journal.drafts()
             page = browsing.older(self.browser, None, PAGE, flt)
-        except (JournalError, ValidationError) as exc:
+        except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_first, gen, drafts, page, keep)
+        self._post(self._show_first, gen, drafts, page, keep, stamp)
 
     def _show_error(self, gen: int, message: str) -> None:
         if gen != self._generation:
@@ -303,9 +308,10 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Cannot read the journal", severity="error", timeout=10)
         self._mark_ready()
 
-    def _show_first(self, gen: int, drafts: list[Draft], page: EntryPage, keep: str | None) -> None:
+    def _show_first(self, gen: int, drafts: list[Draft], page: EntryPage, keep: str | None, stamp: Stamp) -> None:
         if gen != self._generation:
             return
+        self._stamp = stamp
         self._drafts = drafts
         self._entries, self._keys = page.entries, page.keys
         self._at_newest, self._exhausted = True, page.oldest
@@ -482,6 +488,68 @@ class HomeScreen(Screen[None]):
         if gen != self._generation or not self._keys or self._keys[-1] != last:
             return  # the window moved meanwhile
         self._append(page)
+
+    # --- other processes' changes -------------------------------------------------------------
+
+    def _poll(self) -> None:
+        """Every POLL seconds while home is on top: if a month file, the drafts, the meetings
+        or the settings changed on disk, read the shown window and the glance again."""
+        if self._polling or not self.ready or not self.is_current:
+            return
+        self._polling = True
+        self.run_worker(self._look, thread=True, group="home-poll", name="home: poll")
+
+    def _look(self) -> None:
+        try:
+            stamp = browsing.stamp(self.journal)
+        except OSError:
+            stamp = None
+        self._post(self._looked, stamp)
+
+    def _looked(self, stamp: Stamp | None) -> None:
+        self._polling = False
+        if stamp is None or stamp == self._stamp:
+            return
+        self._stamp = stamp
+        self.refresh_window()
+        self.load_glance()
+
+    def refresh_window(self) -> None:
+        """Read the shown rows again from the top of the window (as many as are shown)."""
+        self._generation += 1
+        top = None if self._at_newest or not self._keys else self._keys[0]
+        size = max(len(self._entries), PAGE)
+        self.run_worker(
+            partial(self._read_window, self._generation, self._filter, top, size),
+            thread=True, group="home-list", name="home: window",
+        )
+
+    def _read_window(self, gen: int, flt: EntryFilter | None, top: Key | None, size: int) -> None:
+        try:
+            drafts = self.journal.drafts()
+            page = browsing.older(self.browser, top, size, flt, inclusive=True)
+        except (JournalError, ValidationError) as exc:
+            self._post(self._show_error, gen, str(exc))
+            return
+        self._post(self._show_window, gen, drafts, page)
+
+    def _show_window(self, gen: int, drafts: list[Draft], page: EntryPage) -> None:
+        if gen != self._generation:
+            return
+        lst = self.query_one(EntryList)
+        index = lst.highlighted
+        keep = lst.highlighted_option.id if lst.highlighted_option is not None else None
+        self._drafts = drafts
+        self._entries, self._keys = page.entries, page.keys
+        self._exhausted = page.oldest
+        self._loading_more = False
+        self._rebuild()
+        now = lst.highlighted_option
+        if index is not None and keep is not None and (now is None or now.id != keep) and lst.option_count:
+            lst.highlighted = min(index, lst.option_count - 1)  # its row went: stay about there
+            if lst.highlighted_option is not None and lst.highlighted_option.disabled:
+                lst.action_cursor_down()
+        self._update_status()
 
     # --- the glance line -----------------------------------------------------------------
 

@@ -342,7 +342,10 @@ class Browser:
                     yield read_shard(folder / name)
 
 
-def stamp(layout: Layout, extra: Iterable[Path] = ()) -> tuple[tuple[str, int, int, int], ...]:
+Stamp = tuple[tuple[str, int, int, int], ...]
+
+
+def stamp(layout: Layout, extra: Iterable[Path] = ()) -> Stamp:
     """What changes when another process writes: each month file's, the drafts' and
     `extra` files' identity, time and size (one listing and a stat each, no reading)."""
     out: list[tuple[str, int, int, int]] = []
@@ -370,4 +373,4 @@ def for_journal(journal: Journal) -> Browser:
     return Browser(journal.layout, journal._gate.reading)  # noqa: SLF001 - same package
 
 
-__all__ = ["Browser", "Key", "Match", "Page", "for_journal", "key_of", "needle_of", "stamp"]
+__all__ = ["Browser", "Key", "Match", "Page", "Stamp", "for_journal", "key_of", "needle_of", "stamp"]

@@ -14,7 +14,8 @@ from reflect.domain.fields import LIST, OPT_RECORD, RECORD, leaves, walk
 from reflect.domain.model import Entry, EntryFilter
 from reflect.store import NotFound
 from reflect.store.engine import aware
-from reflect.store.browse import Browser, Key, Match, for_journal, key_of, needle_of
+from reflect.store.browse import Browser, Key, Match, Stamp, for_journal, key_of, needle_of
+from reflect.store.browse import stamp as browse_stamp
 
 if TYPE_CHECKING:
     from reflect.store import Journal
@@ -120,6 +121,11 @@ def newer(b: Browser, before: Key | None, limit: int, flt: EntryFilter | None = 
 def search(journal: Journal, flt: EntryFilter, limit: int | None) -> list[Entry]:
     """Entries matching `flt`, newest first, at most `limit` (None: all)."""
     return [Entry.from_dict(d) for d in browser(journal).search(match_of(flt), limit)]
+
+
+def stamp(journal: Journal) -> Stamp:
+    """What changes on disk when any process changes the journal or its settings."""
+    return browse_stamp(journal.layout, [journal.settings_path])
 
 
 def total(journal: Journal) -> int:
