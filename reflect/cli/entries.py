@@ -172,11 +172,14 @@ def list_(
 @pass_rctx
 @handle_errors
 def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
-    """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
+    """Show one entry (full id or a unique start of it, any length), private or not: you
+    asked for it by name."""
     from reflect.domain.formats import write_markdown
-    from reflect.usecases import listing
+    from reflect.usecases import browsing, listing
 
-    entry = listing.entry_by_id(rctx.journal, entry_id)
+    if not entry_id.strip():
+        listing.entry_by_id(rctx.journal, entry_id)  # says what an id is
+    entry = browsing.entry_by_prefix(rctx.journal, entry_id)
     with data_out() as out:
         if as_json:
             out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -144,7 +144,7 @@ def entry_by_prefix(journal: Journal, prefix: str) -> Entry:
             raise
     ids = browser(journal).ids_starting(prefix)
     if len(ids) > 1:
-        raise NotFound(f"{prefix!r} is ambiguous: it starts {len(ids)} entry ids; give more of the id")
+        raise NotFound(f"{prefix!r} is ambiguous: it matches {len(ids)} entries; give more of the id")
     if not ids:
         raise NotFound(f"no entry with id {prefix!r}")
     return journal.get(ids[0])
