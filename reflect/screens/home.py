@@ -231,7 +231,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Vertical(id="glance"):
             with Horizontal(id="week-row"):
-                yield Label(f"Encounters a week, last {WEEKS} weeks ", id="week-label")
+                yield Label(f"A week, last {WEEKS} ", id="week-label")
                 yield Sparkline([0] * WEEKS, id="week-chart")
                 yield Label("", id="week-summary", markup=False)
             yield Static("Next supervision: …", id="next-meeting", markup=False)
@@ -589,7 +589,7 @@ class HomeScreen(Screen[None]):
     def _show_glance(self, glance: Glance) -> None:
         self.query_one("#week-chart", Sparkline).data = glance.weeks
         recent = sum(glance.weeks)
-        whole = f" · {glance.total} in the journal" if glance.total is not None else ""
+        whole = f" · {glance.total} in all" if glance.total is not None else ""
         self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {recent} in {WEEKS} weeks{whole}")
         self.query_one("#next-meeting", Static).update(glance.meeting)
         self.glance_ready = True
