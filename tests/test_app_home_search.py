@@ -136,3 +136,13 @@ def test_cli_list_search_uses_it_and_says_what_matched(journal: Journal) -> None
     assert len(want) == 3 and all(e.id[:8] in result.output for e in want)
     result = runner.invoke(cli, ["list", "--search", "response"])
     assert "no entries match" in result.output
+
+
+def test_a_rare_flag_reads_only_the_month_that_has_it(decoded: list[str]) -> None:
+    journal = Journal()
+    entries = many(1500, "x")
+    entries[700].flags = Flags(crisis=True)
+    journal.import_records(entries)
+    found = browsing.search(journal, EntryFilter(flags=["crisis"]), 50)
+    assert [e.id for e in found] == [entries[700].id]
+    assert decoded == ["all"]  # one month parsed, the other eighteen only tested as text

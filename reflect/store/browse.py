@@ -174,6 +174,7 @@ class Match:
     needle: str = ""  # case-folded JSON form of the search text; "" tests nothing
     test: Callable[[Doc], bool] | None = None
     other: frozenset[str] = frozenset()  # keys whose values are not free text (the needle there is no match)
+    raw: tuple[str, ...] = ()  # exact JSON snippets every matching entry holds (`"crisis":true`)
 
     def row(self, doc: Doc, key: Key) -> bool:
         if self.since is not None and key.when < self.since:
@@ -246,7 +247,7 @@ class Browser:
         path = self.layout.month(month)
         with self.reading():
             text = read_month_file(path)
-        if text is None:
+        if text is None or not all(snippet in text for snippet in match.raw):
             return None
         docs = None
         if match.needle:

@@ -96,6 +96,7 @@ def match_of(flt: EntryFilter | None) -> Match:
     return Match(
         since=aware(flt.since), until=aware(flt.until), needle=needle, test=test if folded or structured else None,
         other=OTHER_KEYS,
+        raw=tuple('"visibility":"private"' if f == "private" else f'"{f}":true' for f in flt.flags),
     )
 
 
