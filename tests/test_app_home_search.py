@@ -146,3 +146,16 @@ def test_a_rare_flag_reads_only_the_month_that_has_it(decoded: list[str]) -> Non
     found = browsing.search(journal, EntryFilter(flags=["crisis"]), 50)
     assert [e.id for e in found] == [entries[700].id]
     assert decoded == ["all"]  # one month parsed, the other eighteen only tested as text
+
+
+def test_a_month_that_does_not_parse_is_journal_corrupt_naming_the_file() -> None:
+    from reflect.store import JournalCorrupt
+
+    journal = Journal()
+    journal.import_records(many(30, "x"))
+    month = sorted(journal.layout.entries_dir.glob("*.json"))[-1]
+    month.write_text('{"entries":{"1":{"id":"a","occ', encoding="utf-8")
+    with pytest.raises(JournalCorrupt, match=month.name):
+        browsing.older(browsing.browser(journal), None, 50)
+    with pytest.raises(JournalCorrupt, match=month.name):
+        browsing.search(journal, EntryFilter(text="a"), 50)  # a word the broken text holds

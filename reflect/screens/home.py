@@ -37,7 +37,7 @@ from reflect.usecases import browsing
 from reflect.usecases.browsing import EntryPage
 
 if TYPE_CHECKING:
-    from reflect.store.browse import Browser, Key, Stamp
+    from reflect.usecases.browsing import Browser, Key, Stamp
 
 if TYPE_CHECKING:
     from reflect.screens.encounter import EncounterScreen
@@ -377,7 +377,7 @@ class HomeScreen(Screen[None]):
         """One page, read now (one or two month files, whatever the depth)."""
         try:
             return read(self.browser)
-        except (JournalError, ValidationError) as exc:
+        except (JournalError, ValidationError, OSError) as exc:
             self._show_error(self._generation, str(exc))
             return None
 
@@ -478,7 +478,7 @@ class HomeScreen(Screen[None]):
     def _read_more(self, gen: int, flt: EntryFilter | None, last: Key) -> None:
         try:
             page = browsing.older(self.browser, last, PAGE, flt)
-        except (JournalError, ValidationError) as exc:
+        except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
         self._post(self._show_more, gen, last, page)
@@ -494,7 +494,7 @@ class HomeScreen(Screen[None]):
     def _poll(self) -> None:
         """Every POLL seconds while home is on top: if a month file, the drafts, the meetings
         or the settings changed on disk, read the shown window and the glance again."""
-        if self._polling or not self.ready or not self.is_current:
+        if self._polling or not self.ready or self.app.screen is not self:
             return
         self._polling = True
         self.run_worker(self._look, thread=True, group="home-poll", name="home: poll")
@@ -528,7 +528,7 @@ class HomeScreen(Screen[None]):
         try:
             drafts = self.journal.drafts()
             page = browsing.older(self.browser, top, size, flt, inclusive=True)
-        except (JournalError, ValidationError) as exc:
+        except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
         self._post(self._show_window, gen, drafts, page)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflect.paths import Layout
 from reflect.store.engine import ENTRIES, check_entries, read_shard
+from reflect.store.errors import JournalCorrupt
 from reflect.store.storage import CorruptFile
 
 if TYPE_CHECKING:
@@ -243,7 +244,14 @@ class Browser:
 
     def _month(self, month: str, match: Match) -> list[tuple[Key, Doc]] | None:
         """The rows of one month that match, oldest first; None when the raw text rules
-        the whole month out (it is then never parsed)."""
+        the whole month out (it is then never parsed). A file that does not parse is
+        JournalCorrupt, as every read of the journal says it."""
+        try:
+            return self._month_rows(month, match)
+        except CorruptFile as exc:
+            raise JournalCorrupt(exc.path, exc.reason) from None
+
+    def _month_rows(self, month: str, match: Match) -> list[tuple[Key, Doc]] | None:
         path = self.layout.month(month)
         with self.reading():
             text = read_month_file(path)
