@@ -154,7 +154,14 @@ def list_(
         if listed.left_out:
             say(f"left out {plural(listed.left_out, 'private entry')} (use --include-private)")
         return
-    listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
+    if search:  # the stored text is tested before any entry is built (item 17 of issue 9)
+        from reflect.usecases import browsing
+
+        found = browsing.search(rctx.journal, flt, None if cap is None else cap + 1)
+        more = cap is not None and len(found) > cap
+        listed = listing.Listed(found[:cap] if cap is not None else found, more=more)
+    else:
+        listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
     if listed.entries:
         with data_out() as out:
             for line in _table(listed.entries, _list_width()):
@@ -171,11 +178,14 @@ def list_(
 @pass_rctx
 @handle_errors
 def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
-    """Show one entry (full id or unique prefix), private or not: you asked for it by name."""
+    """Show one entry (full id or a unique start of it, any length), private or not: you
+    asked for it by name."""
     from reflect.domain.formats import write_markdown
-    from reflect.usecases import listing
+    from reflect.usecases import browsing, listing
 
-    entry = listing.entry_by_id(rctx.journal, entry_id)
+    if not entry_id.strip():
+        listing.entry_by_id(rctx.journal, entry_id)  # says what an id is
+    entry = browsing.entry_by_prefix(rctx.journal, entry_id)
     with data_out() as out:
         if as_json:
             out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")

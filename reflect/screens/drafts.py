@@ -35,6 +35,21 @@ def _key(draft: Draft) -> Key:
     return (draft.entry, draft.step, draft.entry_id)
 
 
+STAMPED = ("recorded", "updated")  # set by the store on save, never typed
+
+
+def same_entry(form: dict[str, Any], saved: dict[str, Any] | None) -> bool:
+    """Whether a form holds what was saved: the store's stamps aside, and a peer the store
+    filled in where the form had none."""
+    if saved is None:
+        return False
+    a = {k: v for k, v in form.items() if k not in STAMPED}
+    b = {k: v for k, v in saved.items() if k not in STAMPED}
+    if not b.get("peer"):
+        a.pop("peer", None), b.pop("peer", None)
+    return a == b
+
+
 class DraftKeeper:
     """The draft of one screen's form: debounced, written off the UI thread, never silently lost."""
 
@@ -56,6 +71,7 @@ class DraftKeeper:
         self._wanted: Draft | None = None
         self._kept: Key | None = None  # the last state known to be in the journal
         self._opened: dict[str, Any] | None = None  # the form as it opened
+        self._saved: dict[str, Any] | None = None  # the form as the entry was last saved
         self._timer: Timer | None = None
         self._lock = threading.Lock()
         self._seq = 0  # numbers handed to writes, in order of asking
@@ -94,6 +110,8 @@ class DraftKeeper:
             return None
         if not self.on_disk and draft.entry == self._opened:
             return None  # nothing typed yet (only a step changed): no draft to keep
+        if same_entry(draft.entry, self._saved):
+            return None  # what the journal holds as the entry itself (a page or the id changed, not the text)
         self._seq += 1
         return draft, self._seq
 
@@ -139,11 +157,13 @@ class DraftKeeper:
         """The entry is being saved as `draft` shows it: no draft of that state is needed.
         Returns the sequence number for `discard`."""
         self._kept = _key(draft)
+        self._saved = draft.entry
         return self._seq
 
     def save_failed(self) -> None:
         """The entry was not saved: what is on screen must be kept as a draft after all."""
         self._kept = None
+        self._saved = None
 
     def discard(self, upto: int) -> None:
         """On the save's worker thread, after the entry was saved: drop the draft, and any

@@ -1,8 +1,12 @@
 """Home: unfinished drafts, recent encounters, search, and the week at a glance.
 
-The list is one OptionList (virtualised: it renders only visible lines), filled a page
-at a time as the peer scrolls, so a journal of any size opens at once. Every read runs
-in a thread worker; the screen paints first and the rows arrive a moment later.
+The list is one OptionList (virtualised: it renders only visible lines) over a window of
+at most WINDOW entries. Moving past either edge of the window reads the next page from a
+cursor (the time and id of the edge row), one or two month files whatever the depth, and
+drops as many rows from the far edge, so memory stays bounded; End reads the oldest page
+directly. Those page reads run inside the key's own action, so keys typed in a burst all
+land in order; the first page and the glance are read in thread workers, so the screen
+paints first and the rows arrive a moment later.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,11 +33,18 @@ from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
+from reflect.usecases import browsing
+from reflect.usecases.browsing import EntryPage
+
+if TYPE_CHECKING:
+    from reflect.usecases.browsing import Browser, Key, Stamp
 
 if TYPE_CHECKING:
     from reflect.screens.encounter import EncounterScreen
 
+POLL = 1.0  # seconds between looks for other processes' changes (a listing and a few stats)
 PAGE = 50
+WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
 
@@ -65,8 +76,25 @@ def entry_prompt(entry: Entry, now: datetime) -> Content:
         " ",
         clip(SETTING_SHORT.get(entry.setting, entry.setting), 10),
         " ",
-        entry.summary(200) or ("(no text)", "italic $text-muted"),
+        shared_cell(entry),
     )
+
+
+def shared_cell(entry: Entry) -> Content:
+    """The "What was shared" column: the part of the peer's story shared, or "held back";
+    the person's story only after it, labelled as what was heard, never as if shared."""
+    heard = entry.summary(200)
+    if entry.select.decision == "hold":
+        head: Content = Content.styled("held back", "italic bold")
+    else:
+        part = " ".join((entry.select.part or entry.share.how).split())
+        if part:
+            return Content(part[:200])
+        head = Content("")
+    if not heard:
+        return head if head.plain else Content.styled("(no text)", "italic $text-muted")
+    tail = Content.styled(f"heard: {heard}", "$text-muted")
+    return Content.assemble(head, " · ", tail) if head.plain else tail
 
 
 def draft_prompt(draft: Draft, now: datetime) -> Content:
@@ -94,18 +122,59 @@ def week_start(now: datetime) -> datetime:
 class Glance:
     weeks: list[int]
     meeting: str
+    total: int | None = None  # entries in the whole journal (None: could not be read)
+
+
+class Pager(Protocol):
+    """Who fills the list past its edges (the home screen)."""
+
+    def more_below(self, need: int) -> None: ...
+    def more_above(self, need: int) -> None: ...
+    def to_oldest(self) -> None: ...
+    def to_newest(self) -> None: ...
 
 
 class EntryList(OptionList):
-    """The home list. Posts NearEnd when the highlight or the scroll nears the last row."""
+    """The home list. Before a key moves past the rows it holds, its pager reads more;
+    mouse scrolling near the end posts NearEnd (read in a worker)."""
 
     class NearEnd(Message):
         pass
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        if highlighted is not None and highlighted >= self.option_count - NEAR_END:
-            self.post_message(self.NearEnd())
+    pager: Pager | None = None
+
+    def _rows(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    def action_cursor_down(self) -> None:
+        if self.pager is not None:
+            self.pager.more_below(1)
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        if self.pager is not None:
+            self.pager.more_below(self._rows())
+        super().action_page_down()
+
+    def action_cursor_up(self) -> None:
+        if self.pager is not None:
+            self.pager.more_above(1)
+        super().action_cursor_up()
+
+    def action_page_up(self) -> None:
+        if self.pager is not None:
+            self.pager.more_above(self._rows())
+        super().action_page_up()
+
+    def action_last(self) -> None:
+        if self.pager is not None:
+            self.pager.to_oldest()
+        super().action_last()
+
+    def action_first(self) -> None:
+        if self.pager is not None:
+            self.pager.to_newest()
+        super().action_first()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -121,6 +190,8 @@ class HomeScreen(Screen[None]):
         Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries"),
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
+        Binding("x", "delete_entry", "Delete", id="home.delete", show=False, tooltip="Delete the highlighted entry (asks first)"),
+        Binding("D", "discard_drafts", "Discard all drafts", id="home.discard_all", show=False, tooltip="Discard every unfinished draft (asks first)"),
         Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
         Binding("r", "review", "Review", id="home.review", tooltip="Review the agenda; record the supervision meeting"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
@@ -131,6 +202,8 @@ class HomeScreen(Screen[None]):
         ("enter", "Open the highlighted entry, or resume the highlighted draft"),
         ("up/down, pgup/pgdn", "Move through the list; more entries load as you go"),
         ("tab", "Move between the search line and the list"),
+        ("x", "Delete the highlighted entry (asks first)"),
+        ("D", "Discard every unfinished draft (asks first)"),
         ("enter (in search)", "Search now and go to the list"),
     ]
 
@@ -140,9 +213,14 @@ class HomeScreen(Screen[None]):
         self.glance_ready = False
         self._generation = 0
         self._filter: EntryFilter | None = None
-        self._entries: list[Entry] = []
+        self._entries: list[Entry] = []  # the window, newest first, at most WINDOW
+        self._keys: list[Key] = []  # each entry's place (the cursors either side)
         self._drafts: list[Draft] = []
-        self._exhausted = False
+        self._exhausted = False  # the window reaches the oldest entry
+        self._at_newest = True  # the window starts at the newest entry (drafts show above it)
+        self._browser: Browser | None = None
+        self._stamp: Stamp | None = None  # the journal's files as last seen (other processes' changes)
+        self._polling = False
         self._loading_more = False
         self._debounce: Timer | None = None
         self._reviewing = False  # a review round is open (r again does nothing)
@@ -153,7 +231,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Vertical(id="glance"):
             with Horizontal(id="week-row"):
-                yield Label(f"Encounters a week, last {WEEKS} weeks ", id="week-label")
+                yield Label(f"A week, last {WEEKS} ", id="week-label")
                 yield Sparkline([0] * WEEKS, id="week-chart")
                 yield Label("", id="week-summary", markup=False)
             yield Static("Next supervision: …", id="next-meeting", markup=False)
@@ -175,7 +253,10 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(EntryList).focus()
+        lst = self.query_one(EntryList)
+        lst.pager = self
+        lst.focus()
+        self.set_interval(POLL, self._poll, name="home: poll")
         self.load()  # the glance follows the first page: the list is what the peer needs first
 
     # --- thread-side helpers ----------------------------------------------------------
@@ -190,6 +271,12 @@ class HomeScreen(Screen[None]):
     @property
     def journal(self) -> Journal:
         return host(self).journal
+
+    @property
+    def browser(self) -> Browser:
+        if self._browser is None:
+            self._browser = browsing.browser(self.journal)
+        return self._browser
 
     def now(self) -> datetime:
         return host(self).now()
@@ -206,12 +293,13 @@ class HomeScreen(Screen[None]):
 
     def _read_first(self, gen: int, flt: EntryFilter | None, keep: str | None) -> None:
         try:
+            stamp = browsing.stamp(self.journal)  # before reading: a change during the read is seen next time
             drafts = self.journal.drafts()
-            entries = self.journal.find(flt, limit=PAGE) if flt else self.journal.recent(PAGE)
-        except (JournalError, ValidationError) as exc:
+            page = browsing.older(self.browser, None, PAGE, flt)
+        except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_first, gen, drafts, entries, keep)
+        self._post(self._show_first, gen, drafts, page, keep, stamp)
 
     def _show_error(self, gen: int, message: str) -> None:
         if gen != self._generation:
@@ -220,12 +308,13 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Cannot read the journal", severity="error", timeout=10)
         self._mark_ready()
 
-    def _show_first(self, gen: int, drafts: list[Draft], entries: list[Entry], keep: str | None) -> None:
+    def _show_first(self, gen: int, drafts: list[Draft], page: EntryPage, keep: str | None, stamp: Stamp) -> None:
         if gen != self._generation:
             return
+        self._stamp = stamp
         self._drafts = drafts
-        self._entries = entries
-        self._exhausted = len(entries) < PAGE
+        self._entries, self._keys = page.entries, page.keys
+        self._at_newest, self._exhausted = True, page.oldest
         self._loading_more = False
         self._rebuild(keep)
         self._update_status()
@@ -243,9 +332,10 @@ class HomeScreen(Screen[None]):
             keep = lst.highlighted_option.id
         now = self.now()
         options: list[Option] = []
-        if self._drafts:
+        drafts = self._shown_drafts()
+        if drafts and self._at_newest:
             options.append(Option(Content.styled("Unfinished drafts: enter resumes, d discards", "bold $warning"), disabled=True))
-            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in self._drafts]
+            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in drafts]
             options.append(Option(Content.styled("Encounters", "bold"), disabled=True))
         options += [Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in self._entries]
         if not self._entries:
@@ -266,6 +356,10 @@ class HomeScreen(Screen[None]):
             index = next((i for i, o in enumerate(options) if not o.disabled), None)
         lst.highlighted = index
 
+    def _shown_drafts(self) -> list[Draft]:
+        """The drafts the list shows: all of them, or while searching those that match."""
+        return [d for d in self._drafts if browsing.draft_matches(d.entry, self._filter)]
+
     def _update_status(self) -> None:
         shown = len(self._entries)
         more = "" if self._exhausted else "+"
@@ -277,38 +371,184 @@ class HomeScreen(Screen[None]):
             text = f"{drafts}Recent encounters, newest first · ? help"
         self.query_one("#status", Static).update(text)
 
+    # --- paging past the window's edges -------------------------------------------------------
+
+    def _fetch(self, read: Callable[[Browser], EntryPage]) -> EntryPage | None:
+        """One page, read now (one or two month files, whatever the depth)."""
+        try:
+            return read(self.browser)
+        except (JournalError, ValidationError, OSError) as exc:
+            self._show_error(self._generation, str(exc))
+            return None
+
+    def _first_entry_row(self) -> int:
+        lst = self.query_one(EntryList)
+        try:
+            return lst.get_option_index(f"entry:{self._entries[0].id}") if self._entries else 0
+        except Exception:  # noqa: BLE001 - no such row
+            return 0
+
+    def more_below(self, need: int) -> None:
+        """Before moving `need` rows down: read the next older page if the window ends sooner."""
+        lst = self.query_one(EntryList)
+        if self._exhausted or not self._keys or not self.ready:
+            return
+        if (lst.highlighted or 0) + need < lst.option_count - 1:
+            return
+        page = self._fetch(lambda b: browsing.older(b, self._keys[-1], PAGE, self._filter))
+        if page is not None:
+            self._append(page)
+
+    def more_above(self, need: int) -> None:
+        """Before moving `need` rows up: read the next newer page if the window starts sooner."""
+        lst = self.query_one(EntryList)
+        if self._at_newest or not self._keys or not self.ready:
+            return
+        if (lst.highlighted or 0) - need > self._first_entry_row():
+            return
+        page = self._fetch(lambda b: browsing.newer(b, self._keys[0], PAGE, self._filter))
+        if page is not None:
+            self._prepend(page)
+
+    def to_oldest(self) -> None:
+        """End: the oldest page, read directly (the rows between are not read)."""
+        if self._exhausted or not self._keys or not self.ready:
+            return
+        gap = self._fetch(lambda b: browsing.older(b, self._keys[-1], WINDOW, self._filter))
+        if gap is None:
+            return
+        if gap.oldest:  # the rest fits in the window: keep it contiguous
+            self._append(gap)
+            return
+        page = self._fetch(lambda b: browsing.newer(b, None, PAGE, self._filter))
+        if page is not None:
+            self._entries, self._keys = page.entries, page.keys
+            self._at_newest, self._exhausted = page.newest, True
+            self._rebuild()
+            self._update_status()
+
+    def to_newest(self) -> None:
+        """Home: the newest page again, with the drafts above it."""
+        if self._at_newest or not self.ready:
+            return
+        page = self._fetch(lambda b: browsing.older(b, None, PAGE, self._filter))
+        if page is not None:
+            self._entries, self._keys = page.entries, page.keys
+            self._at_newest, self._exhausted = True, page.oldest
+            self._rebuild()
+            self._update_status()
+
+    def _append(self, page: EntryPage) -> None:
+        have = {e.id for e in self._entries}
+        rows = [(e, k) for e, k in zip(page.entries, page.keys) if e.id not in have]
+        self._entries += [e for e, _ in rows]
+        self._keys += [k for _, k in rows]
+        self._exhausted = page.oldest or not rows
+        if len(self._entries) > WINDOW:
+            cut = len(self._entries) - WINDOW
+            del self._entries[:cut], self._keys[:cut]
+            self._at_newest = False
+        self._rebuild()
+        self._update_status()
+
+    def _prepend(self, page: EntryPage) -> None:
+        have = {e.id for e in self._entries}
+        rows = [(e, k) for e, k in zip(page.entries, page.keys) if e.id not in have]
+        self._entries[:0] = [e for e, _ in rows]
+        self._keys[:0] = [k for _, k in rows]
+        self._at_newest = page.newest or not rows
+        if len(self._entries) > WINDOW:
+            del self._entries[WINDOW:], self._keys[WINDOW:]
+            self._exhausted = False
+        self._rebuild()
+        self._update_status()
+
     @on(EntryList.NearEnd)
     def load_more(self) -> None:
-        if self._exhausted or self._loading_more or not self.ready:
+        """Scrolled near the end with the mouse: the next page, in a worker."""
+        if self._exhausted or self._loading_more or not self.ready or not self._keys:
             return
         self._loading_more = True
+        last = self._keys[-1]
         self.run_worker(
-            partial(self._read_more, self._generation, self._filter, len(self._entries)),
+            partial(self._read_more, self._generation, self._filter, last),
             thread=True, group="home-more", name="home: next page",
         )
 
-    def _read_more(self, gen: int, flt: EntryFilter | None, offset: int) -> None:
+    def _read_more(self, gen: int, flt: EntryFilter | None, last: Key) -> None:
         try:
-            if flt:
-                page = self.journal.find(flt, limit=offset + PAGE)[offset:]
-            else:
-                page = self.journal.recent(PAGE, offset)
-        except (JournalError, ValidationError) as exc:
+            page = browsing.older(self.browser, last, PAGE, flt)
+        except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_more, gen, page)
+        self._post(self._show_more, gen, last, page)
 
-    def _show_more(self, gen: int, page: list[Entry]) -> None:
+    def _show_more(self, gen: int, last: Key, page: EntryPage) -> None:
+        self._loading_more = False
+        if gen != self._generation or not self._keys or self._keys[-1] != last:
+            return  # the window moved meanwhile
+        self._append(page)
+
+    # --- other processes' changes -------------------------------------------------------------
+
+    def _poll(self) -> None:
+        """Every POLL seconds while home is on top: if a month file, the drafts, the meetings
+        or the settings changed on disk, read the shown window and the glance again."""
+        if self._polling or not self.ready or self.app.screen is not self:
+            return
+        self._polling = True
+        self.run_worker(self._look, thread=True, group="home-poll", name="home: poll")
+
+    def _look(self) -> None:
+        try:
+            stamp = browsing.stamp(self.journal)
+        except OSError:
+            stamp = None
+        self._post(self._looked, stamp)
+
+    def _looked(self, stamp: Stamp | None) -> None:
+        self._polling = False
+        if stamp is None or stamp == self._stamp:
+            return
+        self._stamp = stamp
+        self.refresh_window()
+        self.load_glance()
+
+    def refresh_window(self) -> None:
+        """Read the shown rows again from the top of the window (as many as are shown)."""
+        self._generation += 1
+        top = None if self._at_newest or not self._keys else self._keys[0]
+        size = max(len(self._entries), PAGE)
+        self.run_worker(
+            partial(self._read_window, self._generation, self._filter, top, size),
+            thread=True, group="home-list", name="home: window",
+        )
+
+    def _read_window(self, gen: int, flt: EntryFilter | None, top: Key | None, size: int) -> None:
+        try:
+            drafts = self.journal.drafts()
+            page = browsing.older(self.browser, top, size, flt, inclusive=True)
+        except (JournalError, ValidationError, OSError) as exc:
+            self._post(self._show_error, gen, str(exc))
+            return
+        self._post(self._show_window, gen, drafts, page)
+
+    def _show_window(self, gen: int, drafts: list[Draft], page: EntryPage) -> None:
         if gen != self._generation:
             return
+        lst = self.query_one(EntryList)
+        index = lst.highlighted
+        keep = lst.highlighted_option.id if lst.highlighted_option is not None else None
+        self._drafts = drafts
+        self._entries, self._keys = page.entries, page.keys
+        self._exhausted = page.oldest
         self._loading_more = False
-        have = {e.id for e in self._entries}
-        page = [e for e in page if e.id not in have]
-        self._exhausted = len(page) < PAGE
-        if page:
-            self._entries += page
-            now = self.now()
-            self.query_one(EntryList).add_options(Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in page)
+        self._rebuild()
+        now = lst.highlighted_option
+        if index is not None and keep is not None and (now is None or now.id != keep) and lst.option_count:
+            lst.highlighted = min(index, lst.option_count - 1)  # its row went: stay about there
+            if lst.highlighted_option is not None and lst.highlighted_option.disabled:
+                lst.action_cursor_down()
         self._update_status()
 
     # --- the glance line -----------------------------------------------------------------
@@ -328,9 +568,10 @@ class HomeScreen(Screen[None]):
                 if 0 <= index < WEEKS:
                     weeks[index] += 1
             meeting = self._meeting_line(now)
+            total: int | None = browsing.total(self.journal)
         except (JournalError, ValidationError) as exc:
-            meeting = f"Cannot read the journal: {exc}"
-        self._post(self._show_glance, Glance(weeks, meeting))
+            meeting, total = f"Cannot read the journal: {exc}", None
+        self._post(self._show_glance, Glance(weeks, meeting, total))
 
     def _meeting_line(self, now: datetime) -> str:
         schedule = self.journal.settings().schedule
@@ -347,8 +588,9 @@ class HomeScreen(Screen[None]):
 
     def _show_glance(self, glance: Glance) -> None:
         self.query_one("#week-chart", Sparkline).data = glance.weeks
-        total = sum(glance.weeks)
-        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {total} in all")
+        recent = sum(glance.weeks)
+        whole = f" · {glance.total} in all" if glance.total is not None else ""
+        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {recent} in {WEEKS} weeks{whole}")
         self.query_one("#next-meeting", Static).update(glance.meeting)
         self.glance_ready = True
 
@@ -359,17 +601,19 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             return None
         kind, _, ident = option.id.partition(":")
-        pool = self._drafts if kind == "draft" else self._entries
+        pool: list[Draft] | list[Entry] = self._drafts if kind == "draft" else self._entries
         for item in pool:
             if item.id == ident:
                 return kind, item
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("discard_draft", "edit"):
+        if action in ("discard_draft", "edit", "delete_entry"):
             found = self._highlighted() if self.is_mounted else None
             want = "draft" if action == "discard_draft" else "entry"
             return True if found and found[0] == want else None
+        if action == "discard_drafts":
+            return True if self._drafts else None
         return True
 
     @on(EntryList.OptionHighlighted)
@@ -468,6 +712,59 @@ class HomeScreen(Screen[None]):
             self._post(self.load)
 
         self.run_worker(work, thread=True, group="home-write", name="home: discard draft")
+
+    def action_delete_entry(self) -> None:
+        """Delete the highlighted entry, after a yes that names it only as its row does."""
+        found = self._highlighted()
+        if not found or found[0] != "entry":
+            return
+        entry: Entry = found[1]  # type: ignore[assignment]
+        question = (
+            f"Delete the entry of {format_when(entry.occurred, self.now())}"
+            f" with {entry.person or 'no one named'}?\nIt will be gone for good."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), partial(self._delete, entry))
+
+    def _delete(self, entry: Entry, yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def work() -> None:
+            try:
+                self.journal.delete(entry.id)
+            except JournalError as exc:
+                self._post(partial(self.notify, str(exc), severity="error"))
+                return
+            self._post(self.notify, "Entry deleted.")
+            self._post(self.load)
+            self._post(self.load_glance)
+
+        self.run_worker(work, thread=True, group="home-write", name="home: delete entry")
+
+    def action_discard_drafts(self) -> None:
+        """Discard every draft at once, after one yes (no draft's text is shown)."""
+        n = len(self._drafts)
+        if not n:
+            return
+        question = f"Discard all {n} unfinished draft{'s' if n > 1 else ''}?\nTheir text will be gone for good."
+        drafts = list(self._drafts)
+        self.app.push_screen(ConfirmDialog(question, yes="Discard all", no="Keep"), partial(self._discard_all, drafts))
+
+    def _discard_all(self, drafts: list[Draft], yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def work() -> None:
+            try:
+                for draft in drafts:
+                    self.journal.discard_draft(draft.id)
+            except JournalError as exc:
+                self._post(partial(self.notify, str(exc), severity="error"))
+            else:
+                self._post(self.notify, f"{len(drafts)} draft{'s' if len(drafts) > 1 else ''} discarded.")
+            self._post(self.load)
+
+        self.run_worker(work, thread=True, group="home-write", name="home: discard drafts")
 
     def action_stories(self) -> None:
         from reflect.screens.stories import StoryBankScreen
