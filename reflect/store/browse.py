@@ -20,15 +20,12 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reflect.paths import Layout
 from reflect.store.engine import ENTRIES, check_entries, read_shard
 from reflect.store.errors import JournalCorrupt
 from reflect.store.storage import CorruptFile
-
-if TYPE_CHECKING:
-    from reflect.store.journal import Journal
 
 Doc = dict[str, Any]
 Reading = Callable[[], AbstractContextManager[object]]
@@ -376,10 +373,4 @@ def stamp(layout: Layout, extra: Iterable[Path] = ()) -> Stamp:
     return tuple(out)
 
 
-def for_journal(journal: Journal) -> Browser:
-    """A Browser over `journal`'s files, reading under its lock (until the Journal facade
-    offers `browser()` itself)."""
-    return Browser(journal.layout, journal._gate.reading)  # noqa: SLF001 - same package
-
-
-__all__ = ["Browser", "Key", "Match", "Page", "Stamp", "for_journal", "key_of", "needle_of", "stamp"]
+__all__ = ["Browser", "Key", "Match", "Page", "Stamp", "key_of", "needle_of", "stamp"]

@@ -23,6 +23,7 @@ from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
 from reflect.domain.settings import Settings
 from reflect.store import changes, migrate
+from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
@@ -137,6 +138,10 @@ class Journal:
         """Entries with `since <= occurred <= until`, in time order."""
         docs = self.entry_dicts(since, until, newest_first=newest_first, skip_damaged=skip_damaged)
         return (Entry.from_dict(doc) for doc in docs)
+
+    def browser(self) -> Browser:
+        """Pages and searches over the month files by cursor: the same cost at any depth."""
+        return Browser(self.layout, self._gate.reading)
 
     def changed_dicts(self, after: datetime, before: datetime) -> Iterator[Doc]:
         """Stored entries recorded or changed after `after` that happened before `before`

@@ -14,7 +14,7 @@ from reflect.domain.fields import LIST, OPT_RECORD, RECORD, leaves, walk
 from reflect.domain.model import Entry, EntryFilter
 from reflect.store import NotFound
 from reflect.store.engine import aware
-from reflect.store.browse import Browser, Key, Match, Stamp, for_journal, key_of, needle_of
+from reflect.store.browse import Browser, Key, Match, Stamp, key_of, needle_of
 from reflect.store.browse import stamp as browse_stamp
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class EntryPage:
 
 
 def browser(journal: Journal) -> Browser:
-    return for_journal(journal)
+    return journal.browser()
 
 
 def _text_paths() -> tuple[tuple[tuple[str, ...], bool], ...]:
