@@ -8,6 +8,7 @@ screens is also a command in the palette (ctrl+p), so nothing depends on remembe
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -16,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widget import AwaitMount
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
@@ -28,6 +30,7 @@ from reflect.store import Journal, JournalError
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
+    from reflect.screens.encounter import EncounterScreen
     from reflect.screens.review_round import ReviewOptions
 
 DARK = "textual-dark"
@@ -47,7 +50,17 @@ class ReflectApp(App["list[Meeting] | None"]):
     CSS_PATH = "reflect.tcss"
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?", tooltip="Keys and markers"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", tooltip="Switch between light and dark"),
+        # Off the footer (help and the palette list it) to leave room for the crisis key.
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False, tooltip="Switch between light and dark"),
+        # Safety first, from every screen: a priority binding, so no screen or field can take it.
+        Binding(
+            "ctrl+x",
+            "crisis",
+            "Crisis",
+            id="app.crisis",
+            priority=True,
+            tooltip="Crisis: the crisis lines, and record what was done (a new encounter, or this one)",
+        ),
     ]
 
     def __init__(
@@ -115,6 +128,57 @@ class ReflectApp(App["list[Meeting] | None"]):
                 self._saved_theme = self._wanted_theme
             except JournalError as exc:
                 self.call_from_thread(self.notify, f"Theme not saved: {exc}", severity="warning")
+
+    # --- crisis ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the crisis panel itself ctrl+x is left to its fields (cut in the notes)."""
+        if action == "crisis":
+            crisis = sys.modules.get("reflect.screens.crisis")  # not loaded: no panel showing
+            return crisis is None or not isinstance(self.screen, crisis.CrisisPanel)
+        return True
+
+    async def action_crisis(self) -> None:
+        """Open the crisis panel at once: on the encounter being written, else on a new one.
+
+        Awaited to the end (the encounter, then the panel, mounted and focused) before the
+        app reads another key, so keys typed right after ctrl+x land in the panel.
+        """
+        from reflect.screens.crisis import CrisisPanel
+        from reflect.screens.encounter import EncounterScreen
+        from reflect.screens.help import HelpScreen
+
+        if isinstance(self.screen, CrisisPanel):
+            return
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        encounter = self._open_encounter_beneath(EncounterScreen)
+        if encounter is None:
+            encounter = self._push_new_encounter(EncounterScreen)
+            await AwaitMount(encounter, [encounter])  # composed and filled: it can take the panel
+        encounter.action_crisis()
+        if isinstance(self.screen, CrisisPanel):
+            await AwaitMount(self.screen, [self.screen])
+
+    def _open_encounter_beneath(self, kind: type[EncounterScreen]) -> EncounterScreen | None:
+        """The encounter on top, or under dialogs only (the panel opens over those)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, kind):
+                return screen
+            if not isinstance(screen, ModalScreen):
+                return None
+        return None
+
+    def _push_new_encounter(self, kind: type[EncounterScreen]) -> EncounterScreen:
+        """A new encounter over whatever is showing; home (when beneath) hears how it ends."""
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.open_encounter()
+        else:
+            self.push_screen(kind(self.journal))
+        encounter = self.screen
+        assert isinstance(encounter, kind)
+        return encounter
 
     # --- help and the command palette -----------------------------------------------------
 
