@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Input, TextArea
 
@@ -79,6 +80,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.review = review
         self._clock = clock
         self._theme_lock = threading.Lock()
+        self._warm_timer: Timer | None = None
         self._wanted_theme = ""
         try:
             self._saved_theme = journal.settings().theme
@@ -104,6 +106,24 @@ class ReflectApp(App["list[Meeting] | None"]):
             home = self.screen
             if isinstance(home, HomeScreen):
                 home.action_new_encounter()
+        else:
+            self._warm_timer = self.set_interval(0.05, self._warm_when_home_is_ready)
+
+    # --- start-up -----------------------------------------------------------------------
+
+    def _warm_when_home_is_ready(self) -> None:
+        """Once home shows its list, import the screens a person opens next, off the UI thread.
+
+        Home imports none of them (start-up stays light), so the first `n`, enter or ctrl+x
+        paid for importing them (the privacy patterns, the five steps) while the person waited.
+        """
+        if not getattr(self.screen, "ready", True):
+            return
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        self.run_worker(
+            _import_next_screens, thread=True, group="warm", name="import the next screens", exit_on_error=False
+        )
 
     # --- themes -------------------------------------------------------------------------
 
@@ -134,8 +154,9 @@ class ReflectApp(App["list[Meeting] | None"]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On the crisis panel itself ctrl+x is left to its fields (cut in the notes)."""
         if action == "crisis":
-            crisis = sys.modules.get("reflect.screens.crisis")  # not loaded: no panel showing
-            return crisis is None or not isinstance(self.screen, crisis.CrisisPanel)
+            # Not imported (or still being imported by the warm-up): no panel is showing.
+            panel = getattr(sys.modules.get("reflect.screens.crisis"), "CrisisPanel", None)
+            return panel is None or not isinstance(self.screen, panel)
         return True
 
     async def action_crisis(self) -> None:
@@ -206,6 +227,17 @@ class ReflectApp(App["list[Meeting] | None"]):
             key = self.get_key_display(binding)
             help_text = f"{binding.tooltip or binding.description} (key: {key})"
             yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
+
+
+def _import_next_screens() -> None:
+    """Importing is all it does: the modules are then cached in sys.modules. A failure here
+    is left for the real import (on the UI thread) to report."""
+    try:
+        import reflect.screens.encounter
+        import reflect.screens.entry_view
+        import reflect.screens.help  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - a warm-up only
+        pass
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:

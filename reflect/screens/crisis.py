@@ -47,8 +47,11 @@ class CrisisPanel(ModalScreen[Crisis | None]):
     AUTO_FOCUS = "#crisis-actions"
 
     DEFAULT_CSS = """
+    /* Opaque: a see-through modal redraws the whole encounter beneath it, dimmed, which
+       made the panel take several times as long as a plain screen to appear. */
     CrisisPanel {
         align: center middle;
+        background: $background;
     }
     CrisisPanel > #crisis-panel {
         width: 76;
