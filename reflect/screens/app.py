@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Input, TextArea
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
+# Drafts, boundaries and celebrations are drawn in $warning; textual-light's orange on its
+# light grey was 1.5:1. This dark amber is above 5:1 on every light-theme background.
+LIGHT_WARNING = "#7a4100"
 STARTS = ("home", "new", "review")
 
 
@@ -75,6 +79,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         if start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
         super().__init__()
+        self.register_theme(replace(BUILTIN_THEMES[LIGHT], warning=LIGHT_WARNING))
         self.journal = journal
         self.start = start
         self.review = review
@@ -200,6 +205,28 @@ class ReflectApp(App["list[Meeting] | None"]):
         encounter = self.screen
         assert isinstance(encounter, kind)
         return encounter
+
+    # --- leaving ------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q anywhere, q on home), keeping what is being typed.
+
+        ctrl+q is a priority key, handled before the field has taken the keys typed just
+        before it: quitting waits behind them in the field's own queue. Then an encounter
+        on top leaves as esc does, writing its draft while its fields still exist (the
+        draft was written as the app took the fields down, and missed that text).
+        """
+        if self.focused is not None:
+            self.focused.call_later(self._quit_keeping_drafts)
+        else:
+            self._quit_keeping_drafts()
+
+    def _quit_keeping_drafts(self) -> None:
+        encounter = sys.modules.get("reflect.screens.encounter")
+        kind = getattr(encounter, "EncounterScreen", None)
+        if kind is not None and isinstance(self.screen, kind):
+            self.screen.action_leave()
+        self.exit()
 
     # --- help and the command palette -----------------------------------------------------
 

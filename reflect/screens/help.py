@@ -47,14 +47,19 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows: list[tuple[str, str]] = []
+        extra: list[tuple[str, str]] = list(getattr(self.beneath, "HELP_EXTRA", []))
+        # Keys the screen explains itself ("tab / shift+tab") are not listed again from
+        # the bindings (help listed Tab twice on the encounter).
+        explained = {k.strip() for key, _ in extra for k in key.replace(",", "/").split("/")}
         own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}
         found = screen_bindings(self.beneath)
         found.sort(key=lambda nb: _order(nb[0], nb[1], self.beneath, own))
         for _node, binding in found:
-            if binding.description:
+            key = self.app.get_key_display(binding)
+            if binding.description and key not in explained:
                 text = FRIENDLY.get(binding.action) or binding.tooltip or binding.description
-                rows.append((self.app.get_key_display(binding), text))
-        rows += list(getattr(self.beneath, "HELP_EXTRA", []))
+                rows.append((key, text))
+        rows += extra
         seen: set[str] = set()
         keys: list[Content] = []
         width = min(KEY_WIDTH, max((len(k) for k, _ in rows), default=1))
