@@ -12,7 +12,7 @@ from textual.widgets import Static
 from encounter_helpers import SIZE, new_app, settle
 from reflect.screens.encounter import EncounterScreen
 from reflect.screens.help import HelpScreen
-from reflect.screens.home import HomeScreen
+from reflect.screens.home import EntryList, HomeScreen
 from reflect.screens.stories import StoryBankScreen
 from reflect.store import Journal
 
@@ -94,6 +94,11 @@ async def test_draft_rows_read_in_the_light_theme() -> None:
         for name in ("background", "surface", "panel"):
             ground = Color.parse(variables[name])
             assert _contrast(warning, ground) >= 4.5, (name, variables["warning"], variables[name])
+        # The highlighted row too: a light band, not the dark blue block (dark amber on it).
+        entries = app.screen.query_one(EntryList)
+        band = entries.get_component_styles("option-list--option-highlighted").background
+        under = Color.parse(variables["surface"])
+        assert _contrast(warning, under + band) >= 4.4, (band, under + band)
 
 
 def _contrast(a: Color, b: Color) -> float:
