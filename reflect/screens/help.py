@@ -47,19 +47,19 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows: list[tuple[str, str]] = []
-        extra: list[tuple[str, str]] = list(getattr(self.beneath, "HELP_EXTRA", []))
-        # Keys the screen explains itself ("tab / shift+tab") are not listed again from
-        # the bindings (help listed Tab twice on the encounter).
-        explained = {k.strip() for key, _ in extra for k in key.replace(",", "/").split("/")}
         own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}
         found = screen_bindings(self.beneath)
         found.sort(key=lambda nb: _order(nb[0], nb[1], self.beneath, own))
         for _node, binding in found:
-            key = self.app.get_key_display(binding)
-            if binding.description and key not in explained:
+            if binding.description:
                 text = FRIENDLY.get(binding.action) or binding.tooltip or binding.description
+                rows.append((self.app.get_key_display(binding), text))
+        # A screen's own line for keys the bindings already list ("tab / shift+tab" beside
+        # tab and shift+tab) is left out: help listed Tab twice on the encounter.
+        listed = {key for key, _ in rows}
+        for key, text in getattr(self.beneath, "HELP_EXTRA", []):
+            if not {k.strip() for k in key.replace(",", "/").split("/")} <= listed:
                 rows.append((key, text))
-        rows += extra
         seen: set[str] = set()
         keys: list[Content] = []
         width = min(KEY_WIDTH, max((len(k) for k, _ in rows), default=1))
