@@ -72,18 +72,29 @@ def prepare(directory: Path, count: int) -> Path:
     return db
 
 
+# A tmux server of its own: other tmux users on the machine neither see nor disturb it.
+TMUX = ["tmux", "-L", f"reflect-bench-{os.getpid()}"]
+
+
 class Pane:
     """One tmux session running one command, read as a person reads the screen."""
 
     def __init__(self, name: str, command: str, size: tuple[int, int], env: dict[str, str]):
         self.name = name
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        self.started = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
-                        f"env {exports} {command}"], check=True)
+        start = [*TMUX, "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
+                 f"env {exports} {command}"]
+        for attempt in range(5):  # the server left by the last session may still be exiting
+            self.started = time.perf_counter()
+            if subprocess.run(start, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.2 * (attempt + 1))
+        else:
+            subprocess.run(start, check=True)
+            self.started = time.perf_counter()
 
     def text(self) -> str:
-        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        done = subprocess.run([*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
         return done.stdout
 
     def wait_for(self, needle: str, since: float, timeout: float = 60.0) -> float:
@@ -95,11 +106,11 @@ class Pane:
 
     def press(self, *keys: str) -> float:
         at = time.perf_counter()
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *keys], check=True)
         return at
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
 
 
 def count_widgets(db: Path, settings: Path) -> dict[str, int]:

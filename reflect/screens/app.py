@@ -8,16 +8,20 @@ screens is also a command in the palette (ctrl+p), so nothing depends on remembe
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.theme import Theme
+from textual.screen import ModalScreen, Screen
+from textual.theme import BUILTIN_THEMES, Theme
+from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
@@ -28,10 +32,14 @@ from reflect.store import Journal, JournalError
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
+    from reflect.screens.encounter import EncounterScreen
     from reflect.screens.review_round import ReviewOptions
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
+# Drafts, boundaries and celebrations are drawn in $warning; textual-light's orange on its
+# light grey was 1.5:1. This dark amber is above 5:1 on every light-theme background.
+LIGHT_WARNING = "#7a4100"
 STARTS = ("home", "new", "review")
 
 
@@ -47,7 +55,17 @@ class ReflectApp(App["list[Meeting] | None"]):
     CSS_PATH = "reflect.tcss"
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?", tooltip="Keys and markers"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", tooltip="Switch between light and dark"),
+        # Off the footer (help and the palette list it) to leave room for the crisis key.
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False, tooltip="Switch between light and dark"),
+        # Safety first, from every screen: a priority binding, so no screen or field can take it.
+        Binding(
+            "ctrl+x",
+            "crisis",
+            "Crisis",
+            id="app.crisis",
+            priority=True,
+            tooltip="Crisis: the crisis lines, and record what was done (a new encounter, or this one)",
+        ),
     ]
 
     def __init__(
@@ -61,11 +79,13 @@ class ReflectApp(App["list[Meeting] | None"]):
         if start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
         super().__init__()
+        self.register_theme(replace(BUILTIN_THEMES[LIGHT], warning=LIGHT_WARNING))
         self.journal = journal
         self.start = start
         self.review = review
         self._clock = clock
         self._theme_lock = threading.Lock()
+        self._warm_timer: Timer | None = None
         self._wanted_theme = ""
         try:
             self._saved_theme = journal.settings().theme
@@ -91,6 +111,24 @@ class ReflectApp(App["list[Meeting] | None"]):
             home = self.screen
             if isinstance(home, HomeScreen):
                 home.action_new_encounter()
+        else:
+            self._warm_timer = self.set_interval(0.05, self._warm_when_home_is_ready)
+
+    # --- start-up -----------------------------------------------------------------------
+
+    def _warm_when_home_is_ready(self) -> None:
+        """Once home shows its list, import the screens a person opens next, off the UI thread.
+
+        Home imports none of them (start-up stays light), so the first `n`, enter or ctrl+x
+        paid for importing them (the privacy patterns, the five steps) while the person waited.
+        """
+        if not getattr(self.screen, "ready", True):
+            return
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        self.run_worker(
+            _import_next_screens, thread=True, group="warm", name="import the next screens", exit_on_error=False
+        )
 
     # --- themes -------------------------------------------------------------------------
 
@@ -115,6 +153,80 @@ class ReflectApp(App["list[Meeting] | None"]):
                 self._saved_theme = self._wanted_theme
             except JournalError as exc:
                 self.call_from_thread(self.notify, f"Theme not saved: {exc}", severity="warning")
+
+    # --- crisis ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the crisis panel itself ctrl+x is left to its fields (cut in the notes)."""
+        if action == "crisis":
+            # Not imported (or still being imported by the warm-up): no panel is showing.
+            panel = getattr(sys.modules.get("reflect.screens.crisis"), "CrisisPanel", None)
+            return panel is None or not isinstance(self.screen, panel)
+        return True
+
+    async def action_crisis(self) -> None:
+        """Open the crisis panel at once: on the encounter being written, else on a new one.
+
+        Awaited to the end (the encounter, then the panel, mounted and focused) before the
+        app reads another key, so keys typed right after ctrl+x land in the panel.
+        """
+        from reflect.screens.crisis import CrisisPanel
+        from reflect.screens.encounter import EncounterScreen
+        from reflect.screens.help import HelpScreen
+
+        if isinstance(self.screen, CrisisPanel):
+            return
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        encounter = self._open_encounter_beneath(EncounterScreen)
+        if encounter is None:
+            encounter = self._push_new_encounter(EncounterScreen)
+            await AwaitMount(encounter, [encounter])  # composed and filled: it can take the panel
+        encounter.action_crisis()
+        if isinstance(self.screen, CrisisPanel):
+            await AwaitMount(self.screen, [self.screen])
+
+    def _open_encounter_beneath(self, kind: type[EncounterScreen]) -> EncounterScreen | None:
+        """The encounter on top, or under dialogs only (the panel opens over those)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, kind):
+                return screen
+            if not isinstance(screen, ModalScreen):
+                return None
+        return None
+
+    def _push_new_encounter(self, kind: type[EncounterScreen]) -> EncounterScreen:
+        """A new encounter over whatever is showing; home (when beneath) hears how it ends."""
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.open_encounter()
+        else:
+            self.push_screen(kind(self.journal))
+        encounter = self.screen
+        assert isinstance(encounter, kind)
+        return encounter
+
+    # --- leaving ------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q anywhere, q on home), keeping what is being typed.
+
+        ctrl+q is a priority key, handled before the field has taken the keys typed just
+        before it: quitting waits behind them in the field's own queue. Then an encounter
+        on top leaves as esc does, writing its draft while its fields still exist (the
+        draft was written as the app took the fields down, and missed that text).
+        """
+        if self.focused is not None:
+            self.focused.call_later(self._quit_keeping_drafts)
+        else:
+            self._quit_keeping_drafts()
+
+    def _quit_keeping_drafts(self) -> None:
+        encounter = sys.modules.get("reflect.screens.encounter")
+        kind = getattr(encounter, "EncounterScreen", None)
+        if kind is not None and isinstance(self.screen, kind):
+            self.screen.action_leave()
+        self.exit()
 
     # --- help and the command palette -----------------------------------------------------
 
@@ -142,6 +254,17 @@ class ReflectApp(App["list[Meeting] | None"]):
             key = self.get_key_display(binding)
             help_text = f"{binding.tooltip or binding.description} (key: {key})"
             yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
+
+
+def _import_next_screens() -> None:
+    """Importing is all it does: the modules are then cached in sys.modules. A failure here
+    is left for the real import (on the UI thread) to report."""
+    try:
+        import reflect.screens.encounter
+        import reflect.screens.entry_view
+        import reflect.screens.help  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - a warm-up only
+        pass
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:

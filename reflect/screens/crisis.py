@@ -26,12 +26,32 @@ from reflect.domain.settings import CrisisLine
 from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
 
 
+class ActionList(SelectionList[str]):
+    """The crisis actions; space ticks at once, in the order the keys came.
+
+    SelectionList ticks through a message to itself, so a ctrl+s typed right after space
+    read the list before the tick (saved "actions: []").
+    """
+
+    def action_select(self) -> None:
+        self._toggle_highlighted_selection()
+
+
 class CrisisPanel(ModalScreen[Crisis | None]):
-    """Dismisses with the Crisis record to save, or None when closed (escape)."""
+    """Dismisses with the Crisis record to save, or None when closed (escape).
+
+    The actions list has focus from the first frame: a peer in a crisis types ctrl+x,
+    down, space, ctrl+s without waiting, and every one of those keys must land here.
+    """
+
+    AUTO_FOCUS = "#crisis-actions"
 
     DEFAULT_CSS = """
+    /* Opaque: a see-through modal redraws the whole encounter beneath it, dimmed, which
+       made the panel take several times as long as a plain screen to appear. */
     CrisisPanel {
         align: center middle;
+        background: $background;
     }
     CrisisPanel > #crisis-panel {
         width: 76;
@@ -87,7 +107,9 @@ class CrisisPanel(ModalScreen[Crisis | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close (crisis stays marked)"),
-        Binding("ctrl+s", "confirm", "Save what was done", priority=True),
+        # Not a priority binding: it must wait behind the keys typed before it, which the
+        # focused list handles in its own queue (a priority ctrl+s overtook them).
+        Binding("ctrl+s", "confirm", "Save what was done"),
     ]
 
     def __init__(
@@ -113,7 +135,7 @@ class CrisisPanel(ModalScreen[Crisis | None]):
                 yield Static(Content.assemble(*lines).rstrip(), id="crisis-lines")
                 yield Static(cycle.CRISIS_GUIDANCE, id="crisis-guidance")
                 yield Label("What was done (space ticks)")
-                yield SelectionList[str](
+                yield ActionList(
                     *[Selection(label, key, key in self.crisis.actions) for key, label in cycle.CRISIS_ACTIONS],
                     id="crisis-actions",
                     compact=True,
@@ -135,7 +157,9 @@ class CrisisPanel(ModalScreen[Crisis | None]):
                 yield Button("Close (esc)", id="crisis-close", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#crisis-actions").focus()
+        # Not `.focus()`: that waits in the app's queue behind keys already typed, which
+        # then reached no widget ("Crisis recorded" with no actions).
+        self.set_focus(self.query_one("#crisis-actions", SelectionList))
 
     def _told_at(self) -> datetime | None:
         """The supervisor time typed, or None when blank. Raises DateError when unreadable."""
@@ -177,6 +201,8 @@ class CrisisPanel(ModalScreen[Crisis | None]):
             return
         actions = list(self.query_one("#crisis-actions", SelectionList).selected)
         actions = [k for k in cycle.CRISIS_ACTION_KEYS if k in actions]
+        if at is None and "supervisor-notified" in actions:
+            at = self.clock()  # what the time field shows once the tick's message arrives
         notes = self.query_one("#crisis-notes", TextArea).text
         self.dismiss(Crisis(actions=actions, supervisor_notified_at=at, notes=notes))
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import textwrap
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -22,6 +23,15 @@ KEY_WIDTH = 18  # the widest key column ("up/down, pgup/pgdn")
 # Textual's own bindings, said the way the rest of the help says things.
 FRIENDLY = {"app.focus_next": "Next field", "app.focus_previous": "Previous field"}
 TEXT_WIDTH = 50  # what is left of the 78-column help box beside it (borders, padding, scrollbar)
+
+
+def _order(node: DOMNode, binding: Binding, beneath: Screen, own: set[str]) -> int:
+    """Safety first (the crisis key), then the screen's own keys, the app's, the widgets'."""
+    if binding.action == "crisis":
+        return -1
+    if node is beneath and binding.action in own:
+        return 0
+    return 1 if isinstance(node, App) else 2
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,12 +49,17 @@ class HelpScreen(ModalScreen[None]):
         rows: list[tuple[str, str]] = []
         own = {b.action for b in type(self.beneath).BINDINGS if isinstance(b, Binding)}
         found = screen_bindings(self.beneath)
-        found.sort(key=lambda nb: 0 if nb[0] is self.beneath and nb[1].action in own else (1 if nb[0] is self.app else 2))
+        found.sort(key=lambda nb: _order(nb[0], nb[1], self.beneath, own))
         for _node, binding in found:
             if binding.description:
                 text = FRIENDLY.get(binding.action) or binding.tooltip or binding.description
                 rows.append((self.app.get_key_display(binding), text))
-        rows += list(getattr(self.beneath, "HELP_EXTRA", []))
+        # A screen's own line for keys the bindings already list ("tab / shift+tab" beside
+        # tab and shift+tab) is left out: help listed Tab twice on the encounter.
+        listed = {key for key, _ in rows}
+        for key, text in getattr(self.beneath, "HELP_EXTRA", []):
+            if not {k.strip() for k in key.replace(",", "/").split("/")} <= listed:
+                rows.append((key, text))
         seen: set[str] = set()
         keys: list[Content] = []
         width = min(KEY_WIDTH, max((len(k) for k, _ in rows), default=1))

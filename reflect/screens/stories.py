@@ -140,7 +140,8 @@ class StoryBankScreen(Screen[None]):
         Binding("n", "new_story", "New", id="stories.new", tooltip="Write a new part of your story"),
         Binding("e", "edit_story", "Edit", id="stories.edit", tooltip="Edit the highlighted story"),
         Binding("r", "toggle_retired", "Retire/restore", id="stories.retire", tooltip="Retire the story, or bring it back"),
-        Binding("escape", "back", "Back", id="stories.back", tooltip="Back to home"),
+        # q as well, as on the entry view and help: nothing is typed on this screen.
+        Binding("escape,q", "back", "Back", id="stories.back", tooltip="Back to home"),
     ]
     HELP_EXTRA = [("enter", "Edit the highlighted story")]
 
