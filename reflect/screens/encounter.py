@@ -50,21 +50,22 @@ from reflect.screens.crisis import CrisisPanel
 from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
+from reflect.domain import fields
+from reflect.domain.fields import FormItem
 from reflect.screens.steps import (
+    value_at,
     FIELD_LABELS,
     FIELD_WIDGETS,
+    FORM,
     NEW_PART,
+    PAGE_CLASSES,
     PAGE_TITLES,
     PAGES,
     DateError,
-    ListenPage,
-    ReflectPage,
-    SelectPage,
-    SharePage,
     Tristate,
-    WrapUpPage,
     describe_when,
     field_base,
+    field_widget,
     parse_when,
     show_when,
     when_problem,
@@ -72,6 +73,9 @@ from reflect.screens.steps import (
 
 if TYPE_CHECKING:
     from reflect.store import Journal
+
+
+ITEMS: dict[str, FormItem] = {item.path: item for page in FORM.values() for item in page}
 
 
 class FormError(ValueError):
@@ -213,6 +217,7 @@ class EncounterScreen(Screen[Entry | None]):
         self._finished = False
         self._ready = False
         self._page_focus: dict[str, str] = {}
+        self._raw_when = ""  # what the When field opens with
 
     @property
     def kept_draft_id(self) -> str | None:
@@ -235,25 +240,19 @@ class EncounterScreen(Screen[Entry | None]):
         return stories
 
     def compose(self) -> ComposeResult:
+        entry = self._start()
         yield Static(id="progress")
         with Horizontal(id="context"):
-            yield Label("When")
-            yield Input(id="when", compact=True, placeholder="now, yesterday 3pm")
-            yield Label("Who")
-            yield Input(id="person", compact=True, placeholder="pseudonym")
-            yield Label("Setting")
-            yield Select([(s, s) for s in cycle.SETTINGS], id="setting", value="one-to-one", allow_blank=False, compact=True)
-            yield Label("Min")
-            yield Input(id="minutes", compact=True, restrict=r"\d{0,4}", max_length=4, placeholder="—")
+            for item in FORM["context"]:
+                yield Label(item.label)
+                yield field_widget(item, self._raw_when if item.id == "when" else value_at(entry, item.path))
         with Horizontal(id="hint-row"):
             yield Static("", id="when-hint")
             yield Static("", id="status")
-        with ContentSwitcher(id="pages", initial="page-listen"):
-            yield ListenPage()
-            yield ReflectPage()
-            yield SelectPage(self._stories())
-            yield SharePage()
-            yield WrapUpPage()
+        stories = self._stories()
+        with ContentSwitcher(id="pages", initial=f"page-{self._page}"):
+            for page in PAGES:
+                yield PAGE_CLASSES[page](entry, stories)
         yield Footer()
 
     def _stories(self) -> list[tuple[str, str]]:
@@ -282,34 +281,40 @@ class EncounterScreen(Screen[Entry | None]):
 
     # --- start --------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def _start(self) -> Entry:
+        """The entry the form opens with (a draft, an entry to edit, or a new one at `now`)."""
         now = self.now()
         raw_when: str | None = None
         if self._draft_arg is not None:
             entry, raw_when = self._entry_from_draft(self._draft_arg, now)
-            entry_id = self._draft_arg.entry_id or entry.id
-            self._in_store = self._exists(entry_id)
-            page = self._draft_arg.step
+            self._in_store = self._exists(self._draft_arg.entry_id or entry.id)
+            self._page = self._draft_arg.step if self._draft_arg.step in PAGES else "listen"
         elif self._entry_arg is not None:
             entry = Entry.from_dict(self._entry_arg.to_dict())
             self._in_store = True
-            page = "listen"
         else:
             entry = Entry(occurred=now)
-            page = "listen"
         self._base = entry
         self._crisis = entry.crisis
-        shown = show_when(entry.occurred)
-        self._when_default = (shown, entry.occurred)
+        self._when_default = (show_when(entry.occurred), entry.occurred)
         self._when = entry.occurred
-        self._fill(entry)
-        if raw_when is not None:  # a date the peer typed that could not be read: keep it as typed
-            self.query_one("#when", Input).value = raw_when
+        # A date the peer typed that could not be read is kept as typed.
+        self._raw_when = show_when(entry.occurred) if raw_when is None else raw_when
+        return entry
+
+    def on_mount(self) -> None:
+        assert self._base is not None and self._when_default is not None
+        if self._raw_when != self._when_default[0]:
             self._read_when()
+        for item in ITEMS.values():
+            if item.widget == fields.RADIO:
+                self.query_one(f"#{item.id}-{value_at(self._base, item.path)}", RadioButton).value = True
+        for area in self.query(TextArea):  # carry on writing where the text ends
+            area.move_cursor(area.document.end)
+        self._show_story(self._base.select.story_id)
         self._latest = self._form()
-        self._page = page
         self._keeper.start(self._draft())
-        self._show_page(page, focus=True)
+        self._show_page(self._page, focus=True)
         self._update_status()
         self._ready = True
 
@@ -343,121 +348,64 @@ class EncounterScreen(Screen[Entry | None]):
                     pass
             return entry, raw_when
 
-    def _fill(self, e: Entry) -> None:
-        """Put an entry's values into the form."""
-        q = self.query_one
-        q("#when", Input).value = show_when(e.occurred)
-        q("#person", Input).value = e.person
-        q("#setting", Select).value = e.setting
-        q("#minutes", Input).value = "" if e.minutes is None else str(e.minutes)
-        q("#story", TextArea).text = e.listen.story
-        q("#matters", TextArea).text = e.listen.matters
-        q("#themes", Input).value = ", ".join(e.listen.themes)
-        q("#experience", TextArea).text = e.reflect.experience
-        q("#feelings", TextArea).text = e.reflect.feelings
-        q("#impact", TextArea).text = e.reflect.impact
-        q(f"#decision-{e.select.decision}", RadioButton).value = True
-        q("#part", TextArea).text = e.select.part
-        q("#story-choice", Select).value = e.select.story_id or NEW_PART
-        self._show_story(e.select.story_id)
-        purposes = q("#purposes", SelectionList)
-        for p in e.select.purposes:
-            if p not in cycle.PURPOSES:  # a purpose typed elsewhere (import): keep it
-                purposes.add_option((p, p))
-            purposes.select(p)
-        for key in cycle.CHECK_KEYS:
-            q(f"#check-{key}", Tristate).value = getattr(e.select.checks, key)
-        q("#how", TextArea).text = e.share.how
-        q("#response", Select).value = e.share.response
-        q("#next_steps", TextArea).text = e.share.next_steps
-        q("#differently", TextArea).text = e.share.differently
-        comps = q("#competencies", SelectionList)
-        for c in e.competencies:
-            comps.select(c)
-        mi = e.mi
-        for key, _label in cycle.OARS:
-            value = 0 if mi is None else getattr(mi, key)
-            q(f"#mi-{key}", Input).value = str(value) if value else ""
-        talk = q("#change_talk", SelectionList)
-        for t in [] if mi is None else mi.change_talk:
-            if t not in cycle.CHANGE_TALK_KEYS:
-                talk.add_option((t, t))
-            talk.select(t)
-        for flag in cycle.FLAGS:
-            q(f"#flag-{flag}", Checkbox).value = getattr(e.flags, flag)
-        q("#question", TextArea).text = e.question
-        self._show_question(e.flags.discuss or bool(e.question))
-        q(f"#visibility-{e.visibility}", RadioButton).value = True
-        q("#tags", Input).value = ", ".join(e.tags)
-        for area in self.query(TextArea):  # carry on writing where the text ends
-            area.move_cursor(area.document.end)
-
     # --- reading the form ----------------------------------------------------------------
 
-    def _radio(self, group: str, choices: tuple[str, ...], default: str) -> str:
-        radios = self.query_one(f"#{group}", RadioSet)
+    def _read(self, item: FormItem) -> object:
+        """One widget's value, as the entry holds it."""
+        widget = self.query_one(f"#{item.id}")
+        kind = item.widget
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            text = widget.value
+            if kind == fields.LIST_W:
+                return _split_list(text)
+            if kind == fields.NUMBER_W:
+                return int(text) if text.strip().isdigit() else None
+            return text
+        if isinstance(widget, Select):
+            value = widget.value
+            return None if value in (NEW_PART, Select.BLANK) else value
+        if isinstance(widget, RadioSet):
+            return self._radio(widget, item)
+        if isinstance(widget, SelectionList):
+            chosen = set(widget.selected)
+            return [v for v in (widget.get_option_at_index(n).value for n in range(widget.option_count)) if v in chosen]
+        if isinstance(widget, (Checkbox, Tristate)):
+            return widget.value
+        raise TypeError(f"cannot read {item.path} from {widget!r}")
+
+    @staticmethod
+    def _radio(radios: RadioSet, item: FormItem) -> str:
         pressed = radios.pressed_button
         if pressed is not None and pressed.id:
-            return pressed.id.removeprefix(f"{group}-")
-        for choice in choices:
-            if self.query_one(f"#{group}-{choice}", RadioButton).value:
-                return choice
-        return default
+            return pressed.id.removeprefix(f"{item.id}-")
+        for button in radios.query(RadioButton):
+            if button.value and button.id:
+                return button.id.removeprefix(f"{item.id}-")
+        return str(value_at(Entry(), item.path))
 
     def _form(self) -> dict[str, Any]:
         """The form as an entry dict (the contract shape). An unreadable `when` is kept as typed."""
-        q = self.query_one
         assert self._base is not None
         d = self._base.to_dict()
-        when_text = q("#when", Input).value
-        minutes = q("#minutes", Input).value.strip()
-        story_choice = q("#story-choice", Select).value
-        mi_counts = {}
-        for key, _label in cycle.OARS:
-            text = q(f"#mi-{key}", Input).value.strip()
-            mi_counts[key] = int(text) if text.isdigit() else 0
-        talk = list(q("#change_talk", SelectionList).selected)
-        talk_sorted = [k for k in cycle.CHANGE_TALK_KEYS if k in talk] + [k for k in talk if k not in cycle.CHANGE_TALK_KEYS]
-        mi = {**mi_counts, "change_talk": talk_sorted} if any(mi_counts.values()) or talk else None
-        purposes = list(q("#purposes", SelectionList).selected)
-        purposes = [p for p in cycle.PURPOSES if p in purposes] + [p for p in purposes if p not in cycle.PURPOSES]
-        selected_comps = set(q("#competencies", SelectionList).selected)
-        d.update(
-            occurred=iso(self._when) if self._when is not None else when_text,
-            person=q("#person", Input).value,
-            setting=q("#setting", Select).value,
-            minutes=int(minutes) if minutes.isdigit() else None,
-            listen={
-                "story": q("#story", TextArea).text,
-                "matters": q("#matters", TextArea).text,
-                "themes": _split_list(q("#themes", Input).value),
-            },
-            reflect={
-                "experience": q("#experience", TextArea).text,
-                "feelings": q("#feelings", TextArea).text,
-                "impact": q("#impact", TextArea).text,
-            },
-            select={
-                "decision": self._radio("decision", cycle.DECISIONS, "undecided"),
-                "story_id": None if story_choice in (NEW_PART, Select.BLANK) else story_choice,
-                "part": q("#part", TextArea).text,
-                "purposes": purposes,
-                "checks": {k: q(f"#check-{k}", Tristate).value for k in cycle.CHECK_KEYS},
-            },
-            share={
-                "how": q("#how", TextArea).text,
-                "response": q("#response", Select).value,
-                "next_steps": q("#next_steps", TextArea).text,
-                "differently": q("#differently", TextArea).text,
-            },
-            competencies=[k for k in cycle.COMPETENCY_KEYS if k in selected_comps],
-            mi=mi,
-            flags={f: q(f"#flag-{f}", Checkbox).value for f in cycle.FLAGS},
-            question=q("#question", TextArea).text,
-            crisis=None if self._crisis is None else self._crisis.to_dict(),
-            visibility=self._radio("visibility", cycle.VISIBILITY, "shared"),
-            tags=_split_list(q("#tags", Input).value),
-        )
+        for page in FORM.values():
+            for item in page:
+                if item.widget == fields.DATE_W:
+                    value: object = iso(self._when) if self._when is not None else self.query_one("#when", Input).value
+                else:
+                    value = self._read(item)
+                *parents, name = item.path.split(".")
+                here = d
+                for part in parents:
+                    if not isinstance(here.get(part), dict):
+                        here[part] = {}  # an absent part (no MI counts yet)
+                    here = here[part]
+                here[name] = value
+        mi = d.get("mi") or {}
+        counts = {k: mi.get(k) or 0 for k, _ in cycle.OARS}
+        d["mi"] = {**counts, "change_talk": mi.get("change_talk", [])} if any(counts.values()) or mi.get("change_talk") else None
+        d["crisis"] = None if self._crisis is None else self._crisis.to_dict()
         return d
 
     def _entry_from_form(self, *, lenient_when: bool = False) -> Entry:
@@ -543,7 +491,7 @@ class EncounterScreen(Screen[Entry | None]):
 
     def _update_status(self) -> None:
         try:
-            private = self._radio("visibility", cycle.VISIBILITY, "shared") == "private"
+            private = self._read(ITEMS["visibility"]) == "private"
             crisis = self.query_one("#flag-crisis", Checkbox).value
         except NoMatches:
             return
