@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
@@ -154,12 +155,22 @@ class EncounterScreen(Screen[Entry | None]):
     }
     """
 
-    AUTO_FOCUS = None
+    # Nothing is focused until on_mount has put the values in place and chosen the field
+    # (the app's "*" would give the When field the first keys). Keys typed before then
+    # reach the screen in order and are handed to that field (see on_key).
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the entry and go back", id="encounter.save"),
-        Binding("ctrl+n", "next_step", "Next", tooltip="Next step (nothing typed is lost)", id="encounter.next"),
-        Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back"),
+        # Moving focus is a priority binding, so it happens the moment the key arrives:
+        # the keys typed after it go to the new field, never the one being left.
+        Binding("ctrl+n", "next_step", "Next", tooltip="Next step (nothing typed is lost)", id="encounter.next",
+                priority=True),
+        Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back",
+                priority=True),
+        # No description: help already names tab / shift+tab (HELP_EXTRA), once.
+        Binding("tab", "app.focus_next", "", show=False, priority=True, id="encounter.tab"),
+        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True, id="encounter.shift_tab"),
         Binding(
             "ctrl+x",
             "crisis",
@@ -216,6 +227,7 @@ class EncounterScreen(Screen[Entry | None]):
         self._leave_after_save = True
         self._finished = False
         self._ready = False
+        self._early = True  # keys reaching the screen itself were typed before it had focus
         self._page_focus: dict[str, str] = {}
         self._raw_when = ""  # what the When field opens with
 
@@ -317,6 +329,22 @@ class EncounterScreen(Screen[Entry | None]):
         self._show_page(self._page, focus=True)
         self._update_status()
         self._ready = True
+        self.post_message(self._EarlyKeysDone())  # queued behind every key that came before focus
+
+    class _EarlyKeysDone(Message):
+        """Every key typed before the form had focus has been handed on."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed before the form had focus goes, in order, to the field that has it now."""
+        if not self._early or self.focused is None:
+            return
+        event.stop()
+        event.prevent_default()
+        key = events.Key(event.key, event.character)
+        self.focused._forward_event(key)
+
+    def on_encounter_screen__early_keys_done(self, _message: _EarlyKeysDone) -> None:
+        self._early = False
 
     def _exists(self, entry_id: str) -> bool:
         try:
@@ -563,13 +591,13 @@ class EncounterScreen(Screen[Entry | None]):
         remembered = self._page_focus.get(page)
         if remembered:
             try:
-                self.query_one(f"#{remembered}").focus()
+                self.set_focus(self.query_one(f"#{remembered}"))
                 return
             except NoMatches:
                 pass
         for widget in container.query("*"):
             if widget.focusable:
-                widget.focus()
+                self.set_focus(widget, scroll_visible=False)  # at once, so the next key typed reaches it
                 container.scroll_home(animate=False)
                 return
 
