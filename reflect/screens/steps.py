@@ -219,6 +219,47 @@ def _nav(page: str) -> Horizontal:
     return Horizontal(*buttons, classes="nav")
 
 
+class Flag(Checkbox):
+    """A flag on the wrap-up page. Only space and enter tick it; up and down move to the
+    neighbouring field, as in the lists; a letter typed here was meant for a text field,
+    so it goes, with what follows, to the next one (never ticking a flag on the way)."""
+
+    BINDINGS = [
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+        Binding("down", "app.focus_next", "Next field", show=False),
+    ]
+
+    _sent_to: Widget | None = None  # the text field a letter typed here moved to
+
+    def on_focus(self) -> None:
+        self._sent_to = None
+
+    def on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if self._sent_to is not None and focused is self._sent_to:
+            # Typed after a letter moved on, before the move reached this queue: follow it.
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        if not event.is_printable or event.character in (None, " "):
+            return
+        event.stop()
+        event.prevent_default()
+        target = next_text_field(self)
+        if target is not None:
+            self._sent_to = target
+            self.screen.set_focus(target)  # at once: focus() would wait, and the key arrive first
+            target._forward_event(events.Key(event.key, event.character))
+
+
+def next_text_field(widget: Widget) -> Widget | None:
+    """The first text field after `widget` in the screen's focus order."""
+    chain = widget.screen.focus_chain
+    after = chain[chain.index(widget) + 1 :] if widget in chain else chain
+    return next((w for w in after if isinstance(w, (Input, TextArea))), None)
+
+
 def _area(id: str, text: str = "") -> TextArea:
     return TextArea(text, id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
 
@@ -269,7 +310,7 @@ def field_widget(item: FormItem, value: Any, stories: list[tuple[str, str]] = []
     if kind == fields.MULTI:
         return _multi(item, list(value or ()))
     if kind == fields.CHECKBOX:
-        return Checkbox(item.label, bool(value), id=item.id, compact=True)
+        return Flag(item.label, bool(value), id=item.id, compact=True)
     if kind == fields.TRISTATE_W:
         return Tristate(item.label, id=item.id, value=value)
     raise ValueError(f"no widget for {kind!r} ({item.path})")
