@@ -200,7 +200,7 @@ async def test_default_when_is_the_app_clock() -> None:
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await pilot.press("tab", *"routine", "ctrl+s")  # something written: an empty entry is refused
         await settle(pilot)
     [e] = Journal().recent()
     assert e.occurred == FROZEN

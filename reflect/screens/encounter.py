@@ -699,6 +699,16 @@ class EncounterScreen(Screen[Entry | None]):
             self.notify(str(exc), severity="error")
             self._focus_widget(exc.widget)
             return
+        if is_empty(entry):
+            # An empty entry would list as "(no text)" and count in the workload: save nothing.
+            self.notify(
+                "Nothing to save yet: write what happened, or anything from the encounter, first. "
+                "esc leaves without saving.",
+                title="Not saved",
+                severity="warning",
+            )
+            self._focus_widget("story")
+            return
         findings = scan_fields(entry.text_fields())
         if findings:
             self.app.push_screen(PrivacyPrompt(findings), lambda choice: self._after_privacy(choice, entry, findings))
@@ -820,6 +830,13 @@ class EncounterScreen(Screen[Entry | None]):
             )
         if not self._saving:
             self._start_save(entry, leave=False)
+
+
+def is_empty(entry: Entry) -> bool:
+    """Nothing written about the encounter itself: no free text beyond a pseudonym and
+    tags, and no crisis. Such an entry is refused rather than saved as "(no text)"."""
+    written = {field_base(k) for k in entry.text_fields()} - {"person", "tags"}
+    return not written and entry.crisis is None
 
 
 def _location(text: str, offset: int) -> tuple[int, int]:
