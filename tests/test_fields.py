@@ -41,7 +41,7 @@ def full_entry() -> dict[str, Any]:
         "reflect": {"experience": "mine", "feelings": "sad", "impact": "a little"},
         "select": {
             "decision": "share", "story_id": "s1", "part": "the part", "purposes": ["instill hope"],
-            "checks": dict.fromkeys(cycle.CHECK_KEYS, True),
+            "checks": dict.fromkeys(cycle.CHECK_KEYS, True), "held_back_because": "not yet",
         },
         "share": {"how": "briefly", "response": "engaged", "next_steps": "call", "differently": "less"},
         "competencies": ["I", "III"],

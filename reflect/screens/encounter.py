@@ -54,6 +54,9 @@ from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.domain import fields
 from reflect.domain.fields import FormItem
 from reflect.screens.steps import (
+    HOLD_HIDES,
+    HOLD_LABELS,
+    HOLD_ONLY,
     value_at,
     FIELD_LABELS,
     FIELD_WIDGETS,
@@ -324,6 +327,7 @@ class EncounterScreen(Screen[Entry | None]):
         for area in self.query(TextArea):  # carry on writing where the text ends
             area.move_cursor(area.document.end)
         self._show_story(self._base.select.story_id)
+        self._show_decision(self._base.select.decision)
         self._latest = self._form()
         self._keeper.start(self._draft())
         self._show_page(self._page, focus=True)
@@ -481,6 +485,8 @@ class EncounterScreen(Screen[Entry | None]):
             self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
         elif wid == "flag-discuss":
             self._show_question(self.query_one("#flag-discuss", Checkbox).value)
+        elif wid == ITEMS["select.decision"].id:
+            self._show_decision(str(self._read(ITEMS["select.decision"])))
         self._update_status()
         self._schedule_draft()
 
@@ -513,6 +519,26 @@ class EncounterScreen(Screen[Entry | None]):
         preview = self.query_one("#story-text", Static)
         preview.update(text)
         preview.display = bool(text)
+
+    def _show_decision(self, decision: str) -> None:
+        """Holding back has its own questions: hide what only a share asks, ask why."""
+        hold = decision == "hold"
+        for path in HOLD_HIDES + HOLD_ONLY:
+            shown = hold if path in HOLD_ONLY else not hold
+            items = [i for i in ITEMS.values() if i.path == path or i.path.startswith(path + ".")]
+            for item in items:
+                for widget in self.query(f"#{item.id}, #label-{item.id}"):
+                    widget.display = shown
+            for heading in self.query(f"#heading-{path.replace('.', '-')}"):
+                heading.display = shown
+        for path, label in HOLD_LABELS.items():
+            item = ITEMS[path]
+            self.query_one(f"#label-{item.id}", Label).update(label if hold else item.label)
+        if hold:
+            self.query_one("#story-text", Static).display = False
+        else:
+            value = self.query_one("#story-choice", Select).value
+            self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
 
     def _show_question(self, show: bool) -> None:
         self.query_one("#question-box").set_class(not show, "-hidden")
@@ -596,7 +622,7 @@ class EncounterScreen(Screen[Entry | None]):
             except NoMatches:
                 pass
         for widget in container.query("*"):
-            if widget.focusable:
+            if widget.focusable and _shown(widget, container):  # a held-back share hides "how"
                 self.set_focus(widget, scroll_visible=False)  # at once, so the next key typed reaches it
                 container.scroll_home(animate=False)
                 return
@@ -830,6 +856,16 @@ class EncounterScreen(Screen[Entry | None]):
             )
         if not self._saving:
             self._start_save(entry, leave=False)
+
+
+def _shown(widget: Widget, within: Widget) -> bool:
+    """Not hidden by `display: none` on itself or a container up to `within`."""
+    node: Widget | None = widget
+    while node is not None and node is not within:
+        if not node.display:
+            return False
+        node = node.parent if isinstance(node.parent, Widget) else None
+    return True
 
 
 def is_empty(entry: Entry) -> bool:

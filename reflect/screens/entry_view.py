@@ -152,6 +152,7 @@ def render_entry(entry: Entry, now: datetime, story_title: str | None = None) ->
         line(L["select.story_id"], story_title or "…")
     line(L["select.part"], sel.part)
     line(L["select.purposes"], ", ".join(sel.purposes))
+    line(L["select.held_back_because"], sel.held_back_because)
     asked = [(k, getattr(sel.checks, k)) for k in cycle.CHECK_KEYS if getattr(sel.checks, k) is not None]
     for key, value in asked:
         line(L[f"select.checks.{key}"], _yes_no(value))

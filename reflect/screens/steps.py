@@ -74,6 +74,13 @@ MULTI_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
 DIGITS: dict[str, int] = {"minutes": 4}  # how many digits a number field takes (else 3)
 TALL = frozenset({"listen.story"})  # text areas given more room
 
+# Holding back is a recorded outcome with its own questions: when the decision is "hold",
+# these form items (and their labels) are hidden, `HOLD_ONLY` is shown, and a few labels
+# ask what fits (there is no "how I shared it" when nothing was shared).
+HOLD_HIDES = ("select.story_id", "select.part", "select.purposes", "select.checks", "share.how", "share.response")
+HOLD_ONLY = ("select.held_back_because",)
+HOLD_LABELS: dict[str, str] = {"share.next_steps": "What the person did next; what I noticed"}
+
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -387,7 +394,7 @@ class StepPage(Horizontal):
             value = value_at(self.entry, item.path)
             here = group_of(item)
             if here and here != group and here in GROUP_HEADINGS:
-                yield Label(GROUP_HEADINGS[here], classes=first)
+                yield Label(GROUP_HEADINGS[here], classes=first, id=f"heading-{here.replace('.', '-')}")
                 first = ""
             group = here
             if item.widget == fields.NUMBER_W:  # counts sit two to a row, each with its name
@@ -408,7 +415,7 @@ class StepPage(Horizontal):
             shown = self.entry.flags.discuss or bool(self.entry.question)
             yield Vertical(Label(item.label), widget, id="question-box", classes="" if shown else "-hidden")
         else:
-            yield Label(item.label, classes=first)
+            yield Label(item.label, classes=first, id=f"label-{item.id}")
             yield widget
             if item.id == "story-choice":
                 yield Static("", id="story-text")
