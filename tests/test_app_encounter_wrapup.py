@@ -17,7 +17,7 @@ async def test_typing_on_a_flag_ticks_nothing_and_reaches_the_tags() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = encounter(pilot)
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "down", "down")
+        await pilot.press(*"We met", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "down", "down")
         assert app.focused is screen.query_one("#flag-discuss", Checkbox)
         await burst(pilot, *"housing, outreach")
         await pilot.pause()
@@ -34,7 +34,7 @@ async def test_arrows_move_between_flags_and_space_ticks() -> None:
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "down", "space", "down", "down", "enter", "up", "up")
+        await pilot.press(*"We met", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "down", "space", "down", "down", "enter", "up", "up")
         await pilot.press("down", "down", "down", "space")  # boundary -> discuss -> self-care -> celebrate
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, EncounterScreen), "the save")

@@ -725,6 +725,14 @@ class EncounterScreen(Screen[Entry | None]):
             self.notify(str(exc), severity="error")
             self._focus_widget(exc.widget)
             return
+        findings = scan_fields(entry.text_fields())
+        if findings:
+            self.app.push_screen(PrivacyPrompt(findings), lambda choice: self._after_privacy(choice, entry, findings))
+            return
+        self._save_written(entry)
+
+    def _save_written(self, entry: Entry) -> None:
+        """Save, unless nothing about the encounter is written."""
         if is_empty(entry):
             # An empty entry would list as "(no text)" and count in the workload: save nothing.
             self.notify(
@@ -735,15 +743,11 @@ class EncounterScreen(Screen[Entry | None]):
             )
             self._focus_widget("story")
             return
-        findings = scan_fields(entry.text_fields())
-        if findings:
-            self.app.push_screen(PrivacyPrompt(findings), lambda choice: self._after_privacy(choice, entry, findings))
-            return
         self._start_save(entry, leave=True)
 
     def _after_privacy(self, choice: str | None, entry: Entry, findings: list[Finding]) -> None:
         if choice == SAVE_ANYWAY:
-            self._start_save(entry, leave=True)
+            self._save_written(entry)
         elif choice:
             self._go_to_field(choice, findings)
 
