@@ -12,7 +12,7 @@ with the saved Entry, or None when the peer leaves without saving (the draft sta
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -54,6 +54,8 @@ from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.domain import fields
 from reflect.domain.fields import FormItem
 from reflect.screens.steps import (
+    FUTURE_SLACK_MINUTES,
+    resolved_when,
     HOLD_HIDES,
     HOLD_LABELS,
     HOLD_ONLY,
@@ -67,7 +69,6 @@ from reflect.screens.steps import (
     PAGES,
     DateError,
     Tristate,
-    describe_when,
     field_base,
     field_widget,
     parse_when,
@@ -144,6 +145,9 @@ class EncounterScreen(Screen[Entry | None]):
     EncounterScreen #when-hint {
         width: 1fr;
         color: $text-muted;
+    }
+    EncounterScreen #when-hint.-warning {
+        color: $warning;
     }
     EncounterScreen #when-hint.-error {
         color: $error;
@@ -462,17 +466,23 @@ class EncounterScreen(Screen[Entry | None]):
         if text == self._when_default[0]:
             self._when = self._when_default[1]
             hint.update("")
-            hint.remove_class("-error")
+            hint.remove_class("-error", "-warning")
             return
         try:
             self._when = parse_when(text, now=self.now())
         except DateError:
             self._when = None
             hint.update(when_problem(text))
+            hint.remove_class("-warning")
             hint.add_class("-error")
             return
         hint.remove_class("-error")
-        hint.update(f"When → {describe_when(self._when)}")
+        now = self.now()
+        future = self._when > now + timedelta(minutes=FUTURE_SLACK_MINUTES)
+        shown = f"→ {resolved_when(self._when, now)}"
+        # An encounter has happened: a time ahead of now (tomorrow 10am) is worth a word.
+        hint.update(f"{shown} · in the future: is that right?" if future else shown)
+        hint.set_class(future, "-warning")
 
     def _changed(self, widget: Widget | None) -> None:
         if not self._ready:

@@ -109,6 +109,16 @@ def describe_when(dt: datetime) -> str:
     return dt.astimezone().strftime("%a %d %b %Y, %H:%M")
 
 
+def resolved_when(dt: datetime, now: datetime) -> str:
+    """The date a typed phrase resolved to, short enough for the hint row ("Tue 3 Nov 14:30");
+    the year only when it is not this one."""
+    local, today = dt.astimezone(), now.astimezone()
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
+
+
+FUTURE_SLACK_MINUTES = 5  # a clock a little ahead is not "the future"
+
 NEW_PART = "__new__"  # the story-bank choice "a new part, written here"
 
 
