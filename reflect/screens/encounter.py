@@ -50,15 +50,12 @@ from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
+from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_item, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.domain import fields
-from reflect.domain.fields import FormItem
 from reflect.screens.steps import (
     FUTURE_SLACK_MINUTES,
     resolved_when,
-    HOLD_HIDES,
-    HOLD_LABELS,
-    HOLD_ONLY,
     value_at,
     FIELD_LABELS,
     FIELD_WIDGETS,
@@ -80,24 +77,12 @@ if TYPE_CHECKING:
     from reflect.store import Journal
 
 
-ITEMS: dict[str, FormItem] = {item.path: item for page in FORM.values() for item in page}
-
-
 class FormError(ValueError):
     """A field that cannot be saved as typed; `widget` is the id to focus."""
 
     def __init__(self, message: str, widget: str):
         super().__init__(message)
         self.widget = widget
-
-
-def _split_list(text: str) -> list[str]:
-    out: list[str] = []
-    for item in text.split(","):
-        item = item.strip()
-        if item and item not in out:
-            out.append(item)
-    return out
 
 
 class EncounterScreen(Screen[Entry | None]):
@@ -386,61 +371,11 @@ class EncounterScreen(Screen[Entry | None]):
 
     # --- reading the form ----------------------------------------------------------------
 
-    def _read(self, item: FormItem) -> object:
-        """One widget's value, as the entry holds it."""
-        widget = self.query_one(f"#{item.id}")
-        kind = item.widget
-        if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Input):
-            text = widget.value
-            if kind == fields.LIST_W:
-                return _split_list(text)
-            if kind == fields.NUMBER_W:
-                return int(text) if text.strip().isdigit() else None
-            return text
-        if isinstance(widget, Select):
-            value = widget.value
-            return None if value in (NEW_PART, Select.BLANK) else value
-        if isinstance(widget, RadioSet):
-            return self._radio(widget, item)
-        if isinstance(widget, SelectionList):
-            chosen = set(widget.selected)
-            return [v for v in (widget.get_option_at_index(n).value for n in range(widget.option_count)) if v in chosen]
-        if isinstance(widget, (Checkbox, Tristate)):
-            return widget.value
-        raise TypeError(f"cannot read {item.path} from {widget!r}")
-
-    @staticmethod
-    def _radio(radios: RadioSet, item: FormItem) -> str:
-        pressed = radios.pressed_button
-        if pressed is not None and pressed.id:
-            return pressed.id.removeprefix(f"{item.id}-")
-        for button in radios.query(RadioButton):
-            if button.value and button.id:
-                return button.id.removeprefix(f"{item.id}-")
-        return str(value_at(Entry(), item.path))
-
     def _form(self) -> dict[str, Any]:
         """The form as an entry dict (the contract shape). An unreadable `when` is kept as typed."""
         assert self._base is not None
-        d = self._base.to_dict()
-        for page in FORM.values():
-            for item in page:
-                if item.widget == fields.DATE_W:
-                    value: object = iso(self._when) if self._when is not None else self.query_one("#when", Input).value
-                else:
-                    value = self._read(item)
-                *parents, name = item.path.split(".")
-                here = d
-                for part in parents:
-                    if not isinstance(here.get(part), dict):
-                        here[part] = {}  # an absent part (no MI counts yet)
-                    here = here[part]
-                here[name] = value
-        mi = d.get("mi") or {}
-        counts = {k: mi.get(k) or 0 for k, _ in cycle.OARS}
-        d["mi"] = {**counts, "change_talk": mi.get("change_talk", [])} if any(counts.values()) or mi.get("change_talk") else None
+        when = iso(self._when) if self._when is not None else self.query_one("#when", Input).value
+        d = read_form(self, self._base.to_dict(), when)
         d["crisis"] = None if self._crisis is None else self._crisis.to_dict()
         return d
 
@@ -496,7 +431,7 @@ class EncounterScreen(Screen[Entry | None]):
         elif wid == "flag-discuss":
             self._show_question(self.query_one("#flag-discuss", Checkbox).value)
         elif wid == ITEMS["select.decision"].id:
-            self._show_decision(str(self._read(ITEMS["select.decision"])))
+            self._show_decision(str(read_item(self, ITEMS["select.decision"])))
         self._update_status()
         self._schedule_draft()
 
@@ -531,20 +466,8 @@ class EncounterScreen(Screen[Entry | None]):
         preview.display = bool(text)
 
     def _show_decision(self, decision: str) -> None:
-        """Holding back has its own questions: hide what only a share asks, ask why."""
-        hold = decision == "hold"
-        for path in HOLD_HIDES + HOLD_ONLY:
-            shown = hold if path in HOLD_ONLY else not hold
-            items = [i for i in ITEMS.values() if i.path == path or i.path.startswith(path + ".")]
-            for item in items:
-                for widget in self.query(f"#{item.id}, #label-{item.id}"):
-                    widget.display = shown
-            for heading in self.query(f"#heading-{path.replace('.', '-')}"):
-                heading.display = shown
-        for path, label in HOLD_LABELS.items():
-            item = ITEMS[path]
-            self.query_one(f"#label-{item.id}", Label).update(label if hold else item.label)
-        if hold:
+        show_for_decision(self, decision)
+        if decision == "hold":
             self.query_one("#story-text", Static).display = False
         else:
             value = self.query_one("#story-choice", Select).value
@@ -555,7 +478,7 @@ class EncounterScreen(Screen[Entry | None]):
 
     def _update_status(self) -> None:
         try:
-            private = self._read(ITEMS["visibility"]) == "private"
+            private = read_item(self, ITEMS["visibility"]) == "private"
             crisis = self.query_one("#flag-crisis", Checkbox).value
         except NoMatches:
             return
@@ -632,7 +555,7 @@ class EncounterScreen(Screen[Entry | None]):
             except NoMatches:
                 pass
         for widget in container.query("*"):
-            if widget.focusable and _shown(widget, container):  # a held-back share hides "how"
+            if widget.focusable and shown(widget, container):  # a held-back share hides "how"
                 self.set_focus(widget, scroll_visible=False)  # at once, so the next key typed reaches it
                 container.scroll_home(animate=False)
                 return
@@ -778,8 +701,8 @@ class EncounterScreen(Screen[Entry | None]):
         if finding is None:
             return
         if isinstance(widget, TextArea):
-            start = _location(widget.text, finding.start)
-            end = _location(widget.text, finding.end)
+            start = location(widget.text, finding.start)
+            end = location(widget.text, finding.end)
             widget.selection = TextSelection(start, end)
         elif isinstance(widget, Input) and "[" not in field:
             widget.cursor_position = finding.start
@@ -870,28 +793,3 @@ class EncounterScreen(Screen[Entry | None]):
             )
         if not self._saving:
             self._start_save(entry, leave=False)
-
-
-def _shown(widget: Widget, within: Widget) -> bool:
-    """Not hidden by `display: none` on itself or a container up to `within`."""
-    node: Widget | None = widget
-    while node is not None and node is not within:
-        if not node.display:
-            return False
-        node = node.parent if isinstance(node.parent, Widget) else None
-    return True
-
-
-def is_empty(entry: Entry) -> bool:
-    """Nothing written about the encounter itself: no free text beyond a pseudonym and
-    tags, and no crisis. Such an entry is refused rather than saved as "(no text)"."""
-    written = {field_base(k) for k in entry.text_fields()} - {"person", "tags"}
-    return not written and entry.crisis is None
-
-
-def _location(text: str, offset: int) -> tuple[int, int]:
-    """A character offset -> (row, column) in a TextArea."""
-    before = text[:offset]
-    row = before.count("\n")
-    col = offset - (before.rfind("\n") + 1)
-    return row, col
