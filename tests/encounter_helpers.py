@@ -29,6 +29,22 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*keys)
 
 
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Send keys as a terminal delivers a fast typist's burst: all queued at once, with no
+    waiting for the app between them (pilot.press lets the app go idle after each key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
 async def settle(pilot: Pilot) -> None:
     """Let messages, timers and thread workers finish."""
     await pilot.pause()

@@ -200,7 +200,7 @@ async def test_default_when_is_the_app_clock() -> None:
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await pilot.press("tab", *"routine", "ctrl+s")  # something written: an empty entry is refused
         await settle(pilot)
     [e] = Journal().recent()
     assert e.occurred == FROZEN
@@ -295,7 +295,10 @@ async def test_a_pseudonym_that_looks_like_a_full_name_is_pointed_out() -> None:
 def _editor_script(tmp_path: Path) -> Path:
     script = tmp_path / "fake-editor"
     seen = tmp_path / "seen.txt"
-    script.write_text(f'#!/bin/sh\ncat "$1" > "{seen}"\nprintf "written in the editor\\nsecond line\\n" > "$1"\n')
+    where = tmp_path / "where.txt"
+    script.write_text(
+        f'#!/bin/sh\necho "$1" > "{where}"\ncat "$1" > "{seen}"\nprintf "written in the editor\\nsecond line\\n" > "$1"\n'
+    )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
 
@@ -303,6 +306,9 @@ def _editor_script(tmp_path: Path) -> Path:
 async def test_editor_round_trip(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(_editor_script(tmp_path)))
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     temp_before = set(Path(tempfile.gettempdir()).glob("reflect-*.md"))
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -323,6 +329,9 @@ async def test_editor_round_trip(tmp_path: Path, monkeypatch) -> None:
     [e] = Journal().recent()
     assert e.listen.story == "written in the editor\nsecond line"
     assert set(Path(tempfile.gettempdir()).glob("reflect-*.md")) <= temp_before  # the journal text is not left behind
+    # The file went in the runtime folder paths.editor_temp_dir() names, and was removed after.
+    edited = Path((tmp_path / "where.txt").read_text().strip())
+    assert edited.parent == runtime and edited.name.startswith("reflect-") and not edited.exists()
 
 
 async def test_a_failing_editor_changes_nothing(tmp_path: Path, monkeypatch) -> None:

@@ -41,7 +41,7 @@ def full_entry() -> dict[str, Any]:
         "reflect": {"experience": "mine", "feelings": "sad", "impact": "a little"},
         "select": {
             "decision": "share", "story_id": "s1", "part": "the part", "purposes": ["instill hope"],
-            "checks": dict.fromkeys(cycle.CHECK_KEYS, True),
+            "checks": dict.fromkeys(cycle.CHECK_KEYS, True), "held_back_because": "not yet",
         },
         "share": {"how": "briefly", "response": "engaged", "next_steps": "call", "differently": "less"},
         "competencies": ["I", "III"],
@@ -129,7 +129,7 @@ def test_free_text_declarations_drive_search_and_the_privacy_names():
 
 
 def test_the_encounter_screen_tables_match_the_form_map():
-    """Until the screen reads the form map itself, its hand-kept tables must agree with it."""
+    """The screen's tables are derived from the form map (steps.py); they stay equal to it."""
     from reflect.screens import steps
 
     assert steps.FIELD_LABELS == field_names()

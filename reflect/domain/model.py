@@ -189,6 +189,11 @@ class Select(Record):
         "Purposes", help="What sharing it is for", form=Form("select", MULTI, "Purpose (space to tick)"),
     )  # fmt: skip
     checks: Checks = sub(Checks, "Checks", help="The check before sharing (space: yes / no / -)")
+    held_back_because: str = text(
+        "Why I held back", short="Select: why I held back", free_text=True,
+        help="When you held back: why (a recorded outcome, not a missing share)",
+        form=_area("select", "Why I held back (the cycle respects it)"),
+    )  # fmt: skip
 
 
 @record("a share", path="share")

@@ -1,7 +1,8 @@
 """Open a long field in the peer's own editor ($VISUAL, then $EDITOR), as git and jrnl do.
 
-The text goes through a private temporary file that is removed afterwards, since
-it holds journal text. The app is suspended so the editor owns the terminal.
+The text goes through a private temporary file in `paths.editor_temp_dir()` (the
+user's runtime folder when there is one) that is removed afterwards, since it holds
+journal text. The app is suspended so the editor owns the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
+
+from reflect import paths
 
 
 class EditorError(RuntimeError):
@@ -34,7 +37,7 @@ def edit_text(app: App, text: str) -> str:
     Editors end files with a newline; one the text did not have is dropped again.
     """
     command = editor_command()
-    fd, name = tempfile.mkstemp(prefix="reflect-", suffix=".md")
+    fd, name = tempfile.mkstemp(prefix="reflect-", suffix=".md", dir=paths.editor_temp_dir())
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

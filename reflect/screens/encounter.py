@@ -12,7 +12,7 @@ with the saved Entry, or None when the peer leaves without saving (the draft sta
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
@@ -49,22 +50,24 @@ from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
+from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_item, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
+from reflect.domain import fields
 from reflect.screens.steps import (
+    FUTURE_SLACK_MINUTES,
+    resolved_when,
+    value_at,
     FIELD_LABELS,
     FIELD_WIDGETS,
+    FORM,
     NEW_PART,
+    PAGE_CLASSES,
     PAGE_TITLES,
     PAGES,
     DateError,
-    ListenPage,
-    ReflectPage,
-    SelectPage,
-    SharePage,
     Tristate,
-    WrapUpPage,
-    describe_when,
     field_base,
+    field_widget,
     parse_when,
     show_when,
     when_problem,
@@ -80,15 +83,6 @@ class FormError(ValueError):
     def __init__(self, message: str, widget: str):
         super().__init__(message)
         self.widget = widget
-
-
-def _split_list(text: str) -> list[str]:
-    out: list[str] = []
-    for item in text.split(","):
-        item = item.strip()
-        if item and item not in out:
-            out.append(item)
-    return out
 
 
 class EncounterScreen(Screen[Entry | None]):
@@ -137,6 +131,9 @@ class EncounterScreen(Screen[Entry | None]):
         width: 1fr;
         color: $text-muted;
     }
+    EncounterScreen #when-hint.-warning {
+        color: $warning;
+    }
     EncounterScreen #when-hint.-error {
         color: $error;
         text-style: bold;
@@ -150,12 +147,22 @@ class EncounterScreen(Screen[Entry | None]):
     }
     """
 
-    AUTO_FOCUS = None
+    # Nothing is focused until on_mount has put the values in place and chosen the field
+    # (the app's "*" would give the When field the first keys). Keys typed before then
+    # reach the screen in order and are handed to that field (see on_key).
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the entry and go back", id="encounter.save"),
-        Binding("ctrl+n", "next_step", "Next", tooltip="Next step (nothing typed is lost)", id="encounter.next"),
-        Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back"),
+        # Moving focus is a priority binding, so it happens the moment the key arrives:
+        # the keys typed after it go to the new field, never the one being left.
+        Binding("ctrl+n", "next_step", "Next", tooltip="Next step (nothing typed is lost)", id="encounter.next",
+                priority=True),
+        Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back",
+                priority=True),
+        # No description: help already names tab / shift+tab (HELP_EXTRA), once.
+        Binding("tab", "app.focus_next", "", show=False, priority=True, id="encounter.tab"),
+        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True, id="encounter.shift_tab"),
         Binding(
             "ctrl+x",
             "crisis",
@@ -212,7 +219,9 @@ class EncounterScreen(Screen[Entry | None]):
         self._leave_after_save = True
         self._finished = False
         self._ready = False
+        self._early = True  # keys reaching the screen itself were typed before it had focus
         self._page_focus: dict[str, str] = {}
+        self._raw_when = ""  # what the When field opens with
 
     @property
     def kept_draft_id(self) -> str | None:
@@ -235,25 +244,19 @@ class EncounterScreen(Screen[Entry | None]):
         return stories
 
     def compose(self) -> ComposeResult:
+        entry = self._start()
         yield Static(id="progress")
         with Horizontal(id="context"):
-            yield Label("When")
-            yield Input(id="when", compact=True, placeholder="now, yesterday 3pm")
-            yield Label("Who")
-            yield Input(id="person", compact=True, placeholder="pseudonym")
-            yield Label("Setting")
-            yield Select([(s, s) for s in cycle.SETTINGS], id="setting", value="one-to-one", allow_blank=False, compact=True)
-            yield Label("Min")
-            yield Input(id="minutes", compact=True, restrict=r"\d{0,4}", max_length=4, placeholder="—")
+            for item in FORM["context"]:
+                yield Label(item.label)
+                yield field_widget(item, self._raw_when if item.id == "when" else value_at(entry, item.path))
         with Horizontal(id="hint-row"):
             yield Static("", id="when-hint")
             yield Static("", id="status")
-        with ContentSwitcher(id="pages", initial="page-listen"):
-            yield ListenPage()
-            yield ReflectPage()
-            yield SelectPage(self._stories())
-            yield SharePage()
-            yield WrapUpPage()
+        stories = self._stories()
+        with ContentSwitcher(id="pages", initial=f"page-{self._page}"):
+            for page in PAGES:
+                yield PAGE_CLASSES[page](entry, stories)
         yield Footer()
 
     def _stories(self) -> list[tuple[str, str]]:
@@ -282,36 +285,59 @@ class EncounterScreen(Screen[Entry | None]):
 
     # --- start --------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def _start(self) -> Entry:
+        """The entry the form opens with (a draft, an entry to edit, or a new one at `now`)."""
         now = self.now()
         raw_when: str | None = None
         if self._draft_arg is not None:
             entry, raw_when = self._entry_from_draft(self._draft_arg, now)
-            entry_id = self._draft_arg.entry_id or entry.id
-            self._in_store = self._exists(entry_id)
-            page = self._draft_arg.step
+            self._in_store = self._exists(self._draft_arg.entry_id or entry.id)
+            self._page = self._draft_arg.step if self._draft_arg.step in PAGES else "listen"
         elif self._entry_arg is not None:
             entry = Entry.from_dict(self._entry_arg.to_dict())
             self._in_store = True
-            page = "listen"
         else:
             entry = Entry(occurred=now)
-            page = "listen"
         self._base = entry
         self._crisis = entry.crisis
-        shown = show_when(entry.occurred)
-        self._when_default = (shown, entry.occurred)
+        self._when_default = (show_when(entry.occurred), entry.occurred)
         self._when = entry.occurred
-        self._fill(entry)
-        if raw_when is not None:  # a date the peer typed that could not be read: keep it as typed
-            self.query_one("#when", Input).value = raw_when
+        # A date the peer typed that could not be read is kept as typed.
+        self._raw_when = show_when(entry.occurred) if raw_when is None else raw_when
+        return entry
+
+    def on_mount(self) -> None:
+        assert self._base is not None and self._when_default is not None
+        if self._raw_when != self._when_default[0]:
             self._read_when()
+        for item in ITEMS.values():
+            if item.widget == fields.RADIO:
+                self.query_one(f"#{item.id}-{value_at(self._base, item.path)}", RadioButton).value = True
+        for area in self.query(TextArea):  # carry on writing where the text ends
+            area.move_cursor(area.document.end)
+        self._show_story(self._base.select.story_id)
+        self._show_decision(self._base.select.decision)
         self._latest = self._form()
-        self._page = page
         self._keeper.start(self._draft())
-        self._show_page(page, focus=True)
+        self._show_page(self._page, focus=True)
         self._update_status()
         self._ready = True
+        self.post_message(self._EarlyKeysDone())  # queued behind every key that came before focus
+
+    class _EarlyKeysDone(Message):
+        """Every key typed before the form had focus has been handed on."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed before the form had focus goes, in order, to the field that has it now."""
+        if not self._early or self.focused is None:
+            return
+        event.stop()
+        event.prevent_default()
+        key = events.Key(event.key, event.character)
+        self.focused._forward_event(key)
+
+    def on_encounter_screen__early_keys_done(self, _message: _EarlyKeysDone) -> None:
+        self._early = False
 
     def _exists(self, entry_id: str) -> bool:
         try:
@@ -343,121 +369,14 @@ class EncounterScreen(Screen[Entry | None]):
                     pass
             return entry, raw_when
 
-    def _fill(self, e: Entry) -> None:
-        """Put an entry's values into the form."""
-        q = self.query_one
-        q("#when", Input).value = show_when(e.occurred)
-        q("#person", Input).value = e.person
-        q("#setting", Select).value = e.setting
-        q("#minutes", Input).value = "" if e.minutes is None else str(e.minutes)
-        q("#story", TextArea).text = e.listen.story
-        q("#matters", TextArea).text = e.listen.matters
-        q("#themes", Input).value = ", ".join(e.listen.themes)
-        q("#experience", TextArea).text = e.reflect.experience
-        q("#feelings", TextArea).text = e.reflect.feelings
-        q("#impact", TextArea).text = e.reflect.impact
-        q(f"#decision-{e.select.decision}", RadioButton).value = True
-        q("#part", TextArea).text = e.select.part
-        q("#story-choice", Select).value = e.select.story_id or NEW_PART
-        self._show_story(e.select.story_id)
-        purposes = q("#purposes", SelectionList)
-        for p in e.select.purposes:
-            if p not in cycle.PURPOSES:  # a purpose typed elsewhere (import): keep it
-                purposes.add_option((p, p))
-            purposes.select(p)
-        for key in cycle.CHECK_KEYS:
-            q(f"#check-{key}", Tristate).value = getattr(e.select.checks, key)
-        q("#how", TextArea).text = e.share.how
-        q("#response", Select).value = e.share.response
-        q("#next_steps", TextArea).text = e.share.next_steps
-        q("#differently", TextArea).text = e.share.differently
-        comps = q("#competencies", SelectionList)
-        for c in e.competencies:
-            comps.select(c)
-        mi = e.mi
-        for key, _label in cycle.OARS:
-            value = 0 if mi is None else getattr(mi, key)
-            q(f"#mi-{key}", Input).value = str(value) if value else ""
-        talk = q("#change_talk", SelectionList)
-        for t in [] if mi is None else mi.change_talk:
-            if t not in cycle.CHANGE_TALK_KEYS:
-                talk.add_option((t, t))
-            talk.select(t)
-        for flag in cycle.FLAGS:
-            q(f"#flag-{flag}", Checkbox).value = getattr(e.flags, flag)
-        q("#question", TextArea).text = e.question
-        self._show_question(e.flags.discuss or bool(e.question))
-        q(f"#visibility-{e.visibility}", RadioButton).value = True
-        q("#tags", Input).value = ", ".join(e.tags)
-        for area in self.query(TextArea):  # carry on writing where the text ends
-            area.move_cursor(area.document.end)
-
     # --- reading the form ----------------------------------------------------------------
-
-    def _radio(self, group: str, choices: tuple[str, ...], default: str) -> str:
-        radios = self.query_one(f"#{group}", RadioSet)
-        pressed = radios.pressed_button
-        if pressed is not None and pressed.id:
-            return pressed.id.removeprefix(f"{group}-")
-        for choice in choices:
-            if self.query_one(f"#{group}-{choice}", RadioButton).value:
-                return choice
-        return default
 
     def _form(self) -> dict[str, Any]:
         """The form as an entry dict (the contract shape). An unreadable `when` is kept as typed."""
-        q = self.query_one
         assert self._base is not None
-        d = self._base.to_dict()
-        when_text = q("#when", Input).value
-        minutes = q("#minutes", Input).value.strip()
-        story_choice = q("#story-choice", Select).value
-        mi_counts = {}
-        for key, _label in cycle.OARS:
-            text = q(f"#mi-{key}", Input).value.strip()
-            mi_counts[key] = int(text) if text.isdigit() else 0
-        talk = list(q("#change_talk", SelectionList).selected)
-        talk_sorted = [k for k in cycle.CHANGE_TALK_KEYS if k in talk] + [k for k in talk if k not in cycle.CHANGE_TALK_KEYS]
-        mi = {**mi_counts, "change_talk": talk_sorted} if any(mi_counts.values()) or talk else None
-        purposes = list(q("#purposes", SelectionList).selected)
-        purposes = [p for p in cycle.PURPOSES if p in purposes] + [p for p in purposes if p not in cycle.PURPOSES]
-        selected_comps = set(q("#competencies", SelectionList).selected)
-        d.update(
-            occurred=iso(self._when) if self._when is not None else when_text,
-            person=q("#person", Input).value,
-            setting=q("#setting", Select).value,
-            minutes=int(minutes) if minutes.isdigit() else None,
-            listen={
-                "story": q("#story", TextArea).text,
-                "matters": q("#matters", TextArea).text,
-                "themes": _split_list(q("#themes", Input).value),
-            },
-            reflect={
-                "experience": q("#experience", TextArea).text,
-                "feelings": q("#feelings", TextArea).text,
-                "impact": q("#impact", TextArea).text,
-            },
-            select={
-                "decision": self._radio("decision", cycle.DECISIONS, "undecided"),
-                "story_id": None if story_choice in (NEW_PART, Select.BLANK) else story_choice,
-                "part": q("#part", TextArea).text,
-                "purposes": purposes,
-                "checks": {k: q(f"#check-{k}", Tristate).value for k in cycle.CHECK_KEYS},
-            },
-            share={
-                "how": q("#how", TextArea).text,
-                "response": q("#response", Select).value,
-                "next_steps": q("#next_steps", TextArea).text,
-                "differently": q("#differently", TextArea).text,
-            },
-            competencies=[k for k in cycle.COMPETENCY_KEYS if k in selected_comps],
-            mi=mi,
-            flags={f: q(f"#flag-{f}", Checkbox).value for f in cycle.FLAGS},
-            question=q("#question", TextArea).text,
-            crisis=None if self._crisis is None else self._crisis.to_dict(),
-            visibility=self._radio("visibility", cycle.VISIBILITY, "shared"),
-            tags=_split_list(q("#tags", Input).value),
-        )
+        when = iso(self._when) if self._when is not None else self.query_one("#when", Input).value
+        d = read_form(self, self._base.to_dict(), when)
+        d["crisis"] = None if self._crisis is None else self._crisis.to_dict()
         return d
 
     def _entry_from_form(self, *, lenient_when: bool = False) -> Entry:
@@ -482,17 +401,23 @@ class EncounterScreen(Screen[Entry | None]):
         if text == self._when_default[0]:
             self._when = self._when_default[1]
             hint.update("")
-            hint.remove_class("-error")
+            hint.remove_class("-error", "-warning")
             return
         try:
             self._when = parse_when(text, now=self.now())
         except DateError:
             self._when = None
             hint.update(when_problem(text))
+            hint.remove_class("-warning")
             hint.add_class("-error")
             return
         hint.remove_class("-error")
-        hint.update(f"When → {describe_when(self._when)}")
+        now = self.now()
+        future = self._when > now + timedelta(minutes=FUTURE_SLACK_MINUTES)
+        shown = f"→ {resolved_when(self._when, now)}"
+        # An encounter has happened: a time ahead of now (tomorrow 10am) is worth a word.
+        hint.update(f"{shown} · in the future: is that right?" if future else shown)
+        hint.set_class(future, "-warning")
 
     def _changed(self, widget: Widget | None) -> None:
         if not self._ready:
@@ -505,6 +430,8 @@ class EncounterScreen(Screen[Entry | None]):
             self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
         elif wid == "flag-discuss":
             self._show_question(self.query_one("#flag-discuss", Checkbox).value)
+        elif wid == ITEMS["select.decision"].id:
+            self._show_decision(str(read_item(self, ITEMS["select.decision"])))
         self._update_status()
         self._schedule_draft()
 
@@ -538,12 +465,20 @@ class EncounterScreen(Screen[Entry | None]):
         preview.update(text)
         preview.display = bool(text)
 
+    def _show_decision(self, decision: str) -> None:
+        show_for_decision(self, decision)
+        if decision == "hold":
+            self.query_one("#story-text", Static).display = False
+        else:
+            value = self.query_one("#story-choice", Select).value
+            self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
+
     def _show_question(self, show: bool) -> None:
         self.query_one("#question-box").set_class(not show, "-hidden")
 
     def _update_status(self) -> None:
         try:
-            private = self._radio("visibility", cycle.VISIBILITY, "shared") == "private"
+            private = read_item(self, ITEMS["visibility"]) == "private"
             crisis = self.query_one("#flag-crisis", Checkbox).value
         except NoMatches:
             return
@@ -615,13 +550,13 @@ class EncounterScreen(Screen[Entry | None]):
         remembered = self._page_focus.get(page)
         if remembered:
             try:
-                self.query_one(f"#{remembered}").focus()
+                self.set_focus(self.query_one(f"#{remembered}"))
                 return
             except NoMatches:
                 pass
         for widget in container.query("*"):
-            if widget.focusable:
-                widget.focus()
+            if widget.focusable and shown(widget, container):  # a held-back share hides "how"
+                self.set_focus(widget, scroll_visible=False)  # at once, so the next key typed reaches it
                 container.scroll_home(animate=False)
                 return
 
@@ -727,11 +662,25 @@ class EncounterScreen(Screen[Entry | None]):
         if findings:
             self.app.push_screen(PrivacyPrompt(findings), lambda choice: self._after_privacy(choice, entry, findings))
             return
+        self._save_written(entry)
+
+    def _save_written(self, entry: Entry) -> None:
+        """Save, unless nothing about the encounter is written."""
+        if is_empty(entry):
+            # An empty entry would list as "(no text)" and count in the workload: save nothing.
+            self.notify(
+                "Nothing to save yet: write what happened, or anything from the encounter, first. "
+                "esc leaves without saving.",
+                title="Not saved",
+                severity="warning",
+            )
+            self._focus_widget("story")
+            return
         self._start_save(entry, leave=True)
 
     def _after_privacy(self, choice: str | None, entry: Entry, findings: list[Finding]) -> None:
         if choice == SAVE_ANYWAY:
-            self._start_save(entry, leave=True)
+            self._save_written(entry)
         elif choice:
             self._go_to_field(choice, findings)
 
@@ -752,8 +701,8 @@ class EncounterScreen(Screen[Entry | None]):
         if finding is None:
             return
         if isinstance(widget, TextArea):
-            start = _location(widget.text, finding.start)
-            end = _location(widget.text, finding.end)
+            start = location(widget.text, finding.start)
+            end = location(widget.text, finding.end)
             widget.selection = TextSelection(start, end)
         elif isinstance(widget, Input) and "[" not in field:
             widget.cursor_position = finding.start
@@ -844,11 +793,3 @@ class EncounterScreen(Screen[Entry | None]):
             )
         if not self._saving:
             self._start_save(entry, leave=False)
-
-
-def _location(text: str, offset: int) -> tuple[int, int]:
-    """A character offset -> (row, column) in a TextArea."""
-    before = text[:offset]
-    row = before.count("\n")
-    col = offset - (before.rfind("\n") + 1)
-    return row, col

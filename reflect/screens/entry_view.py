@@ -18,12 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from reflect.domain import cycle
-from reflect.domain.model import Entry
+from reflect.domain.model import Entry, entry_labels
 from reflect.screens.context import host
 from reflect.screens.widgets import MARKERS, format_when
 from reflect.store import JournalError
 
-CHECK_QUESTIONS = dict(cycle.CHECKS)
+# Every label comes from the field declarations (the entry view reads differently from the export where declared).
+L: dict[str, str] = entry_labels()
 
 
 def _yes_no(value: bool | None) -> str:
@@ -124,53 +125,54 @@ def render_entry(entry: Entry, now: datetime, story_title: str | None = None) ->
     out.append(Content.styled(" · ".join(head), "bold"))
     flags = [(mark, label) for key, mark, label, _ in MARKERS if (entry.private if key == "private" else getattr(entry.flags, key))]
     if flags:
-        line("Flags", ", ".join(f"{m} {label}" for m, label in flags))
-    line("Tags", ", ".join(entry.tags))
+        line(L["flags"], ", ".join(f"{m} {label}" for m, label in flags))
+    line(L["tags"], ", ".join(entry.tags))
 
     if entry.crisis is not None:
-        heading("Crisis: what was done")
-        line("Actions", "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in entry.crisis.actions) or "none recorded")
+        heading(L["crisis"])
+        line(L["crisis.actions"], "; ".join(cycle.CRISIS_ACTION_LABELS.get(a, a) for a in entry.crisis.actions) or "none recorded")
         if entry.crisis.supervisor_notified_at:
-            line("Supervisor told", format_when(entry.crisis.supervisor_notified_at, now))
-        line("Notes", entry.crisis.notes)
+            line(L["crisis.supervisor_notified_at"], format_when(entry.crisis.supervisor_notified_at, now))
+        line(L["crisis.notes"], entry.crisis.notes)
 
-    heading("Listen")
-    line("What happened", entry.listen.story)
-    line("What matters to them", entry.listen.matters)
-    line("Themes", ", ".join(entry.listen.themes))
+    heading(L["listen"])
+    line(L["listen.story"], entry.listen.story)
+    line(L["listen.matters"], entry.listen.matters)
+    line(L["listen.themes"], ", ".join(entry.listen.themes))
 
-    heading("Reflect")
-    line("My related experience", entry.reflect.experience)
-    line("What it stirred", entry.reflect.feelings)
-    line("Effect on my recovery", entry.reflect.impact)
+    heading(L["reflect"])
+    line(L["reflect.experience"], entry.reflect.experience)
+    line(L["reflect.feelings"], entry.reflect.feelings)
+    line(L["reflect.impact"], entry.reflect.impact)
 
-    heading("Select")
+    heading(L["select"])
     sel = entry.select
-    line("Decision", cycle.DECISION_LABELS.get(sel.decision, sel.decision))
+    line(L["select.decision"], cycle.DECISION_LABELS.get(sel.decision, sel.decision))
     if sel.story_id:
-        line("From my story bank", story_title or "…")
-    line("The part", sel.part)
-    line("Purposes", ", ".join(sel.purposes))
+        line(L["select.story_id"], story_title or "…")
+    line(L["select.part"], sel.part)
+    line(L["select.purposes"], ", ".join(sel.purposes))
+    line(L["select.held_back_because"], sel.held_back_because)
     asked = [(k, getattr(sel.checks, k)) for k in cycle.CHECK_KEYS if getattr(sel.checks, k) is not None]
     for key, value in asked:
-        line(CHECK_QUESTIONS[key], _yes_no(value))
+        line(L[f"select.checks.{key}"], _yes_no(value))
 
-    heading("Share")
-    line("How I shared it", entry.share.how)
+    heading(L["share"])
+    line(L["share.how"], entry.share.how)
     if entry.share.response != "unknown" or sel.decision == "share":
-        line("How it landed", entry.share.response)
-    line("Their next steps", entry.share.next_steps)
-    line("What I'd do differently", entry.share.differently)
+        line(L["share.response"], entry.share.response)
+    line(L["share.next_steps"], entry.share.next_steps)
+    line(L["share.differently"], entry.share.differently)
 
     if entry.competencies or entry.mi or entry.question:
         heading("For supervision")
-    line("Competencies", "; ".join(f"{c} {cycle.COMPETENCY_TITLES.get(c, '')}" for c in entry.competencies))
+    line(L["competencies"], "; ".join(f"{c} {cycle.COMPETENCY_TITLES.get(c, '')}" for c in entry.competencies))
     if entry.mi is not None:
         mi = entry.mi
         counts = ", ".join(f"{label.lower()} {getattr(mi, key)}" for key, label in cycle.OARS)
-        line("MI (prompts, not scores)", counts)
-        line("Change talk heard", ", ".join(mi.change_talk))
-    line("Question", entry.question)
+        line(L["mi"], counts)
+        line(L["mi.change_talk"], ", ".join(mi.change_talk))
+    line(L["question"], entry.question)
 
     close_section()
     out.append(Content(""))

@@ -84,7 +84,12 @@ class PrivacyPrompt(ModalScreen[str | None]):
                 id="privacy-why",
             )
             yield OptionList(
-                *[Option(f"{_label(field)}: looks like {KINDS[kind]}", id=f"{field}") for field, kind in self.rows],
+                # One option per finding row: a field with two kinds of identifier holds two rows,
+                # so the row number, not the field, makes the id unique.
+                *[
+                    Option(f"{_label(field)}: looks like {KINDS[kind]}", id=f"finding-{n}")
+                    for n, (field, kind) in enumerate(self.rows)
+                ],
                 id="privacy-findings",
                 compact=True,
             )

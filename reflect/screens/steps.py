@@ -1,15 +1,18 @@
 """The encounter's pages: Listen, Reflect, Select, Share, and a wrap-up page.
 
 Each page is a form (scrolling, so nothing is cut off at 80x24) with the step's
-guiding questions from reflect.domain.cycle beside it. Pages only hold widgets; the
-EncounterScreen reads and fills them by id, so the mapping from entry fields to
-widgets lives in one place (FIELD_WIDGETS below).
+guiding questions from reflect.domain.cycle beside it. The fields are not written
+here: they are built from the domain's form map (`entry_form()`), each widget
+created holding the entry's value, and the EncounterScreen reads them back by the
+same map. What stays here is presentation: headings over groups, the labels of
+choices, and the options of the multi-selects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -33,50 +36,53 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from reflect.domain import cycle
+from reflect.domain import cycle, fields
 from reflect.domain.dates import DateError  # noqa: F401 - re-exported for the encounter screen
 from reflect.domain.dates import parse_when as _parse_when
+from reflect.domain.fields import FormItem
+from reflect.domain.model import Entry, entry_form, field_names, form_widgets
 
+# The form map, page by page: "context" (the row above the pages), then the pages.
+FORM: dict[str, tuple[FormItem, ...]] = entry_form()
 # Pages in order; the four cycle steps, then the wrap-up (competencies, MI, flags...).
-PAGES: tuple[str, ...] = (*cycle.STEP_KEYS, "wrapup")
+PAGES: tuple[str, ...] = tuple(p for p in FORM if p != "context")
 PAGE_TITLES: dict[str, str] = {**{s.key: s.title for s in cycle.STEPS}, "wrapup": "Wrap-up"}
 
-# Dotted entry field (as in Entry.text_fields and privacy findings) -> (page, widget id).
+# Dotted free-text field (as in Entry.text_fields and privacy findings) -> (page, widget id).
 # Page None means the context row above the pages.
 FIELD_WIDGETS: dict[str, tuple[str | None, str]] = {
-    "person": (None, "person"),
-    "listen.story": ("listen", "story"),
-    "listen.matters": ("listen", "matters"),
-    "listen.themes": ("listen", "themes"),
-    "reflect.experience": ("reflect", "experience"),
-    "reflect.feelings": ("reflect", "feelings"),
-    "reflect.impact": ("reflect", "impact"),
-    "select.part": ("select", "part"),
-    "share.how": ("share", "how"),
-    "share.next_steps": ("share", "next_steps"),
-    "share.differently": ("share", "differently"),
-    "question": ("wrapup", "question"),
-    "tags": ("wrapup", "tags"),
+    p: w for p, w in form_widgets().items() if p in field_names()
 }
-# Human names for fields, for the privacy prompt.
-FIELD_LABELS: dict[str, str] = {
-    "person": "Who (pseudonym)",
-    "listen.story": "Listen: the person's story",
-    "listen.matters": "Listen: what matters to them",
-    "listen.themes": "Listen: themes",
-    "reflect.experience": "Reflect: my related experience",
-    "reflect.feelings": "Reflect: what it stirred",
-    "reflect.impact": "Reflect: my own recovery",
-    "select.part": "Select: the part of my story",
-    "share.how": "Share: how I shared it",
-    "share.next_steps": "Share: their next steps",
-    "share.differently": "Share: what I'd do differently",
-    "question": "Wrap-up: supervision question",
-    "tags": "Wrap-up: tags",
-    "crisis.notes": "Crisis: notes",
+# Human names for the free-text fields, for the privacy prompt.
+FIELD_LABELS: dict[str, str] = field_names()
+
+# Presentation the declarations leave to the front end.
+GROUP_HEADINGS: dict[str, str] = {
+    "flags": "Flags",
+    "select.checks": "The check before sharing (space: yes / no / -)",
+    "mi": "MI: optional prompts for supervision, not scores",
 }
+RADIO_LABELS: dict[str, dict[str, str]] = {
+    "select.decision": cycle.DECISION_LABELS,
+    "visibility": {"shared": "Shared: in my supervision reviews", "private": "Private: only for me"},
+}
+MULTI_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "select.purposes": tuple((p, p) for p in cycle.PURPOSES),
+    "competencies": tuple((f"{k:>4}  {title}", k) for k, title in cycle.COMPETENCIES),
+    "mi.change_talk": tuple((label, key) for key, label in cycle.CHANGE_TALK),
+}
+DIGITS: dict[str, int] = {"minutes": 4}  # how many digits a number field takes (else 3)
+TALL = frozenset({"listen.story"})  # text areas given more room
+
+# Holding back is a recorded outcome with its own questions: when the decision is "hold",
+# these form items (and their labels) are hidden, `HOLD_ONLY` is shown, and a few labels
+# ask what fits (there is no "how I shared it" when nothing was shared).
+HOLD_HIDES = ("select.story_id", "select.part", "select.purposes", "select.checks", "share.how", "share.response")
+HOLD_ONLY = ("select.held_back_because",)
+HOLD_LABELS: dict[str, str] = {"share.next_steps": "What the person did next; what I noticed"}
 
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
+
 
 def parse_when(text: str, *, now: datetime) -> datetime:
     """A natural date ("yesterday 3pm", "10 minutes ago") -> aware datetime; DateError if unreadable."""
@@ -103,12 +109,39 @@ def describe_when(dt: datetime) -> str:
     return dt.astimezone().strftime("%a %d %b %Y, %H:%M")
 
 
+def resolved_when(dt: datetime, now: datetime) -> str:
+    """The date a typed phrase resolved to, short enough for the hint row ("Tue 3 Nov 14:30");
+    the year only when it is not this one."""
+    local, today = dt.astimezone(), now.astimezone()
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
+
+
+FUTURE_SLACK_MINUTES = 5  # a clock a little ahead is not "the future"
+
 NEW_PART = "__new__"  # the story-bank choice "a new part, written here"
 
 
 def field_base(name: str) -> str:
     """`listen.themes[2]` -> `listen.themes`: the widget that holds a list item."""
     return name.split("[", 1)[0]
+
+
+def value_at(entry: Entry, path: str) -> Any:
+    """The entry's value at a dotted path; None below an absent part (no MI counts)."""
+    value: Any = entry
+    for name in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def group_of(item: FormItem) -> str:
+    """The group a check, flag or count belongs to (its parent path), "" for other fields."""
+    if item.widget in (fields.CHECKBOX, fields.TRISTATE_W, fields.NUMBER_W) and "." in item.path:
+        return item.path.rsplit(".", 1)[0]
+    return ""
 
 
 class Tristate(Widget, can_focus=True):
@@ -143,9 +176,10 @@ class Tristate(Widget, can_focus=True):
         def control(self) -> Tristate:
             return self.tristate
 
-    def __init__(self, question: str, *, id: str | None = None) -> None:
+    def __init__(self, question: str, *, id: str | None = None, value: bool | None = None) -> None:
         super().__init__(id=id)
         self.question = question
+        self.set_reactive(Tristate.value, value)
 
     def render(self) -> Content:
         if self.value is True:
@@ -202,8 +236,101 @@ def _nav(page: str) -> Horizontal:
     return Horizontal(*buttons, classes="nav")
 
 
-def _area(id: str) -> TextArea:
-    return TextArea(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+class Flag(Checkbox):
+    """A flag on the wrap-up page. Only space and enter tick it; up and down move to the
+    neighbouring field, as in the lists; a letter typed here was meant for a text field,
+    so it goes, with what follows, to the next one (never ticking a flag on the way)."""
+
+    BINDINGS = [
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+        Binding("down", "app.focus_next", "Next field", show=False),
+    ]
+
+    _sent_to: Widget | None = None  # the text field a letter typed here moved to
+
+    def on_focus(self) -> None:
+        self._sent_to = None
+
+    def on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if self._sent_to is not None and focused is self._sent_to:
+            # Typed after a letter moved on, before the move reached this queue: follow it.
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        if not event.is_printable or event.character in (None, " "):
+            return
+        event.stop()
+        event.prevent_default()
+        target = next_text_field(self)
+        if target is not None:
+            self._sent_to = target
+            self.screen.set_focus(target)  # at once: focus() would wait, and the key arrive first
+            target._forward_event(events.Key(event.key, event.character))
+
+
+def next_text_field(widget: Widget) -> Widget | None:
+    """The first text field after `widget` in the screen's focus order."""
+    chain = widget.screen.focus_chain
+    after = chain[chain.index(widget) + 1 :] if widget in chain else chain
+    return next((w for w in after if isinstance(w, (Input, TextArea))), None)
+
+
+def _area(id: str, text: str = "") -> TextArea:
+    return TextArea(text, id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+
+
+def _radio(item: FormItem) -> RadioSet:
+    """The buttons start unpressed: the screen presses the entry's choice once mounted
+    (a button pressed before mounting leaves the set's keyboard highlight behind)."""
+    labels = RADIO_LABELS.get(item.path, {})
+    buttons = [RadioButton(labels.get(c, c), id=f"{item.id}-{c}", compact=True) for c in item.choices or ()]
+    return RadioSet(*buttons, id=item.id)
+
+
+def _multi(item: FormItem, chosen: list[str]) -> SelectionList[str]:
+    """Known options first; a value typed elsewhere (an import) kept when the list is open."""
+    options = list(MULTI_OPTIONS.get(item.path, [(c, c) for c in item.choices or ()]))
+    known = {v for _, v in options}
+    if item.choices is None:
+        options += [(v, v) for v in chosen if v not in known]
+    return SelectionList[str](*[Selection(p, v, v in chosen) for p, v in options], id=item.id, compact=True)
+
+
+def field_widget(item: FormItem, value: Any, stories: list[tuple[str, str]] = []) -> Widget:  # noqa: B006
+    """The widget for one form item, holding `value` from the first frame."""
+    kind = item.widget
+    if kind == fields.TEXTAREA:
+        area = _area(item.id, value or "")
+        area.set_class(item.path in TALL, "tall")
+        return area
+    if kind == fields.INPUT:
+        return Input(value or "", id=item.id, compact=True, placeholder=item.placeholder)
+    if kind == fields.LIST_W:
+        return Input(", ".join(value or ()), id=item.id, placeholder=item.placeholder, compact=True)
+    if kind == fields.DATE_W:
+        return Input(value, id=item.id, compact=True, placeholder=item.placeholder)
+    if kind == fields.NUMBER_W:
+        digits = DIGITS.get(item.id, 3)
+        shown = "" if not value else str(value)
+        placeholder = item.placeholder or "0"
+        return Input(shown, id=item.id, compact=True, restrict=rf"\d{{0,{digits}}}", max_length=digits,
+                     placeholder=placeholder)  # fmt: skip
+    if kind == fields.SELECT:
+        if item.id == "story-choice":
+            options = [("A new part, written here", NEW_PART), *stories]
+            return Select(options, id=item.id, value=value or NEW_PART, allow_blank=False, compact=True)
+        return Select([(c, c) for c in item.choices or ()], id=item.id, value=value, allow_blank=False, compact=True)
+    if kind == fields.RADIO:
+        return _radio(item)
+    if kind == fields.MULTI:
+        return _multi(item, list(value or ()))
+    if kind == fields.CHECKBOX:
+        return Flag(item.label, bool(value), id=item.id, compact=True)
+    if kind == fields.TRISTATE_W:
+        return Tristate(item.label, id=item.id, value=value)
+    raise ValueError(f"no widget for {kind!r} ({item.path})")
 
 
 class Fields(VerticalScroll, can_focus=False):
@@ -257,7 +384,9 @@ class StepPage(Horizontal):
 
     page: str = ""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, entry: Entry, stories: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        self.entry = entry
+        self.stories = stories or []  # (label, story id) from the peer's story bank
         super().__init__(id=f"page-{self.page}", **kwargs)
 
     def compose(self) -> ComposeResult:
@@ -266,34 +395,51 @@ class StepPage(Horizontal):
             yield _nav(self.page)
         yield _guide(self.page)
 
-    def fields(self) -> Iterable[Widget]:  # pragma: no cover - overridden
-        return ()
+    def fields(self) -> Iterator[Widget]:
+        """The page's items in the form map's order, a heading over each group."""
+        group = ""
+        numbers: list[Widget] = []
+        for n, item in enumerate(FORM[self.page]):
+            first = "first" if n == 0 else ""
+            value = value_at(self.entry, item.path)
+            here = group_of(item)
+            if here and here != group and here in GROUP_HEADINGS:
+                yield Label(GROUP_HEADINGS[here], classes=first, id=f"heading-{here.replace('.', '-')}")
+                first = ""
+            group = here
+            if item.widget == fields.NUMBER_W:  # counts sit two to a row, each with its name
+                numbers += [Label(item.label), field_widget(item, value)]
+                if len(numbers) == 4:
+                    yield Horizontal(*numbers, classes="mi-row")
+                    numbers = []
+                continue
+            yield from self._item(item, value, first)
+        if numbers:
+            yield Horizontal(*numbers, classes="mi-row")
+
+    def _item(self, item: FormItem, value: Any, first: str) -> Iterator[Widget]:
+        widget = field_widget(item, value, self.stories)
+        if item.widget in (fields.CHECKBOX, fields.TRISTATE_W):
+            yield widget
+        elif item.id == "question":  # shown once "discuss in supervision" is ticked
+            shown = self.entry.flags.discuss or bool(self.entry.question)
+            yield Vertical(Label(item.label), widget, id="question-box", classes="" if shown else "-hidden")
+        else:
+            yield Label(item.label, classes=first, id=f"label-{item.id}")
+            yield widget
+            if item.id == "story-choice":
+                yield Static("", id="story-text")
+            elif item.id == "competencies":
+                # The longest SAMHSA titles are clipped at 80 columns: the highlighted one is shown whole here.
+                yield Static("", id="competency-full")
 
 
 class ListenPage(StepPage):
     page = "listen"
 
-    def fields(self) -> Iterable[Widget]:
-        yield Label("The person's story: what happened, in their words", classes="first")
-        area = _area("story")
-        area.add_class("tall")
-        yield area
-        yield Label("What matters to them; what they want from it")
-        yield _area("matters")
-        yield Label("Themes heard (comma separated)")
-        yield Input(id="themes", placeholder="e.g. housing, family, hope", compact=True)
-
 
 class ReflectPage(StepPage):
     page = "reflect"
-
-    def fields(self) -> Iterable[Widget]:
-        yield Label("My related experience (lived or learned)", classes="first")
-        yield _area("experience")
-        yield Label("What it stirred; how I feel")
-        yield _area("feelings")
-        yield Label("Did it touch my own recovery?")
-        yield _area("impact")
 
 
 class SelectPage(StepPage):
@@ -316,40 +462,9 @@ class SelectPage(StepPage):
     }
     """
 
-    def __init__(self, stories: list[tuple[str, str]], **kwargs: Any) -> None:
-        self.stories = stories  # (label, story id) from the peer's story bank
-        super().__init__(**kwargs)
-
-    def fields(self) -> Iterable[Widget]:
-        yield Label("My decision", classes="first")
-        with RadioSet(id="decision"):
-            for d in ("share", "hold", "undecided"):
-                yield RadioButton(cycle.DECISION_LABELS[d], id=f"decision-{d}", compact=True)
-        yield Label("From my story bank, or a new part")
-        options = [("A new part, written here", NEW_PART), *self.stories]
-        yield Select(options, id="story-choice", value=NEW_PART, allow_blank=False, compact=True)
-        yield Static("", id="story-text")
-        yield Label("The part (as I would tell it)")
-        yield _area("part")
-        yield Label("Purpose (space to tick)")
-        yield SelectionList[str](*[Selection(p, p) for p in cycle.PURPOSES], id="purposes", compact=True)
-        yield Label("The check before sharing (space: yes / no / -)")
-        for key, question in cycle.CHECKS:
-            yield Tristate(question, id=f"check-{key}")
-
 
 class SharePage(StepPage):
     page = "share"
-
-    def fields(self) -> Iterable[Widget]:
-        yield Label("How I shared it (ask, share, ask)", classes="first")
-        yield _area("how")
-        yield Label("How it landed")
-        yield Select([(r, r) for r in cycle.RESPONSES], id="response", value="unknown", allow_blank=False, compact=True)
-        yield Label("The person's own next steps")
-        yield _area("next_steps")
-        yield Label("What I would do differently")
-        yield _area("differently")
 
 
 class WrapUpPage(StepPage):
@@ -402,30 +517,7 @@ class WrapUpPage(StepPage):
     }
     """
 
-    def fields(self) -> Iterable[Widget]:
-        yield Label("Flags", classes="first")
-        for key in cycle.FLAGS:
-            yield Checkbox(cycle.FLAG_LABELS[key], id=f"flag-{key}", compact=True)
-        with Vertical(id="question-box", classes="-hidden"):
-            yield Label("My question for supervision")
-            yield _area("question")
-        yield Label("Shared or private (you decide)")
-        with RadioSet(id="visibility"):
-            yield RadioButton("Shared: in my supervision reviews", id="visibility-shared", compact=True)
-            yield RadioButton("Private: only for me", id="visibility-private", compact=True)
-        yield Label("Tags (comma separated)")
-        yield Input(id="tags", placeholder="e.g. group, new", compact=True)
-        yield Label("SAMHSA competencies I used")
-        yield SelectionList[str](
-            *[Selection(f"{k:>4}  {title}", k) for k, title in cycle.COMPETENCIES], id="competencies", compact=True
-        )
-        # The longest SAMHSA titles are clipped at 80 columns: the highlighted one is shown whole here.
-        yield Static("", id="competency-full")
-        yield Label("MI: optional prompts for supervision, not scores")
-        for pair in (cycle.OARS[:2], cycle.OARS[2:]):
-            with Horizontal(classes="mi-row"):
-                for key, label in pair:
-                    yield Label(label)
-                    yield Input(id=f"mi-{key}", restrict=r"\d{0,3}", max_length=3, compact=True, placeholder="0")
-        yield Label("Change talk heard")
-        yield SelectionList[str](*[Selection(label, key) for key, label in cycle.CHANGE_TALK], id="change_talk", compact=True)
+
+PAGE_CLASSES: dict[str, type[StepPage]] = {
+    c.page: c for c in (ListenPage, ReflectPage, SelectPage, SharePage, WrapUpPage)
+}
