@@ -42,11 +42,6 @@ def _newest() -> Entry:
     return e
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs home.py: `n` as a priority binding; until then the keys after it reach home's list "
-    "before `n` has opened the encounter (with it, this passes)",
-)
 async def test_typing_right_after_n_goes_into_the_story(journal: Journal) -> None:
     app = new_app(journal, start="home")
     async with app.run_test(size=SIZE) as pilot:

@@ -270,8 +270,9 @@ def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
     s = e.select
     answered = [(k, _L[f"select.checks.{k}"]) for k in cycle.CHECK_KEYS if getattr(s.checks, k) is not None]
     body = []
-    if s.decision != "undecided" or s.story_id or s.part or s.purposes or answered:
+    if s.decision != "undecided" or s.story_id or s.part or s.purposes or answered or s.held_back_because:
         _md_field(body, _L["select.decision"], cycle.DECISION_LABELS.get(s.decision, s.decision))
+        _md_field(body, _L["select.held_back_because"], s.held_back_because)
         if s.story_id:
             _md_field(body, _L["select.story_id"], titles.get(s.story_id, s.story_id))
         _md_field(body, _L["select.part"], s.part)

@@ -186,7 +186,9 @@ class HomeScreen(Screen[None]):
     """Where every session starts: resume a draft, find an entry, or start a new one."""
 
     BINDINGS = [
-        Binding("n", "new_encounter", "New", id="home.new", tooltip="Journal a new encounter"),
+        # priority: `n` opens the encounter before the keys typed after it are read, so
+        # they land in the story, never in home's list (issue 9, item 2)
+        Binding("n", "new_encounter", "New", id="home.new", tooltip="Journal a new encounter", priority=True),
         Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries"),
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
