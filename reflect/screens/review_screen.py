@@ -84,7 +84,7 @@ class ReviewScreen(Screen[Meeting | None]):
     """
     BINDINGS = [
         Binding("space", "toggle_discussed", "Discussed", id="review.discussed", tooltip="Mark the item discussed (or not)"),
-        Binding("o", "open_entry", "Open", id="review.open", tooltip="Open a cited entry in full (enter too)"),
+        Binding("o", "open_entry", "Open", id="review.open", show=False, tooltip="Open a cited entry in full (enter too)"),
         Binding("right_square_bracket", "next_section", "Section", id="review.next_section", tooltip="Next section"),
         Binding("left_square_bracket", "previous_section", "Previous section", id="review.previous_section", show=False),
         Binding("n", "notes", "Notes", id="review.notes", tooltip="Write the meeting's notes"),
