@@ -160,9 +160,9 @@ class EncounterScreen(Screen[Entry | None]):
                 priority=True),
         Binding("ctrl+b", "prev_step", "Back", tooltip="Previous step (nothing typed is lost)", id="encounter.back",
                 priority=True),
-        # No description: help already names tab / shift+tab (HELP_EXTRA), once.
-        Binding("tab", "app.focus_next", "", show=False, priority=True, id="encounter.tab"),
-        Binding("shift+tab", "app.focus_previous", "", show=False, priority=True, id="encounter.shift_tab"),
+        # Priority, so a Tab takes effect the moment it is pressed; help lists each once.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="encounter.tab"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True, id="encounter.shift_tab"),
         Binding(
             "ctrl+x",
             "crisis",
