@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TextArea
 
 from reflect.domain import cycle
-from reflect.domain.model import Story, ValidationError
+from reflect.domain.model import Story, ValidationError, clip
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
 
@@ -54,12 +54,6 @@ def count_usage(docs: Iterable[dict[str, Any]]) -> dict[str, Usage]:
 TITLE_WIDTH = 22
 LANDED_WIDTH = 22
 THEMES_WIDTH = 12
-
-
-def _fit(text: str, width: int) -> str:
-    """Cut text to `width` cells with an ellipsis, so a cut is visible rather than silent."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def split_themes(text: str) -> list[str]:
@@ -226,10 +220,10 @@ class StoryBankScreen(Screen[None]):
         style = "dim" if story.retired else ""
         return (
             Text("retired" if story.retired else "in use", style="dim italic" if story.retired else ""),
-            Text(_fit(story.title, TITLE_WIDTH), style=style),
+            Text(clip(story.title, TITLE_WIDTH), style=style),
             Text(shared.rjust(6), style=style),
-            Text(_fit(landed, LANDED_WIDTH), style=style),
-            Text(_fit(", ".join(story.themes), THEMES_WIDTH), style=style),
+            Text(clip(landed, LANDED_WIDTH), style=style),
+            Text(clip(", ".join(story.themes), THEMES_WIDTH), style=style),
         )
 
     def _show_usage(self, usage: dict[str, Usage]) -> None:
