@@ -155,7 +155,12 @@ class DraftKeeper:
 
     def saving(self, draft: Draft) -> int:
         """The entry is being saved as `draft` shows it: no draft of that state is needed.
-        Returns the sequence number for `discard`."""
+        Returns the sequence number for `discard`.
+
+        What is being saved is also what is wanted from now on: a draft timer armed by
+        typing before the save must not write that older text after it."""
+        self._stop_timer()
+        self._wanted = draft
         self._kept = _key(draft)
         self._saved = draft.entry
         return self._seq
