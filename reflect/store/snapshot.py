@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from reflect.store.storage import CorruptFile, _scan_table
+from reflect.store.storage import CorruptFile, _scan_table, check_tables, parse_json
 
 Doc = dict[str, Any]
 MAX_OPEN = 64
@@ -82,20 +82,7 @@ def _read_or_none(path: Path) -> bytes | None:
 def tables_of(raw: bytes, path: Path) -> dict[str, dict[str, Doc]]:
     """A TinyDB file's bytes as parsed and checked as `storage.read_tables` does (which
     reads the file itself; this parses bytes already read, from a snapshot)."""
-    if not raw.strip():
-        raise CorruptFile(path, "the file is empty (truncated?)")
-    try:
-        data = json.loads(raw)
-    except UnicodeDecodeError as exc:
-        raise CorruptFile(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise CorruptFile(path, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    if not isinstance(data, dict):
-        raise CorruptFile(path, "not a TinyDB document (expected a JSON object)")
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
-            raise CorruptFile(path, f"table {name!r} is not an object of documents")
-    return data
+    return check_tables(parse_json(raw, path), path)
 
 
 def table_text_of(raw: bytes, path: Path, table: str) -> list[tuple[Doc, str]]:

@@ -238,11 +238,9 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def read_json(path: Path) -> Any | None:
-    """The parsed file, or None when it does not exist. Anything unreadable is CorruptFile."""
-    raw = read_bytes(path)
-    if raw is None:
-        return None
+def parse_json(raw: bytes, path: Path) -> Any:
+    """A file's bytes (read already, or from a snapshot) parsed; anything unreadable is
+    CorruptFile naming `path`."""
     if not raw.strip():
         raise CorruptFile(path, "the file is empty (truncated?)")
     try:
@@ -253,15 +251,25 @@ def read_json(path: Path) -> Any | None:
         raise CorruptFile(path, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
+def read_json(path: Path) -> Any | None:
+    """The parsed file, or None when it does not exist. Anything unreadable is CorruptFile."""
+    raw = read_bytes(path)
+    return None if raw is None else parse_json(raw, path)
+
+
 def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
-    """A TinyDB file as parsed: an object of tables, each an object of documents.
+    """A TinyDB file as parsed: an object of tables, each an object of documents (None
+    when the file does not exist)."""
+    data = read_json(path)
+    return None if data is None else check_tables(data, path)
+
+
+def check_tables(data: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """`data` if it is an object of tables, each an object of documents.
 
     Valid JSON of another shape (a list, a table that is a number) is as corrupt as a
     torn file: TinyDB would crash on it, or a write would silently drop it.
     """
-    data = read_json(path)
-    if data is None:
-        return None
     if not isinstance(data, dict):
         raise CorruptFile(path, "not a TinyDB document (expected a JSON object)")
     for name, table in data.items():
