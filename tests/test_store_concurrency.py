@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -211,3 +211,23 @@ def test_an_entry_moved_while_a_read_is_under_way_is_seen_once_where_it_was(
     seen += [doc["id"] for doc, _ in reading]
     assert sorted(seen) == sorted(ids) and len(seen) == 6  # as the journal was when the read began
     assert seen[-1] == last
+
+
+def test_listing_the_newest_reads_no_old_month_into_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot opened at most 64 files and read every older month into memory, so the
+    newest 50 of a ten-year journal read 56 whole month files (bench_store's open ratio 1.9)."""
+    from reflect.store import snapshot
+
+    j = Journal(tmp_path / "journal.json", settings_path=tmp_path / "settings.json")
+    start = datetime(2015, 1, 15, 10, tzinfo=timezone.utc)
+    j.import_records([Entry(occurred=start + timedelta(days=30 * i)) for i in range(130)])
+    read: list[Path] = []
+    real = snapshot._read_or_none
+
+    def counted(path: Path) -> bytes | None:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(snapshot, "_read_or_none", counted)
+    assert len(Journal(tmp_path / "journal.json", settings_path=tmp_path / "settings.json").recent(50)) == 50
+    assert read == []

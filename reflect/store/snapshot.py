@@ -7,14 +7,17 @@ keeps the content it had then: opening every month of the range in one lock hold
 consistent snapshot, read month by month afterwards while writers go on. Only the
 opening happens under the lock, so a slow reader (a pipe to `less`) never blocks the app.
 
-Open files are capped (a long range would exhaust the process's descriptors); months past
-the cap are read into memory under the same lock hold instead.
+Open files are capped at half the process's descriptor limit (a journal of 25,000 entries
+spans about ten years, 120 month files; at the usual limit of 1,024, the cap is 42 years
+of months); months past the cap are read into memory under the same lock hold instead.
+The cap was 64, which read 56 of those 120 months into memory to list the newest 50.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,7 +25,14 @@ from typing import Any
 from reflect.store.storage import CorruptFile, _scan_table, check_tables, parse_json
 
 Doc = dict[str, Any]
-MAX_OPEN = 64
+
+
+def _max_open() -> int:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 64 if soft == resource.RLIM_INFINITY else max(64, min(soft // 2, 4096))
+
+
+MAX_OPEN = _max_open()
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
