@@ -137,3 +137,25 @@ async def test_the_crisis_save_then_ctrl_s_never_conflicts_with_itself() -> None
         assert isinstance(app.screen, HomeScreen)
     [e] = Journal().recent()
     assert e.listen.story == STORY + " and after" and e.crisis is not None
+
+
+async def test_a_resumed_draft_remembers_the_version_it_started_from() -> None:
+    """An edit left as a draft, the entry deleted elsewhere, the draft resumed and saved: asks."""
+    entry = _stored()
+    app = new_app(start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        await pilot.press(*" and mine", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "back home")
+        await settle(pilot)
+        assert len(Journal().drafts()) == 1
+        Journal().delete(entry.id)
+        await pilot.press("enter")  # home highlights the draft just kept
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the draft resumed")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictPrompt), "the conflict choice")
+        assert Journal().recent() == []
+        await _choose(pilot, "t")
+    assert Journal().recent() == [] and Journal().drafts() == []
