@@ -74,7 +74,7 @@ from reflect.screens.steps import (
     when_problem,
 )
 
-from reflect.store.errors import EntryChanged
+from reflect.store import EntryChanged
 
 if TYPE_CHECKING:
     from reflect.store import Journal
