@@ -46,6 +46,7 @@ from reflect.domain import model
 from reflect.domain.settings import Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
+from reflect.screens.conflict import KEEP_COPY, OVERWRITE, TAKE_THEIRS, ConflictPrompt
 from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.drafts import DraftKeeper
@@ -72,6 +73,8 @@ from reflect.screens.steps import (
     show_when,
     when_problem,
 )
+
+from reflect.store import EntryChanged
 
 if TYPE_CHECKING:
     from reflect.store import Journal
@@ -203,6 +206,9 @@ class EncounterScreen(Screen[Entry | None]):
         self._page = "listen"
         self._base: Entry | None = None  # id, peer, recorded of the entry being written
         self._in_store = False  # does the entry already exist in the journal?
+        # The version this edit started from (the stored `updated` as read; None for a new
+        # entry): every save passes it, so a change or delete by another process is not undone.
+        self._version: datetime | None = None
         self._saved: Entry | None = None  # what this screen last saved (dismissed on leave)
         self._crisis: Crisis | None = None
         self._when: datetime | None = None
@@ -293,9 +299,12 @@ class EncounterScreen(Screen[Entry | None]):
             entry, raw_when = self._entry_from_draft(self._draft_arg, now)
             self._in_store = self._exists(self._draft_arg.entry_id or entry.id)
             self._page = self._draft_arg.step if self._draft_arg.step in PAGES else "listen"
+            # A draft of a saved entry holds that entry as it was read, `updated` included.
+            self._version = self._started_from(entry) if self._draft_arg.entry_id else None
         elif self._entry_arg is not None:
             entry = Entry.from_dict(self._entry_arg.to_dict())
             self._in_store = True
+            self._version = self._started_from(entry)
         else:
             entry = Entry(occurred=now)
         self._base = entry
@@ -338,6 +347,16 @@ class EncounterScreen(Screen[Entry | None]):
 
     def on_encounter_screen__early_keys_done(self, _message: _EarlyKeysDone) -> None:
         self._early = False
+
+    def _started_from(self, entry: Entry) -> datetime | None:
+        """The version an edit of a saved entry starts from: its `updated` as read. An entry
+        built in memory without one is taken as stored now (None when there is none)."""
+        if entry.updated is not None:
+            return entry.updated
+        try:
+            return self.journal.get(entry.id).updated
+        except Exception:  # noqa: BLE001 - not stored (or unreadable): save it as new
+            return None
 
     def _exists(self, entry_id: str) -> bool:
         try:
@@ -713,14 +732,16 @@ class EncounterScreen(Screen[Entry | None]):
                 self._show_page(page, focus=False)
         self.query_one(f"#{wid}").focus()
 
-    def _start_save(self, entry: Entry, *, leave: bool) -> None:
+    def _start_save(self, entry: Entry, *, leave: bool, overwrite: bool = False) -> None:
+        """Save on a thread, from the version this edit started from: a conflict saves nothing."""
         self._saving = True
         self._leave_after_save = leave
         keeper = self._keeper
         save_seq = keeper.saving(self._draft()) if self._latest is not None else 0
+        expected = self._version
 
         def save() -> Entry:
-            saved = self.journal.save(entry)
+            saved = self.journal.save(entry, expected, overwrite=overwrite)
             keeper.discard(upto=save_seq)
             return saved
 
@@ -733,9 +754,11 @@ class EncounterScreen(Screen[Entry | None]):
         if event.state == WorkerState.SUCCESS:
             self._saving = False
             saved = worker.result
+            assert isinstance(saved, Entry)
             self._saved = saved
             self._base = saved
             self._in_store = True
+            self._version = saved.updated  # saving again starts from what was just saved
             if self._leave_after_save:
                 self._keeper.close()
                 self._finished = True
@@ -753,7 +776,57 @@ class EncounterScreen(Screen[Entry | None]):
             self._saving = False
             self._keeper.save_failed()  # what is on screen must now be kept as a draft
             self._schedule_draft()
+            if isinstance(worker.error, EntryChanged):
+                self._ask_conflict(worker.error)
+                return
             self.notify(f"Could not save: {worker.error}. Your text is kept as a draft.", severity="error", timeout=10)
+
+    def _ask_conflict(self, changed: EntryChanged) -> None:
+        """Another process changed or deleted the entry: save nothing until the peer chooses."""
+        deleted = changed.current is None and changed.expected is not None
+        leave = self._leave_after_save
+        self.app.push_screen(
+            ConflictPrompt(deleted=deleted), lambda choice: self._after_conflict(choice, deleted, leave)
+        )
+
+    def _after_conflict(self, choice: str | None, deleted: bool, leave: bool) -> None:
+        if choice is None:
+            self.notify("Nothing saved; your text is kept as a draft.", title="Not saved")
+            return
+        if choice == TAKE_THEIRS:
+            self._take_theirs(deleted)
+            return
+        try:
+            entry = self._entry_from_form(lenient_when=not leave)
+        except FormError as exc:
+            self.notify(str(exc), severity="error")
+            self._focus_widget(exc.widget)
+            return
+        if self._crisis is not None:
+            entry.flags.crisis = True
+        if choice == KEEP_COPY:
+            entry = copy_of(entry)
+            self._version = None  # the copy is new: no entry with its id may exist
+            self._in_store = False
+            self._start_save(entry, leave=leave)
+        elif choice == OVERWRITE:
+            self._start_save(entry, leave=leave, overwrite=True)
+
+    def _take_theirs(self, deleted: bool) -> None:
+        """Close the form without saving; what is typed here is dropped, draft included."""
+        keeper = self._keeper
+        keeper.close()
+        self._finished = True
+        seq = keeper.saving(self._draft()) if self._latest is not None else 0
+        try:
+            keeper.discard(upto=seq)
+        except Exception:  # noqa: BLE001 - a draft that cannot be removed is only left behind
+            pass
+        if deleted:
+            self.notify("The entry stays deleted; your changes were not saved.", title="Not saved")
+        else:
+            self.notify("The other version is kept; your changes were not saved.", title="Not saved")
+        self.dismiss(None)
 
     # --- crisis ------------------------------------------------------------------------------------
 
@@ -793,3 +866,12 @@ class EncounterScreen(Screen[Entry | None]):
             )
         if not self._saving:
             self._start_save(entry, leave=False)
+
+
+def copy_of(entry: Entry) -> Entry:
+    """The entry as a new one: a new id, never saved (so `recorded` and `updated` are set afresh)."""
+    data = entry.to_dict()
+    data["id"] = model.new_id()
+    data.pop("recorded", None)
+    data.pop("updated", None)
+    return Entry.from_dict(data)
