@@ -94,11 +94,15 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
 
 
 def _report_import(doc: ImportDoc, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
-    """Identifier warnings (one line per entry, never the value), then the counts."""
+    """Identifier warnings (one line per entry, never the value), one line for entries
+    dated in the future (a count), then the counts."""
     from reflect.usecases import importing
 
     for warning in importing.changed_warnings(doc, result):
         warn(warning.line())
+    future = importing.future_dated(doc, result)
+    if future is not None:
+        warn(future.line())
     if dry_run:
         say(f"dry run, nothing written; would import {importing.summary(result)}")
         if result.conflicts and not replace:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,6 +66,30 @@ def changed_warnings(doc: ImportDoc, result: ImportResult) -> list[IdentifierWar
     """The warnings for the entries this import adds or replaces (the others are already in)."""
     changed = set(result.added) | set(result.replaced)
     return identifier_warnings(e for e in doc.entries if e.id in changed)
+
+
+@dataclass(frozen=True)
+class FutureDated:
+    """Entries this import adds or replaces that are dated later than now: how many, and
+    the position in the input of the first (never a date or an id: a count to check)."""
+
+    count: int
+    first: int  # 1-based, as import errors number entries
+
+    def line(self) -> str:
+        are = "entry is" if self.count == 1 else "entries are"
+        return f"{self.count} {are} dated in the future (the first: entry {self.first})"
+
+
+def future_dated(doc: ImportDoc, result: ImportResult, now: datetime | None = None) -> FutureDated | None:
+    """The entries this import adds or replaces whose encounter is dated in the future
+    (`years.in_future`, the clock by default), or None. The import goes ahead: an entry
+    written ahead is allowed, but usually a typo in the year, so the person hears of it."""
+    from reflect.domain.years import in_future
+
+    changed = set(result.added) | set(result.replaced)
+    found = [i for i, e in enumerate(doc.entries, 1) if e.id in changed and in_future(e.occurred, now)]
+    return FutureDated(len(found), found[0]) if found else None
 
 
 def summary(result: ImportResult) -> str:
