@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
     from reflect.domain.model import Entry
     from reflect.store import ImportResult, Journal
+    from reflect.store.importer import Progress
 
 
 def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
@@ -26,10 +27,15 @@ def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
     return parse_import(text, source=source, default_peer=journal.default_peer())
 
 
-def apply(journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False) -> ImportResult:
+def apply(
+    journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
     """Write `doc` into the journal (nothing on a dry run): all of it, or on a conflict
-    without `replace`, none of it (`Conflict`)."""
-    return journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+    without `replace`, none of it (`Conflict`). `progress(done, total)` hears how far it
+    is now and then (three units per entry), last with done == total."""
+    return journal.import_records(
+        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress
+    )
 
 
 @dataclass
