@@ -97,3 +97,16 @@ def test_elsewhere_one_final_line_and_nothing_before_a_second() -> None:
         line(done, 90)
     line.close()
     assert quick.getvalue() == ""
+
+
+def test_an_interrupted_import_leaves_no_progress_line() -> None:
+    out = io.StringIO()
+    line = ProgressLine(out, label="importing…", now=ticking(1.0))
+    line(90, 90)
+    line.close(final=False)
+    assert out.getvalue() == ""
+    tty = Tty()
+    line = ProgressLine(tty, label="importing…", now=ticking(1.0))
+    line(45, 90)
+    line.close(final=False)
+    assert tty.getvalue().endswith("\r") and tty.getvalue().rsplit("\r", 2)[-2].strip() == ""

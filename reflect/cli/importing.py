@@ -41,7 +41,8 @@ class ProgressLine:
     Nothing until the import has run PROGRESS_AFTER seconds, so a fast import prints only
     its summary. On a terminal one line is rewritten in place (`\r`) as the share grows;
     elsewhere (a log, a pipe) a single line once the work is done, never a stream of
-    carriage returns. stdout is left alone: it may carry data.
+    carriage returns, written by `close` so that an interrupted import still ends in one
+    line. stdout is left alone: it may carry data.
     """
 
     def __init__(self, stream: TextIO | None, *, label: str, after: float = PROGRESS_AFTER,
@@ -52,7 +53,7 @@ class ProgressLine:
         self._after = after
         self._now = now or clock
         self._start = self._now()
-        self._shown = -1  # the share last written, in percent
+        self._shown = -1  # the share reached once past the first second, in percent
         self._open = False  # a terminal line written without its newline
 
     def __call__(self, done: int, total: int) -> None:
@@ -63,15 +64,19 @@ class ProgressLine:
             if share != self._shown:
                 self._write(f"\r{self._label} {share}%")
                 self._open = True
-        elif done >= total and self._shown < 100:
-            self._write(f"{self._label} 100%\n")
         self._shown = share
 
-    def close(self) -> None:
-        """End the terminal line, so what follows (the summary, an error) starts its own."""
-        if self._open:
-            self._write("\n")
+    def close(self, *, final: bool = True) -> None:
+        """End the terminal line, so what follows (the summary, an error) starts its own;
+        elsewhere write the one final line of a long import that came to its end. Not
+        `final` (interrupted): the terminal line is blanked and no final line written, so
+        the one line that says how it ended stands alone."""
+        if self._open:  # interrupted: blanked, for the message that says how it ended
+            self._write("\n" if final else "\r" + " " * (len(self._label) + 5) + "\r")
             self._open = False
+        elif final and not self._tty and self._shown == 100:
+            self._write(f"{self._label} 100%\n")
+        self._shown = -1
 
     def _write(self, text: str) -> None:
         assert self._stream is not None
@@ -133,7 +138,7 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
         try:
             result = importing.apply(journal, doc, replace=replace, dry_run=dry_run, progress=progress)
         finally:
-            progress.close()
+            progress.close(final=not interrupted)
         during_write = bool(interrupted)
         if not during_write:
             _report_import(doc, result, replace=replace, dry_run=dry_run)
