@@ -6,6 +6,7 @@ the private rule; an entry named by id is shown whatever its visibility.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ from reflect.cli.kit import (
     plural,
     say,
 )
+from reflect.domain.terminal import escape
 
 if TYPE_CHECKING:
     from reflect.domain.model import Entry
@@ -48,8 +50,10 @@ def _write_json_array(out: TextIO, docs: Iterable[dict[str, Any]]) -> int:
 
 
 def _fit(text: str, width: int) -> str:
-    """One line of exactly `width` characters: cut with an ellipsis, or padded."""
-    text = " ".join(text.split())
+    """One line of exactly `width` characters: cut with an ellipsis, or padded. Stored
+    text is anyone's: whitespace folds to spaces, every other control character shows
+    as an escape (`\\x1b`), so a cell can neither drive the terminal nor forge a row."""
+    text = escape(" ".join(text.split()), keep_lines=False)
     if len(text) > width:
         text = text[: max(width - 1, 0)].rstrip() + "…" if width > 1 else text[:width]
     return text.ljust(width)
@@ -84,7 +88,7 @@ def _table(entries: list[Entry], width: int) -> Iterator[str]:
         row = " ".join(
             (
                 _fit(when, when_w),
-                e.id[:id_w].ljust(id_w),
+                escape(e.id, keep_lines=False)[:id_w].ljust(id_w),
                 _fit(e.person or "-", person_w),
                 _fit(SETTING_SHORT.get(e.setting, e.setting), setting_w),
                 _fit(_marks(e), flags_w),
@@ -190,7 +194,23 @@ def show(rctx: ReflectContext, entry_id: str, as_json: bool) -> None:
         if as_json:
             out.write(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2) + "\n")
         else:
-            write_markdown(out, [entry], stories=listing.story_of(rctx.journal, entry), title="")
+            text = io.StringIO()
+            write_markdown(text, [_one_line_fields(entry)], stories=listing.story_of(rctx.journal, entry), title="")
+            out.write(escape(text.getvalue()))
+
+
+def _one_line_fields(entry: Entry) -> Entry:
+    """`entry` for showing on a terminal: the fields that are one line of the Markdown
+    (id, peer, person, tags) with every control character escaped, newlines included,
+    so none can forge a line; the text fields keep their lines and are escaped with the
+    rest of the document."""
+    from dataclasses import replace
+
+    def one(text: str) -> str:
+        return escape(text, keep_lines=False)
+
+    return replace(entry, id=one(entry.id), peer=one(entry.peer), person=one(entry.person),  # type: ignore[type-var]
+                   tags=[one(t) for t in entry.tags])  # fmt: skip
 
 
 def deleted_summary(entry: Entry) -> str:

@@ -7,7 +7,9 @@ Ctrl-C held until the write is whole, and says what happened on stderr.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -27,6 +29,58 @@ from reflect.cli.kit import (
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
     from reflect.store import ImportResult
+
+
+PROGRESS_AFTER = 1.0  # seconds into an import before its progress shows: a fast import says nothing
+clock: Callable[[], float] = time.monotonic  # the progress line's clock (a test gives its own)
+
+
+class ProgressLine:
+    """How far a long import is, on stderr, for `Journal.import_records(progress=...)`.
+
+    Nothing until the import has run PROGRESS_AFTER seconds, so a fast import prints only
+    its summary. On a terminal one line is rewritten in place (`\r`) as the share grows;
+    elsewhere (a log, a pipe) a single line once the work is done, never a stream of
+    carriage returns, written by `close` so that an interrupted import still ends in one
+    line. stdout is left alone: it may carry data.
+    """
+
+    def __init__(self, stream: TextIO | None, *, label: str, after: float = PROGRESS_AFTER,
+                 now: Callable[[], float] | None = None) -> None:  # fmt: skip
+        self._stream = stream
+        self._tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
+        self._label = label
+        self._after = after
+        self._now = now or clock
+        self._start = self._now()
+        self._shown = -1  # the share reached once past the first second, in percent
+        self._open = False  # a terminal line written without its newline
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._stream is None or total <= 0 or self._now() - self._start < self._after:
+            return
+        share = min(done * 100 // total, 100)
+        if self._tty:
+            if share != self._shown:
+                self._write(f"\r{self._label} {share}%")
+                self._open = True
+        self._shown = share
+
+    def close(self, *, final: bool = True) -> None:
+        """End the terminal line, so what follows (the summary, an error) starts its own;
+        elsewhere write the one final line of a long import that came to its end. Not
+        `final` (interrupted): the terminal line is blanked and no final line written, so
+        the one line that says how it ended stands alone."""
+        if self._open:  # interrupted: blanked, for the message that says how it ended
+            self._write("\n" if final else "\r" + " " * (len(self._label) + 5) + "\r")
+            self._open = False
+        elif final and not self._tty and self._shown == 100:
+            self._write(f"{self._label} 100%\n")
+        self._shown = -1
+
+    def _write(self, text: str) -> None:
+        assert self._stream is not None
+        click.echo(text, file=self._stream, nl=False)
 
 
 def _read_source(source: str) -> tuple[str, str]:
@@ -74,13 +128,17 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
     """
     from reflect.usecases import importing
 
+    progress = ProgressLine(sys.stderr, label="checking…" if dry_run else "importing…")  # timed from here
     text, name = _read_source(source)
     journal = rctx.journal
     doc = importing.parse(journal, text, source=name)
     # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
     # During the write it is held until the write is whole: all of the import, never part.
     with interrupt_deferred() as interrupted:  # till the end: the summary is the news
-        result = importing.apply(journal, doc, replace=replace, dry_run=dry_run)
+        try:
+            result = importing.apply(journal, doc, replace=replace, dry_run=dry_run, progress=progress)
+        finally:
+            progress.close(final=not interrupted)
         during_write = bool(interrupted)
         if not during_write:
             _report_import(doc, result, replace=replace, dry_run=dry_run)
@@ -94,11 +152,15 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
 
 
 def _report_import(doc: ImportDoc, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
-    """Identifier warnings (one line per entry, never the value), then the counts."""
+    """Identifier warnings (one line per entry, never the value), one line for entries
+    dated in the future (a count), then the counts."""
     from reflect.usecases import importing
 
     for warning in importing.changed_warnings(doc, result):
         warn(warning.line())
+    future = importing.future_dated(doc, result)
+    if future is not None:
+        warn(future.line())
     if dry_run:
         say(f"dry run, nothing written; would import {importing.summary(result)}")
         if result.conflicts and not replace:

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Static
 from reflect.domain import cycle
 from reflect.domain.model import Entry, entry_labels
 from reflect.screens.context import host
-from reflect.screens.widgets import MARKERS, format_when
+from reflect.screens.widgets import MARKERS, flag_on, format_when
 from reflect.store import JournalError
 
 # Every label comes from the field declarations (the entry view reads differently from the export where declared).
@@ -123,7 +123,7 @@ def render_entry(entry: Entry, now: datetime, story_title: str | None = None) ->
         head.append(f"{entry.minutes} min")
     head.append("private" if entry.private else "shared")
     out.append(Content.styled(" · ".join(head), "bold"))
-    flags = [(mark, label) for key, mark, label, _ in MARKERS if (entry.private if key == "private" else getattr(entry.flags, key))]
+    flags = [(mark, label) for key, mark, label, _ in MARKERS if flag_on(entry, key)]
     if flags:
         line(L["flags"], ", ".join(f"{m} {label}" for m, label in flags))
     line(L["tags"], ", ".join(entry.tags))

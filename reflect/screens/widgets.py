@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from reflect.domain import cycle, dates
+from reflect.domain.crisis import is_crisis
 from reflect.domain.model import Entry
 
 _STYLES = {
@@ -34,9 +35,16 @@ def entry_markers(entry: Entry) -> Content:
     """Six fixed slots, one per flag; a blank slot when the flag is off."""
     parts: list[str | tuple[str, str]] = []
     for key, mark, _label, style in MARKERS:
-        on = entry.private if key == "private" else getattr(entry.flags, key)
-        parts.append((mark, style) if on else " ")
+        parts.append((mark, style) if flag_on(entry, key) else " ")
     return Content.assemble(*parts)
+
+
+def flag_on(entry: Entry, key: str) -> bool:
+    """Whether a marker shows: private by visibility, crisis by the one crisis rule (the
+    box or a kept crisis record, as the agenda and `flag:crisis` read it), the rest by flag."""
+    if key == "private":
+        return entry.private
+    return is_crisis(entry) if key == "crisis" else bool(getattr(entry.flags, key))
 
 
 def format_when(dt: datetime, now: datetime | None = None) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
     from reflect.domain.model import Entry
     from reflect.store import ImportResult, Journal
+    from reflect.store.importer import Progress
 
 
 def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
@@ -25,10 +27,15 @@ def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
     return parse_import(text, source=source, default_peer=journal.default_peer())
 
 
-def apply(journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False) -> ImportResult:
+def apply(
+    journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
     """Write `doc` into the journal (nothing on a dry run): all of it, or on a conflict
-    without `replace`, none of it (`Conflict`)."""
-    return journal.import_records(doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run)
+    without `replace`, none of it (`Conflict`). `progress(done, total)` hears how far it
+    is now and then (three units per entry), last with done == total."""
+    return journal.import_records(
+        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress
+    )
 
 
 @dataclass
@@ -65,6 +72,30 @@ def changed_warnings(doc: ImportDoc, result: ImportResult) -> list[IdentifierWar
     """The warnings for the entries this import adds or replaces (the others are already in)."""
     changed = set(result.added) | set(result.replaced)
     return identifier_warnings(e for e in doc.entries if e.id in changed)
+
+
+@dataclass(frozen=True)
+class FutureDated:
+    """Entries this import adds or replaces that are dated later than now: how many, and
+    the position in the input of the first (never a date or an id: a count to check)."""
+
+    count: int
+    first: int  # 1-based, as import errors number entries
+
+    def line(self) -> str:
+        are = "entry is" if self.count == 1 else "entries are"
+        return f"{self.count} {are} dated in the future (the first: entry {self.first})"
+
+
+def future_dated(doc: ImportDoc, result: ImportResult, now: datetime | None = None) -> FutureDated | None:
+    """The entries this import adds or replaces whose encounter is dated in the future
+    (`years.in_future`, the clock by default), or None. The import goes ahead: an entry
+    written ahead is allowed, but usually a typo in the year, so the person hears of it."""
+    from reflect.domain.years import in_future
+
+    changed = set(result.added) | set(result.replaced)
+    found = [i for i, e in enumerate(doc.entries, 1) if e.id in changed and in_future(e.occurred, now)]
+    return FutureDated(len(found), found[0]) if found else None
 
 
 def summary(result: ImportResult) -> str:
