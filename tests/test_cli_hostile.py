@@ -327,48 +327,53 @@ def test_ctrl_c_during_a_long_import_leaves_all_of_it_or_none(journal: Path, inp
         shutil.copytree(journal, folder, ignore=shutil.ignore_patterns("runs", "inputs", "home"))
         return folder, dict(os.environ, REFLECT_DB=str(folder / "journal.json"), REFLECT_CONFIG=str(folder / "settings.json"))
 
-    folder, env = fresh(0)
-    started = _timed(["--version"], env)
-    checked = _timed(["import", str(spoilt)], env, code=2)  # up to the moment the store is called
-    whole = _timed(["import", str(path)], env)
-    moments = [started + (checked - started) * f for f in (0.6, 0.9)]
-    moments += [checked + (whole - checked) * f for f in (0.1, 0.4, 0.7, 0.9)]
-    outcomes = []
-    for k, moment in enumerate(moments, 1):
-        folder, env = fresh(k)
-        proc = subprocess.Popen(
-            [reflect_script(), "import", str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background job ignores it
-        )
-        time.sleep(moment)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=300)
-        lines = err.decode().splitlines()
-        assert out == b""
-        assert not (folder / "journal.json.d" / "pending.json").exists()
-        state = snapshot(folder)
-        listed = run("--db", str(folder / "journal.json"), "list", "--json", "--include-private")
-        count = len(json.loads(listed.stdout))
-        if proc.returncode == 0:  # finished before the signal came
-            assert count == n + 2 and lines[-1].startswith("imported"), err
-            outcomes.append("finished")
-            continue
-        assert proc.returncode == 130, err
-        assert len(lines) == 1, err
-        if lines[0].startswith("imported"):  # the signal came as the summary was written
-            assert count == n + 2
-            outcomes.append("whole")
-            continue
-        assert lines[0].startswith("reflect: interrupted"), err
-        if "finished first" in lines[0]:
-            assert count == n + 2
-            outcomes.append("whole")
-        else:
-            assert count == 2 and state == seed, lines[0]
-            outcomes.append("none")
+    # Timings measured on a loaded machine can place every moment after the import ended;
+    # then measure again (up to three times): each interrupted run is checked in full.
+    outcomes: list[str] = []
+    for attempt in range(3):
+        folder, env = fresh(100 * (attempt + 1))
+        started = _timed(["--version"], env)
+        checked = _timed(["import", str(spoilt)], env, code=2)  # up to the moment the store is called
+        whole = _timed(["import", str(path)], env)
+        moments = [started + (checked - started) * f for f in (0.6, 0.9)]
+        moments += [checked + (whole - checked) * f for f in (0.1, 0.4, 0.7, 0.9)]
+        for k, moment in enumerate(moments, 1):
+            folder, env = fresh(100 * (attempt + 1) + k)
+            proc = subprocess.Popen(
+                [reflect_script(), "import", str(path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background job ignores it
+            )
+            time.sleep(moment)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=300)
+            lines = err.decode().splitlines()
+            assert out == b""
+            assert not (folder / "journal.json.d" / "pending.json").exists()
+            state = snapshot(folder)
+            listed = run("--db", str(folder / "journal.json"), "list", "--json", "--include-private")
+            count = len(json.loads(listed.stdout))
+            if proc.returncode == 0:  # finished before the signal came
+                assert count == n + 2 and lines[-1].startswith("imported"), err
+                outcomes.append("finished")
+                continue
+            assert proc.returncode == 130, err
+            assert len(lines) == 1, err
+            if lines[0].startswith("imported"):  # the signal came as the summary was written
+                assert count == n + 2
+                outcomes.append("whole")
+                continue
+            assert lines[0].startswith("reflect: interrupted"), err
+            if "finished first" in lines[0]:
+                assert count == n + 2
+                outcomes.append("whole")
+            else:
+                assert count == 2 and state == seed, lines[0]
+                outcomes.append("none")
+        if {"whole", "none"} & set(outcomes):
+            break
     assert {"whole", "none"} & set(outcomes), outcomes  # the signal did come while it ran
 
 
