@@ -187,7 +187,8 @@ def test_config_schedule_is_stored_canonical_and_next_meeting_shown() -> None:
     result = run("config", "schedule", "every 2 weeks on tuesday at 10:00")
     assert result.exit_code == 0, result.stderr
     stored = Journal().settings().schedule
-    assert stored == dates.parse_schedule("every 2 weeks on tuesday at 10:00")
+    # counted from the day it was set (issue 9, item 14), not from a fixed anchor
+    assert stored == dates.parse_schedule("every 2 weeks on tuesday at 10:00", starting=datetime.now().date())
     assert "RRULE" in stored.upper() or "FREQ=" in stored.upper()
     assert "next meeting" in result.stderr
     assert run("config", "schedule").stdout == stored + "\n"

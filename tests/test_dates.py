@@ -550,3 +550,25 @@ def test_a_bare_weekday_is_the_coming_one_only_when_asked_for_the_future() -> No
     assert parse_when("friday", now=now, future=True).date() == date(2026, 11, 27)
     assert parse_when("sunday", now=now, future=True).date() == date(2026, 11, 22)
     assert parse_when("last friday", now=now, future=True).date() == date(2026, 11, 20)
+
+
+def test_an_every_other_week_phrase_counts_from_the_day_it_is_set() -> None:
+    """Issue 9, item 14: "every 2 weeks on tuesday" was anchored to 2026-01-05, so set on
+    Monday 30 Nov 2026 its next meeting was 8 Dec, skipping the Tuesday right after."""
+    from datetime import date as day
+
+    from reflect.domain.settings import parse_value
+
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    schedule = parse_value("schedule", "every 2 weeks on tuesday at 10:00", today=day(2026, 11, 30))
+    assert schedule.startswith("DTSTART:20261201T000000")  # the first Tuesday from that day on
+    from reflect.domain import dates
+
+    first = dates.next_meeting(schedule, after=monday)
+    assert first is not None and first.date() == day(2026, 12, 1)
+    second = dates.next_meeting(schedule, after=first)
+    assert second is not None and second.date() == day(2026, 12, 15)
+    # Set on the Wednesday instead, the first is the Tuesday after.
+    later = parse_value("schedule", "every 2 weeks on tuesday at 10:00", today=day(2026, 12, 2))
+    nxt = dates.next_meeting(later, after=datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc))
+    assert nxt is not None and nxt.date() == day(2026, 12, 8)

@@ -6,6 +6,8 @@ that `reflect config` refused."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import json
 from pathlib import Path
 from typing import Any
@@ -74,8 +76,9 @@ def test_the_schedule_is_the_one_difference_and_it_is_on_purpose() -> None:
     (test_cli_hostile.py::test_an_unreadable_schedule_in_settings)."""
     assert not _cli_accepts("schedule", "sometimes")
     assert Settings.from_dict({"schedule": "sometimes"}).schedule == "sometimes"
+    # A phrase set through the command counts from the day it is set (issue 9, item 14).
     assert parse_value("schedule", "every 2 weeks on tuesday at 10:00") == dates.parse_schedule(
-        "every 2 weeks on tuesday at 10:00"
+        "every 2 weeks on tuesday at 10:00", starting=datetime.now().date()
     )
 
 

@@ -314,8 +314,9 @@ def _schedule_error(raw: str, reason: str = "") -> DateError:
     return DateError(f"cannot read the schedule {raw!r}{detail}: {SCHEDULE_HINT}")
 
 
-def _phrase_to_rrule(s: str) -> str | None:
-    """A schedule phrase as DTSTART/RRULE lines, or None if it is not one we read."""
+def _phrase_to_rrule(s: str, starting: date | None = None) -> str | None:
+    """A schedule phrase as DTSTART/RRULE lines, or None if it is not one we read.
+    `starting` (the day the schedule is set) anchors a phrase that names no start."""
     rest = s
     freq, interval, byday, bymonthday, dtstart = "", 1, "", "", ""
 
@@ -371,6 +372,13 @@ def _phrase_to_rrule(s: str) -> str | None:
             return None
     if rest:
         return None
+    if not dtstart and starting is not None:
+        first = starting
+        if freq == "WEEKLY":  # the first meeting day from `starting` on opens the count
+            days = {_RRULE_DAYS.index(d) for d in byday.split(",")}
+            while first.weekday() not in days:
+                first += timedelta(days=1)
+        dtstart = first.strftime("%Y%m%dT000000")
 
     parts = [f"FREQ={freq}"]
     if interval != 1:
@@ -447,7 +455,7 @@ def _load(text: str) -> tuple[rrule, str]:
     return rule, canonical
 
 
-def parse_schedule(text: str) -> str:
+def parse_schedule(text: str, *, starting: date | None = None) -> str:
     """Validate a supervision schedule; return canonical `DTSTART:...\\nRRULE:...` text.
 
     Reads a raw RRULE (with or without `RRULE:`, optional DTSTART line) or a phrase:
@@ -459,6 +467,9 @@ def parse_schedule(text: str) -> str:
     (weekly) or the 1st (monthly) written out; no time means the start of the day.
     Without a DTSTART the fixed SCHEDULE_ANCHOR is written in, so the result is
     self-contained: `dateutil.rrule.rrulestr` gives the same dates as `next_meeting`.
+    `starting` (the day a person sets the schedule) is written in instead for a phrase,
+    so "every 2 weeks on tuesday" means the first Tuesday from that day on, then every
+    other one, not whichever weeks the fixed anchor happens to pick.
     "" means no schedule and is returned as "". Canonical text reads back unchanged.
     """
     raw = text
@@ -468,7 +479,7 @@ def parse_schedule(text: str) -> str:
     if "freq=" in s or s.startswith(("rrule:", "dtstart")):
         source = text
     else:
-        source = _phrase_to_rrule(s) or ""
+        source = _phrase_to_rrule(s, starting) or ""
         if not source:
             raise _schedule_error(raw)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from reflect.domain import cycle
@@ -166,9 +167,10 @@ def check_key(key: str) -> str:
     return key
 
 
-def parse_value(key: str, text: str) -> Any:
+def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
     """The value of setting `key` from what a person typed, by the same rules as the file;
-    a schedule is read and returned canonical (an RRULE). Empty text means the default."""
+    a schedule is read and returned canonical (an RRULE), a phrase counted from `today`
+    (default: the local date now). Empty text means the default."""
     check_key(key)
     if not text.strip():
         return getattr(Settings(), key)
@@ -178,7 +180,7 @@ def parse_value(key: str, text: str) -> Any:
         from reflect.domain import dates
 
         try:
-            return dates.parse_schedule(text)
+            return dates.parse_schedule(text, starting=today or datetime.now().date())
         except dates.DateError as exc:
             raise _invalid("schedule", str(exc)) from None
     if key == "theme":
