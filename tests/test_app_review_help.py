@@ -164,3 +164,13 @@ async def test_with_every_item_discussed_it_records_at_once(db_path: Path) -> No
         assert not isinstance(app.screen, ConfirmRecord)
     (meeting,) = Journal(db_path).meetings()
     assert len(meeting.discussed) == sum(1 for i in screen._items.values() if not screen._placeholder(i))
+
+
+def test_every_due_date_the_action_dialog_suggests_is_read() -> None:
+    """The placeholder suggested "next friday", which the due-date reader refuses."""
+    from reflect.domain.dates import parse_when
+    from reflect.screens.review_dialogs import DUE_EXAMPLES, DUE_PLACEHOLDER
+
+    for phrase in DUE_EXAMPLES:
+        parse_when(phrase, end=True, future=True)  # raises DateError if it is not read
+        assert f'"{phrase}"' in DUE_PLACEHOLDER

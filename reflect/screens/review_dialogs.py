@@ -163,8 +163,14 @@ class NotesDialog(QuitAsks, ModalScreen[str | None]):
         self.dismiss(None)
 
 
+# Only phrases the due-date reader takes (a test reads each one): "next friday" was
+# suggested here and refused when typed (issue 9, item 14).
+DUE_EXAMPLES = ("friday", "in 2 weeks")
+DUE_PLACEHOLDER = "e.g. " + ", ".join(f'"{p}"' for p in DUE_EXAMPLES) + " (optional)"
+
+
 class ActionDialog(QuitAsks, ModalScreen[ActionItem | None]):
-    """A new action item: what, who, and when it is due (plain words: "next friday")."""
+    """A new action item: what, who, and when it is due (plain words: "friday", "in 2 weeks")."""
 
     DEFAULT_CSS = """
     ActionDialog { align: center middle; }
@@ -203,7 +209,7 @@ class ActionDialog(QuitAsks, ModalScreen[ActionItem | None]):
                 yield Input(self.owner, id="action-owner", placeholder="who does it")
             with Horizontal(classes="row"):
                 yield Label("Due")
-                yield Input(id="action-due", placeholder='e.g. "next friday", "in 2 weeks" (optional)')
+                yield Input(id="action-due", placeholder=DUE_PLACEHOLDER)
             yield Static("", id="action-error")
         yield Footer()
 
