@@ -359,6 +359,12 @@ def test_ctrl_c_during_a_long_import_leaves_all_of_it_or_none(journal: Path, inp
                 assert count == n + 2 and lines[-1].startswith("imported"), err
                 outcomes.append("finished")
                 continue
+            if proc.returncode == -signal.SIGINT:
+                # The signal came after the summary, as the interpreter was exiting: the
+                # process ends by SIGINT itself, which a shell reports as 130 too.
+                assert lines == [lines[0]] and lines[0].startswith("imported") and count == n + 2, err
+                outcomes.append("whole")
+                continue
             assert proc.returncode == 130, err
             assert len(lines) == 1, err
             if lines[0].startswith("imported"):  # the signal came as the summary was written
