@@ -14,8 +14,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from reflect.usecases.agendas import journal_agendas
-from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, now
-from reflect.domain.settings import Settings
+from reflect.domain.model import Crisis, Entry, Flags, Meeting, now
 from reflect.screens.app import ReflectApp
 from reflect.screens.entry_view import EntryView
 from reflect.screens.help import HelpScreen
@@ -23,33 +22,12 @@ from reflect.screens.home import HomeScreen
 from reflect.screens.review_dialogs import ActionDialog, NotesDialog
 from reflect.screens.review_screen import ReviewScreen
 from reflect.store import Journal
+from review_helpers import review_app, review_journal
 
 
 @pytest.fixture
 def journal(db_path: Path) -> Journal:
-    j = Journal(db_path)
-    j.save_settings(Settings(peer="alex", supervisor="Dana"))
-    t = now()
-    j.save_meeting(
-        Meeting(
-            held=t - timedelta(days=10), since=t - timedelta(days=24), until=t - timedelta(days=10), peer="alex",
-            actions=[ActionItem("Read the boundaries chapter", id="old-act")],
-        )
-    )  # fmt: skip
-    j.save(
-        Entry(
-            occurred=t - timedelta(days=2), id="crisis-entry-1", peer="alex", person="J.R.",
-            listen=Listen(story="A hard night on the phone line"), flags=Flags(crisis=True),
-            crisis=Crisis(["warm-handoff"]),
-        )
-    )  # fmt: skip
-    j.save(Entry(occurred=t - timedelta(days=1), id="question-1", peer="alex", question="How do I end calls kindly?"))
-    return j
-
-
-def review_app(journal: Journal) -> ReflectApp:
-    """What `reflect review` runs: the app, started on the review, on the journal's file."""
-    return ReflectApp(Journal(journal.path), start="review")
+    return review_journal(db_path)
 
 
 async def wait_for(pilot, condition, what: str = "condition") -> None:

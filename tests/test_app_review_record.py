@@ -8,47 +8,24 @@ review is a draft that a crash or a quit keeps and the next review offers back.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
 
-from reflect.domain.model import ActionItem, Crisis, Entry, Flags, Listen, Meeting, now
-from reflect.domain.settings import Settings
 from reflect.screens.app import ReflectApp
 from reflect.screens.review_dialogs import NotesDialog, ResumeDraft
 from reflect.screens.review_screen import ReviewScreen
 from reflect.store import Journal
 from reflect.usecases.reviewing import closed_in, load_draft
+from review_helpers import review_app, review_journal
 
 FOLLOW_UP = "i:follow_ups:0"
 
 
 @pytest.fixture
 def journal(db_path: Path) -> Journal:
-    j = Journal(db_path)
-    j.save_settings(Settings(peer="alex", supervisor="Dana"))
-    t = now()
-    j.save_meeting(
-        Meeting(
-            held=t - timedelta(days=10), since=t - timedelta(days=24), until=t - timedelta(days=10), peer="alex",
-            actions=[ActionItem("Read the boundaries chapter", id="old-act")],
-        )
-    )  # fmt: skip
-    j.save(
-        Entry(
-            occurred=t - timedelta(days=2), id="crisis-entry-1", peer="alex", person="J.R.",
-            listen=Listen(story="A hard night on the phone line"), flags=Flags(crisis=True),
-            crisis=Crisis(["warm-handoff"]),
-        )
-    )  # fmt: skip
-    j.save(Entry(occurred=t - timedelta(days=1), id="question-1", peer="alex", question="How do I end calls kindly?"))
-    return j
-
-
-def review_app(journal: Journal) -> ReflectApp:
-    return ReflectApp(Journal(journal.path), start="review")
+    return review_journal(db_path)
 
 
 def stored(journal: Journal) -> Journal:
