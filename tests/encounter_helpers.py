@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -52,13 +54,27 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str = "condition") -> None:
-    """Let the app run until `condition()` holds (timers and workers finish in their own time)."""
-    for _ in range(400):
+async def wait_for(
+    pilot: Pilot, condition: Callable[[], bool], what: str = "condition", *, seconds: float = 8.0
+) -> None:
+    """Let the app run until `condition()` holds (timers and workers finish in their own time);
+    give up after `seconds`."""
+    for _ in range(round(seconds / 0.02)):
         if condition():
             return
         await pilot.pause(0.02)
     raise AssertionError(f"gave up waiting for {what}")
+
+
+async def home_ready(pilot: Pilot) -> Any:
+    """Home at the bottom of the stack, with its list and its glance loaded."""
+    from reflect.screens.home import HomeScreen
+
+    home = pilot.app.screen_stack[0]
+    assert isinstance(home, HomeScreen)
+    await wait_for(pilot, lambda: home.ready and home.glance_ready, "home to load", seconds=10.0)
+    await pilot.pause()
+    return home
 
 
 def encounter(pilot: Pilot) -> EncounterScreen:

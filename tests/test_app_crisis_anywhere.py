@@ -7,6 +7,8 @@ catch up between them (`burst`), unlike `pilot.press`, which waits for idle afte
 
 from __future__ import annotations
 
+from functools import partial
+
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -27,17 +29,12 @@ from reflect.screens.home import HomeScreen
 from reflect.screens.review_screen import ReviewScreen
 from reflect.screens.stories import StoryBankScreen
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for
 
 ENTRIES = 300  # the size of a working journal in issue 9; the keys do not depend on it
 
 
-async def wait_for(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition()` holds; generous, as two cores are shared."""
-    for _ in range(1500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=30.0)
 
 
 async def burst(pilot: Pilot[object], *keys: str) -> None:

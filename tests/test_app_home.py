@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,6 +19,7 @@ from reflect.screens.query import QueryError, parse_query
 from reflect.screens.stories import StoryBankScreen
 from reflect.screens.widgets import ConfirmDialog
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for
 
 NOW = datetime(2024, 5, 15, 9, 0, tzinfo=timezone.utc)
 
@@ -25,13 +28,7 @@ def frozen() -> datetime:
     return NOW
 
 
-async def wait_for(pilot, condition, what: str = "condition") -> None:
-    """Let the app run until `condition()` holds (workers finish in their own time)."""
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=5.0)
 
 
 def palette_offers(app: ReflectApp, title: str) -> bool:

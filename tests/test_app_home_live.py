@@ -3,6 +3,8 @@ Journal adds, changes and deletes entries and changes the schedule while the app
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import datetime, timedelta, timezone
 
 from textual.widgets import Static
@@ -12,6 +14,7 @@ from reflect.domain.settings import Settings
 from reflect.screens.app import ReflectApp
 from reflect.screens.home import EntryList, HomeScreen
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for
 
 NOW = datetime(2024, 5, 15, 9, 0, tzinfo=timezone.utc)
 
@@ -20,12 +23,7 @@ def frozen() -> datetime:
     return NOW
 
 
-async def wait_for(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(800):  # the list looks every second
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=16.0)
 
 
 def rows(home: HomeScreen) -> dict[str, str]:

@@ -3,6 +3,8 @@ same at any depth, and the list holds a bounded window (issue 9, item 16)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -15,6 +17,7 @@ from reflect.screens.home import PAGE, WINDOW, EntryList, HomeScreen
 from reflect.store import Journal
 from reflect.store import browse
 from reflect.usecases import browsing
+from encounter_helpers import wait_for as shared_wait_for, home_ready
 
 SIZE = 25_000
 NOW = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
@@ -48,20 +51,10 @@ def open_big(big: tuple[Path, list[str]]) -> Journal:
     return Journal(path, settings_path=path.with_name("settings.json"))
 
 
-async def wait_for(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(1000):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=10.0)
 
 
-async def ready(pilot) -> HomeScreen:  # type: ignore[no-untyped-def]
-    home = pilot.app.screen_stack[0]
-    assert isinstance(home, HomeScreen)
-    await wait_for(pilot, lambda: home.ready and home.glance_ready, "home to load")
-    await pilot.pause()
-    return home
+ready = home_ready
 
 
 def highlighted(home: HomeScreen) -> str | None:

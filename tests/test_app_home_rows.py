@@ -4,6 +4,8 @@ matching drafts; the week count is labelled as one and the real total is shown; 
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import datetime, timedelta, timezone
 
 from textual.widgets import Label
@@ -12,6 +14,7 @@ from reflect.domain.model import Draft, Entry, Listen, Select, Share
 from reflect.screens.app import ReflectApp
 from reflect.screens.home import EntryList, HomeScreen
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for, home_ready
 
 NOW = datetime(2024, 5, 15, 9, 0, tzinfo=timezone.utc)
 
@@ -20,20 +23,10 @@ def frozen() -> datetime:
     return NOW
 
 
-async def wait_for(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(1000):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=10.0)
 
 
-async def ready(pilot) -> HomeScreen:  # type: ignore[no-untyped-def]
-    home = pilot.app.screen_stack[0]
-    assert isinstance(home, HomeScreen)
-    await wait_for(pilot, lambda: home.ready and home.glance_ready, "home to load")
-    await pilot.pause()
-    return home
+ready = home_ready
 
 
 def row_ids(home: HomeScreen) -> list[str]:

@@ -3,6 +3,8 @@ the light theme's draft colour reads, and a date error stays on its line (issue 
 
 from __future__ import annotations
 
+from functools import partial
+
 from collections.abc import Callable
 
 from textual.color import Color
@@ -15,14 +17,10 @@ from reflect.screens.help import HelpScreen
 from reflect.screens.home import EntryList, HomeScreen
 from reflect.screens.stories import StoryBankScreen
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for
 
 
-async def wait_for(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(1500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=30.0)
 
 
 def help_rows(pilot: Pilot[object]) -> list[str]:

@@ -6,6 +6,8 @@ same screens with `r`.
 
 from __future__ import annotations
 
+from functools import partial
+
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +25,7 @@ from reflect.screens.review_dialogs import ActionDialog, NotesDialog
 from reflect.screens.review_screen import ReviewScreen
 from reflect.store import Journal
 from review_helpers import review_app, review_journal
+from encounter_helpers import wait_for as shared_wait_for
 
 
 @pytest.fixture
@@ -30,12 +33,7 @@ def journal(db_path: Path) -> Journal:
     return review_journal(db_path)
 
 
-async def wait_for(pilot, condition, what: str = "condition") -> None:
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=8.0)
 
 
 async def started(pilot) -> ReviewScreen:

@@ -6,6 +6,8 @@ agenda and `flag:crisis` counted it as a crisis."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import datetime, timedelta, timezone
 
 from reflect.domain.model import Crisis, Entry, Flags, Listen
@@ -14,6 +16,7 @@ from reflect.screens.entry_view import EntryView, render_entry
 from reflect.screens.home import EntryList, HomeScreen
 from reflect.screens.widgets import entry_markers
 from reflect.store import Journal
+from encounter_helpers import wait_for as shared_wait_for
 
 NOW = datetime(2024, 5, 15, 9, 0, tzinfo=timezone.utc)
 RECORD_ONLY = Entry(occurred=NOW - timedelta(hours=3), id="recordonly01", person="Rae",
@@ -32,12 +35,7 @@ def test_markers_and_view_follow_the_rule() -> None:
         assert ("Flags: ! crisis" in render_entry(entry, NOW).plain) is expected, entry.id
 
 
-async def wait_for(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(1000):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"gave up waiting for {what}")
+wait_for = partial(shared_wait_for, seconds=10.0)
 
 
 async def test_a_crisis_record_with_the_box_unticked_shows_the_mark_on_home_and_in_the_view() -> None:
