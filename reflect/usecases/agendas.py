@@ -278,7 +278,7 @@ def journal_agendas(
         return pick(journal.entry_dicts(lo, hi))
 
     def load_late(after: datetime, before: datetime) -> Iterator[Entry | PrivateCrisis]:
-        return pick(changed_dicts(journal, after, before))
+        return pick(journal.changed_dicts(after, before))
 
     return build_agendas(
         load,
@@ -292,10 +292,6 @@ def journal_agendas(
         load_late=load_late,
     )
 
-
-def changed_dicts(journal: Journal, after: datetime, before: datetime) -> Iterator[dict[str, Any]]:
-    """The stored entries recorded or changed after `after` that happened before `before`."""
-    return journal.changed_dicts(after, before)
 
 
 def export_agendas(

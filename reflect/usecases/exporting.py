@@ -103,7 +103,7 @@ def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> li
         e for m in meetings for s in (m.get("agenda") or {}).get("sections") or []
         for i in s.get("items") or [] for e in i.get("entries") or []
     })  # fmt: skip
-    docs = stored_dicts(journal, cited) if cited else {}
+    docs = journal.entry_dicts_by_id(cited) if cited else {}
     visible = {i for i, d in docs.items() if shown(d)}
     out = []
     for m in meetings:
@@ -115,10 +115,6 @@ def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> li
         out.append(dict(m, agenda=agenda, discussed=[t for t in m.get("discussed") or [] if t not in gone]))
     return out
 
-
-def stored_dicts(journal: Journal, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored entries of these ids."""
-    return journal.entry_dicts_by_id(ids)
 
 
 def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
