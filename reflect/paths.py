@@ -1,7 +1,8 @@
 """The one place that decides where reflect keeps its files.
 
 Defaults follow the XDG base directories; `--db PATH` or `REFLECT_DB` override the
-journal file, and `REFLECT_CONFIG` the settings file (tests set both).
+journal file, `REFLECT_CONFIG` the settings file (tests set both), and `REFLECT_IDENTITY`
+the age identity file.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ def settings_path(override: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return config_dir() / "settings.json"
+
+
+def identity_path(settings: Path | None = None) -> Path:
+    """The person's age identity (passphrase-encrypted): `REFLECT_IDENTITY`, else beside the
+    settings file, in the config folder: apart from the journal's data, as HHS asks of a
+    key, so a copy of the data folder alone opens nothing. Its public key goes beside it
+    in `identity.pub`."""
+    env = os.environ.get("REFLECT_IDENTITY", "").strip()
+    if env:
+        return Path(env).expanduser()
+    return (settings if settings is not None else settings_path()).with_name("identity.age")
+
+
+def public_key_path(identity: Path) -> Path:
+    """The plain recipients file beside an identity: its public key, readable with no passphrase."""
+    return identity.with_suffix(".pub")
 
 
 def parts_dir(journal: Path) -> Path:

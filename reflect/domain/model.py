@@ -490,10 +490,38 @@ class ActionItem(Record):
     done: bool = boolean("Done")
 
 
+MEETING_KINDS = ("", "individual", "group")
+MEETING_DELIVERIES = ("", "in-person", "video", "phone")
+ATTESTING_ROLES = ("supervisor", "peer")
+
+
+@record("credentials", order=("peer", "supervisor"))
+class Credentials(Record):
+    """Credential or licence numbers of the two people at a meeting, taken from settings."""
+
+    peer: str = text_field("Peer credential")
+    supervisor: str = text_field("Supervisor credential")
+
+
+@record("an attestation", order=("role", "name", "at", "digest"))
+class Attestation(Record):
+    """A person's statement that a meeting record is accurate, bound to the record's content
+    by `digest`: a record changed afterwards no longer matches it."""
+
+    role: str = choice("Role", ATTESTING_ROLES, "supervisor")
+    name: str = text_field("Name")
+    at: datetime = declare(DATETIME, default_factory=now, label="At")
+    digest: str = text_field("Digest")
+
+
 @record(
     "a meeting",
-    order=("id", "peer", "supervisor", "held", "since", "until", "notes", "actions", "discussed", "agenda"),
-)
+    order=(
+        "id", "peer", "supervisor", "held", "since", "until", "notes", "actions", "discussed", "agenda",
+        "minutes", "kind", "delivery", "observed", "summary", "competence", "growth_areas",
+        "credentials", "attestations",
+    ),
+)  # fmt: skip
 class Meeting(Record):
     """A supervision meeting: when, the window it reviewed, notes, actions, the agenda as it was."""
 
@@ -507,6 +535,19 @@ class Meeting(Record):
     actions: list[ActionItem] = declare(RECORDS, default_factory=list, label="Actions", record=ActionItem)
     discussed: list[str] = str_list("Discussed")
     agenda: dict[str, Any] | None = declare(OPT_OBJECT, default=None, label="Agenda")
+    # What boards ask a supervision record to hold (domain.md, "Documenting supervision");
+    # added in export format 1, so a meeting stored before reads with each one empty.
+    minutes: int = count("Minutes")
+    kind: str = choice("Kind", MEETING_KINDS, "")
+    delivery: str = choice("Delivery", MEETING_DELIVERIES, "")
+    observed: bool = boolean("Practice observed")
+    summary: str = text_field("Summary", free_text=True)
+    competence: str = text_field("Competence", free_text=True)
+    growth_areas: str = text_field("Areas to grow", free_text=True)
+    credentials: Credentials = sub(Credentials, "Credentials")
+    attestations: list[Attestation] = declare(
+        RECORDS, default_factory=list, label="Attestations", record=Attestation
+    )
 
     def open_actions(self) -> list[ActionItem]:
         return [a for a in self.actions if not a.done]

@@ -1,0 +1,127 @@
+"""The person's age identity: an X25519 key pair, its secret half kept passphrase-encrypted.
+
+The secret key is an age identity (`AGE-SECRET-KEY-1…`) encrypted with age's scrypt
+passphrase mode, so `age -d identity.age` opens it with the passphrase alone and the
+result opens any file encrypted to the person (`age -d -i key.txt FILE`): nobody is locked
+into reflect. The public key (`age1…`) sits in a plain file beside it, so writing an
+encrypted file, or giving the key to a supervisor, needs no passphrase. Each identity gets
+its own random salt from age; nothing here is fixed per install (jrnl's old mistake).
+
+Unlocking costs one scrypt run (about a second, by design): do it once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+
+from reflect.paths import public_key_path
+from reflect.store.storage import atomic_write, ensure_dir, read_bytes
+
+SECRET_PREFIX = "AGE-SECRET-KEY-1"
+PUBLIC_PREFIX = "age1"
+
+
+class IdentityError(Exception):
+    """The identity cannot be used; the message names the kind of failure, never a secret."""
+
+
+class WrongPassphrase(IdentityError):
+    def __init__(self) -> None:
+        super().__init__("the passphrase does not open this identity")
+
+
+class NoIdentity(IdentityError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"no identity at {path}")
+
+
+@dataclass(frozen=True)
+class Keys:
+    """An unlocked identity: what decrypts, and the public key it answers to."""
+
+    identity: pyrage.x25519.Identity
+    public: str
+
+    @property
+    def recipient(self) -> pyrage.x25519.Recipient:
+        return pyrage.x25519.Recipient.from_str(self.public)
+
+
+def exists(path: Path) -> bool:
+    return Path(path).exists()
+
+
+def public_key(path: Path) -> str | None:
+    """The public key (`age1…`) beside the identity at `path`, or None when there is none."""
+    raw = read_bytes(public_key_path(Path(path)))
+    if raw is None:
+        return None
+    for line in raw.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line.startswith(PUBLIC_PREFIX):
+            return line
+    raise IdentityError(f"{public_key_path(Path(path)).name}: no public key in it")
+
+
+def create(path: Path, passphrase: str) -> Keys:
+    """A new identity at `path`, encrypted with `passphrase`, and its public key beside it.
+    Refuses to replace one that exists: that would lock the person out of their journal."""
+    path = Path(path)
+    if not passphrase:
+        raise IdentityError("the passphrase is empty")
+    if path.exists():
+        raise IdentityError(f"an identity already exists at {path}")
+    identity = pyrage.x25519.Identity.generate()
+    keys = Keys(identity, str(identity.to_public()))
+    ensure_dir(path.parent)
+    _write(path, keys, passphrase)
+    return keys
+
+
+def unlock(path: Path, passphrase: str) -> Keys:
+    """The identity at `path`, opened with `passphrase` (one scrypt run)."""
+    path = Path(path)
+    sealed = read_bytes(path)
+    if sealed is None:
+        raise NoIdentity(path)
+    try:
+        secret = pyrage.passphrase.decrypt(sealed, passphrase).decode("ascii").strip()
+    except pyrage.DecryptError:
+        raise WrongPassphrase() from None
+    except UnicodeDecodeError:
+        raise IdentityError(f"{path.name}: not an age identity") from None
+    return from_secret(secret)
+
+
+def from_secret(secret: str) -> Keys:
+    """Keys from an age identity's text (the first `AGE-SECRET-KEY-1…` line in it), as in a
+    file given to `--identity`."""
+    for line in secret.splitlines():
+        line = line.strip()
+        if line.upper().startswith(SECRET_PREFIX):
+            try:
+                identity = pyrage.x25519.Identity.from_str(line)
+            except pyrage.IdentityError:
+                break
+            return Keys(identity, str(identity.to_public()))
+    raise IdentityError("not an age identity")
+
+
+def rewrap(path: Path, old: str, new: str) -> Keys:
+    """Change the identity's passphrase: the key stays, so every file stays readable.
+    The new sealed identity replaces the old atomically (one or the other, never neither)."""
+    keys = unlock(path, old)
+    if not new:
+        raise IdentityError("the passphrase is empty")
+    _write(Path(path), keys, new)
+    return keys
+
+
+def _write(path: Path, keys: Keys, passphrase: str) -> None:
+    secret = f"# reflect identity, public key: {keys.public}\n{keys.identity}\n"
+    atomic_write(path, pyrage.passphrase.encrypt(secret.encode("ascii"), passphrase))
+    atomic_write(public_key_path(path), f"# reflect public key\n{keys.public}\n".encode("ascii"))
