@@ -21,6 +21,7 @@ from reflect.cli.doctor import doctor
 from reflect.cli.entries import delete, list_, show
 from reflect.cli.exporting import export
 from reflect.cli.importing import import_
+from reflect.cli.keys import keys
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
 from reflect.cli.review import meeting, review
 
@@ -63,3 +64,4 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
+main.add_command(keys)

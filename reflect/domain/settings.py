@@ -23,7 +23,7 @@ from reflect.domain import cycle
 from reflect.domain.model import ValidationError, _join, _obj, _str, kind_of
 
 MAX_NAME = 200  # peer, supervisor: shown on every agenda
-KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme")
+KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme", "supervisor_key")
 
 # textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
 # does not import textual; tests/test_usecases_settings.py checks the two agree.
@@ -61,6 +61,7 @@ class Settings:
     crisis_lines: list[CrisisLine] = field(default_factory=_default_lines)
     schedule: str = ""
     theme: str = ""
+    supervisor_key: str = ""  # the supervisor's age public key: packets are sealed to it
 
     KEYS = KEYS
 
@@ -71,6 +72,7 @@ class Settings:
             "crisis_lines": [c.to_dict() for c in self.crisis_lines],
             "schedule": self.schedule,
             "theme": self.theme,
+            "supervisor_key": self.supervisor_key,
         }
 
     @classmethod
@@ -87,6 +89,7 @@ class Settings:
             crisis_lines=lines,
             schedule=_str(d, "schedule", path),
             theme=check_theme(_str(d, "theme", path), _join(path, "theme")),
+            supervisor_key=check_public_key(_join(path, "supervisor_key"), _str(d, "supervisor_key", path)),
         )
 
 
@@ -185,4 +188,24 @@ def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
             raise _invalid("schedule", str(exc)) from None
     if key == "theme":
         return check_theme(text)
+    if key == "supervisor_key":
+        return check_public_key(key, text)
     return check_name(key, text)
+
+
+def check_public_key(path: str, value: str) -> str:
+    """"" or an age X25519 public key (`age1…`, as `reflect keys` prints it); returned
+    stripped. Checked with pyrage, so a key cut short in copying is refused here, not when
+    a packet is sealed to it. The message never quotes the key."""
+    import pyrage
+
+    value = value.strip()
+    if not value:
+        return value
+    if not value.startswith("age1"):
+        raise _invalid(path, "not an age public key (one starts with age1, as `reflect keys` prints it)")
+    try:
+        pyrage.x25519.Recipient.from_str(value)
+    except pyrage.RecipientError:
+        raise _invalid(path, "not a valid age public key (check it was copied whole)") from None
+    return value
