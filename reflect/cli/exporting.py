@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from reflect.cli.kit import (
@@ -32,6 +34,11 @@ from reflect.cli.kit import (
     help="Export only this entry (full id or unique prefix); repeatable. Named entries go out even if private.",
 )  # fmt: skip
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (replaced whole, mode 0600) instead of stdout.")
+@click.option(
+    "--to", "to", metavar="KEY", multiple=True,
+    help="Seal the export as a packet to this age public key (age1…; `supervisor`: the supervisor_key "
+    "setting); repeatable. Your own key is always added, so you can open what you send.",
+)  # fmt: skip
 @pass_rctx
 @handle_errors
 def export(
@@ -42,6 +49,7 @@ def export(
     include_private: bool,
     ids: tuple[str, ...],
     output: str | None,
+    to: tuple[str, ...],
 ) -> None:
     """Write the journal's entries to stdout (or -o FILE).
 
@@ -49,6 +57,9 @@ def export(
     name with --id. The JSON document also carries the stories and the supervision
     meetings (held in the --since/--until window); with --id, only the stories those
     entries used.
+
+    With --to KEY the export is sealed (age) to those keys and to your own: a packet
+    only they and you can open, e.g. `reflect export --to supervisor -o FILE`.
     """
     from reflect.domain.model import now
     from reflect.usecases import exporting
@@ -57,6 +68,9 @@ def export(
         fail("--id cannot be combined with --since/--until: name the entries or give a window", EXIT_BAD_INPUT)
     start = parse_date_option(since, "--since")
     end = parse_date_option(until, "--until", end=True)
+    if to:
+        _export_packet(rctx, fmt, since=start, until=end, include_private=include_private, ids=ids, to=to, output=output)
+        return
     chosen = exporting.select(rctx.journal, fmt, since=start, until=end, include_private=include_private, ids=ids)
     newline = exporting.newline(fmt)
     if output is not None and output != "-":
@@ -66,5 +80,74 @@ def export(
     else:
         with data_out(newline=newline) as out:
             exporting.write(out, chosen, exported_at=now())
+    if chosen.left_out:
+        say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+
+
+def _recipients(rctx: ReflectContext, to: tuple[str, ...]) -> list[str]:
+    """The keys a packet is sealed to: each --to (`supervisor`: the setting), then the
+    sender's own public key (no passphrase needed), so the sender can open it too."""
+    from reflect import paths
+    from reflect.store import identity
+    from reflect.usecases import packets
+
+    keys = []
+    for key in to:
+        if key.strip() == "supervisor":
+            configured = rctx.journal.settings().supervisor_key
+            if not configured:
+                fail("--to supervisor: no supervisor_key is set (reflect config supervisor_key KEY)", EXIT_BAD_INPUT)
+            keys.append(configured)
+        else:
+            keys.append(packets.check_recipient(key, "--to"))
+    try:
+        own = identity.public_key(paths.identity_path())
+    except identity.IdentityError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    if own is None:
+        fail("you have no key yet, and a packet is sealed to you too: run `reflect keys` first", EXIT_BAD_INPUT)
+    return [*keys, own]
+
+
+def _export_packet(
+    rctx: ReflectContext,
+    fmt: str,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    include_private: bool,
+    ids: tuple[str, ...],
+    to: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """The export sealed to `to` and the sender's key, to FILE or to stdout when it is
+    not a terminal (a packet is binary)."""
+    import io
+    import sys
+
+    from reflect.domain.model import now
+    from reflect.usecases import exporting, packets
+
+    to_stdout = output is None or output == "-"
+    if to_stdout and sys.stdout.isatty():
+        fail(f"--to writes a sealed packet, not text for the terminal: add -o FILE (e.g. -o {packets.suggested_name()})",
+             EXIT_BAD_INPUT)  # fmt: skip
+    recipients = _recipients(rctx, to)
+    chosen = exporting.select(rctx.journal, fmt, since=since, until=until, include_private=include_private, ids=ids)
+    buffer = io.StringIO(newline=exporting.newline(fmt))
+    exporting.write(buffer, chosen, exported_at=now())
+    sealed = packets.seal(buffer.getvalue().encode("utf-8"), recipients)
+    del buffer
+    others = len(set(recipients[:-1]) - {recipients[-1]})
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(sealed)
+        sys.stdout.buffer.flush()
+    else:
+        assert output is not None
+        with atomic_output(output) as out:
+            out.flush()
+            out.buffer.write(sealed)
+        say(f"sealed {plural(chosen.written, 'entry')} for {plural(others, 'key')} and you, to {output}")
     if chosen.left_out:
         say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from reflect.cli.keys import identity_option
 from reflect.cli.kit import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
@@ -83,8 +84,9 @@ class ProgressLine:
         click.echo(text, file=self._stream, nl=False)
 
 
-def _read_source(source: str) -> tuple[str, str]:
-    """The text to import and the name to use in messages."""
+def _read_source(source: str, identity_file: str | None = None) -> tuple[str, str]:
+    """The text to import and the name to use in messages. A sealed packet (an age file)
+    is opened with the person's identity, or `identity_file`."""
     if source == "-":
         stdin = sys.stdin
         name = "<stdin>"
@@ -102,6 +104,12 @@ def _read_source(source: str) -> tuple[str, str]:
             fail(f"{source}: is a folder, not a file to import", EXIT_BAD_INPUT)
         except PermissionError:
             fail(f"{source}: permission denied", EXIT_BAD_INPUT)
+    from reflect.usecases import packets
+
+    if packets.is_sealed(data):
+        from reflect.cli.keys import unlock_keys
+
+        return packets.open_bytes(data, unlock_keys(identity_file), source=name), name
     try:
         return data.decode("utf-8"), name
     except UnicodeDecodeError as exc:
@@ -115,12 +123,14 @@ def _read_source(source: str) -> tuple[str, str]:
 @click.argument("source", metavar="FILE|-")
 @click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would happen; write nothing.")
+@identity_option
 @pass_rctx
 @handle_errors
-def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> None:
+def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool, identity_file: str | None) -> None:
     """Import entries from FILE (or - for stdin).
 
-    Accepts an export document, a JSON array of entries, one entry object, or JSON Lines.
+    Accepts an export document, a JSON array of entries, one entry object, or JSON Lines,
+    plain or in a sealed packet (opened with your identity, or --identity FILE).
     Everything is validated first: one bad record rejects the whole input, naming its
     position and the reason, and nothing is written. Importing the same entry again
     changes nothing; the same id with other content is refused unless --replace.
@@ -128,8 +138,8 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool) -> 
     """
     from reflect.usecases import importing
 
+    text, name = _read_source(source, identity_file)  # a packet's passphrase is asked for here
     progress = ProgressLine(sys.stderr, label="checking…" if dry_run else "importing…")  # timed from here
-    text, name = _read_source(source)
     journal = rctx.journal
     doc = importing.parse(journal, text, source=name)
     # Ctrl-C before this point leaves the journal as it was (handle_errors says so).

@@ -2,7 +2,8 @@
 
 Adapters over `reflect.usecases.agendas`. `review --format ...` prints the agenda and
 never imports textual; `review` alone opens the review screen. `--from FILE` reads
-peers' export documents instead of the local journal and writes nothing anywhere.
+peers' export documents (plain, or sealed packets opened with the person's identity or
+`--identity FILE`) instead of the local journal and writes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from reflect.cli.keys import identity_option
 from reflect.cli.kit import (
     ReflectGroup,
     EXIT_BAD_INPUT,
@@ -54,8 +56,9 @@ def recorded_line(meeting: Meeting) -> str:
 @click.option("--include-private", is_flag=True, help="Include entries marked private (never shown otherwise).")
 @click.option(
     "--from", "sources", metavar="FILE", multiple=True, type=click.Path(dir_okay=False),
-    help="Read a peer's export document instead of the local journal (repeatable).",
+    help="Read a peer's export document or sealed packet instead of the local journal (repeatable).",
 )  # fmt: skip
+@identity_option
 @pass_rctx
 @handle_errors
 def review(
@@ -66,6 +69,7 @@ def review(
     peer: str | None,
     include_private: bool,
     sources: tuple[str, ...],
+    identity_file: str | None,
 ) -> None:
     """Prepare supervision: the agenda since the last meeting, safety first.
 
@@ -80,6 +84,8 @@ def review(
     until_dt = parse_date_option(until, "--until", end=True)
     if since_dt and until_dt and since_dt > until_dt:
         fail("--since is after --until: the window is empty", EXIT_BAD_INPUT)
+    if identity_file is not None and not sources:
+        fail("--identity opens sealed packets given with --from", EXIT_BAD_INPUT)
     if fmt is None and sources:
         fail("--from works with --format (the review screen records meetings in the local journal)", EXIT_BAD_INPUT)
     if peer is not None and not peer.strip():
@@ -105,9 +111,15 @@ def review(
         warn(problem)
     try:
         if sources:
+            from functools import partial
+
+            from reflect.cli.keys import KeysOnce
+            from reflect.usecases.packets import read_document
+
             agendas = uc.export_agendas(
-                list(sources), rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private
-            )
+                list(sources), rctx.journal, until=until_dt, since=since_dt, peer=peer,
+                include_private=include_private, read=partial(read_document, keys=KeysOnce(identity_file)),
+            )  # fmt: skip
         else:
             agendas = uc.journal_agendas(
                 rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private

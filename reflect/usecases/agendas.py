@@ -9,7 +9,7 @@ before an agenda is built, so a malformed file stops with its name and no output
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,7 +86,7 @@ class Exported:
         return out
 
 
-def read_exports(paths: list[str]) -> Exported:
+def read_exports(paths: list[str], read: Callable[[str], str] | None = None) -> Exported:
     """Read export documents (or anything `reflect import` reads) from `paths`.
 
     The fast path: a well-formed export document is decoded once, its stories and
@@ -96,6 +96,7 @@ def read_exports(paths: list[str]) -> Exported:
     keeps a 50,000-entry file near the cost of `json.loads`. Anything else, and
     any error, goes through `formats.parse_import`, whose message names the file and position.
     An entry without a peer takes the file's name (alex.json -> alex).
+    `read(path)` gives a file's text when given (`packets.read_document`: sealed packets).
     """
     from reflect.domain.model import Entry
 
@@ -103,7 +104,7 @@ def read_exports(paths: list[str]) -> Exported:
     out = Exported()
     with no_cycle_gc():
         for path in paths:
-            _read_one(path, out, known)
+            _read_one(path, out, known, read)
     return out
 
 
@@ -128,12 +129,12 @@ def strict_loads(text: str) -> Any:
     return _loads(text)
 
 
-def _read_one(path: str, out: Exported, known: frozenset[str]) -> None:
+def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[str], str] | None = None) -> None:
     from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
     from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read(path) if read is not None else Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ImportFormatError(path, "", f"not UTF-8 text (byte {exc.start + 1})") from None
     except OSError as exc:
@@ -302,16 +303,18 @@ def export_agendas(
     since: datetime | None = None,
     peer: str | None = None,
     include_private: bool = False,
+    read: Callable[[str], str] | None = None,
 ) -> list[Agenda]:
     """The agendas from peers' export files. Reads the local settings only (schedule).
-    UnknownPeer when `peer` has neither an entry nor a meeting in the files."""
+    UnknownPeer when `peer` has neither an entry nor a meeting in the files. `read`: as
+    in `read_exports`."""
     from reflect.domain.agenda import build_agendas
     from reflect.domain.model import now
 
     until = until or now()
     schedule = journal.settings().schedule
     with no_cycle_gc():
-        exported = read_exports(paths)
+        exported = read_exports(paths, read)
         if peer is not None:
             known = exported.peers | {m.peer for m in exported.meetings}
             if peer not in known:
