@@ -349,3 +349,41 @@ def test_sending_a_packet_to_a_supervisor_through_the_installed_reflect(tmp_path
     line = refused.stderr.decode().strip()
     assert "-o FILE" in line and "robin" not in line
     assert re.search(r"-o reflect-packet-[0-9a-f]{8}\.age\)$", line), line
+
+
+# --- what a packet says about itself ---------------------------------------------------------
+
+
+@pytest.mark.usefixtures("peer_journal")
+def test_the_packet_names_its_sender_and_window_inside_only(people: dict[str, Person], tmp_path: Path) -> None:
+    """An empty fortnight still reaches the supervisor as this peer's agenda, named from
+    inside the packet: the file's name says nothing."""
+    assert run("config", "peer", "robin").exit_code == 0
+    out = tmp_path / "inputs" / "reflect-packet-0a1b2c3d.age"
+    out.parent.mkdir()
+    sent = run("export", "--to", "supervisor", "-o", str(out), "--since", "2026-10-01", "--until", "2026-10-14")
+    assert sent.exit_code == 0, sent.stderr
+    doc = json.loads(packets.open_packet(out, people["supervisor"].keys))
+    assert doc["entries"] == []
+    assert doc["packet"] == {"peer": "robin", "since": "2026-10-01T00:00:00+00:00",
+                             "until": "2026-10-14T23:59:59.999999+00:00"}  # fmt: skip
+    import jsonschema
+
+    from reflect.domain.formats import schema_path
+
+    jsonschema.Draft202012Validator(json.loads(schema_path().read_text())).validate(doc)
+    assert parse_import(json.dumps(doc), source="x").packet is not None
+    agenda = run("review", "--format", "json", "--from", str(out), "--identity", str(people["supervisor"].secret_file),
+                 "--since", "2026-10-01", "--until", "2026-10-14")  # fmt: skip
+    assert agenda.exit_code == 0, agenda.stderr
+    assert [a["peer"] for a in json.loads(agenda.stdout)["agendas"]] == ["robin"]
+
+
+def test_a_malformed_packet_description_is_refused_by_name(tmp_path: Path) -> None:
+    doc = {"format": "reflect-export", "version": 1, "exported_at": "2026-11-01T00:00:00+00:00",
+           "entries": [], "stories": [], "meetings": [], "packet": {"peer": "robin", "since": "soon", "until": None}}  # fmt: skip
+    bad = tmp_path / "inputs" / "bad.json"
+    bad.parent.mkdir()
+    bad.write_text(json.dumps(doc))
+    one_line_error(run("import", str(bad)), "packet.since", code=2)
+    one_line_error(run("review", "--format", "json", "--from", str(bad)), "packet.since", code=2)

@@ -126,6 +126,7 @@ def _export_packet(
     import sys
 
     from reflect.domain.model import now
+    from reflect.domain.packet import PacketInfo
     from reflect.usecases import exporting, packets
 
     to_stdout = output is None or output == "-"
@@ -135,7 +136,8 @@ def _export_packet(
     recipients = _recipients(rctx, to)
     chosen = exporting.select(rctx.journal, fmt, since=since, until=until, include_private=include_private, ids=ids)
     buffer = io.StringIO(newline=exporting.newline(fmt))
-    exporting.write(buffer, chosen, exported_at=now())
+    sender = PacketInfo(rctx.journal.default_peer(), since, until)  # inside the seal, never in a name
+    exporting.write(buffer, chosen, exported_at=now(), packet=sender)
     sealed = packets.seal(buffer.getvalue().encode("utf-8"), recipients)
     del buffer
     others = len(set(recipients[:-1]) - {recipients[-1]})

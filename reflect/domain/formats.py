@@ -37,9 +37,11 @@ from reflect.domain.model import (
     parse_iso_datetime,
 )
 
+from reflect.domain.packet import PacketInfo
+
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
-DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings")
+DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "packet")
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -98,11 +100,13 @@ def write_json(
     meetings: Iterable[Meeting | dict[str, Any]] = (),
     *,
     exported_at: datetime,
+    packet: PacketInfo | None = None,
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
     then one entry per line. Entries start on line 6, entry k on line 5 + k, which
     keeps import error positions easy to find. A naive `exported_at` is taken as local.
+    `packet` (a sealed export's sender and window) goes last, after the meetings.
     """
     if exported_at.tzinfo is None:
         exported_at = exported_at.astimezone()
@@ -118,6 +122,8 @@ def write_json(
     _write_array(out, stories, "    ")
     out.write(',\n  "meetings": ')
     _write_array(out, meetings, "    ")
+    if packet is not None:
+        out.write(f',\n  "packet": {_encode(packet.to_dict())}')
     out.write("\n}\n")
 
 
@@ -349,6 +355,7 @@ class ImportDoc:
     meetings: list[Meeting] = field(default_factory=list)
     kind: str = "document"
     exported_at: datetime | None = None
+    packet: PacketInfo | None = None  # a sealed packet's sender and window
 
 
 def _parse_items(
@@ -557,6 +564,13 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
     def where(key: str, what: str) -> Any:
         return lambda i: _position(what, i, _line_or_none(text, key, i))
 
+    packet = None
+    if data.get("packet") is not None:
+        try:
+            packet = PacketInfo.from_dict(data["packet"])
+        except ValidationError as exc:
+            raise ImportFormatError(source, "", str(exc)) from None
+
     return ImportDoc(
         entries=_parse_items(lists["entries"], "entry", entry, source, where("entries", "entry"), check_text),
         stories=_parse_items(
@@ -567,6 +581,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         ),
         kind="document",
         exported_at=exported_at,
+        packet=packet,
     )
 
 

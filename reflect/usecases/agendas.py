@@ -22,6 +22,7 @@ from reflect.usecases.visibility import shown
 if TYPE_CHECKING:
     from reflect.domain.agenda import Agenda
     from reflect.domain.model import Entry, Meeting, Story
+    from reflect.domain.packet import PacketInfo
     from reflect.store import Journal
 
 
@@ -145,6 +146,9 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
         data = strict_loads(text[1:] if text.startswith("\ufeff") else text)
     except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
         data = None
+    packet = _packet_of(data)
+    if packet is not None and packet.peer.strip():  # a sealed packet names its sender: not the file
+        default_peer = packet.peer
     fast = (
         isinstance(data, dict)
         and data.get("format") == FORMAT
@@ -158,6 +162,8 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
         if not fast:
             raise ValidationError("", "not the fast path")
         assert isinstance(data, dict)
+        if data.get("packet") is not None and packet is None:
+            raise ValidationError("packet", "not a packet description")
         stories = [Story.from_dict(s) for s in data.get("stories") or []]
         meetings = [Meeting.from_dict(m) for m in data.get("meetings") or []]
         rows = []
@@ -189,6 +195,20 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
     out.meetings += meetings
     out.peers |= {r[1] for r in rows}
     out.owners.append(default_peer)
+
+
+def _packet_of(data: Any) -> PacketInfo | None:
+    """The sender and window a sealed packet's document carries, or None (none, or unreadable:
+    then the full parse names the problem)."""
+    from reflect.domain.model import ValidationError
+    from reflect.domain.packet import KEY, PacketInfo
+
+    if not isinstance(data, dict) or data.get(KEY) is None:
+        return None
+    try:
+        return PacketInfo.from_dict(data[KEY])
+    except ValidationError:
+        return None
 
 
 # --- the schedule -------------------------------------------------------------------------

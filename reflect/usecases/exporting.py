@@ -17,6 +17,7 @@ from reflect.usecases.visibility import Selection, shown
 
 if TYPE_CHECKING:
     from reflect.domain.model import Entry
+    from reflect.domain.packet import PacketInfo
     from reflect.store import Journal
 
 FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "markdown")
@@ -117,12 +118,15 @@ def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> li
 
 
 
-def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
-    """Write `export` to `out` in its format."""
+def write(out: TextIO, export: Export, *, exported_at: datetime, packet: PacketInfo | None = None) -> None:
+    """Write `export` to `out` in its format. `packet`: a sealed export's sender and window,
+    carried by the JSON document (the other formats name the peer on each entry)."""
     from reflect.domain import formats
 
     if export.fmt == "json":
-        formats.write_json(out, export.entries(), export.stories, export.meetings, exported_at=exported_at)
+        formats.write_json(
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, packet=packet
+        )
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())
     elif export.fmt == "csv":
