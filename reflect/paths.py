@@ -61,6 +61,22 @@ def public_key_path(identity: Path) -> Path:
     return identity.with_suffix(".pub")
 
 
+def keyring_flag_path(identity: Path) -> Path:
+    """A plain file beside the identity saying the person chose to keep its passphrase in
+    the OS keyring (`reflect passphrase --remember`); without it the keyring is never asked."""
+    return identity.with_suffix(".keyring")
+
+
+def identity_backup_path(identity: Path) -> Path:
+    """The sealed identity as it was, kept while `reflect passphrase` replaces it."""
+    return identity.with_name(identity.name + ".previous")
+
+
+def conversion_backup_dir(journal: Path) -> Path:
+    """A copy of the journal's files kept while `reflect encrypt`/`decrypt` converts them."""
+    return journal.with_name(f"{journal.name}.converting-backup")
+
+
 def parts_dir(journal: Path) -> Path:
     """Folder beside the main file holding the monthly entry files, index, drafts and backups."""
     return journal.with_name(journal.name + ".d")
@@ -142,6 +158,7 @@ class Layout:
         self.meetings = self.parts / "meetings.json"
         self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
+        self.encryption = self.parts / "encryption.json"  # plain: how the files are kept
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

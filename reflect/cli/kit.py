@@ -49,7 +49,10 @@ class ReflectContext:
         if self._journal is None:
             from reflect.root import open_journal
 
+            from reflect.cli.unlocking import open_keys_or_fail
+
             check_journal_location(self.db)
+            open_keys_or_fail(self.db)  # an encrypted journal: its identity, once per process
             self._journal = open_journal(self.db)
         return self._journal
 

@@ -8,17 +8,22 @@ encrypted file, or giving the key to a supervisor, needs no passphrase. Each ide
 its own random salt from age; nothing here is fixed per install (jrnl's old mistake).
 
 Unlocking costs one scrypt run (about a second, by design): do it once per process.
+`unlock` remembers what it opened, keyed by the sealed file's bytes and the passphrase
+(both as digests), so a second unlock of the same identity with the same passphrase in
+one process costs nothing, and a changed file or passphrase is never answered from memory.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyrage
 
 from reflect.paths import public_key_path
-from reflect.store.storage import atomic_write, ensure_dir, read_bytes
+from reflect.store.storage import atomic_write, ensure_dir, read_raw
 
 SECRET_PREFIX = "AGE-SECRET-KEY-1"
 PUBLIC_PREFIX = "age1"
@@ -57,7 +62,7 @@ def exists(path: Path) -> bool:
 
 def public_key(path: Path) -> str | None:
     """The public key (`age1…`) beside the identity at `path`, or None when there is none."""
-    raw = read_bytes(public_key_path(Path(path)))
+    raw = read_raw(public_key_path(Path(path)))
     if raw is None:
         return None
     for line in raw.decode("utf-8", "replace").splitlines():
@@ -79,22 +84,53 @@ def create(path: Path, passphrase: str) -> Keys:
     keys = Keys(identity, str(identity.to_public()))
     ensure_dir(path.parent)
     _write(path, keys, passphrase)
+    _remember(path, passphrase, keys)
     return keys
 
 
 def unlock(path: Path, passphrase: str) -> Keys:
     """The identity at `path`, opened with `passphrase` (one scrypt run)."""
     path = Path(path)
-    sealed = read_bytes(path)
+    sealed = read_raw(path)
     if sealed is None:
         raise NoIdentity(path)
+    key = _cache_key(sealed, passphrase)
+    with _cache_lock:
+        known = _unlocked.get(key)
+    if known is not None:
+        return known
     try:
         secret = pyrage.passphrase.decrypt(sealed, passphrase).decode("ascii").strip()
     except pyrage.DecryptError:
         raise WrongPassphrase() from None
     except UnicodeDecodeError:
         raise IdentityError(f"{path.name}: not an age identity") from None
-    return from_secret(secret)
+    keys = from_secret(secret)
+    with _cache_lock:
+        _unlocked[key] = keys
+    return keys
+
+
+_unlocked: dict[tuple[bytes, bytes], Keys] = {}
+_cache_lock = threading.Lock()
+
+
+def _cache_key(sealed: bytes, passphrase: str) -> tuple[bytes, bytes]:
+    return hashlib.sha256(sealed).digest(), hashlib.sha256(passphrase.encode("utf-8")).digest()
+
+
+def _remember(path: Path, passphrase: str, keys: Keys) -> None:
+    """What this process just sealed opens without another scrypt run."""
+    sealed = read_raw(path)
+    if sealed is not None:
+        with _cache_lock:
+            _unlocked[_cache_key(sealed, passphrase)] = keys
+
+
+def forget_unlocked() -> None:
+    """Drop every identity this process unlocked (tests of a fresh process's behaviour)."""
+    with _cache_lock:
+        _unlocked.clear()
 
 
 def from_secret(secret: str) -> Keys:
@@ -118,10 +154,11 @@ def rewrap(path: Path, old: str, new: str) -> Keys:
     if not new:
         raise IdentityError("the passphrase is empty")
     _write(Path(path), keys, new)
+    _remember(Path(path), new, keys)
     return keys
 
 
 def _write(path: Path, keys: Keys, passphrase: str) -> None:
     secret = f"# reflect identity, public key: {keys.public}\n{keys.identity}\n"
-    atomic_write(path, pyrage.passphrase.encrypt(secret.encode("ascii"), passphrase))
-    atomic_write(public_key_path(path), f"# reflect public key\n{keys.public}\n".encode("ascii"))
+    atomic_write(path, pyrage.passphrase.encrypt(secret.encode("ascii"), passphrase), plain=True)
+    atomic_write(public_key_path(path), f"# reflect public key\n{keys.public}\n".encode("ascii"), plain=True)

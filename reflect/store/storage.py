@@ -11,6 +11,11 @@ last written, so restoring it loses nothing acknowledged, and a file written onc
 a backup. The copy is its own inode (not a hard link), so damage done to the file in
 place does not reach it. A file that does not parse, or is not a regular file, is
 reported, never overwritten.
+
+Every byte goes through `codec` on its way: `stage` (and so `atomic_write`) encrypts a
+journal file when its journal is encrypted, `read_bytes` decrypts any age file, so the
+layers above only ever see plain JSON (`plain=True` and `read_raw` bypass it for the
+files that are not the journal's: the sealed identity, the marker, a conversion).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 
 from reflect.domain.jsonscan import Scanner
 from reflect.paths import backup_name, is_temp_name, temp_path
+from reflect.store import codec
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -137,10 +143,15 @@ def _named(exc: OSError, path: Path, temps: list[Path]) -> OSError:
     return exc
 
 
-def stage(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> Staged:
+def stage(
+    path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0, plain: bool = False
+) -> Staged:
     """Write `data` (and, with `keep`, its backup copy) under temp names beside where they
-    go. On any failure nothing is left behind and nothing the journal reads has changed."""
+    go, encrypted when the journal is (not with `plain`). On any failure nothing is left
+    behind and nothing the journal reads has changed."""
     path = Path(path)
+    if not plain:
+        data = codec.encode(path, data)  # before any file exists: the temp is never plaintext
     pid, tid = os.getpid(), threading.get_ident()
     staged = Staged(path, temp_path(path, pid, tid))
     if backup_dir is not None and keep > 0:
@@ -188,14 +199,16 @@ def rotate_backups(path: Path, backup_dir: Path, keep: int) -> None:
             os.replace(src, backup_dir / backup_name(path, n + 1))
 
 
-def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, backup_dir: Path | None = None, keep: int = 0, plain: bool = False
+) -> None:
     """Replace `path` with `data` so that a reader sees the old file or the new, never half;
     with `keep`, backup 1 becomes a copy of `data` and older backups shift up.
 
     On any failure (a full disk, a kill before the rename) the original is untouched and
     the temp files are removed where the process lives to do it.
     """
-    staged = stage(Path(path), data, backup_dir=backup_dir, keep=keep)
+    staged = stage(Path(path), data, backup_dir=backup_dir, keep=keep, plain=plain)
     try:
         commit(staged)
     except BaseException as exc:
@@ -209,7 +222,23 @@ def atomic_write(path: Path, data: bytes, *, backup_dir: Path | None = None, kee
 
 
 def read_bytes(path: Path) -> bytes | None:
-    """A journal file's bytes, or None when it does not exist. Never through a symbolic
+    """A journal file's bytes, decrypted when it is encrypted, or None when it does not
+    exist (see `read_raw`). An age file this process holds no identity for is
+    `codec.Locked`; one that does not decrypt is CorruptFile."""
+    raw = read_raw(path)
+    return None if raw is None else decode(raw, path)
+
+
+def decode(raw: bytes, path: Path) -> bytes:
+    """Bytes read from `path` (already, or through a snapshot's open file) as plain bytes."""
+    try:
+        return codec.decode(raw, path)
+    except codec.Undecryptable:
+        raise CorruptFile(path, "an encrypted file that does not decrypt (damaged or truncated?)") from None
+
+
+def read_raw(path: Path) -> bytes | None:
+    """A file's bytes as on disk, or None when it does not exist. Never through a symbolic
     link, and only from a regular file: anything else there is CorruptFile."""
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0))
