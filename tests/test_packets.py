@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import age_helpers
 import pyrage
 import pytest
 
@@ -25,7 +26,7 @@ from reflect.usecases import packets
 
 SHARED = "the kettle sang while we talked about the long winter"
 PRIVATE = "my own relapse in the spring still weighs on me"
-PASSPHRASE = "a long and memorable passphrase"
+PASSPHRASE = age_helpers.PASSPHRASE
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,11 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Person]:
 
 
 @pytest.fixture(scope="module")
-def sealed_identity(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A passphrase-sealed identity (one scrypt run for the module), and its public key."""
-    where = tmp_path_factory.mktemp("sealed") / "identity.age"
-    return where, identity.create(where, PASSPHRASE).public
+def sealed_identity() -> tuple[Path, str]:
+    """The suite's shared passphrase-sealed identity (tests/age_helpers.py: one scrypt
+    unlock per worker), and its public key."""
+    shared = age_helpers.shared_identity()
+    return shared.sealed, shared.public
 
 
 def _entry(day: int, story: str, private: bool = False) -> str:
@@ -309,11 +311,17 @@ def test_sending_a_packet_to_a_supervisor_through_the_installed_reflect(tmp_path
 
     from test_cli_process import reflect_cmd
 
+    import shutil
+
     pp = tmp_path / "pp"
     pp.write_text(PASSPHRASE + "\n")
     base = dict(os.environ, REFLECT_PASSPHRASE_FILE=str(pp))
     supervisor = dict(base, REFLECT_IDENTITY=str(tmp_path / "sup" / "identity.age"),
                       REFLECT_DB=str(tmp_path / "sup" / "journal.json"))  # fmt: skip
+    (tmp_path / "sup").mkdir()  # the supervisor made their identity earlier (creating one is tested above)
+    shared = age_helpers.shared_identity()
+    shutil.copy2(shared.sealed, supervisor["REFLECT_IDENTITY"])
+    shutil.copy2(paths.public_key_path(shared.sealed), paths.public_key_path(Path(supervisor["REFLECT_IDENTITY"])))
     peer = dict(base, REFLECT_IDENTITY=str(tmp_path / "peer" / "identity.age"))
     (tmp_path / "peer").mkdir()
     key = pyrage.x25519.Identity.generate()  # the peer's key: a public key beside the identity path
@@ -326,6 +334,7 @@ def test_sending_a_packet_to_a_supervisor_through_the_installed_reflect(tmp_path
     made = reflect(supervisor, "keys")
     assert made.returncode == 0, made.stderr
     sup_key = made.stdout.decode().strip()
+    assert sup_key == shared.public
     assert reflect(peer, "config", "supervisor_key", sup_key).returncode == 0
     assert reflect(peer, "import", "-", input=(_entry(10, SHARED) + "\n").encode()).returncode == 0
     packet = tmp_path / "packet.age"

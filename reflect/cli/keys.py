@@ -6,13 +6,11 @@ identity (`reflect.store.identity`), asking for a new passphrase.
 
 `unlock_keys` is how the commands that read sealed packets (`import`, `review --from`)
 open the identity: from `--identity FILE` (a plain age identity file), else the person's own
-identity with its passphrase. `passphrase` is the one place a passphrase is read here.
+identity through the passphrase sources (`reflect.passphrase`, `cli.unlocking`).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,57 +22,31 @@ if TYPE_CHECKING:
     from reflect.store.identity import Keys
 
 
-PASSPHRASE_FILE = "REFLECT_PASSPHRASE_FILE"
-
-
-def passphrase(prompt: str, *, new: bool = False) -> str:
-    """The passphrase: the first line of the file named by REFLECT_PASSPHRASE_FILE (for
-    scripts and tests), else asked on the terminal without echo (twice when `new`).
-    Never from an argument or an environment variable holding it."""
-    named = os.environ.get(PASSPHRASE_FILE, "").strip()
-    if named:
-        try:
-            text = Path(named).expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            fail(f"{PASSPHRASE_FILE}: the file it names cannot be read", EXIT_BAD_INPUT)
-        lines = text.splitlines()
-        if not lines or not lines[0]:
-            fail(f"{PASSPHRASE_FILE}: the file it names holds no passphrase on its first line", EXIT_BAD_INPUT)
-        return lines[0]
-    if not sys.stdin.isatty():
-        fail(f"a passphrase is needed: run this in a terminal, or name a file holding it in {PASSPHRASE_FILE}",
-             EXIT_BAD_INPUT)  # fmt: skip
-    value: str = click.prompt(prompt, hide_input=True, confirmation_prompt=new, err=True)
-    if not value:
-        fail("the passphrase is empty", EXIT_BAD_INPUT)
-    return value
-
-
 def unlock_keys(identity_file: str | None) -> Keys:
     """The keys that open packets: `--identity FILE` when given, else the person's own
-    identity, unlocked with the passphrase (one scrypt run: call once per command).
-    Every failure is one line and exit 2."""
-    from reflect import paths
+    identity, unlocked through the passphrase sources (`cli.unlocking`, at most one scrypt
+    run per process). Every failure is one line and exit 2."""
     from reflect.store import identity
 
-    if identity_file is not None:
-        try:
-            text = Path(identity_file).expanduser().read_text(encoding="utf-8")
-        except FileNotFoundError:
-            fail(f"--identity: {identity_file}: no such file", EXIT_BAD_INPUT)
-        except (OSError, UnicodeDecodeError):
-            fail(f"--identity: {identity_file}: cannot be read as an age identity file", EXIT_BAD_INPUT)
-        try:
-            return identity.from_secret(text)
-        except identity.IdentityError:
-            fail(f"--identity: {identity_file}: not an age identity file (AGE-SECRET-KEY-1…)", EXIT_BAD_INPUT)
-    where = paths.identity_path()
-    if not identity.exists(where):
-        fail(f"no identity at {where}: run `reflect keys` to create one, or give --identity FILE", EXIT_BAD_INPUT)
+    if identity_file is None:
+        from reflect import paths
+        from reflect.cli.unlocking import identity_keys_or_fail
+
+        where = paths.identity_path()
+        if not identity.exists(where):  # said here: the shared message is about an encrypted journal
+            fail(f"no identity at {where} to open the packet: run `reflect keys` to create one, "
+                 "or give --identity FILE", EXIT_BAD_INPUT)  # fmt: skip
+        return identity_keys_or_fail()
     try:
-        return identity.unlock(where, passphrase("passphrase"))
-    except identity.IdentityError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+        text = Path(identity_file).expanduser().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"--identity: {identity_file}: no such file", EXIT_BAD_INPUT)
+    except (OSError, UnicodeDecodeError):
+        fail(f"--identity: {identity_file}: cannot be read as an age identity file", EXIT_BAD_INPUT)
+    try:
+        return identity.from_secret(text)
+    except identity.IdentityError:
+        fail(f"--identity: {identity_file}: not an age identity file (AGE-SECRET-KEY-1…)", EXIT_BAD_INPUT)
 
 
 class KeysOnce:
@@ -109,15 +81,16 @@ def keys(rctx: ReflectContext) -> None:
     asking for a new passphrase; back up the identity file it names.
     """
     from reflect import paths
+    from reflect.cli.unlocking import ask_new, identity_keys_or_fail
     from reflect.store import identity
 
     where = paths.identity_path()
     try:
         public = identity.public_key(where)
         if public is None and identity.exists(where):  # the .pub beside it went missing
-            public = identity.unlock(where, passphrase("passphrase")).public
+            public = identity_keys_or_fail().public
         if public is None:
-            chosen = passphrase("new passphrase for your identity (a forgotten one cannot be recovered)", new=True)
+            chosen = ask_new("New passphrase for your identity (a forgotten one cannot be recovered)")
             public = identity.create(where, chosen).public
             say(f"created your identity at {where} (public key in {paths.public_key_path(where)})")
             say("back up the identity file and remember its passphrase: a forgotten one cannot be recovered, "
