@@ -36,7 +36,7 @@ def _describe_schedule(rrule: str) -> None:
 @pass_rctx
 @handle_errors
 def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
-    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme.
+    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme, supervisor_key.
 
     \b
     reflect config                       all settings as JSON
