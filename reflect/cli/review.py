@@ -161,6 +161,7 @@ def meeting_next(rctx: ReflectContext) -> None:
 @handle_errors
 def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
     """List past supervision meetings, oldest first."""
+    from reflect.cli.meetings import mark as attestation_mark
     from reflect.domain.agenda import day
 
     meetings = rctx.journal.meetings(peer)
@@ -181,4 +182,5 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
             f"reviewed {day(m.since)} to {day(m.until)}",
             f"{len(m.actions)} action(s), {open_n} open",
         ]
+        parts += [p for p in (attestation_mark(m),) if p]
         click.echo(escape("  ".join(parts), keep_lines=False))
