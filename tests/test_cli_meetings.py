@@ -123,3 +123,33 @@ def test_the_installed_command(tmp_path: Path) -> None:
     assert attest.returncode == 0, attest.stderr
     shown = subprocess.run([*reflect_cmd(), "meeting", "show", meeting_id[:8]], capture_output=True, text=True, env=env, timeout=60)
     assert shown.returncode == 0 and "- peer: alex, " in shown.stdout and ": holds" in shown.stdout
+
+
+def test_an_export_from_before_the_record_fields_imports_and_shows(tmp_path: Path) -> None:
+    old = {
+        "format": "reflect-export", "version": 1, "exported_at": "2025-02-01T09:00:00+00:00",
+        "entries": [], "stories": [],
+        "meetings": [{
+            "id": "0ld0ld00-1111-4000-8000-000000000000", "peer": "alex", "supervisor": "Dana",
+            "held": "2025-01-07T10:00:00+00:00", "since": "2024-12-24T10:00:00+00:00",
+            "until": "2025-01-07T10:00:00+00:00", "notes": "Talked it through",
+            "actions": [{"id": "a1", "text": "Read the chapter", "owner": "alex", "due": None, "done": False}],
+            "discussed": [], "agenda": {"peer": "alex", "since": "2024-12-24T10:00:00+00:00",
+                                        "until": "2025-01-07T10:00:00+00:00", "next_meeting": None,
+                                        "sections": [{"key": "questions", "title": "Questions to discuss",
+                                                      "items": [{"text": "How to pace calls", "entries": []}]}]},
+        }],
+    }  # fmt: skip
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    assert run("import", str(path)).exit_code == 0
+    listed = run("meeting", "list")
+    assert listed.exit_code == 0 and "0ld0ld00" in listed.stdout and "attested" not in listed.stdout
+    shown = run("meeting", "show", "0ld")
+    assert shown.exit_code == 0, shown.stderr
+    assert "- Meeting: not recorded (a meeting from before these details were kept)" in shown.stdout
+    assert "### 2. " not in shown.stdout and "- How to pace calls" in shown.stdout  # the stored agenda
+    assert "- [ ] Read the chapter (alex)" in shown.stdout
+    doc = json.loads(run("meeting", "show", "0ld", "--json").stdout)
+    assert doc["meeting"]["minutes"] == 0 and doc["meeting"]["attestations"] == [] and doc["changed"] is False
+    assert run("meeting", "attest", "0ld", "--as", "peer").exit_code == 0  # an old record can be attested too
