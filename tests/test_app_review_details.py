@@ -149,3 +149,44 @@ async def test_the_dialog_fits_80_by_24(journal: Journal) -> None:
             region = dialog.query_one(wid).region
             assert region.height >= 1 and 0 <= region.y and region.bottom <= 23, (wid, region)
         assert isinstance(app.screen_stack[-2], ReviewScreen)
+
+
+async def test_details_typed_come_back_after_a_crash(journal: Journal) -> None:
+    from reflect.screens.review_dialogs import ResumeDraft
+    from reflect.usecases.reviewing import load_draft
+
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+r", "y", *chars("60"), "tab", "tab", "tab", "tab", *chars("Pacing and breaks"))
+        await settle(pilot)  # the dialog still open when the app ends
+    kept = load_draft(Journal(journal.path), "alex")
+    assert kept is not None and kept.details is not None
+    assert (kept.details.minutes, kept.details.summary) == (60, "Pacing and breaks")
+    assert len(Journal(journal.path).meetings()) == 1
+
+    again = review_app(journal)
+    async with again.run_test(size=(80, 24)) as pilot:
+        offer = await started(pilot)
+        assert isinstance(offer, ResumeDraft) and "record details typed" in offer.draft.summary()
+        await pilot.press("enter", "ctrl+r", "y")
+        await pilot.pause()
+        assert isinstance(again.screen, RecordDialog)
+        assert (again.screen.typed().minutes, again.screen.typed().summary) == (60, "Pacing and breaks")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert recorded(journal).summary == "Pacing and breaks"
+    assert load_draft(Journal(journal.path), "alex") is None
+
+
+async def test_opening_the_dialog_alone_leaves_nothing_to_keep(journal: Journal) -> None:
+    """The prefilled length is not something typed: leaving asks nothing."""
+    app = review_app(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("ctrl+r", "y", "escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen._unsaved()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen or not app.is_running

@@ -4,7 +4,8 @@ whether practice was observed, a summary, comments on competence and areas to gr
 What boards ask a supervision record to hold (domain.md, "Documenting supervision"). The
 length comes prefilled from the time the review screen was open, rounded to 15 minutes.
 The dialog dismisses with what was typed and whether to record: leaving it (esc) keeps
-the typed details on the review screen, so ctrl+r brings them back.
+the typed details on the review screen, so ctrl+r brings them back; every change is
+heard as it is made (`on_change`), so the draft review holds them too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -62,16 +64,23 @@ class RecordDialog(QuitAsks, ModalScreen[Given]):
     ]
     QUIT_WARNING = (
         "Not recorded yet: ctrl+s records the meeting; ctrl+q again quits reflect "
-        "(the review is kept as a draft, these details are not)."
+        "(the review and these details are kept as a draft)."
     )
 
     def __init__(
-        self, details: Details, *, focus: str | None = None, on_quit: Callable[[], None] | None = None
+        self,
+        details: Details,
+        *,
+        focus: str | None = None,
+        on_change: Callable[[Details], None] | None = None,
+        on_quit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.details = details
         self._focus = focus
+        self._on_change = on_change
         self._on_quit = on_quit
+        self._ready = False  # changes made by on_mount (pressing the radio buttons) are not the person's
 
     def compose(self) -> ComposeResult:
         d = self.details
@@ -106,6 +115,18 @@ class RecordDialog(QuitAsks, ModalScreen[Given]):
         first.focus()
         if isinstance(first, TextArea):  # back to edit it: at the end of what was typed
             first.move_cursor(first.document.end)
+        self.call_after_refresh(self._start_hearing)
+
+    def _start_hearing(self) -> None:
+        self._ready = True
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def _typed(self) -> None:
+        if self._ready and self._on_change is not None:
+            self._on_change(self.typed())
 
     @staticmethod
     def widget_id(field: str) -> str:

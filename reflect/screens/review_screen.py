@@ -227,6 +227,7 @@ class ReviewScreen(Screen[Meeting | None]):
         self.done = {ref for ref in draft.done if ref in actions}
         self.notes = draft.notes
         self.actions = list(draft.actions)
+        self.details = draft.details
         agenda = self.query_one("#review-agenda", OptionList)
         for oid in self._items:
             agenda.replace_option_prompt(oid, self._prompt(oid))
@@ -241,6 +242,7 @@ class ReviewScreen(Screen[Meeting | None]):
             discussed=[(oid.split(":")[1], self._items[oid].text) for oid in order if oid in self.discussed],
             actions=list(self.actions),
             done=sorted(self.done),
+            details=self.details,
         )
 
     def _unsaved(self) -> bool:
@@ -483,12 +485,19 @@ class ReviewScreen(Screen[Meeting | None]):
         if details is None:
             opened = self._opened or host(self).now()
             details = Details(minutes=rounded_minutes(host(self).now() - opened))
-        self.app.push_screen(RecordDialog(details, focus=focus, on_quit=self._quit), self._given)
+        self.app.push_screen(
+            RecordDialog(details, focus=focus, on_change=self._details_typed, on_quit=self._quit), self._given
+        )
+
+    def _details_typed(self, details: Details) -> None:
+        self.details = details
+        self._changed()
 
     def _given(self, given: Given | None) -> None:
         if given is None:
             return
         self.details = given.details
+        self._changed()
         if not given.record:
             return
         findings = identifier_findings(

@@ -11,9 +11,10 @@ wherever it is shown, and that attestation no longer counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reflect.domain import attestation
 from reflect.domain.agenda import default_since
@@ -65,6 +66,30 @@ class Details:
     summary: str = ""
     competence: str = ""
     growth_areas: str = ""
+
+    @property
+    def blank(self) -> bool:
+        """Nothing typed beyond the prefilled length and the usual kind and delivery."""
+        return (self.kind, self.delivery, self.observed) == ("individual", "in-person", False) and not (
+            self.summary.strip() or self.competence.strip() or self.growth_areas.strip()
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Details:
+        """Details as kept in a draft review; ValueError when one does not read."""
+        if not isinstance(doc, Mapping):
+            raise ValueError("details: expected an object")
+        out = cls(minutes=0)
+        for f in fields(cls):
+            value = doc.get(f.name, getattr(out, f.name))
+            want = {"minutes": int, "observed": bool}.get(f.name, str)
+            if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+                raise ValueError(f"details.{f.name}: expected {want.__name__}")
+            setattr(out, f.name, value)
+        return out
 
     def check(self) -> Details:
         """Itself, when every value is one a meeting takes; else ValidationError naming the field."""
