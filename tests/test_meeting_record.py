@@ -143,3 +143,31 @@ def test_a_meeting_from_before_the_record_fields_reads_and_shows(journal: Journa
     assert (stored.minutes, stored.kind, stored.delivery, stored.attestations) == (0, "", "", [])
     text = meeting_render.markdown(stored)
     assert "not recorded (a meeting from before" in text and "## Notes\n\nTalked" in text
+
+
+def test_a_plain_export_redacting_private_items_is_not_tampering(journal: Journal, tmp_path: Path) -> None:
+    """An export leaves out agenda items (and their `discussed` marks) that cite private
+    entries: the record read elsewhere still holds. (Failed while `discussed` was digested.)"""
+    from click.testing import CliRunner
+
+    from reflect.cli import main
+    from reflect.domain.model import Entry
+
+    t = datetime.now(UTC).replace(microsecond=0)
+    journal.save(Entry(occurred=t - timedelta(days=2), id="secret-1", peer="alex", visibility="private",
+                       question="Private worry"))  # fmt: skip
+    item = {"text": "Private worry", "entries": ["secret-1"]}
+    agenda = {"peer": "alex", "since": (t - timedelta(days=14)).isoformat(), "until": t.isoformat(), "next_meeting": None,
+              "sections": [{"key": "questions", "title": "Questions to discuss", "items": [item]}]}  # fmt: skip
+    m = Meeting(held=t, since=t - timedelta(days=14), until=t, peer="alex", discussed=["Private worry"], agenda=agenda)
+    journal.save_meeting(m)
+    uc.attest(journal, m.id, "supervisor")
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(main, ["meeting", "show", m.id, "--json"]).stdout)
+    assert shown["meeting"]["discussed"] == [] and shown["changed"] is False  # redacted, still holds
+    exported = runner.invoke(main, ["export"]).stdout
+    (doc,) = json.loads(exported)["meetings"]
+    assert doc["discussed"] == [] and "Private worry" not in exported
+    elsewhere = Journal(tmp_path / "elsewhere" / "journal.json")
+    elsewhere.import_records(meetings=[Meeting.from_dict(doc)])
+    assert not uc.Standing.of(elsewhere.get_meeting(m.id)).changed

@@ -1,10 +1,11 @@
 """Attestations bind a person's word to a meeting record's content.
 
 The digest is a SHA-256 of the record's canonical JSON, leaving out the attestations
-themselves (so a second attestation does not break the first) and the stored agenda (the
-input the meeting worked from, not the record a board reads; a plain export redacts its
-private items, which must not look like tampering). A record changed after it was attested
-no longer matches, and its attestation no longer counts.
+themselves (so a second attestation does not break the first), the stored agenda and the
+`discussed` marks on its items (the input the meeting worked from, not the record a board
+reads; a plain export redacts the items about private entries, and their marks with them,
+which must not look like tampering). A record changed after it was attested no longer
+matches, and its attestation no longer counts.
 
 Two more things are left out, so that only a change to the record breaks it:
 - each action item's `done`: a later meeting closes an earlier one's actions (and says so
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reflect.domain.model import Attestation, Meeting
 
-LEFT_OUT = ("attestations", "agenda")
+LEFT_OUT = ("attestations", "agenda", "discussed")
 ACTION_STATE = ("done",)  # of each action item: follow-up, not the record
 ALGORITHM = "sha256"
 EMPTY: tuple[Any, ...] = ("", None, False, 0, [], {})
