@@ -171,3 +171,12 @@ def test_a_plain_export_redacting_private_items_is_not_tampering(journal: Journa
     elsewhere = Journal(tmp_path / "elsewhere" / "journal.json")
     elsewhere.import_records(meetings=[Meeting.from_dict(doc)])
     assert not uc.Standing.of(elsewhere.get_meeting(m.id)).changed
+
+
+def test_with_no_peer_set_the_credential_is_the_journal_owners_only(db_path: Path) -> None:
+    j = Journal(db_path)
+    j.save_settings(Settings(credential="CPS-7"))
+    own = add(j)
+    assert own.peer == j.default_peer() and own.credentials.peer == "CPS-7"
+    other = add(j, HELD + timedelta(days=1), peer="sam")
+    assert other.credentials.peer == ""  # (was "CPS-7": another peer was lent the owner's number)

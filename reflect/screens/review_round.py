@@ -19,6 +19,7 @@ from reflect.domain.model import Meeting
 from reflect.domain.settings import Settings
 from reflect.screens.context import host
 from reflect.screens.review_screen import ReviewScreen
+from reflect.usecases.meetings import owner_settings
 from reflect.usecases.reviewing import ReviewDraft, load_draft
 
 
@@ -66,7 +67,7 @@ class ReviewRound:
         journal = host(self._screen).journal
         try:
             agendas = journal_agendas(journal, **asdict(self._options))
-            settings = journal.settings()
+            settings = owner_settings(journal)  # its peer is whose credential settings hold
         except Exception as exc:  # noqa: BLE001 - a journal that cannot be read is said, not crashed on
             self._post(self._failed, str(exc) or type(exc).__name__)
             return

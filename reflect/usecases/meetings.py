@@ -101,11 +101,18 @@ class Details:
         return self
 
 
+def owner_settings(journal: Journal) -> Settings:
+    """The settings, with `peer` the journal's own peer even when unset (the OS user name),
+    as the agenda names them: whose `credential` it is."""
+    settings = journal.settings()
+    return replace(settings, peer=settings.peer or journal.default_peer())
+
+
 def credentials_for(settings: Settings, peer: str, supervisor: str) -> Credentials:
     """The credential numbers settings hold for these two people (only for the people they
     name: a supervisor recording a meeting with another peer does not lend them theirs)."""
     return Credentials(
-        peer=settings.credential if peer == settings.peer or not settings.peer else "",
+        peer=settings.credential if peer == settings.peer else "",
         supervisor=settings.supervisor_credential if supervisor == settings.supervisor else "",
     )
 
@@ -148,8 +155,8 @@ def add_meeting(
     peer's previous meeting's window ended (the last 14 days when there is none) to
     `held`, as the review screen's would have; it stores no agenda. Credentials not given
     come from settings (`credentials_for`)."""
-    settings = journal.settings()
-    peer = (peer if peer is not None else settings.peer or journal.default_peer()).strip()
+    settings = owner_settings(journal)
+    peer = (peer if peer is not None else settings.peer).strip()
     supervisor = (supervisor if supervisor is not None else settings.supervisor).strip()
     before = [m for m in journal.meetings(peer) if m.held < held]
     since = default_since(before[-1] if before else None, held)
