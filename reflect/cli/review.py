@@ -129,7 +129,8 @@ def review(
 
 @click.group(cls=ReflectGroup)
 def meeting() -> None:
-    """Supervision meetings: the next date from the schedule, and past meetings."""
+    """Supervision meetings: the next date from the schedule, past meetings, and the
+    meeting record (add one from paper, show one, attest it)."""
 
 
 @meeting.command("next")
