@@ -153,3 +153,13 @@ def test_an_export_from_before_the_record_fields_imports_and_shows(tmp_path: Pat
     doc = json.loads(run("meeting", "show", "0ld", "--json").stdout)
     assert doc["meeting"]["minutes"] == 0 and doc["meeting"]["attestations"] == [] and doc["changed"] is False
     assert run("meeting", "attest", "0ld", "--as", "peer").exit_code == 0  # an old record can be attested too
+
+
+def test_credential_settings(tmp_path: Path) -> None:
+    assert run("config", "supervisor_credential", "LCSW 9").exit_code == 0
+    settings = json.loads(run("config").stdout)
+    assert (settings["credential"], settings["supervisor_credential"]) == ("CPS-123", "LCSW 9")
+    one_line_error(run("config", "credential", "two\nlines"), "credential", code=2)
+    one_line_error(run("config", "supervisor_credential", "x" * 500), "supervisor_credential", code=2)
+    assert run("config", "--unset", "credential").exit_code == 0
+    assert json.loads(run("config").stdout)["credential"] == ""
