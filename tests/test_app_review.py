@@ -103,7 +103,7 @@ async def test_walk_mark_write_notes_add_action_and_record(journal: Journal):
         await settle(pilot)
         assert [a.done for m in journal.meetings() for a in m.actions] == [False]  # closed only by recording
 
-        await pilot.press("ctrl+r", "y")  # items left undiscussed: it asks first
+        await pilot.press("ctrl+r", "y", "ctrl+s")  # items left undiscussed: it asks first; then the details
         await settle(pilot)
     meetings = journal.meetings(with_agenda=True)
     assert len(meetings) == 2
@@ -233,7 +233,7 @@ async def test_a_failed_record_keeps_the_screen_and_what_was_written(journal: Jo
         await pilot.press("ctrl+s")
         damaged = b'{"meetings": {"1": '
         journal.meetings_path.write_bytes(damaged)
-        await pilot.press("ctrl+r", "y")
+        await pilot.press("ctrl+r", "y", "ctrl+s")
         await settle(pilot)
         assert app.screen is screen and screen.notes == "Kept through a failure"
         assert any("Not recorded" in str(n.message) for n in app._notifications)
@@ -252,7 +252,7 @@ async def test_the_meeting_is_written_off_the_ui_thread(journal: Journal):
     app.journal.save_meeting = save_meeting  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await pilot.press("ctrl+r", "y")
+        await pilot.press("ctrl+r", "y", "ctrl+s")
         await settle(pilot)
     assert len(writers) == 1 and writers[0] is not threading.main_thread()
     assert len(journal.meetings()) == 2

@@ -145,7 +145,7 @@ async def test_recording_with_items_not_discussed_asks_first_safety_first(journa
         await settle(pilot)
         assert app.screen is screen
         assert Journal(journal.path).meetings() == []  # "n": nothing recorded
-        await pilot.press("ctrl+r", "y")
+        await pilot.press("ctrl+r", "y", "ctrl+s")
         await settle(pilot)
     (meeting,) = Journal(journal.path).meetings()
     assert len(meeting.discussed) == 1
@@ -159,7 +159,7 @@ async def test_with_every_item_discussed_it_records_at_once(db_path: Path) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
         n = sum(1 for o in screen.query_one("#review-agenda", OptionList).options if not o.disabled)
-        await pilot.press(*["space", "down"] * n, "ctrl+r")
+        await pilot.press(*["space", "down"] * n, "ctrl+r", "ctrl+s")  # no question; then the details
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmRecord)
     (meeting,) = Journal(db_path).meetings()

@@ -85,7 +85,7 @@ async def test_recording_closes_the_action_and_the_meeting_says_so(journal: Jour
     app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
-        await pilot.press(*to_follow_up(screen), "x", "ctrl+r", "y")  # "y": the others were not discussed
+        await pilot.press(*to_follow_up(screen), "x", "ctrl+r", "y", "ctrl+s")  # "y": the others were not discussed
         await settle(pilot)
     assert old_action_done(journal)
     first, recorded = stored(journal).meetings(with_agenda=True)
@@ -160,7 +160,7 @@ async def test_a_draft_review_comes_back_after_a_crash(journal: Journal) -> None
         assert screen.discussed == {"i:safety:0"}
         assert [a.text for a in screen.actions] == ["Book a refresher"]
         assert screen.done == {(stored(journal).meetings()[0].id, "old-act")}
-        await pilot.press("ctrl+r", "y")
+        await pilot.press("ctrl+r", "y", "ctrl+s")
         await settle(pilot)
     first, recorded = stored(journal).meetings(with_agenda=True)
     assert recorded.notes == "Went well" and [a.text for a in recorded.actions] == ["Book a refresher"]
@@ -212,7 +212,7 @@ async def test_a_damaged_draft_file_neither_blocks_the_review_nor_the_record(jou
         await pilot.press("space")
         await settle(pilot)
         assert app.screen is screen and any("Not kept as a draft" in w for w in warnings(app))
-        await pilot.press("ctrl+r", "y")
+        await pilot.press("ctrl+r", "y", "ctrl+s")
         await settle(pilot)
         assert not any("Not recorded" in str(n.message) for n in app._notifications)
         assert not app.is_running  # recorded: the round is over

@@ -24,6 +24,7 @@ from reflect.cli.importing import import_
 from reflect.cli.keys import keys
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
 from reflect.cli.review import meeting, review
+from reflect.cli.meetings import COMMANDS as MEETING_COMMANDS
 
 
 
@@ -65,3 +66,5 @@ def new(rctx: ReflectContext) -> None:
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
 main.add_command(keys)
+for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
+    meeting.add_command(_command)

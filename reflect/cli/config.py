@@ -36,7 +36,8 @@ def _describe_schedule(rrule: str) -> None:
 @pass_rctx
 @handle_errors
 def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
-    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme, supervisor_key.
+    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme, supervisor_key,
+    credential (your credential or licence number), supervisor_credential.
 
     \b
     reflect config                       all settings as JSON

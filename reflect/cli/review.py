@@ -141,7 +141,8 @@ def review(
 
 @click.group(cls=ReflectGroup)
 def meeting() -> None:
-    """Supervision meetings: the next date from the schedule, and past meetings."""
+    """Supervision meetings: the next date from the schedule, past meetings, and the
+    meeting record (add one from paper, show one, attest it)."""
 
 
 @meeting.command("next")
@@ -173,6 +174,7 @@ def meeting_next(rctx: ReflectContext) -> None:
 @handle_errors
 def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
     """List past supervision meetings, oldest first."""
+    from reflect.cli.meetings import mark as attestation_mark
     from reflect.domain.agenda import day
 
     meetings = rctx.journal.meetings(peer)
@@ -193,4 +195,5 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
             f"reviewed {day(m.since)} to {day(m.until)}",
             f"{len(m.actions)} action(s), {open_n} open",
         ]
+        parts += [p for p in (attestation_mark(m),) if p]
         click.echo(escape("  ".join(parts), keep_lines=False))

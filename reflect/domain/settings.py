@@ -23,7 +23,10 @@ from reflect.domain import cycle
 from reflect.domain.model import ValidationError, _join, _obj, _str, kind_of
 
 MAX_NAME = 200  # peer, supervisor: shown on every agenda
-KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme", "supervisor_key")
+KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme", "supervisor_key", "credential", "supervisor_credential")
+# credential, supervisor_credential: the peer's own and the supervisor's credential or
+# licence numbers, copied onto each meeting recorded (boards ask for both); one line each.
+CREDENTIAL_KEYS: tuple[str, ...] = ("credential", "supervisor_credential")
 
 # textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
 # does not import textual; tests/test_usecases_settings.py checks the two agree.
@@ -62,6 +65,8 @@ class Settings:
     schedule: str = ""
     theme: str = ""
     supervisor_key: str = ""  # the supervisor's age public key: packets are sealed to it
+    credential: str = ""
+    supervisor_credential: str = ""
 
     KEYS = KEYS
 
@@ -73,6 +78,8 @@ class Settings:
             "schedule": self.schedule,
             "theme": self.theme,
             "supervisor_key": self.supervisor_key,
+            "credential": self.credential,
+            "supervisor_credential": self.supervisor_credential,
         }
 
     @classmethod
@@ -90,6 +97,10 @@ class Settings:
             schedule=_str(d, "schedule", path),
             theme=check_theme(_str(d, "theme", path), _join(path, "theme")),
             supervisor_key=check_public_key(_join(path, "supervisor_key"), _str(d, "supervisor_key", path)),
+            credential=check_credential(_join(path, "credential"), _str(d, "credential", path)),
+            supervisor_credential=check_credential(
+                _join(path, "supervisor_credential"), _str(d, "supervisor_credential", path)
+            ),
         )
 
 
@@ -108,6 +119,11 @@ def check_name(key: str, value: str) -> str:
     if len(value) > MAX_NAME:
         raise _invalid(key, f"at most {MAX_NAME} characters (a name, not a note)")
     return value
+
+
+def check_credential(key: str, value: str) -> str:
+    """A credential or licence number: one line, at most MAX_NAME characters; returned stripped."""
+    return check_name(key, value)
 
 
 def check_theme(value: str, path: str = "theme") -> str:
@@ -190,6 +206,8 @@ def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
         return check_theme(text)
     if key == "supervisor_key":
         return check_public_key(key, text)
+    if key in CREDENTIAL_KEYS:
+        return check_credential(key, text)
     return check_name(key, text)
 
 

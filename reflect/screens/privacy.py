@@ -7,6 +7,8 @@ to edit a field or to save anyway.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -67,8 +69,12 @@ class PrivacyPrompt(ModalScreen[str | None]):
         Binding("a", "save_anyway", "Save anyway"),
     ]
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], *, labels: Mapping[str, str] | None = None, what: str = "entry") -> None:
+        """`labels` names the fields of another record than an entry (a meeting's summary);
+        `what` is what esc goes back to."""
         super().__init__()
+        self.labels = labels
+        self.what = what
         # One row per field and kind; offsets do not matter to the peer.
         seen: dict[tuple[str, str], None] = {}
         for f in findings:
@@ -80,14 +86,14 @@ class PrivacyPrompt(ModalScreen[str | None]):
             yield Static("Does this identify someone?", id="privacy-title")
             yield Static(
                 "The journal should hold pseudonyms or initials only. "
-                "Enter edits the highlighted field; esc goes back to the entry.",
+                f"Enter edits the highlighted field; esc goes back to the {self.what}.",
                 id="privacy-why",
             )
             yield OptionList(
                 # One option per finding row: a field with two kinds of identifier holds two rows,
                 # so the row number, not the field, makes the id unique.
                 *[
-                    Option(f"{_label(field)}: looks like {KINDS[kind]}", id=f"finding-{n}")
+                    Option(f"{self._field_label(field)}: looks like {KINDS[kind]}", id=f"finding-{n}")
                     for n, (field, kind) in enumerate(self.rows)
                 ],
                 id="privacy-findings",
@@ -96,6 +102,9 @@ class PrivacyPrompt(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Edit (e)", id="privacy-edit", variant="primary", compact=True)
                 yield Button("Save anyway (a)", id="privacy-save", compact=True)
+
+    def _field_label(self, field: str) -> str:
+        return _label(field) if self.labels is None else self.labels.get(field_base(field), field_base(field))
 
     def on_mount(self) -> None:
         findings = self.query_one(OptionList)

@@ -16,8 +16,10 @@ from textual.widgets import Footer, Header, Static
 
 from reflect.domain.agenda import Agenda
 from reflect.domain.model import Meeting
+from reflect.domain.settings import Settings
 from reflect.screens.context import host
 from reflect.screens.review_screen import ReviewScreen
+from reflect.usecases.meetings import owner_settings
 from reflect.usecases.reviewing import ReviewDraft, load_draft
 
 
@@ -52,6 +54,7 @@ class ReviewRound:
         self._queue: list[Agenda] = []
         self._drafts: dict[str, ReviewDraft] = {}
         self._supervisor = ""
+        self._settings: Settings | None = None
         self.recorded: list[Meeting] = []
 
     def start(self) -> None:
@@ -64,7 +67,7 @@ class ReviewRound:
         journal = host(self._screen).journal
         try:
             agendas = journal_agendas(journal, **asdict(self._options))
-            supervisor = journal.settings().supervisor
+            settings = owner_settings(journal)  # its peer is whose credential settings hold
         except Exception as exc:  # noqa: BLE001 - a journal that cannot be read is said, not crashed on
             self._post(self._failed, str(exc) or type(exc).__name__)
             return
@@ -76,7 +79,7 @@ class ReviewRound:
                 draft = None
             if draft is not None:
                 drafts[agenda.peer] = draft
-        self._post(self._begin, agendas, supervisor, drafts)
+        self._post(self._begin, agendas, settings, drafts)
 
     def _post(self, callback: Callable[..., object], *args: object) -> None:
         try:
@@ -84,9 +87,10 @@ class ReviewRound:
         except RuntimeError:  # the app has gone
             pass
 
-    def _begin(self, agendas: list[Agenda], supervisor: str, drafts: dict[str, ReviewDraft] | None = None) -> None:
+    def _begin(self, agendas: list[Agenda], settings: Settings, drafts: dict[str, ReviewDraft] | None = None) -> None:
         self._queue = list(agendas)
-        self._supervisor = supervisor
+        self._settings = settings
+        self._supervisor = settings.supervisor
         self._drafts = dict(drafts or {})
         self._next()
 
@@ -106,7 +110,8 @@ class ReviewRound:
         agenda = self._queue.pop(0)
         journal = host(self._screen).journal
         screen = ReviewScreen(
-            journal, agenda, supervisor=self._supervisor, draft=self._drafts.pop(agenda.peer, None), on_quit=self.quit
+            journal, agenda, supervisor=self._supervisor, draft=self._drafts.pop(agenda.peer, None), on_quit=self.quit,
+            settings=self._settings,
         )
         self._screen.app.push_screen(screen, self._next)
 

@@ -5,7 +5,10 @@ discussed and its cited entries opened in full. Notes and action items (owner,
 due date in plain words) are kept on the screen until "Record meeting" saves a
 `Meeting` holding the window, notes, actions, the items discussed and the agenda
 as it was; the next review starts where this window ended, and open actions come
-back under Follow-ups. An earlier action marked done (`x`) is closed by recording
+back under Follow-ups. Recording asks for what a board wants of the record (length,
+prefilled from the time the screen was open; kind; delivery; observed; summary;
+competence; areas to grow: `review_record.py`), checks its free text for identifiers with
+the privacy prompt, and takes the credential numbers from settings. An earlier action marked done (`x`) is closed by recording
 the meeting, which says so; leaving without recording leaves it open.
 
 Until it is recorded, the review is kept as a draft (`usecases.reviewing`): every change
@@ -38,6 +41,7 @@ from reflect.domain.agenda import NOTHING, WHOLE, Agenda, Item, clip_words, when
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
+from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.screens.review_dialogs import (
     ActionDialog,
     ConfirmRecord,
@@ -46,10 +50,13 @@ from reflect.screens.review_dialogs import (
     PickEntry,
     ResumeDraft,
 )
+from reflect.screens.review_record import LABELS, Given, RecordDialog
 from reflect.store import JournalError
+from reflect.usecases.meetings import Details, identifier_findings, record_details, rounded_minutes
 from reflect.usecases.reviewing import ActionRef, ReviewDraft, keep_draft, record_meeting
 
 if TYPE_CHECKING:
+    from reflect.domain.settings import Settings
     from reflect.store import Journal
 
 ActionKey = ActionRef  # (meeting id, action id)
@@ -90,7 +97,7 @@ class ReviewScreen(Screen[Meeting | None]):
         Binding("n", "notes", "Notes", id="review.notes", tooltip="Write the meeting's notes"),
         Binding("a", "add_action", "Action", id="review.add_action", tooltip="Add an action item: owner and due date"),
         Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done (closed when the meeting is recorded)"),
-        Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record"),
+        Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record (asks its length, kind, summary)"),
         Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording (asks first; kept as a draft)"),
         # Quitting asks first while something is not recorded; the app's own ctrl+q would not.
         Binding("ctrl+q", "quit_review('ctrl+q')", "Quit", id="review.quit", show=False, tooltip="Quit reflect (asks first; kept as a draft)"),
@@ -138,11 +145,17 @@ class ReviewScreen(Screen[Meeting | None]):
         supervisor: str = "",
         draft: ReviewDraft | None = None,
         on_quit: Callable[[], None] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        from reflect.domain.settings import Settings
+
         self.journal = journal
         self.agenda = agenda
         self.supervisor = supervisor
+        self.settings = settings or Settings(supervisor=supervisor)  # credentials come from here
+        self.details: Details | None = None  # the record's details as last typed
+        self._opened: datetime | None = None  # when the screen opened: the meeting's length
         self.discussed: set[str] = set()  # option ids
         self.done: set[ActionKey] = set()  # earlier actions to close when the meeting is recorded
         self.notes = ""
@@ -183,6 +196,7 @@ class ReviewScreen(Screen[Meeting | None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._opened = host(self).now()
         agenda = self.query_one("#review-agenda", OptionList)
         agenda.focus()
         for i, opt in enumerate(agenda.options):
@@ -213,6 +227,7 @@ class ReviewScreen(Screen[Meeting | None]):
         self.done = {ref for ref in draft.done if ref in actions}
         self.notes = draft.notes
         self.actions = list(draft.actions)
+        self.details = draft.details
         agenda = self.query_one("#review-agenda", OptionList)
         for oid in self._items:
             agenda.replace_option_prompt(oid, self._prompt(oid))
@@ -227,6 +242,7 @@ class ReviewScreen(Screen[Meeting | None]):
             discussed=[(oid.split(":")[1], self._items[oid].text) for oid in order if oid in self.discussed],
             actions=list(self.actions),
             done=sorted(self.done),
+            details=self.details,
         )
 
     def _unsaved(self) -> bool:
@@ -457,11 +473,48 @@ class ReviewScreen(Screen[Meeting | None]):
             rows = [(titles.get(key, key), item.text) for key, item in left]
             self.app.push_screen(ConfirmRecord(total, rows), self._confirmed)
             return
-        self._record()
+        self._ask_details()
 
     def _confirmed(self, record: bool | None) -> None:
         if record:
+            self._ask_details()
+
+    def _ask_details(self, focus: str | None = None) -> None:
+        """The record's details: as last typed, or the length so far and the usual kind."""
+        details = self.details
+        if details is None:
+            opened = self._opened or host(self).now()
+            details = Details(minutes=rounded_minutes(host(self).now() - opened))
+        self.app.push_screen(
+            RecordDialog(details, focus=focus, on_change=self._details_typed, on_quit=self._quit), self._given
+        )
+
+    def _details_typed(self, details: Details) -> None:
+        self.details = details
+        self._changed()
+
+    def _given(self, given: Given | None) -> None:
+        if given is None:
+            return
+        self.details = given.details
+        self._changed()
+        if not given.record:
+            return
+        findings = identifier_findings(
+            {"summary": given.details.summary, "competence": given.details.competence,
+             "growth_areas": given.details.growth_areas}
+        )  # fmt: skip
+        if findings:
+            self.app.push_screen(PrivacyPrompt(findings, labels=LABELS, what="meeting record"), self._privacy_answer)
+            return
+        self._record()
+
+    def _privacy_answer(self, answer: str | None) -> None:
+        """"Save anyway" records; otherwise back to the details (on the field to edit)."""
+        if answer == SAVE_ANYWAY:
             self._record()
+        else:
+            self._ask_details(focus=answer)
 
     def _record(self) -> None:
         agenda_items = [(oid, self._items[oid]) for oid in self._items]
@@ -477,6 +530,8 @@ class ReviewScreen(Screen[Meeting | None]):
             discussed=[item.text for oid, item in agenda_items if oid in self.discussed],
             agenda=self.agenda.to_dict(),
         )
+        if self.details is not None:
+            meeting = record_details(meeting, self.details, self.settings)
         self._recording = True
         self._write(
             lambda: record_meeting(self.journal, meeting, closed),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from datetime import datetime
 from enum import Enum
 from itertools import islice
@@ -296,6 +296,15 @@ class Journal:
                             action.done = done
                             return self.save_meeting(meeting)
             raise NotFound(f"no action {action_id!r} in meeting {meeting_id!r}")
+
+    def change_meeting(self, meeting_id: str, change: Callable[[Meeting], Meeting]) -> Meeting:
+        """Read one meeting (without its agenda, which stays as stored), `change` it and save
+        it, under one exclusive lock: an attestation binds to exactly the record it read."""
+        with self._gate.writing():
+            for meeting in self.meetings():
+                if meeting.id == meeting_id:
+                    return self.save_meeting(change(meeting))
+            raise NotFound(f"no meeting with id {meeting_id!r}")
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflect.domain.fields import iso, now, parse_iso_datetime
 from reflect.domain.model import ActionItem, Meeting, ValidationError
+from reflect.usecases.meetings import Details
 from reflect.store.errors import JournalError, NotFound
 
 if TYPE_CHECKING:
@@ -36,10 +37,13 @@ class ReviewDraft:
     actions: list[ActionItem] = field(default_factory=list)
     done: list[ActionRef] = field(default_factory=list)
     saved: datetime | None = None
+    details: Details | None = None  # the meeting record's details, as typed so far
 
     @property
     def empty(self) -> bool:
-        return not (self.notes.strip() or self.discussed or self.actions or self.done)
+        return not (self.notes.strip() or self.discussed or self.actions or self.done) and (
+            self.details is None or self.details.blank
+        )
 
     def summary(self) -> str:
         """What it holds, in words: "2 discussed · notes: 3 lines · 1 action · 1 marked done"."""
@@ -50,6 +54,8 @@ class ReviewDraft:
             f"{len(self.actions)} new action{'' if len(self.actions) == 1 else 's'}",
             f"{len(self.done)} marked done",
         ]
+        if self.details is not None and not self.details.blank:
+            parts.append("record details typed")
         return " · ".join(parts)
 
     def to_doc(self) -> dict[str, Any]:
@@ -61,6 +67,7 @@ class ReviewDraft:
             "actions": [a.to_dict() for a in self.actions],
             "done": [list(d) for d in self.done],
             "saved": iso(self.saved or now()),
+            **({"details": self.details.to_dict()} if self.details is not None else {}),
         }
 
     @classmethod
@@ -79,6 +86,7 @@ class ReviewDraft:
         if not isinstance(notes, str):
             raise ValueError("notes: expected text")
         saved = doc.get("saved")
+        details = doc.get("details")
         return cls(
             peer=str(doc.get("peer", doc.get("id", ""))),
             notes=notes,
@@ -86,6 +94,7 @@ class ReviewDraft:
             actions=[ActionItem.from_dict(a) for a in doc.get("actions") or []],
             done=pairs("done"),
             saved=parse_iso_datetime(saved, "saved") if saved is not None else None,
+            details=Details.from_dict(details) if details is not None else None,
         )
 
 
