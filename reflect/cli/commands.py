@@ -63,3 +63,7 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
+
+from reflect.cli.supervision import supervision  # noqa: E402 - the supervision log (issue 11)
+
+main.add_command(supervision)

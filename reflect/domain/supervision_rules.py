@@ -179,8 +179,8 @@ def _whole(d: dict[str, Any], key: str, path: str, default: int | None, low: int
 
 
 def _hours(d: dict[str, Any], key: str, path: str) -> float:
-    value = d.get(key)
-    if type(value) not in (int, float) or not (0 < value <= 100_000) or not math.isfinite(value):
+    value: Any = d.get(key)
+    if type(value) not in (int, float) or not math.isfinite(value) or not (0 < value <= 100_000):
         got = "nothing" if value is None else kind_of(value)
         raise _bad(_join(path, key), f"expected a number of hours above 0, got {got}")
     return float(value)

@@ -11,21 +11,18 @@ as the agenda masks the peer's words.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reflect.domain.supervision_rules import Check, Pack, Worked, evaluate, local_day, parse_pack
+from reflect.domain.supervision_rules import Pack, Worked, parse_pack
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
+    from reflect.domain.supervision_log import SupervisionLog
+    from reflect.domain.worked import WorkedWeek
     from reflect.store import Journal
-
-LOG_FORMAT = "reflect-supervision-log"
-LOG_VERSION = 1
-
 
 class RulesError(ValueError):
     """A rule pack that cannot be used: one line naming the file (or name) and the field."""
@@ -88,3 +85,71 @@ def parse_rules_text(text: str, where: str) -> Pack:
         return parse_pack(data)
     except ValidationError as exc:
         raise RulesError(f"{where}: {exc}") from None
+
+
+# --- the log --------------------------------------------------------------------------------
+
+
+class SeveralPeers(ValueError):
+    """Rules were asked for, but the window holds meetings with more than one peer."""
+
+
+def worked_for(journal: Journal, peer: str) -> Worked:
+    """A peer's hours worked: the weeks recorded, else the `weekly_hours` setting."""
+    from reflect.domain.worked import by_week
+
+    return Worked(by_week(journal.worked(peer)), journal.settings().weekly_hours)
+
+
+def rules_spec(journal: Journal, rules: str | None) -> str:
+    """The pack to check: `--rules` when given, else the `supervision_rules` setting ("": none)."""
+    return (rules if rules is not None else journal.settings().supervision_rules).strip()
+
+
+def supervision_log(
+    journal: Journal,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    peer: str | None = None,
+    rules: str | None = None,
+    today: date | None = None,
+    made: datetime | None = None,
+) -> SupervisionLog:
+    """The log of the journal's meetings held in the days `since..until` (until: `today`,
+    default the local date), one peer's with `peer`, checked by the pack `rules` (a name
+    or a file; None: the `supervision_rules` setting). `RulesError` for a pack that
+    cannot be used; `SeveralPeers` when rules meet several peers' meetings."""
+    from reflect.domain.model import now
+    from reflect.domain.supervision_log import build, in_window
+
+    made = made or now()
+    end = until or today or made.date()
+    spec = rules_spec(journal, rules)
+    pack = load_pack(spec) if spec else None
+    meetings: list[Meeting] = journal.meetings(peer)
+    subject = peer
+    if pack is not None and subject is None:
+        peers = sorted({m.peer for m in meetings if in_window(m, since, end)})
+        if len(peers) > 1:
+            raise SeveralPeers(
+                f"--peer: the window holds meetings with {len(peers)} peers; rules are checked for one (give --peer NAME)"
+            )
+        subject = peers[0] if peers else journal.default_peer()
+    worked = worked_for(journal, subject) if pack is not None and subject is not None else None
+    return build(meetings, since=since, until=end, peer=peer or subject, pack=pack, worked=worked, made=made)
+
+
+def record_worked(journal: Journal, week: date, hours: float, peer: str | None = None) -> WorkedWeek:
+    """Record the hours `peer` (default: the journal's) worked in the week holding `week`;
+    a second record for the same week replaces the first. `ValidationError` for hours
+    outside 0..168."""
+    from reflect.domain.model import ValidationError
+    from reflect.domain.worked import MINUTES_A_WEEK, WorkedWeek, monday, week_id
+
+    if not (0 <= hours <= MINUTES_A_WEEK / 60) or hours != hours:
+        raise ValidationError("--hours", "expected a number of hours from 0 to 168")
+    who = (peer or "").strip() or journal.default_peer()
+    start = monday(week)
+    record = WorkedWeek(week=start, id=week_id(who, start), peer=who, minutes=round(hours * 60))
+    return journal.save_worked(record)
