@@ -45,7 +45,7 @@ def meetings() -> list[Meeting]:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    log = build(meetings(), since=MON.date(), until=(MON + timedelta(days=27)).date(), peer="sam",
+    log = build([m.to_dict() for m in meetings()], since=MON.date(), until=(MON + timedelta(days=27)).date(), peer="sam",
                 pack=load_pack("dc"), made=MON + timedelta(days=28))  # fmt: skip
     return html(log)
 

@@ -23,7 +23,7 @@ import pytest
 from cli_helpers import one_line_error, run, snapshot
 from reflect.domain.attestation import digest
 from reflect.domain.formats import schema_path
-from reflect.domain.model import Attestation, Credentials, Entry, Listen, Meeting
+from reflect.domain.model import ActionItem, Attestation, Credentials, Entry, Listen, Meeting
 from reflect.store import Journal
 
 UTC = timezone.utc
@@ -254,3 +254,49 @@ def test_package_data_is_declared() -> None:
     assert any(d.startswith("rules/supervision/") for d in data)
     for d in data:
         assert any(fnmatch.fnmatch(d, g) for g in globs), d
+
+
+# --- the log reads stored documents, not objects -------------------------------------------------
+
+
+def test_masking_in_one_scan_is_masking_each_text() -> None:
+    from reflect.domain.privacy import mask_identifiers
+    from reflect.domain.supervision_log import mask_all
+
+    texts = [
+        "call 555-123-4567", "", "  mail jo@example.org now ", "no identifiers here.", "call 555-123-4567",
+        "lives at 12 Elm Street", "www.example.org/x", "SSN 123-45-6789", "ends with a number 42", "peer",
+        "x" * 25_000,
+    ]  # fmt: skip
+    expected = [mask_identifiers(t.strip()[:20_000]) + ("…" if len(t.strip()) > 20_000 else "") for t in texts]
+    assert mask_all(texts) == expected
+
+
+def test_the_digest_of_a_stored_document_is_the_records(journal: Journal) -> None:
+    """The log checks attestations on stored documents; that must be the digest the record's
+    own check computes, for every stored meeting (a done action and empty fields too)."""
+    from reflect.domain.attestation import digest as record_digest
+    from reflect.domain.supervision_log import _Stored, complete
+
+    m = meeting(9)
+    m.actions = [ActionItem("Read the code", owner="sam", done=True)]
+    journal.import_records(meetings=[m])
+    docs = journal.meeting_dicts()
+    assert len(docs) == 6
+    for doc in docs:
+        assert digest(_Stored(complete(doc))) == record_digest(Meeting.from_dict(doc))  # type: ignore[arg-type]
+
+
+def test_a_meeting_stored_before_the_added_fields(db_path: Path) -> None:
+    """A meeting written by an older reflect (no minutes, kind, attestations...) reads with
+    them empty, as `Meeting.from_dict` reads it."""
+    j = Journal(db_path)
+    j.import_records(meetings=[meeting(0)])
+    raw = json.loads(j.meetings_path.read_text())
+    row = raw["meetings"]["1"]
+    for key in ("minutes", "kind", "delivery", "observed", "summary", "competence", "growth_areas", "credentials", "attestations"):
+        del row[key]
+    j.meetings_path.write_text(json.dumps(raw))
+    doc = log()
+    assert doc["meetings"][0]["minutes"] == 0 and doc["meetings"][0]["kind"] == ""
+    assert doc["meetings"][0]["attestations"] == [] and doc["totals"]["meetings"] == 1

@@ -11,25 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reflect.domain.attestation import standing
+from reflect.domain.attestation import digest
+from reflect.domain.fields import spec_of
+from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
-from reflect.domain.privacy import mask_identifiers
 from reflect.domain.supervision_rules import Check, Pack, Source, Worked, evaluate, local_day
-
-if TYPE_CHECKING:
-    from reflect.domain.model import Meeting
 
 FORMAT = "reflect-supervision-log"
 VERSION = 1
 _SCAN = 20_000  # characters of one free text kept and masked: a summary, not a book
-
-
-def masked(text: str) -> str:
-    """A free text as the log shows it: identifiers masked by kind, surrounding space trimmed."""
-    cut = text.strip()
-    return mask_identifiers(cut[:_SCAN]) + ("…" if len(cut) > _SCAN else "")
 
 
 @dataclass(frozen=True)
@@ -99,27 +91,79 @@ class LoggedMeeting:
         }
 
 
-def logged(meeting: Meeting) -> LoggedMeeting:
-    """A meeting record as the log shows it (free text masked; the agenda left out)."""
-    return LoggedMeeting(
-        id=meeting.id,
-        held=meeting.held,
-        peer=meeting.peer,
-        supervisor=meeting.supervisor,
-        peer_credential=meeting.credentials.peer,
-        supervisor_credential=meeting.credentials.supervisor,
-        minutes=meeting.minutes,
-        kind=meeting.kind,
-        delivery=meeting.delivery,
-        observed=meeting.observed,
-        summary=masked(meeting.summary),
-        competence=masked(meeting.competence),
-        growth_areas=masked(meeting.growth_areas),
-        actions=tuple(LoggedAction(masked(a.text), masked(a.owner), a.due, a.done) for a in meeting.actions),
-        attestations=tuple(
-            LoggedAttestation(a.role, a.name, a.at, a.digest, holds) for a, holds in standing(meeting)
-        ),
-    )
+MEETING_KEYS = frozenset(f.name for f in spec_of(MeetingRecord).fields)
+
+
+class _Stored:
+    """A stored meeting document standing in for a `Meeting` where only `to_dict` is read
+    (the attestation digest): the log reads thousands of meetings and builds no objects."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: dict[str, Any]):
+        self.doc = doc
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.doc
+
+
+def complete(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored meeting in exactly `Meeting.to_dict()`'s shape: as it is when it has every
+    field (the store writes that shape), else read and written once (a meeting stored
+    before a field was added)."""
+    if doc.keys() == MEETING_KEYS:
+        return doc
+    return MeetingRecord.from_dict(doc).to_dict()
+
+
+def mask_all(texts: list[str]) -> list[str]:
+    """Each text masked for identifiers by kind, the way `mask_identifiers` masks one, in
+    one scan of them all (a scan costs more to start than to run on)."""
+    from reflect.domain.privacy import mask, scan_fields
+
+    cut = [t.strip()[:_SCAN] for t in texts]
+    unique = list(dict.fromkeys(t for t in cut if t))  # owners and stock phrases repeat: scan each once
+    by_field: dict[str, list[Any]] = {}
+    for f in scan_fields({str(i): t for i, t in enumerate(unique)}):
+        by_field.setdefault(f.field, []).append(f)
+    shown = {t: mask(t, by_field[str(i)]) if str(i) in by_field else t for i, t in enumerate(unique)}
+    return [shown.get(text, text) + ("…" if len(whole.strip()) > _SCAN else "") for text, whole in zip(cut, texts)]
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
+    """Stored meetings (`Meeting.to_dict()` shape) as the log shows them: free text masked,
+    the agenda left out, each attestation with whether it still holds."""
+    docs = [complete(d) for d in docs]
+    texts: list[str] = []
+    for d in docs:
+        texts += [d["summary"], d["competence"], d["growth_areas"]]
+        for a in d["actions"]:
+            texts += [a["text"], a["owner"]]
+    shown = iter(mask_all(texts))
+    out = []
+    for d in docs:
+        summary, competence, growth = next(shown), next(shown), next(shown)
+        actions = []
+        for a in d["actions"]:
+            text_, owner = next(shown), next(shown)
+            actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
+        current = digest(_Stored(d))  # type: ignore[arg-type]  # reads only to_dict()
+        creds = d["credentials"]
+        out.append(LoggedMeeting(
+            id=d["id"], held=_at(d["held"]), peer=d["peer"], supervisor=d["supervisor"],
+            peer_credential=creds["peer"], supervisor_credential=creds["supervisor"], minutes=d["minutes"],
+            kind=d["kind"], delivery=d["delivery"], observed=d["observed"], summary=summary,
+            competence=competence, growth_areas=growth, actions=tuple(actions),
+            attestations=tuple(
+                LoggedAttestation(a["role"], a["name"], _at(a["at"]), a["digest"], a["digest"] == current)
+                for a in d["attestations"]
+            ),
+        ))  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)
@@ -192,13 +236,13 @@ class SupervisionLog:
         }
 
 
-def in_window(meeting: Meeting, since: date | None, until: date) -> bool:
-    day = local_day(meeting.held)
+def in_window(held: datetime, since: date | None, until: date) -> bool:
+    day = local_day(held)
     return (since is None or day >= since) and day <= until
 
 
 def build(
-    meetings: Sequence[Meeting],
+    docs: Sequence[dict[str, Any]],
     *,
     since: date | None,
     until: date,
@@ -207,13 +251,13 @@ def build(
     worked: Worked | None = None,
     made: datetime | None = None,
 ) -> SupervisionLog:
-    """The log of `meetings` (one peer's, or all when the caller has checked that rules
-    are not asked for several peers) held in the days `since..until`, oldest first, with
-    `pack`'s checks when given."""
-    chosen = sorted((m for m in meetings if in_window(m, since, until)), key=lambda m: m.held)
-    shown = tuple(logged(m) for m in chosen)
+    """The log of the stored meetings `docs` (`Meeting.to_dict()` shape; one peer's, or
+    all when the caller has checked that rules are not asked for several peers) held in
+    the days `since..until`, oldest first, with `pack`'s checks when given."""
+    chosen = sorted((d for d in docs if in_window(_at(d["held"]), since, until)), key=lambda d: _at(d["held"]))
+    shown = tuple(logged(chosen))
     result = None
     if pack is not None:
-        checks = evaluate(pack, list(meetings), since, until, worked)
+        checks = evaluate(pack, shown, since, until, worked)
         result = RulesResult(pack.name, pack.title, pack.source, tuple(checks))
     return SupervisionLog(peer, since, until, shown, totals(shown), result, made)

@@ -54,8 +54,22 @@ def _kind(m: LoggedMeeting) -> str:
 # --- JSON ---------------------------------------------------------------------------------------
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # the C encoder
+
+
+def _indented(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
 def json_text(log: SupervisionLog) -> str:
-    return json.dumps(log.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    """The JSON document: a small indented frame with one compact meeting per line (an
+    indent everywhere would put CPython on its pure-Python encoder, several times slower)."""
+    doc = log.to_dict()
+    head = ",\n".join(f"  {_encode(k)}: {_encode(doc[k])}" for k in ("format", "version", "peer", "since", "until"))
+    meetings = ",\n    ".join(_encode(m) for m in doc["meetings"])
+    body = f'[\n    {meetings}\n  ]' if meetings else "[]"
+    tail = f'  "totals": {_indented(doc["totals"])},\n  "rules": {_indented(doc["rules"])}'
+    return f'{{\n{head},\n  "meetings": {body},\n{tail}\n}}\n'
 
 
 # --- Markdown -----------------------------------------------------------------------------------

@@ -122,10 +122,14 @@ class Check:
 class Held(Protocol):
     """What the engine reads of a meeting (`reflect.domain.model.Meeting` has it)."""
 
-    held: datetime
-    minutes: int
-    kind: str
-    delivery: str
+    @property
+    def held(self) -> datetime: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def delivery(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -314,14 +318,22 @@ def hours_text(hours: float) -> str:
 # --- the engine -----------------------------------------------------------------------------
 
 
-def _counted(rule: Rule, meetings: Sequence[Held]) -> list[tuple[date, Held]]:
-    return sorted(((local_day(m.held), m) for m in meetings if rule.counts(m)), key=lambda p: p[0])
+Dated = list[tuple[date, Held]]  # meetings with their local day, oldest first
 
 
-def _window_start(since: date | None, meetings: Sequence[Held]) -> date | None:
+def _dated(meetings: Sequence[Held]) -> Dated:
+    """Each meeting's local day worked out once (a zone conversion is not free)."""
+    return sorted(((local_day(m.held), m) for m in meetings), key=lambda p: p[0])
+
+
+def _counted(rule: Rule, dated: Dated) -> Dated:
+    return [(d, m) for d, m in dated if rule.counts(m)]
+
+
+def _window_start(since: date | None, dated: Dated) -> date | None:
     if since is not None:
         return since
-    return min((local_day(m.held) for m in meetings), default=None)
+    return dated[0][0] if dated else None
 
 
 def _periods(rule: Rule, since: date | None, until: date, start: date) -> list[date]:
@@ -340,18 +352,20 @@ def _periods(rule: Rule, since: date | None, until: date, start: date) -> list[d
     return out
 
 
-def _frequency(rule: Rule, meetings: Sequence[Held], since: date | None, until: date) -> Check:
-    start = _window_start(since, meetings)
+def _frequency(rule: Rule, dated: Dated, since: date | None, until: date) -> Check:
+    start = _window_start(since, dated)
     if start is None:
         return Check(rule.id, rule.text, False, "no supervision recorded")
-    counted = _counted(rule, meetings)
+    counted = _counted(rule, dated)
     periods = _periods(rule, since, until, start)
     if not periods:
         return Check(rule.id, rule.text, True, f"no whole {rule.period} in the window yet")
+    by_period: dict[date, list[Held]] = {}
+    for d, m in counted:
+        by_period.setdefault(period_start(rule.period, d), []).append(m)
     short = []
     for p in periods:
-        end = period_end(rule.period, p)
-        held = [m for d, m in counted if p <= d <= end]
+        held = by_period.get(p, [])
         minutes = sum(m.minutes for m in held)
         label = period_label(rule.period, p)
         if not held:
@@ -394,8 +408,8 @@ def _in_window(counted: list[tuple[date, Held]], start: date, until: date) -> li
     return [(d, m) for d, m in counted if start <= d <= until]
 
 
-def _ratio(rule: Rule, meetings: Sequence[Held], since: date | None, until: date, worked: Worked) -> Check:
-    start = _window_start(since, meetings)
+def _ratio(rule: Rule, dated: Dated, since: date | None, until: date, worked: Worked) -> Check:
+    start = _window_start(since, dated)
     if start is None:
         return Check(rule.id, rule.text, False, "no supervision recorded")
     hours, unknown = _daily(worked, start, until)
@@ -403,7 +417,7 @@ def _ratio(rule: Rule, meetings: Sequence[Held], since: date | None, until: date
         return Check(rule.id, rule.text, False, _unknown_detail(unknown))
     total = sum(hours.values())
     need = total / rule.per_hours_worked * rule.minutes
-    have = sum(m.minutes for _, m in _in_window(_counted(rule, meetings), start, until))
+    have = sum(m.minutes for _, m in _in_window(_counted(rule, dated), start, until))
     span = f"{start.isoformat()} to {until.isoformat()}"
     said = f"{span}: {hours_text(total)} hours worked need {duration(math.ceil(need - 1e-9))}; {duration(have)} recorded"
     if have + 1e-9 < need:
@@ -411,12 +425,12 @@ def _ratio(rule: Rule, meetings: Sequence[Held], since: date | None, until: date
     return Check(rule.id, rule.text, True, said)
 
 
-def _gap(rule: Rule, meetings: Sequence[Held], since: date | None, until: date, worked: Worked) -> Check:
-    start = _window_start(since, meetings)
+def _gap(rule: Rule, dated: Dated, since: date | None, until: date, worked: Worked) -> Check:
+    start = _window_start(since, dated)
     if start is None:
         return Check(rule.id, rule.text, False, "no supervision recorded")
     hours, unknown = _daily(worked, start, until)
-    days_met = {d for d, _ in _in_window(_counted(rule, meetings), start, until)}
+    days_met = {d for d, _ in _in_window(_counted(rule, dated), start, until)}
     gaps: list[str] = []
     acc, began = 0.0, start
     for day in _days(start, until):
@@ -434,8 +448,8 @@ def _gap(rule: Rule, meetings: Sequence[Held], since: date | None, until: date, 
     return Check(rule.id, rule.text, True, f"{start.isoformat()} to {until.isoformat()}: no gap over {hours_text(rule.max_hours_worked)} hours worked")
 
 
-def _total(rule: Rule, meetings: Sequence[Held], since: date | None, until: date) -> Check:
-    counted = [m for d, m in _counted(rule, meetings) if (since is None or d >= since) and d <= until]
+def _total(rule: Rule, dated: Dated, since: date | None, until: date) -> Check:
+    counted = [m for d, m in _counted(rule, dated) if (since is None or d >= since) and d <= until]
     group = sum(m.minutes for m in counted if m.kind == "group")
     other = sum(m.minutes for m in counted if m.kind != "group")
     cap = rule.group_max_minutes
@@ -460,16 +474,17 @@ def evaluate(
     hours worked, needed by `ratio` and `gap` rules (unknown hours fail them, naming
     the weeks)."""
     hours = worked or Worked()
+    dated = _dated(meetings)
     out = []
     for rule in pack.rules:
         if rule.type == "frequency":
-            out.append(_frequency(rule, meetings, since, until))
+            out.append(_frequency(rule, dated, since, until))
         elif rule.type == "ratio":
-            out.append(_ratio(rule, meetings, since, until, hours))
+            out.append(_ratio(rule, dated, since, until, hours))
         elif rule.type == "gap":
-            out.append(_gap(rule, meetings, since, until, hours))
+            out.append(_gap(rule, dated, since, until, hours))
         else:
-            out.append(_total(rule, meetings, since, until))
+            out.append(_total(rule, dated, since, until))
     return out
 
 
@@ -490,25 +505,25 @@ def target(pack: Pack, since: date, until: date, worked: Worked | None = None) -
     return max(figures) if figures else None
 
 
-def _frequency_due(rule: Rule, meetings: Sequence[Held], today: date) -> date | None:
-    counted = _counted(rule, meetings)
+def _frequency_due(rule: Rule, dated: Dated, today: date) -> date | None:
+    counted = _counted(rule, dated)
     current = period_start(rule.period, today)
     if rule.first_months:
-        first = min((local_day(m.held) for m in meetings), default=today)
+        first = dated[0][0] if dated else today
         if current >= add_months(first, rule.first_months):
             return None
     end = period_end(rule.period, current)
     held = [m for d, m in counted if current <= d <= end]
     if len(held) >= rule.meetings and sum(m.minutes for m in held) >= rule.minutes:
         following = end + timedelta(days=1)
-        if rule.first_months and following >= add_months(min(local_day(m.held) for m in meetings), rule.first_months):
+        if rule.first_months and dated and following >= add_months(dated[0][0], rule.first_months):
             return None
         return period_end(rule.period, following)
     return end
 
 
-def _gap_due(rule: Rule, meetings: Sequence[Held], today: date, worked: Worked) -> date | None:
-    days = [d for d, _ in _counted(rule, meetings) if d <= today]
+def _gap_due(rule: Rule, dated: Dated, today: date, worked: Worked) -> date | None:
+    days = [d for d, _ in _counted(rule, dated) if d <= today]
     if not days:
         return today
     acc = 0.0
@@ -527,11 +542,12 @@ def next_due(pack: Pack, meetings: Sequence[Held], today: date, worked: Worked |
     `gap` rule (the earliest of them; a date before `today` is overdue), or None when no
     rule sets one (totals, ratios) or the hours worked ahead are not known."""
     dues: list[date] = []
+    dated = _dated(meetings)
     for rule in pack.rules:
         if rule.type == "frequency":
-            due = _frequency_due(rule, meetings, today)
+            due = _frequency_due(rule, dated, today)
         elif rule.type == "gap":
-            due = _gap_due(rule, meetings, today, worked or Worked())
+            due = _gap_due(rule, dated, today, worked or Worked())
         else:
             due = None
         if due is not None:

@@ -263,6 +263,13 @@ class Journal:
         out = [m for m in (Meeting.from_dict(d) for d in docs) if not peer or m.peer == peer]
         return sorted(out, key=lambda m: m.held)
 
+    def meeting_dicts(self, peer: str | None = None) -> list[Doc]:
+        """Stored meetings as contract dicts (`Meeting.to_dict()` shape, agenda None), in
+        table order, no objects built: for readers of many meetings (the supervision log)."""
+        with self._gate.reading():
+            docs = self._meetings.docs()
+        return [d for d in docs if not peer or d.get("peer") == peer]
+
     def review_meetings(self) -> list[Meeting]:
         """The meetings a review needs, oldest first: each peer's last, and every meeting
         with an action still open, chosen from the stored documents before any is built."""

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from reflect.domain.supervision_rules import Pack, Worked, parse_pack
 
 if TYPE_CHECKING:
-    from reflect.domain.model import Meeting
     from reflect.domain.supervision_log import SupervisionLog
     from reflect.domain.worked import WorkedWeek
     from reflect.store import Journal
@@ -106,6 +105,10 @@ def rules_spec(journal: Journal, rules: str | None) -> str:
     return (rules if rules is not None else journal.settings().supervision_rules).strip()
 
 
+def _held(doc: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(doc["held"])
+
+
 def supervision_log(
     journal: Journal,
     *,
@@ -127,17 +130,49 @@ def supervision_log(
     end = until or today or made.date()
     spec = rules_spec(journal, rules)
     pack = load_pack(spec) if spec else None
-    meetings: list[Meeting] = journal.meetings(peer)
+    docs = journal.meeting_dicts(peer)
     subject = peer
     if pack is not None and subject is None:
-        peers = sorted({m.peer for m in meetings if in_window(m, since, end)})
+        peers = sorted({d.get("peer", "") for d in docs if in_window(_held(d), since, end)})
         if len(peers) > 1:
             raise SeveralPeers(
                 f"--peer: the window holds meetings with {len(peers)} peers; rules are checked for one (give --peer NAME)"
             )
         subject = peers[0] if peers else journal.default_peer()
     worked = worked_for(journal, subject) if pack is not None and subject is not None else None
-    return build(meetings, since=since, until=end, peer=peer or subject, pack=pack, worked=worked, made=made)
+    return build(docs, since=since, until=end, peer=peer or subject, pack=pack, worked=worked, made=made)
+
+
+def supervision_logs(
+    journal: Journal,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    rules: str | None = None,
+    today: date | None = None,
+    made: datetime | None = None,
+) -> list[SupervisionLog]:
+    """One log per peer with meetings in the window, sorted by peer, the meeting table
+    and the pack read once (a supervisor's whole caseload; the bench measures it)."""
+    from reflect.domain.model import now
+    from reflect.domain.supervision_log import build, in_window
+    from reflect.domain.worked import by_week
+
+    made = made or now()
+    end = until or today or made.date()
+    spec = rules_spec(journal, rules)
+    pack = load_pack(spec) if spec else None
+    by_peer: dict[str, list[dict[str, Any]]] = {}
+    for d in journal.meeting_dicts():
+        if in_window(_held(d), since, end):
+            by_peer.setdefault(d.get("peer", ""), []).append(d)
+    weeks = journal.worked() if pack is not None else []
+    default = journal.settings().weekly_hours
+    out = []
+    for peer in sorted(by_peer):
+        worked = Worked(by_week(weeks, peer), default) if pack is not None else None
+        out.append(build(by_peer[peer], since=since, until=end, peer=peer, pack=pack, worked=worked, made=made))
+    return out
 
 
 def record_worked(journal: Journal, week: date, hours: float, peer: str | None = None) -> WorkedWeek:
