@@ -233,12 +233,16 @@ def test_the_installed_command(journal: Journal, tmp_path: Path) -> None:
     assert doc["rules"]["name"] == "montana"
     checks = {c["id"]: c for c in doc["rules"]["checks"]}
     assert "hours worked not known" in checks["ratio"]["detail"]
-    probe = subprocess.run(
-        [sys.executable, "-c", "import sys, reflect.cli.commands as c; from reflect.usecases import supervision_log as s;"
-         "s.load_pack('dc'); print('textual' in sys.modules)"],
-        capture_output=True, timeout=120, env=env,
-    )  # fmt: skip
-    assert probe.stdout.decode().strip() == "False", probe.stderr.decode()
+    code = (
+        "import sys\n"
+        "from reflect.cli import main\n"
+        "try:\n    main(['supervision', 'log', '--rules', 'dc', '--format', 'html'])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('textual' in sys.modules, file=sys.stderr)\n"
+    )
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stderr.strip().splitlines()[-1] == "False" and "<!DOCTYPE html>" in probe.stdout
 
 
 def test_package_data_is_declared() -> None:
