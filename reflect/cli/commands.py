@@ -68,3 +68,7 @@ for _command in (import_, export, list_, show, delete, config, doctor, review, m
 main.add_command(keys)
 for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
     meeting.add_command(_command)
+
+from reflect.cli.supervision import supervision  # noqa: E402 - the supervision log (issue 11)
+
+main.add_command(supervision)

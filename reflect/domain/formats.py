@@ -26,6 +26,7 @@ from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
+from reflect.domain.worked import WorkedWeek
 from reflect.domain.model import (
     CONTRACT_VERSION,
     Entry,
@@ -41,7 +42,7 @@ from reflect.domain.packet import PacketInfo
 
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
-DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "packet")
+DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "worked", "packet")
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -101,6 +102,7 @@ def write_json(
     *,
     exported_at: datetime,
     packet: PacketInfo | None = None,
+    worked: Iterable[WorkedWeek | dict[str, Any]] = (),
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
@@ -122,6 +124,10 @@ def write_json(
     _write_array(out, stories, "    ")
     out.write(',\n  "meetings": ')
     _write_array(out, meetings, "    ")
+    worked = list(worked)
+    if worked:  # hours worked (added in version 1): written when there are any
+        out.write(',\n  "worked": ')
+        _write_array(out, worked, "    ")
     if packet is not None:
         out.write(f',\n  "packet": {_encode(packet.to_dict())}')
     out.write("\n}\n")
@@ -356,6 +362,7 @@ class ImportDoc:
     kind: str = "document"
     exported_at: datetime | None = None
     packet: PacketInfo | None = None  # a sealed packet's sender and window
+    worked: list[WorkedWeek] = field(default_factory=list)
 
 
 def _parse_items(
@@ -553,7 +560,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         except ValidationError as exc:
             raise ImportFormatError(source, "", str(exc)) from None
     lists: dict[str, list[Any]] = {}
-    for key in ("entries", "stories", "meetings"):
+    for key in ("entries", "stories", "meetings", "worked"):
         value = data.get(key)
         if value is None:
             value = []
@@ -582,6 +589,9 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         kind="document",
         exported_at=exported_at,
         packet=packet,
+        worked=_parse_items(
+            lists["worked"], "week worked", WorkedWeek.from_dict, source, where("worked", "week worked"), check_text
+        ),
     )
 
 

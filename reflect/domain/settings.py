@@ -27,6 +27,12 @@ KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "them
 # credential, supervisor_credential: the peer's own and the supervisor's credential or
 # licence numbers, copied onto each meeting recorded (boards ask for both); one line each.
 CREDENTIAL_KEYS: tuple[str, ...] = ("credential", "supervisor_credential")
+# The supervision log's settings: hours worked in a week with none recorded (a ratio rule
+# counts them; null: unknown), and the rule pack the log checks by default ("": none).
+SUPERVISION_KEYS: tuple[str, ...] = ("weekly_hours", "supervision_rules")
+KEYS += SUPERVISION_KEYS
+MAX_WEEKLY_HOURS = 168
+MAX_RULES_SPEC = 1000  # a pack name or a file path
 
 # textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
 # does not import textual; tests/test_usecases_settings.py checks the two agree.
@@ -67,6 +73,8 @@ class Settings:
     supervisor_key: str = ""  # the supervisor's age public key: packets are sealed to it
     credential: str = ""
     supervisor_credential: str = ""
+    weekly_hours: float | None = None
+    supervision_rules: str = ""
 
     KEYS = KEYS
 
@@ -80,6 +88,8 @@ class Settings:
             "supervisor_key": self.supervisor_key,
             "credential": self.credential,
             "supervisor_credential": self.supervisor_credential,
+            "weekly_hours": self.weekly_hours,
+            "supervision_rules": self.supervision_rules,
         }
 
     @classmethod
@@ -101,6 +111,8 @@ class Settings:
             supervisor_credential=check_credential(
                 _join(path, "supervisor_credential"), _str(d, "supervisor_credential", path)
             ),
+            weekly_hours=check_weekly_hours(d.get("weekly_hours"), _join(path, "weekly_hours")),
+            supervision_rules=check_rules_spec(_str(d, "supervision_rules", path), _join(path, "supervision_rules")),
         )
 
 
@@ -180,6 +192,24 @@ def parse_crisis_lines_text(value: str) -> list[CrisisLine]:
     return parse_crisis_lines(lines, "crisis_lines")
 
 
+def check_weekly_hours(value: Any, path: str = "weekly_hours") -> float | None:
+    """Hours worked in a week with none recorded: a number from 0 to 168, or null."""
+    if value is None:
+        return None
+    if type(value) not in (int, float) or not (0 <= value <= MAX_WEEKLY_HOURS):
+        raise _invalid(path, f"expected a number of hours from 0 to {MAX_WEEKLY_HOURS}, got {kind_of(value)}")
+    return float(value)
+
+
+def check_rules_spec(value: str, path: str = "supervision_rules") -> str:
+    """A rule pack's name or a rules file's path: one line; returned stripped. Whether it
+    names a pack is the use case's question (it reads the file)."""
+    value = value.strip()
+    if not _one_line(value) or len(value) > MAX_RULES_SPEC:
+        raise _invalid(path, f"must be one line of at most {MAX_RULES_SPEC} characters (a pack name or a file path)")
+    return value
+
+
 def check_key(key: str) -> str:
     if key not in KEYS:
         raise _invalid("", f"unknown setting {key!r} (known: {', '.join(KEYS)})")
@@ -208,6 +238,14 @@ def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
         return check_public_key(key, text)
     if key in CREDENTIAL_KEYS:
         return check_credential(key, text)
+    if key == "weekly_hours":
+        try:
+            hours = float(text.strip())
+        except ValueError:
+            raise _invalid(key, f"{text.strip()!r} is not a number of hours (e.g. 40 or 37.5)") from None
+        return check_weekly_hours(hours if hours == hours else -1.0)  # NaN is refused as out of range
+    if key == "supervision_rules":
+        return check_rules_spec(text)
     return check_name(key, text)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.domain.model import Entry, Meeting, Story
+from reflect.domain.worked import WorkedWeek
 from reflect.store.engine import Engine, month_of
 from reflect.store.errors import Conflict
 from reflect.store.tables import Table, next_key, split_agenda
@@ -30,6 +31,7 @@ class ImportResult:
     stories: dict[str, list[str]] = field(default_factory=dict)
     meetings: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
+    worked: dict[str, list[str]] = field(default_factory=dict)  # hours worked, by week
 
 
 Progress = Callable[[int, int], None]
@@ -78,7 +80,11 @@ def prepare(
 
 
 def _merge_table(
-    table: Table, rows: dict[str, Doc], records: Iterable[Story] | Iterable[Meeting], replace: bool, result: ImportResult
+    table: Table,
+    rows: dict[str, Doc],
+    records: Iterable[Story] | Iterable[Meeting] | Iterable[WorkedWeek],
+    replace: bool,
+    result: ImportResult,
 ) -> tuple[dict[str, list[str]], dict[str, Doc]]:
     """Merge records into `rows` (changed in place); the outcome by id, and the agendas
     of meetings added or replaced."""
@@ -125,6 +131,8 @@ def merge(
     replace: bool,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    worked: Iterable[WorkedWeek] = (),
+    worked_table: Table | None = None,
 ) -> ImportResult:
     """Add records made ready by `prepare` (exclusive lock held by the caller): read each
     index shard and month file the entries touch once, then write them all in one `apply`.
@@ -152,13 +160,19 @@ def merge(
     story_rows, meeting_rows = stories_table.rows(main), meetings_table.rows(meeting_file)
     result.stories, _ = _merge_table(stories_table, story_rows, stories, replace, result)
     result.meetings, agendas = _merge_table(meetings_table, meeting_rows, meetings, replace, result)
+    worked_rows = worked_table.rows(main) if worked_table is not None else {}
+    if worked_table is not None:  # kept in the main file beside the stories: one write for both
+        result.worked, _ = _merge_table(worked_table, worked_rows, worked, replace, result)
+    worked_changed = bool(result.worked and (result.worked["added"] or result.worked["replaced"]))
     if result.conflicts and not dry_run:
         raise Conflict(result.conflicts)
     if dry_run:
         return result
     # One commit for the whole import: a full disk or a kill part-way leaves all of it or none.
     files: list[tuple[Path, bytes, int]] = []
-    if result.stories["added"] or result.stories["replaced"]:
+    if worked_changed and worked_table is not None:
+        main[worked_table.name] = worked_rows
+    if result.stories["added"] or result.stories["replaced"] or worked_changed:
         files.append(stories_table.staged(main, story_rows))
     if result.meetings["added"] or result.meetings["replaced"]:
         for meeting_id, agenda in agendas.items():

@@ -22,6 +22,7 @@ from typing import Any
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
 from reflect.domain.settings import Settings
+from reflect.domain.worked import WorkedWeek
 from reflect.store import changes, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
@@ -73,6 +74,7 @@ class Journal:
         self._stories = Table(layout.main, "stories", backup_dir=backups, keep=KEEP_BACKUPS)
         self._meetings = Table(layout.meetings, "meetings", backup_dir=backups, keep=KEEP_BACKUPS, agenda_path=layout.agenda)
         self._drafts = Table(layout.drafts, "drafts", backup_dir=backups, keep=1)
+        self._worked = Table(layout.main, "worked", backup_dir=backups, keep=KEEP_BACKUPS)  # hours worked, by week
         target = migrate.Target(layout, self._engine.apply, self._meetings)
         self._gate.on_open = lambda: migrate.open_journal(target)
         self._gate.on_pending = self._engine.replay
@@ -202,6 +204,7 @@ class Journal:
     def import_records(
         self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
         *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
+        worked: Iterable[WorkedWeek] = (),
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
         content is a conflict, refused as a whole (nothing written) unless `replace`.
@@ -224,6 +227,7 @@ class Journal:
             result = merge(
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,
                 replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
+                worked=worked, worked_table=self._worked,
             )  # fmt: skip
         report(total, total)
         return result
@@ -258,6 +262,13 @@ class Journal:
                 docs = self._meetings.with_agendas(docs)
         out = [m for m in (Meeting.from_dict(d) for d in docs) if not peer or m.peer == peer]
         return sorted(out, key=lambda m: m.held)
+
+    def meeting_dicts(self, peer: str | None = None) -> list[Doc]:
+        """Stored meetings as contract dicts (`Meeting.to_dict()` shape, agenda None), in
+        table order, no objects built: for readers of many meetings (the supervision log)."""
+        with self._gate.reading():
+            docs = self._meetings.docs()
+        return [d for d in docs if not peer or d.get("peer") == peer]
 
     def review_meetings(self) -> list[Meeting]:
         """The meetings a review needs, oldest first: each peer's last, and every meeting
@@ -305,6 +316,21 @@ class Journal:
                 if meeting.id == meeting_id:
                     return self.save_meeting(change(meeting))
             raise NotFound(f"no meeting with id {meeting_id!r}")
+    def worked(self, peer: str | None = None) -> list[WorkedWeek]:
+        """Hours worked by week, oldest week first (one peer's with `peer`)."""
+        with self._gate.reading():
+            docs = self._worked.docs()
+        out = [w for w in (WorkedWeek.from_dict(d) for d in docs) if peer is None or w.peer == peer]
+        return sorted(out, key=lambda w: w.week)
+
+    def save_worked(self, worked: WorkedWeek) -> WorkedWeek:
+        """Record one peer's hours for one week, over any record of that peer and week."""
+        with self._gate.writing():
+            for doc in self._worked.docs():
+                if doc.get("peer") == worked.peer and doc.get("week") == worked.week.isoformat():
+                    worked.id = doc["id"]
+            self._worked.put(WorkedWeek.from_dict(worked.to_dict()).to_dict())
+        return worked
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""

@@ -36,6 +36,7 @@ class Export:
     stories: list[dict[str, Any]] = field(default_factory=list)
     meetings: list[dict[str, Any]] = field(default_factory=list)
     written: int = 0
+    worked: list[dict[str, Any]] = field(default_factory=list)  # hours worked, by week
 
     @property
     def left_out(self) -> int:
@@ -87,6 +88,11 @@ def select(
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
         export.meetings = meetings if include_private else without_private_text(journal, meetings)
+        export.worked = [
+            w.to_dict()
+            for w in journal.worked()
+            if (since is None or w.week >= since.date()) and (until is None or w.week <= until.date())
+        ]
     return export
 
 
@@ -125,7 +131,7 @@ def write(out: TextIO, export: Export, *, exported_at: datetime, packet: PacketI
 
     if export.fmt == "json":
         formats.write_json(
-            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, packet=packet
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, worked=export.worked, packet=packet
         )
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())

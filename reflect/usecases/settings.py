@@ -45,6 +45,14 @@ def set_value(journal: Journal, key: str, text: str) -> Changed:
     check_key(key)
     settings = journal.settings()  # a broken settings file is named before the value
     value = parse_value(key, text)
+    if key == "supervision_rules" and value:  # a pack that cannot be used is refused now, not at the log
+        from reflect.domain.model import ValidationError
+        from reflect.usecases.supervision_log import RulesError, load_pack
+
+        try:
+            load_pack(value)
+        except RulesError as exc:
+            raise ValidationError("supervision_rules", str(exc)) from None
     setattr(settings, key, value)
     journal.save_settings(settings)
     return Changed(key, settings, reset=not text.strip())

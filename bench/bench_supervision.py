@@ -1,0 +1,120 @@
+"""How long the supervision log takes for a supervisor's whole caseload.
+
+50 peers with two years of weekly meetings each (5,200 meetings, every one attested, so
+each attestation's digest is checked) in one journal: the log of every peer, checked by a
+rule pack and written as JSON, against a raw `json.loads` of the same meeting table read
+from disk in the same run. Target: within 2x.
+
+`FIGURES` lists what is measured against that baseline; the caseload adds its own row
+there (one function taking the journal and returning nothing).
+
+Prints figures and ratios; asserts nothing (machines are noisy).
+Run: python bench/bench_supervision.py [--peers N] [--weeks N] [--repeat N] [--rules NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reflect.domain import supervision_render  # noqa: E402
+from reflect.domain.attestation import digest  # noqa: E402
+from reflect.domain.model import ActionItem, Attestation, Credentials, Meeting  # noqa: E402
+from reflect.store import Journal  # noqa: E402
+from reflect.usecases.supervision_log import supervision_logs  # noqa: E402
+
+START = datetime(2024, 3, 4, 10, 0, tzinfo=timezone.utc)  # a Monday
+SUMMARY = (
+    "Went over the week's encounters: a hard call about housing, how the peer held a boundary "
+    "when asked for a ride, and what to bring to the team meeting. Practised an open question."
+)
+
+
+def meetings(peers: int, weeks: int) -> list[Meeting]:
+    out = []
+    for p in range(peers):
+        for w in range(weeks):
+            if (p + w) % 13 == 0:  # now and then a missed week, so checks have periods to name
+                continue
+            held = START + timedelta(weeks=w, hours=p % 8)
+            m = Meeting(
+                held=held, since=held - timedelta(days=7), until=held, id=f"p{p:02d}-w{w:03d}", peer=f"peer {p:02d}",
+                supervisor="R. Lopez", notes="Notes on the week.", minutes=60 if w % 4 else 90,
+                kind="group" if w % 4 == 0 else "individual", delivery="in-person" if w % 3 else "video",
+                observed=w % 8 == 0, summary=f"{SUMMARY} Week {w} of {p}.",
+                competence=f"Reflects well; waits for the answer (week {w}).", growth_areas=f"Ending calls on time, {p}.",
+                credentials=Credentials("CPS-1234", "LCSW-5678"),
+                actions=[ActionItem(f"Read the ethics code, part {w % 7}", owner="peer", done=w % 2 == 0)],
+            )  # fmt: skip
+            m.attestations = [Attestation(role="supervisor", name="R. Lopez", at=held + timedelta(hours=1), digest=digest(m))]
+            out.append(m)
+    return out
+
+
+def build_journal(folder: Path, peers: int, weeks: int) -> Journal:
+    journal = Journal(folder / "journal.json")
+    ms = meetings(peers, weeks)
+    for i in range(0, len(ms), 1000):
+        journal.import_records(meetings=ms[i : i + 1000])
+    return journal
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median milliseconds of `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def log_all(journal: Journal, rules: str) -> None:
+    out = io.StringIO()
+    for log in supervision_logs(journal, rules=rules, until=(START + timedelta(weeks=110)).date()):
+        supervision_render.write(out, log, "json")
+
+
+# What is measured against the baseline: (label, function of the journal). The caseload
+# adds its row here.
+FIGURES: list[tuple[str, Callable[[Journal, argparse.Namespace], None]]] = [
+    ("supervision log, every peer, json", lambda j, a: log_all(j, a.rules)),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peers", type=int, default=50)
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rules", default="dc", help="the rule pack the log checks (default: dc)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        journal = build_journal(Path(tmp), args.peers, args.weeks)
+        n = len(journal.meetings())
+        size = journal.meetings_path.stat().st_size
+        print(f"{args.peers} peers, {n} meetings, meeting table {size / 1e6:.1f} MB (built in {time.perf_counter() - t0:.1f} s)")
+
+        def raw() -> None:
+            json.loads(journal.meetings_path.read_text(encoding="utf-8"))
+
+        base = timed(raw, args.repeat)
+        print(f"{'json.loads of the meeting table (baseline)':<44} {base:9.1f} ms")
+        for label, fn in FIGURES:
+            ms = timed(lambda: fn(journal, args), args.repeat)
+            print(f"{label:<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline (target within 2x)")
+
+
+if __name__ == "__main__":
+    main()
