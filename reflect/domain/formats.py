@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.training import Training
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
 from reflect.domain.model import (
     CONTRACT_VERSION,
@@ -39,7 +40,7 @@ from reflect.domain.model import (
 
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
-DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings")
+DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "trainings")
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -98,6 +99,7 @@ def write_json(
     meetings: Iterable[Meeting | dict[str, Any]] = (),
     *,
     exported_at: datetime,
+    trainings: Iterable[Any] | None = None,
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
@@ -118,6 +120,9 @@ def write_json(
     _write_array(out, stories, "    ")
     out.write(',\n  "meetings": ')
     _write_array(out, meetings, "    ")
+    if trainings is not None:  # added in format 1: a document without it still imports
+        out.write(',\n  "trainings": ')
+        _write_array(out, trainings, "    ")
     out.write("\n}\n")
 
 
@@ -348,6 +353,7 @@ class ImportDoc:
     stories: list[Story] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     kind: str = "document"
+    trainings: list[Training] = field(default_factory=list)
     exported_at: datetime | None = None
 
 
@@ -546,7 +552,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         except ValidationError as exc:
             raise ImportFormatError(source, "", str(exc)) from None
     lists: dict[str, list[Any]] = {}
-    for key in ("entries", "stories", "meetings"):
+    for key in ("entries", "stories", "meetings", "trainings"):
         value = data.get(key)
         if value is None:
             value = []
@@ -567,6 +573,9 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         ),
         kind="document",
         exported_at=exported_at,
+        trainings=_parse_items(
+            lists["trainings"], "training", Training.from_dict, source, where("trainings", "training"), check_text
+        ),
     )
 
 

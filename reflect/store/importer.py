@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.domain.model import Entry, Meeting, Story
+from reflect.domain.training import Training
 from reflect.store.engine import Engine, month_of
 from reflect.store.errors import Conflict
 from reflect.store.tables import Table, next_key, split_agenda
@@ -30,6 +31,7 @@ class ImportResult:
     stories: dict[str, list[str]] = field(default_factory=dict)
     meetings: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
+    trainings: dict[str, list[str]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -78,7 +80,7 @@ def prepare(
 
 
 def _merge_table(
-    table: Table, rows: dict[str, Doc], records: Iterable[Story] | Iterable[Meeting], replace: bool, result: ImportResult
+    table: Table, rows: dict[str, Doc], records: Iterable[Any], replace: bool, result: ImportResult
 ) -> tuple[dict[str, list[str]], dict[str, Doc]]:
     """Merge records into `rows` (changed in place); the outcome by id, and the agendas
     of meetings added or replaced."""
@@ -125,6 +127,7 @@ def merge(
     replace: bool,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    trainings: tuple[Table, Iterable[Training]] | None = None,
 ) -> ImportResult:
     """Add records made ready by `prepare` (exclusive lock held by the caller): read each
     index shard and month file the entries touch once, then write them all in one `apply`.
@@ -152,6 +155,12 @@ def merge(
     story_rows, meeting_rows = stories_table.rows(main), meetings_table.rows(meeting_file)
     result.stories, _ = _merge_table(stories_table, story_rows, stories, replace, result)
     result.meetings, agendas = _merge_table(meetings_table, meeting_rows, meetings, replace, result)
+    training_file: dict[str, Any] = {}
+    training_rows: dict[str, Doc] = {}
+    if trainings is not None:
+        training_file = trainings[0].load()
+        training_rows = trainings[0].rows(training_file)
+        result.trainings, _ = _merge_table(trainings[0], training_rows, trainings[1], replace, result)
     if result.conflicts and not dry_run:
         raise Conflict(result.conflicts)
     if dry_run:
@@ -164,5 +173,7 @@ def merge(
         for meeting_id, agenda in agendas.items():
             files += meetings_table.staged_agenda(meeting_id, agenda)
         files.append(meetings_table.staged(meeting_file, meeting_rows))
+    if trainings is not None and (result.trainings["added"] or result.trainings["replaced"]):
+        files.append(trainings[0].staged(training_file, training_rows))
     engine.apply(puts, [], files=files)
     return result

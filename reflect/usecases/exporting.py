@@ -35,6 +35,7 @@ class Export:
     stories: list[dict[str, Any]] = field(default_factory=list)
     meetings: list[dict[str, Any]] = field(default_factory=list)
     written: int = 0
+    trainings: list[dict[str, Any]] | None = None  # the JSON document of the whole journal carries them
 
     @property
     def left_out(self) -> int:
@@ -86,6 +87,10 @@ def select(
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
         export.meetings = meetings if include_private else without_private_text(journal, meetings)
+        export.trainings = [
+            t.to_dict() for t in journal.trainings().all()
+            if (since is None or t.date >= since.date()) and (until is None or t.date <= until.date())
+        ]  # fmt: skip
     return export
 
 
@@ -122,7 +127,9 @@ def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
     from reflect.domain import formats
 
     if export.fmt == "json":
-        formats.write_json(out, export.entries(), export.stories, export.meetings, exported_at=exported_at)
+        formats.write_json(
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, trainings=export.trainings
+        )
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())
     elif export.fmt == "csv":
