@@ -63,3 +63,7 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
+
+from reflect.cli.training import training  # noqa: E402 - continuing education (issue 12)
+
+main.add_command(training)

@@ -23,7 +23,8 @@ from reflect.domain import cycle
 from reflect.domain.model import ValidationError, _join, _obj, _str, kind_of
 
 MAX_NAME = 200  # peer, supervisor: shown on every agenda
-KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme")
+KEYS: tuple[str, ...] = ("peer", "supervisor", "crisis_lines", "schedule", "theme", "training_rules", "certified_on")
+MAX_RULES = 1000  # training_rules: a pack's name or a file's path
 
 # textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
 # does not import textual; tests/test_usecases_settings.py checks the two agree.
@@ -61,8 +62,14 @@ class Settings:
     crisis_lines: list[CrisisLine] = field(default_factory=_default_lines)
     schedule: str = ""
     theme: str = ""
+    training_rules: str = ""  # a shipped rule pack's name, or the path of a pack file
+    certified_on: str = ""  # YYYY-MM-DD: the day the renewal cycles count from
 
     KEYS = KEYS
+
+    def certified_day(self) -> date | None:
+        """`certified_on` as a day, or None when it is not set."""
+        return date.fromisoformat(self.certified_on) if self.certified_on else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +78,8 @@ class Settings:
             "crisis_lines": [c.to_dict() for c in self.crisis_lines],
             "schedule": self.schedule,
             "theme": self.theme,
+            "training_rules": self.training_rules,
+            "certified_on": self.certified_on,
         }
 
     @classmethod
@@ -87,6 +96,8 @@ class Settings:
             crisis_lines=lines,
             schedule=_str(d, "schedule", path),
             theme=check_theme(_str(d, "theme", path), _join(path, "theme")),
+            training_rules=check_rules(_str(d, "training_rules", path), _join(path, "training_rules")),
+            certified_on=check_day(_str(d, "certified_on", path), _join(path, "certified_on")),
         )
 
 
@@ -113,6 +124,23 @@ def check_theme(value: str, path: str = "theme") -> str:
     if value and value not in THEMES:
         raise _invalid(path, f"{value!r} is not a textual theme (one of: {', '.join(sorted(THEMES))})")
     return value
+
+
+def check_rules(value: str, path: str = "training_rules") -> str:
+    """"" (none chosen), a rule pack's name, or the path of a pack file: one line.
+    Whether the pack exists and reads is the use case's check (it reads files)."""
+    value = value.strip()
+    if not _one_line(value) or len(value) > MAX_RULES:
+        raise _invalid(path, "expected a rule pack's name (e.g. pa-cps) or the path of a pack file, on one line")
+    return value
+
+
+def check_day(value: str, path: str = "certified_on") -> str:
+    """"" (not set) or a day written YYYY-MM-DD, in the years reflect holds."""
+    from reflect.domain.fields import parse_iso_date
+
+    value = value.strip()
+    return parse_iso_date(value, path).isoformat() if value else ""
 
 
 def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
@@ -185,4 +213,8 @@ def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
             raise _invalid("schedule", str(exc)) from None
     if key == "theme":
         return check_theme(text)
+    if key == "training_rules":
+        return check_rules(text)
+    if key == "certified_on":
+        return check_day(text)
     return check_name(key, text)

@@ -374,7 +374,7 @@ def status(pack: RulePack, trainings: Iterable[Training], certified_on: date | N
     others = [c for c in pack.categories if c not in claimed]
     others += sorted({t.category for t in counted} - claimed - set(others))
     for c in others:
-        lines.append(Line(c, c, 0.0, sum(t.hours for t in counted if t.category == c)))
+        lines.append(Line(c, c.capitalize(), 0.0, sum(t.hours for t in counted if t.category == c)))
     return Status(
         pack, today, certified_on, start, end, lines, sum(t.hours for t in counted), repeats, [t.id for t in counted]
     )

@@ -45,6 +45,10 @@ def set_value(journal: Journal, key: str, text: str) -> Changed:
     check_key(key)
     settings = journal.settings()  # a broken settings file is named before the value
     value = parse_value(key, text)
+    if key == "training_rules" and value:
+        from reflect.usecases.training import load_rules
+
+        value = load_rules(value).setting  # a pack that does not read is refused here
     setattr(settings, key, value)
     journal.save_settings(settings)
     return Changed(key, settings, reset=not text.strip())
