@@ -194,6 +194,11 @@ def edit(
     say(f"changed training {changed.id}")
 
 
+def _can_ask() -> bool:
+    """Whether a person is there to answer (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 @training.command("delete")
 @click.argument("training_id", metavar="ID")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask (for scripts).")
@@ -206,7 +211,7 @@ def delete(rctx: ReflectContext, training_id: str, yes: bool) -> None:
     found = uc.get(rctx.journal, training_id)
     what = f"{found.id} ({found.date.isoformat()}, {found.title})"
     if not yes:
-        if not sys.stdin.isatty():
+        if not _can_ask():
             fail(f"not deleting training {found.id} without confirmation: no terminal to ask on; use --yes",
                  EXIT_BAD_INPUT)  # fmt: skip
         say(f"This will delete training {what}" + (" and its certificate." if found.certificate else "."))
