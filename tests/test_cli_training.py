@@ -336,3 +336,40 @@ def test_training_commands_through_the_installed_reflect(tmp_path: Path):
                                     "met": True}  # fmt: skip
     back = subprocess.run(cmd + ["training", "certificate", tid[:8]], capture_output=True, timeout=120)
     assert back.returncode == 0 and back.stdout == cert.read_bytes()
+
+
+def test_doctor_reads_the_trainings_and_repair_restores_a_damaged_file(tmp_path: Path):
+    add()
+    add(title="Second")
+    table = tmp_path / "journal.json.d" / "trainings.json"
+    good = stored()
+    table.write_text('{"trainings": {"1": {"title": "x"}}}')  # valid JSON, not a training
+    result = run("doctor")
+    assert result.exit_code == 1 and "trainings.json" in result.stdout + result.stderr
+    assert run("doctor", "--repair").exit_code == 0
+    assert stored() == good
+
+
+def test_what_a_training_holds_cannot_drive_the_terminal(db_path: Path):
+    add(title="Ethics\x1b[2J\nforged line", provider="P\x07")
+    add(title="ethics\x1b[2J\nforged line", provider="p\x07", when="2025-04-01")
+    table = run("training", "list").stdout
+    assert "\x1b" not in table and "\x07" not in table and len(table.splitlines()) == 3
+    assert "Ethics\\x1b[2J forged line (P\\x07)" in table  # whitespace folded, as the entry table does
+    text = run("training", "status", "--rules", "nebraska", "--certified-on", "2024-07-01", "--on", "2025-05-01").stdout
+    assert "\x1b" not in text and "\x07" not in text and "Counted once: Ethics\\x1b[2J forged line" in text
+
+
+def test_training_commands_never_import_textual(tmp_path: Path):
+    import sys
+
+    code = (
+        "import sys\nfrom reflect.cli import main\n"
+        "for args in (['training', 'add', '--title', 'T', '--provider', 'P', '--date', '2025-01-01', '--hours', '1',"
+        " '--category', 'peer'], ['training', 'list', '--json'],"
+        " ['training', 'status', '--rules', 'icrc', '--certified-on', '2024-01-01']):\n"
+        "    main(args, standalone_mode=False)\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
