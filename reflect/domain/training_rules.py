@@ -452,10 +452,11 @@ def status_text(s: Status) -> str:
         out.append(f"Still needed: at least {_num(s.hours_needed)} hours.")
     for r in s.repeats:
         dates = ", ".join(d.isoformat() for d in r.dates)
+        title, provider = " ".join(r.title.split()), " ".join(r.provider.split())  # one line each
         if r.not_counted:
-            out.append(f"Counted once: {r.title} ({r.provider}) on {dates}; {_num(r.not_counted)} h not counted")
+            out.append(f"Counted once: {title} ({provider}) on {dates}; {_num(r.not_counted)} h not counted")
         else:
-            out.append(f"Taken more than once: {r.title} ({r.provider}) on {dates}; counted each time "
+            out.append(f"Taken more than once: {title} ({provider}) on {dates}; counted each time "
                        "(check your board's rule)")
     out.append(f"Source: {p.citation}" + (f" <{p.url}>" if p.url else ""))
     return "\n".join(out) + "\n"
