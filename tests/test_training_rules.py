@@ -159,8 +159,8 @@ def test_icrc_ethics_short_and_the_cycle_edges():
     icrc = shipped_pack("icrc")
     certified = date(2023, 1, 15)
     done = [course("2023-01-15", 10, "peer"), course("2025-01-14", 4, "ethics"), course("2025-01-15", 6, "ethics")]
-    s = status(icrc, done, certified, date(2024, 12, 1))
-    assert (s.start, s.end) == (date(2023, 1, 15), date(2025, 1, 14))
+    s = status(icrc, done, certified, date(2025, 1, 14))
+    assert (s.start, s.end, s.days_left) == (date(2023, 1, 15), date(2025, 1, 14), 0)
     assert s.total_done == 14 and line(s, "ethics").missing == 2 and s.total_missing == 6 and s.hours_needed == 6
     later = status(icrc, done, certified, date(2025, 1, 15))
     assert later.total_done == 6 and line(later, "ethics").met
@@ -272,3 +272,14 @@ def test_the_status_schema_refuses_a_document_missing_a_key():
     del doc["total"]["missing"]
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(doc)
+
+
+def test_a_training_dated_after_today_is_planned_not_done():
+    icrc = shipped_pack("icrc")
+    done, later = course("2025-03-01", 6, "ethics"), course("2025-09-01", 14, "peer")
+    s = status(icrc, [done, later], date(2024, 7, 1), date(2025, 6, 1))
+    assert s.total_done == 6 and s.counted == [done.id] and s.planned == [later.id]
+    doc = status_json(s)
+    VALIDATOR.validate(doc)
+    assert doc["planned"] == [later.id] and "1 training dated after today" in status_text(s)
+    assert status(icrc, [done, later], date(2024, 7, 1), date(2025, 9, 1)).met  # on its day it counts

@@ -323,6 +323,7 @@ class Status:
     total_done: float
     repeats: list[Repeat] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)  # ids of the trainings that count
+    planned: list[str] = field(default_factory=list)  # ids of trainings in the cycle dated after today
 
     @property
     def days_left(self) -> int:
@@ -352,6 +353,8 @@ def status(pack: RulePack, trainings: Iterable[Training], certified_on: date | N
     the total, and the courses repeated (counted once where the pack says so)."""
     start, end = cycle_of(pack, certified_on, today)
     inside = sorted((t for t in trainings if start <= t.date <= end), key=lambda t: (t.date, t.id))
+    planned = [t.id for t in inside if t.date > today]  # not done yet: they count from their day on
+    inside = [t for t in inside if t.date <= today]
     groups: dict[tuple[str, str], list[Training]] = {}
     for t in inside:
         groups.setdefault(t.course_key(), []).append(t)
@@ -376,7 +379,8 @@ def status(pack: RulePack, trainings: Iterable[Training], certified_on: date | N
     for c in others:
         lines.append(Line(c, c.capitalize(), 0.0, sum(t.hours for t in counted if t.category == c)))
     return Status(
-        pack, today, certified_on, start, end, lines, sum(t.hours for t in counted), repeats, [t.id for t in counted]
+        pack, today, certified_on, start, end, lines, sum(t.hours for t in counted), repeats, [t.id for t in counted],
+        planned,
     )
 
 
@@ -419,6 +423,7 @@ def status_json(s: Status) -> dict[str, Any]:
             for r in s.repeats
         ],  # fmt: skip
         "trainings": s.counted,
+        "planned": s.planned,
     }
 
 
@@ -458,6 +463,9 @@ def status_text(s: Status) -> str:
         else:
             out.append(f"Taken more than once: {title} ({provider}) on {dates}; counted each time "
                        "(check your board's rule)")
+    if s.planned:
+        n = len(s.planned)
+        out.append(f"{n} training{'s' if n > 1 else ''} dated after today: not counted until {'they are' if n > 1 else 'it is'} done")
     out.append(f"Source: {p.citation}" + (f" <{p.url}>" if p.url else ""))
     return "\n".join(out) + "\n"
 
