@@ -373,3 +373,12 @@ def test_training_commands_never_import_textual(tmp_path: Path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_category_case_and_tags_as_people_type_them(db_path: Path):
+    tid = add("--tag", "Network", category="Peer", hours="6")
+    assert stored()[0]["category"] == "peer"
+    doc = json.loads(run("training", "status", "--rules", "ga-cps", "--format", "json", "--on", "2025-12-31").stdout)
+    assert next(c for c in doc["categories"] if c["name"] == "network")["done"] == 6
+    assert run("training", "edit", tid, "--tag", "").exit_code == 0
+    assert stored()[0]["tags"] == []

@@ -75,7 +75,9 @@ def _fields(
     day = _day(when, "--date")
     return {
         "title": title, "provider": provider, "date": None if day is None else day.isoformat(),
-        "hours": _hours(hours), "category": category, "tags": list(tags) if tags else None, "notes": notes,
+        "hours": _hours(hours), "category": None if category is None else category.strip().lower(),
+        "tags": [t.strip() for t in tags if t.strip()] if tags else None,  # --tag "" clears them
+        "notes": notes,
     }  # fmt: skip
 
 
@@ -98,7 +100,7 @@ _common = [
     click.option("--date", "when", metavar="WHEN", help="The day it was completed (YYYY-MM-DD, yesterday, ...)."),
     click.option("--hours", metavar="N", help="Hours of credit, in quarter-hour steps (e.g. 1.5)."),
     click.option("--category", metavar="C", help="ethics, peer, elective, or a category your rules name."),
-    click.option("--tag", "tags", metavar="TAG", multiple=True, help="A word a rule pack counts by (repeatable), e.g. network."),
+    click.option("--tag", "tags", metavar="TAG", multiple=True, help="A word a rule pack counts by (repeatable), e.g. network; --tag '' clears them."),
     click.option("--notes", metavar="TEXT", help="Anything else worth keeping (a CEU number, an approval code)."),
     click.option("--certificate", metavar="FILE", help="Keep this certificate file in the journal."),
 ]

@@ -58,7 +58,7 @@ class Requirement:
     tag: str = ""
 
     def counts(self, t: Training) -> bool:
-        return t.category in self.categories if not self.tag else self.tag in t.tags
+        return t.category in self.categories if not self.tag else self.tag in {x.strip().casefold() for x in t.tags}
 
 
 @dataclass(frozen=True)
