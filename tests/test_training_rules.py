@@ -283,3 +283,38 @@ def test_a_training_dated_after_today_is_planned_not_done():
     VALIDATOR.validate(doc)
     assert doc["planned"] == [later.id] and "1 training dated after today" in status_text(s)
     assert status(icrc, [done, later], date(2024, 7, 1), date(2025, 9, 1)).met  # on its day it counts
+
+
+# --- the record -------------------------------------------------------------------------------------
+
+
+GOOD = {"title": "T", "provider": "P", "date": "2025-01-01", "hours": 1.25, "category": "peer"}
+
+
+def test_the_training_record_round_trips_and_writes_whole_hours_as_integers():
+    full = dict(GOOD, id="x", hours=2.0, tags=["network"], notes="CEU 1",
+                certificate={"name": "c.pdf", "size": 3, "sha256": "a" * 64})  # fmt: skip
+    assert Training.from_dict(full).to_dict() == dict(full, hours=2)
+    assert json.dumps(Training.from_dict(full).to_dict()["hours"]) == "2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "words"),
+    [
+        ({"date": None}, "date", "required"),
+        ({"date": "2025-13-01"}, "date", "YYYY-MM-DD"),
+        ({"date": "1899-12-31"}, "date", "out of range"),
+        ({"hours": True}, "hours", "number of hours"),
+        ({"hours": None}, "hours", "required"),
+        ({"hours": 1.1}, "hours", "quarter"),
+        ({"category": None}, "category", "required"),
+        ({"title": " "}, "title", "required"),
+        ({"certificate": {"name": "c.pdf", "size": 1, "sha256": "xyz"}}, "certificate.sha256", "SHA-256"),
+        ({"certificate": {"name": "../c.pdf", "size": 1, "sha256": "a" * 64}}, "certificate.name", "no folders"),
+        ({"private": True}, "private", "unknown field"),
+    ],
+)  # fmt: skip
+def test_the_training_record_refuses_naming_the_field(changes: dict[str, Any], path: str, words: str):
+    with pytest.raises(ValidationError) as err:
+        Training.from_dict(dict(GOOD, **changes))
+    assert err.value.path == path and words in err.value.problem, (err.value.path, err.value.problem)
