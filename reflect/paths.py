@@ -159,6 +159,8 @@ class Layout:
         self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
         self.encryption = self.parts / "encryption.json"  # plain: how the files are kept
+        self.trainings = self.parts / "trainings.json"
+        self.certificates_dir = self.parts / "certificates"
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""
@@ -178,6 +180,14 @@ class Layout:
         safe = hashlib.sha1(meeting_id.encode("utf-8")).hexdigest()
         return self.agendas_dir / f"{safe}.json"
 
+    def certificate(self, training_id: str) -> Path:
+        """A training's certificate file, named by a hash so any id makes a safe file name
+        (the name the person gave it is kept in the training record)."""
+        import hashlib
+
+        safe = hashlib.sha1(training_id.encode("utf-8")).hexdigest()
+        return self.certificates_dir / safe
+
     def data_folders(self) -> list[Path]:
         """The folders holding only the journal's files (temp files in them are ours)."""
-        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir]
+        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir, self.certificates_dir]

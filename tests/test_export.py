@@ -501,7 +501,7 @@ def test_unknown_document_field():
     text = export_json([plain_entry()]).replace('"version": 1,', '"version": 1,\n  "drafts": [],')
     assert raises(text) == (
         "in.json: unknown field 'drafts' in the export document "
-        "(known: format, version, exported_at, entries, stories, meetings, worked, packet)"
+        "(known: format, version, exported_at, entries, stories, meetings, worked, trainings, packet)"
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 from reflect.domain import cycle, fields
 from reflect.domain.fields import Form, record, spec_of, sub, text
 from reflect.domain.formats import CSV_COLUMNS, MARKDOWN_LABELS, schema_path, write_csv, write_markdown
+from reflect.domain.training import Certificate, Training
 from reflect.domain.model import (
     MAX_MINUTES,
     ActionItem,
@@ -280,12 +281,19 @@ def check_field(f: fields.Field, raw: dict[str, Any], where: str) -> None:
         check_record(f.record, node["items"], where)
     elif k == fields.OPT_OBJECT:
         assert node["type"] == ["object", "null"], where
+    elif k == fields.DATE:
+        assert node["type"] == "string" and node["format"] == "date", where
+    elif k == fields.HOURS:
+        assert node["type"] == "number" and node["exclusiveMinimum"] == 0, where
+        assert node["maximum"] == fields.MAX_HOURS and node["multipleOf"] == 0.25, where
     else:
         pytest.fail(f"{where}: kind {k!r} has no schema check")
 
 
 @pytest.mark.parametrize(
-    ("cls", "name"), [(Entry, "entry"), (Story, "story"), (ActionItem, "actionItem"), (Meeting, "meeting")]
+    ("cls", "name"),
+    [(Entry, "entry"), (Story, "story"), (ActionItem, "actionItem"), (Meeting, "meeting"),
+     (Training, "training"), (Certificate, "certificate")],
 )
 def test_schema_matches_declarations(cls: type, name: str):
     check_record(cls, SCHEMA["$defs"][name], name)

@@ -72,3 +72,7 @@ for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
 from reflect.cli.supervision import supervision  # noqa: E402 - the supervision log (issue 11)
 
 main.add_command(supervision)
+
+from reflect.cli.training import training  # noqa: E402 - continuing education (issue 12)
+
+main.add_command(training)

@@ -37,7 +37,8 @@ def _describe_schedule(rrule: str) -> None:
 @handle_errors
 def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
     """Show or change settings: peer, supervisor, crisis_lines, schedule, theme, supervisor_key,
-    credential (your credential or licence number), supervisor_credential.
+    credential (your credential or licence number), supervisor_credential, weekly_hours,
+    supervision_rules, training_rules, certified_on.
 
     \b
     reflect config                       all settings as JSON
@@ -46,6 +47,8 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
     reflect config --unset KEY           reset it
     crisis_lines: "Name: how; Name: how" or a JSON list of {"name": ..., "how": ...}.
     schedule: an RRULE or a phrase such as "every 2 weeks on tuesday at 10:00".
+    training_rules: pa-cps, ga-cps, icrc, nebraska, or the path of a rule pack file.
+    certified_on: YYYY-MM-DD, the day your renewal cycles count from.
     """
     from reflect.domain.settings import check_key
     from reflect.usecases import settings as uc

@@ -107,6 +107,24 @@ def parse_iso_date(value: Any, path: str) -> date:
     return day
 
 
+def parse_hours(value: Any, path: str) -> float:
+    """Hours of credit: a number above 0 in quarter-hour steps (1, 1.5, 0.75), at most
+    MAX_HOURS. Boards count hours and half hours; a finer figure is a typo."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(path, f"expected a number of hours, got {kind_of(value)}")
+    hours = float(value)
+    if not 0 < hours <= MAX_HOURS:
+        raise ValidationError(path, f"expected more than 0 and at most {MAX_HOURS} hours, got {value!r}")
+    if not (hours * 4).is_integer():
+        raise ValidationError(path, f"expected whole, half or quarter hours (e.g. 1.5 or 0.75), got {value!r}")
+    return hours
+
+
+def hours_json(hours: float) -> int | float:
+    """Hours as JSON writes them: 3 rather than 3.0, 1.5 as it is."""
+    return int(hours) if float(hours).is_integer() else float(hours)
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -213,6 +231,9 @@ OPT_RECORD = "record?"  # a nested record or null
 RECORDS = "records"  # a list of nested records
 OBJECT = "object"  # a JSON object kept as it is
 OPT_OBJECT = "object?"
+DATE = "date"  # an ISO 8601 day (YYYY-MM-DD)
+HOURS = "hours"  # a number of hours above 0, in quarter-hour steps, at most MAX_HOURS
+MAX_HOURS = 200  # one training's credit: a course longer than that is a typo
 
 # Form widget kinds (what a front end builds for the field).
 INPUT, TEXTAREA, SELECT, RADIO, CHECKBOX, TRISTATE_W, LIST_W, MULTI, NUMBER_W, DATE_W = (
@@ -404,6 +425,10 @@ def _kind_dump(f: Field) -> Callable[[Any], Any] | None:
         return iso
     if f.kind == OPT_DATE:
         return lambda v: None if v is None else v.isoformat()
+    if f.kind == DATE:
+        return lambda v: v.isoformat()
+    if f.kind == HOURS:
+        return hours_json
     if f.kind == LIST:
         return list
     if f.kind == RECORD:
@@ -469,6 +494,10 @@ def _kind_parse(f: Field) -> Parse:
         return parse_dt
     if k == OPT_DATE:
         return lambda d, key, path: None if d.get(key) is None else parse_iso_date(d[key], _join(path, key))
+    if k == DATE:
+        return lambda d, key, path: parse_iso_date(d.get(key), _join(path, key))
+    if k == HOURS:
+        return lambda d, key, path: parse_hours(d.get(key), _join(path, key))
     if k in (RECORD, OPT_RECORD):
         sub_cls: Any = f.record
 

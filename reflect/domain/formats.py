@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.training import Training
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.model import (
@@ -42,7 +43,9 @@ from reflect.domain.packet import PacketInfo
 
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
-DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "worked", "packet")
+DOCUMENT_FIELDS = (
+    "format", "version", "exported_at", "entries", "stories", "meetings", "worked", "trainings", "packet"
+)
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -103,6 +106,7 @@ def write_json(
     exported_at: datetime,
     packet: PacketInfo | None = None,
     worked: Iterable[WorkedWeek | dict[str, Any]] = (),
+    trainings: Iterable[Any] | None = None,
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
@@ -128,6 +132,9 @@ def write_json(
     if worked:  # hours worked (added in version 1): written when there are any
         out.write(',\n  "worked": ')
         _write_array(out, worked, "    ")
+    if trainings is not None:  # added in format 1: a document without it still imports
+        out.write(',\n  "trainings": ')
+        _write_array(out, trainings, "    ")
     if packet is not None:
         out.write(f',\n  "packet": {_encode(packet.to_dict())}')
     out.write("\n}\n")
@@ -360,6 +367,7 @@ class ImportDoc:
     stories: list[Story] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     kind: str = "document"
+    trainings: list[Training] = field(default_factory=list)
     exported_at: datetime | None = None
     packet: PacketInfo | None = None  # a sealed packet's sender and window
     worked: list[WorkedWeek] = field(default_factory=list)
@@ -560,7 +568,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         except ValidationError as exc:
             raise ImportFormatError(source, "", str(exc)) from None
     lists: dict[str, list[Any]] = {}
-    for key in ("entries", "stories", "meetings", "worked"):
+    for key in ("entries", "stories", "meetings", "worked", "trainings"):
         value = data.get(key)
         if value is None:
             value = []
@@ -591,6 +599,9 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         packet=packet,
         worked=_parse_items(
             lists["worked"], "week worked", WorkedWeek.from_dict, source, where("worked", "week worked"), check_text
+        ),
+        trainings=_parse_items(
+            lists["trainings"], "training", Training.from_dict, source, where("trainings", "training"), check_text
         ),
     )
 

@@ -33,6 +33,9 @@ SUPERVISION_KEYS: tuple[str, ...] = ("weekly_hours", "supervision_rules")
 KEYS += SUPERVISION_KEYS
 MAX_WEEKLY_HOURS = 168
 MAX_RULES_SPEC = 1000  # a pack name or a file path
+# Continuing education: the renewal rules a peer follows and the day their cycles count from.
+KEYS += ("training_rules", "certified_on")
+MAX_RULES = 1000  # training_rules: a pack's name or a file's path
 
 # textual's built-in themes (textual.theme.BUILTIN_THEMES), named here because the domain
 # does not import textual; tests/test_usecases_settings.py checks the two agree.
@@ -75,8 +78,14 @@ class Settings:
     supervisor_credential: str = ""
     weekly_hours: float | None = None
     supervision_rules: str = ""
+    training_rules: str = ""  # a shipped rule pack's name, or the path of a pack file
+    certified_on: str = ""  # YYYY-MM-DD: the day the renewal cycles count from
 
     KEYS = KEYS
+
+    def certified_day(self) -> date | None:
+        """`certified_on` as a day, or None when it is not set."""
+        return date.fromisoformat(self.certified_on) if self.certified_on else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +99,8 @@ class Settings:
             "supervisor_credential": self.supervisor_credential,
             "weekly_hours": self.weekly_hours,
             "supervision_rules": self.supervision_rules,
+            "training_rules": self.training_rules,
+            "certified_on": self.certified_on,
         }
 
     @classmethod
@@ -113,6 +124,8 @@ class Settings:
             ),
             weekly_hours=check_weekly_hours(d.get("weekly_hours"), _join(path, "weekly_hours")),
             supervision_rules=check_rules_spec(_str(d, "supervision_rules", path), _join(path, "supervision_rules")),
+            training_rules=check_rules(_str(d, "training_rules", path), _join(path, "training_rules")),
+            certified_on=check_day(_str(d, "certified_on", path), _join(path, "certified_on")),
         )
 
 
@@ -144,6 +157,23 @@ def check_theme(value: str, path: str = "theme") -> str:
     if value and value not in THEMES:
         raise _invalid(path, f"{value!r} is not a textual theme (one of: {', '.join(sorted(THEMES))})")
     return value
+
+
+def check_rules(value: str, path: str = "training_rules") -> str:
+    """"" (none chosen), a rule pack's name, or the path of a pack file: one line.
+    Whether the pack exists and reads is the use case's check (it reads files)."""
+    value = value.strip()
+    if not _one_line(value) or len(value) > MAX_RULES:
+        raise _invalid(path, "expected a rule pack's name (e.g. pa-cps) or the path of a pack file, on one line")
+    return value
+
+
+def check_day(value: str, path: str = "certified_on") -> str:
+    """"" (not set) or a day written YYYY-MM-DD, in the years reflect holds."""
+    from reflect.domain.fields import parse_iso_date
+
+    value = value.strip()
+    return parse_iso_date(value, path).isoformat() if value else ""
 
 
 def parse_crisis_lines(value: Any, path: str = "crisis_lines") -> list[CrisisLine]:
@@ -246,6 +276,10 @@ def parse_value(key: str, text: str, *, today: date | None = None) -> Any:
         return check_weekly_hours(hours if hours == hours else -1.0)  # NaN is refused as out of range
     if key == "supervision_rules":
         return check_rules_spec(text)
+    if key == "training_rules":
+        return check_rules(text)
+    if key == "certified_on":
+        return check_day(text)
     return check_name(key, text)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from reflect.domain.model import Entry, Meeting, Story
 from reflect.domain.worked import WorkedWeek
+from reflect.domain.training import Training
 from reflect.store.engine import Engine, month_of
 from reflect.store.errors import Conflict
 from reflect.store.tables import Table, next_key, split_agenda
@@ -32,6 +33,7 @@ class ImportResult:
     meetings: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
     worked: dict[str, list[str]] = field(default_factory=dict)  # hours worked, by week
+    trainings: dict[str, list[str]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -80,11 +82,7 @@ def prepare(
 
 
 def _merge_table(
-    table: Table,
-    rows: dict[str, Doc],
-    records: Iterable[Story] | Iterable[Meeting] | Iterable[WorkedWeek],
-    replace: bool,
-    result: ImportResult,
+    table: Table, rows: dict[str, Doc], records: Iterable[Any], replace: bool, result: ImportResult
 ) -> tuple[dict[str, list[str]], dict[str, Doc]]:
     """Merge records into `rows` (changed in place); the outcome by id, and the agendas
     of meetings added or replaced."""
@@ -133,6 +131,7 @@ def merge(
     progress: Callable[[int], None] | None = None,
     worked: Iterable[WorkedWeek] = (),
     worked_table: Table | None = None,
+    trainings: tuple[Table, Iterable[Training]] | None = None,
 ) -> ImportResult:
     """Add records made ready by `prepare` (exclusive lock held by the caller): read each
     index shard and month file the entries touch once, then write them all in one `apply`.
@@ -164,6 +163,12 @@ def merge(
     if worked_table is not None:  # kept in the main file beside the stories: one write for both
         result.worked, _ = _merge_table(worked_table, worked_rows, worked, replace, result)
     worked_changed = bool(result.worked and (result.worked["added"] or result.worked["replaced"]))
+    training_file: dict[str, Any] = {}
+    training_rows: dict[str, Doc] = {}
+    if trainings is not None:
+        training_file = trainings[0].load()
+        training_rows = trainings[0].rows(training_file)
+        result.trainings, _ = _merge_table(trainings[0], training_rows, trainings[1], replace, result)
     if result.conflicts and not dry_run:
         raise Conflict(result.conflicts)
     if dry_run:
@@ -178,5 +183,7 @@ def merge(
         for meeting_id, agenda in agendas.items():
             files += meetings_table.staged_agenda(meeting_id, agenda)
         files.append(meetings_table.staged(meeting_file, meeting_rows))
+    if trainings is not None and (result.trainings["added"] or result.trainings["replaced"]):
+        files.append(trainings[0].staged(training_file, training_rows))
     engine.apply(puts, [], files=files)
     return result

@@ -23,6 +23,7 @@ from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
 from reflect.domain.settings import Settings
 from reflect.domain.worked import WorkedWeek
+from reflect.domain.training import Training
 from reflect.store import changes, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
@@ -35,6 +36,7 @@ from reflect.store.review_drafts import ReviewDrafts
 from reflect.store.settings import SettingsFile, default_peer_name
 from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
+from reflect.store.trainings import TrainingBook, trainings_table
 
 Doc = dict[str, Any]
 Bound = datetime | None
@@ -205,6 +207,7 @@ class Journal:
         self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
         *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
         worked: Iterable[WorkedWeek] = (),
+        trainings: Iterable[Training] = (),
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
         content is a conflict, refused as a whole (nothing written) unless `replace`.
@@ -228,6 +231,7 @@ class Journal:
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,
                 replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
                 worked=worked, worked_table=self._worked,
+                trainings=(trainings_table(self.layout), trainings),
             )  # fmt: skip
         report(total, total)
         return result
@@ -331,6 +335,9 @@ class Journal:
                     worked.id = doc["id"]
             self._worked.put(WorkedWeek.from_dict(worked.to_dict()).to_dict())
         return worked
+    def trainings(self) -> TrainingBook:
+        """Continuing education: the trainings and the certificate files kept for them."""
+        return TrainingBook(self.layout, self._gate)
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""

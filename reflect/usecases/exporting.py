@@ -37,6 +37,7 @@ class Export:
     meetings: list[dict[str, Any]] = field(default_factory=list)
     written: int = 0
     worked: list[dict[str, Any]] = field(default_factory=list)  # hours worked, by week
+    trainings: list[dict[str, Any]] | None = None  # the JSON document of the whole journal carries them
 
     @property
     def left_out(self) -> int:
@@ -93,6 +94,10 @@ def select(
             for w in journal.worked()
             if (since is None or w.week >= since.date()) and (until is None or w.week <= until.date())
         ]
+        export.trainings = [
+            t.to_dict() for t in journal.trainings().all()
+            if (since is None or t.date >= since.date()) and (until is None or t.date <= until.date())
+        ]  # fmt: skip
     return export
 
 
@@ -131,7 +136,7 @@ def write(out: TextIO, export: Export, *, exported_at: datetime, packet: PacketI
 
     if export.fmt == "json":
         formats.write_json(
-            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, worked=export.worked, packet=packet
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, worked=export.worked, trainings=export.trainings, packet=packet
         )
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())

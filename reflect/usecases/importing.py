@@ -34,7 +34,8 @@ def apply(
     without `replace`, none of it (`Conflict`). `progress(done, total)` hears how far it
     is now and then (three units per entry), last with done == total."""
     return journal.import_records(
-        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked
+        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked,
+        trainings=doc.trainings,
     )
 
 
@@ -111,10 +112,10 @@ def summary(result: ImportResult) -> str:
         return ", ".join(parts)
 
     entry_conflicts = len(set(result.conflicts) - {
-        i for kind in (result.stories, result.meetings, result.worked) for i in kind.get("conflicts", [])
+        i for kind in (result.stories, result.meetings, result.worked, result.trainings) for i in kind.get("conflicts", [])
     })  # fmt: skip
     line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
-    for kind in ("stories", "meetings", "worked"):
+    for kind in ("stories", "meetings", "worked", "trainings"):
         o: dict[str, list[str]] = getattr(result, kind) or {}
         if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
             line += f"; {kind}: " + counts(

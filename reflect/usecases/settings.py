@@ -53,6 +53,10 @@ def set_value(journal: Journal, key: str, text: str) -> Changed:
             load_pack(value)
         except RulesError as exc:
             raise ValidationError("supervision_rules", str(exc)) from None
+    if key == "training_rules" and value:
+        from reflect.usecases.training import load_rules
+
+        value = load_rules(value).setting  # a pack that does not read is refused here
     setattr(settings, key, value)
     journal.save_settings(settings)
     return Changed(key, settings, reset=not text.strip())
