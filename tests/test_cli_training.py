@@ -382,3 +382,13 @@ def test_category_case_and_tags_as_people_type_them(db_path: Path):
     assert next(c for c in doc["categories"] if c["name"] == "network")["done"] == 6
     assert run("training", "edit", tid, "--tag", "").exit_code == 0
     assert stored()[0]["tags"] == []
+
+
+def test_a_training_dated_ahead_is_added_with_a_note(db_path: Path):
+    from datetime import date, timedelta
+
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    result = run("training", "add", "--title", "T", "--provider", "P", "--date", ahead, "--hours", "1",
+                 "--category", "peer")  # fmt: skip
+    assert result.exit_code == 0 and "counts it from that day on" in result.stderr
+    assert result.stdout.strip() == stored()[0]["id"]
