@@ -392,3 +392,18 @@ def test_a_training_dated_ahead_is_added_with_a_note(db_path: Path):
                  "--category", "peer")  # fmt: skip
     assert result.exit_code == 0 and "counts it from that day on" in result.stderr
     assert result.stdout.strip() == stored()[0]["id"]
+
+
+def test_doctor_names_a_damaged_certificate_and_not_one_imported_without_its_file(tmp_path: Path):
+    cert = tmp_path / "inputs" / "c.pdf"
+    cert.parent.mkdir()
+    cert.write_bytes(b"original")
+    tid = add("--certificate", str(cert))
+    assert run("doctor").exit_code == 0
+    kept = next((tmp_path / "journal.json.d" / "certificates").iterdir())
+    kept.unlink()  # as after an import: the record names a file this journal never had
+    assert run("doctor").exit_code == 0
+    kept.write_bytes(b"tampered")
+    result = run("doctor")
+    assert result.exit_code == 1 and f"the certificate of training {tid} does not match" in result.stdout + result.stderr
+    assert run("doctor", "--repair").exit_code == 1  # nothing can restore it: it stays reported
