@@ -407,3 +407,11 @@ def test_doctor_names_a_damaged_certificate_and_not_one_imported_without_its_fil
     result = run("doctor")
     assert result.exit_code == 1 and f"the certificate of training {tid} does not match" in result.stdout + result.stderr
     assert run("doctor", "--repair").exit_code == 1  # nothing can restore it: it stays reported
+
+
+def test_an_export_window_takes_the_trainings_dated_in_it(tmp_path: Path):
+    add(when="2025-03-01")
+    inside = add(when="2025-04-01", title="April")
+    out = tmp_path / "export.json"
+    assert run("export", "--since", "2025-03-15", "--until", "2025-04-01", "-o", str(out)).exit_code == 0
+    assert [t["id"] for t in json.loads(out.read_text())["trainings"]] == [inside]
