@@ -382,3 +382,36 @@ def test_category_case_and_tags_as_people_type_them(db_path: Path):
     assert next(c for c in doc["categories"] if c["name"] == "network")["done"] == 6
     assert run("training", "edit", tid, "--tag", "").exit_code == 0
     assert stored()[0]["tags"] == []
+
+
+def test_a_training_dated_ahead_is_added_with_a_note(db_path: Path):
+    from datetime import date, timedelta
+
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    result = run("training", "add", "--title", "T", "--provider", "P", "--date", ahead, "--hours", "1",
+                 "--category", "peer")  # fmt: skip
+    assert result.exit_code == 0 and "counts it from that day on" in result.stderr
+    assert result.stdout.strip() == stored()[0]["id"]
+
+
+def test_doctor_names_a_damaged_certificate_and_not_one_imported_without_its_file(tmp_path: Path):
+    cert = tmp_path / "inputs" / "c.pdf"
+    cert.parent.mkdir()
+    cert.write_bytes(b"original")
+    tid = add("--certificate", str(cert))
+    assert run("doctor").exit_code == 0
+    kept = next((tmp_path / "journal.json.d" / "certificates").iterdir())
+    kept.unlink()  # as after an import: the record names a file this journal never had
+    assert run("doctor").exit_code == 0
+    kept.write_bytes(b"tampered")
+    result = run("doctor")
+    assert result.exit_code == 1 and f"the certificate of training {tid} does not match" in result.stdout + result.stderr
+    assert run("doctor", "--repair").exit_code == 1  # nothing can restore it: it stays reported
+
+
+def test_an_export_window_takes_the_trainings_dated_in_it(tmp_path: Path):
+    add(when="2025-03-01")
+    inside = add(when="2025-04-01", title="April")
+    out = tmp_path / "export.json"
+    assert run("export", "--since", "2025-03-15", "--until", "2025-04-01", "-o", str(out)).exit_code == 0
+    assert [t["id"] for t in json.loads(out.read_text())["trainings"]] == [inside]

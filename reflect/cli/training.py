@@ -133,6 +133,8 @@ def add(
     with data_out() as out:
         out.write(added.id + "\n")
     say(f"added training {added.id}" + (" with its certificate" if cert else ""))
+    if added.date > date.today():
+        say("it is dated after today: status counts it from that day on")
 
 
 def _fit(text: str, width: int) -> str:

@@ -260,6 +260,8 @@ class Health:
             self._fresh_backups(repair, set(bad), report, found)
             self._modes(repair, report, found)
             self._count(report)
+            if lay.trainings not in bad:
+                self._certificates(found)
             temps = [t for t in self.gate.stale_temps() + self._settings_temps() if t not in self._staged]
             if temps:
                 found.add(f"{len(temps)} temp file(s) left by an interrupted write")
@@ -416,6 +418,26 @@ class Health:
                 if repair:
                     os.chmod(path, want)
                     report.repaired.append(f"{self.name(path)}: mode set to {want:o}")
+
+    def _certificates(self, found: _Findings) -> None:
+        """A kept certificate that no longer matches its training's record is damaged, and
+        no backup can restore it (lasting). A training with no file (imported from another
+        journal: the record travels, the file does not) is not a problem."""
+        import hashlib
+
+        for _key, doc in _docs(self.layout.trainings, read_tables(self.layout.trainings), "trainings"):
+            meta = doc.get("certificate") if isinstance(doc, dict) else None
+            if not isinstance(meta, dict):
+                continue
+            path = self.layout.certificate(str(doc.get("id", "")))
+            try:
+                data = read_bytes(path)
+            except CorruptFile as exc:
+                found.add(f"{self.name(path)}: {exc.reason}", lasting=True)
+                continue
+            if data is not None and hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+                found.add(f"{self.name(path)}: the certificate of training {doc.get('id')} does not match its record",
+                          lasting=True)  # fmt: skip
 
     def _count(self, report: HealthReport) -> None:
         try:

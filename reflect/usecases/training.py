@@ -81,9 +81,10 @@ def categories(journal: Journal) -> tuple[str, ...]:
     """The categories a training may be put in: the general ones, the shipped packs', and
     the chosen pack's when one is chosen and reads."""
     pack = None
-    if journal.settings().training_rules:
+    setting = journal.settings().training_rules
+    if setting:
         try:
-            pack = load_rules(journal.settings().training_rules).pack
+            pack = load_rules(setting).pack
         except ValidationError:
             pack = None
     return known_categories(pack)
