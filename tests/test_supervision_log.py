@@ -304,3 +304,15 @@ def test_a_meeting_stored_before_the_added_fields(db_path: Path) -> None:
     doc = log()
     assert doc["meetings"][0]["minutes"] == 0 and doc["meetings"][0]["kind"] == ""
     assert doc["meetings"][0]["attestations"] == [] and doc["totals"]["meetings"] == 1
+
+
+def test_rules_command_lists_and_reads_packs(tmp_path: Path) -> None:
+    listed = run("supervision", "rules")
+    assert listed.exit_code == 0
+    assert [line.split(":")[0] for line in listed.stdout.splitlines()] == ["bpa", "dc", "icrc", "montana", "texas", "texas-initial"]
+    shown = run("supervision", "rules", "montana")
+    assert "ratio (ratio)" in shown.stdout and "gap (gap)" in shown.stdout and "note: " in shown.stdout
+    (tmp_path / "inputs").mkdir()
+    bad = tmp_path / "inputs" / "bad.json"
+    bad.write_text('{"format": "reflect-supervision-rules", "version": 1, "name": "x", "title": "x", "source": 3}')
+    one_line_error(run("supervision", "rules", str(bad)), "rules file", "source: expected a source object", code=2)

@@ -275,3 +275,11 @@ def test_a_bad_pack_names_the_field(change: Any, path: str):
     with pytest.raises(ValidationError) as info:
         parse_pack(data)
     assert info.value.path == path
+
+
+def test_next_due_ends_with_the_initial_certification():
+    initial = shipped("texas-initial")
+    first = on(MON)
+    assert next_due(initial, [first], MON + timedelta(days=2)) == MON + timedelta(days=13)
+    assert next_due(initial, [first], MON + timedelta(days=200)) is None  # six months on: monthly takes over
+    assert next_due(shipped("texas"), [first], MON + timedelta(days=2)) == date(2026, 4, 30)  # March is met

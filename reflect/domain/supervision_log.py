@@ -151,7 +151,7 @@ def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
         for a in d["actions"]:
             text_, owner = next(shown), next(shown)
             actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
-        current = digest(_Stored(d))  # type: ignore[arg-type]  # reads only to_dict()
+        current = digest(_Stored(d)) if d["attestations"] else ""  # type: ignore[arg-type]  # reads only to_dict()
         creds = d["credentials"]
         out.append(LoggedMeeting(
             id=d["id"], held=_at(d["held"]), peer=d["peer"], supervisor=d["supervisor"],
