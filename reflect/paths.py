@@ -142,6 +142,8 @@ class Layout:
         self.meetings = self.parts / "meetings.json"
         self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
+        self.ratings = self.parts / "ratings.json"  # competency ratings (reflect.domain.growth)
+        self.goals = self.parts / "goals.json"  # development goals
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.growth import Goal, Rating
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
 from reflect.domain.model import (
     CONTRACT_VERSION,
@@ -39,7 +40,7 @@ from reflect.domain.model import (
 
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
-DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings")
+DOCUMENT_FIELDS = ("format", "version", "exported_at", "entries", "stories", "meetings", "ratings", "goals")
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -98,6 +99,8 @@ def write_json(
     meetings: Iterable[Meeting | dict[str, Any]] = (),
     *,
     exported_at: datetime,
+    ratings: Iterable[Any] = (),
+    goals: Iterable[Any] = (),
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
@@ -118,6 +121,12 @@ def write_json(
     _write_array(out, stories, "    ")
     out.write(',\n  "meetings": ')
     _write_array(out, meetings, "    ")
+    # Added in version 1, written when there are some (domain/growth.py): older readers
+    # of a journal without ratings or goals see the document they always saw.
+    for key, items in (("ratings", list(ratings)), ("goals", list(goals))):
+        if items:
+            out.write(f',\n  "{key}": ')
+            _write_array(out, items, "    ")
     out.write("\n}\n")
 
 
@@ -294,6 +303,11 @@ def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
         _md_field(body, _L["mi.change_talk"], ", ".join(e.mi.change_talk))
         _md_step(lines, _L["mi"], body)
 
+    if e.group is not None:  # a group encounter: how many, and the theme (never names)
+        body = [f"{_L['group.headcount']}: {e.group.headcount or 'not counted'}", ""]
+        _md_field(body, _L["group.theme"], e.group.theme)
+        _md_step(lines, _L["group"], body)
+
     body = []
     _md_field(body, _L["question"], e.question)
     _md_step(lines, "For supervision", body)
@@ -348,6 +362,8 @@ class ImportDoc:
     stories: list[Story] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     kind: str = "document"
+    ratings: list[Rating] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
     exported_at: datetime | None = None
 
 
@@ -546,7 +562,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         except ValidationError as exc:
             raise ImportFormatError(source, "", str(exc)) from None
     lists: dict[str, list[Any]] = {}
-    for key in ("entries", "stories", "meetings"):
+    for key in ("entries", "stories", "meetings", "ratings", "goals"):
         value = data.get(key)
         if value is None:
             value = []
@@ -567,6 +583,10 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         ),
         kind="document",
         exported_at=exported_at,
+        ratings=_parse_items(
+            lists["ratings"], "rating", Rating.from_dict, source, where("ratings", "rating"), check_text
+        ),
+        goals=_parse_items(lists["goals"], "goal", Goal.from_dict, source, where("goals", "goal"), check_text),
     )
 
 

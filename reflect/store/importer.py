@@ -30,6 +30,8 @@ class ImportResult:
     stories: dict[str, list[str]] = field(default_factory=dict)
     meetings: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
+    # Other small tables (ratings, goals): kind -> outcome -> ids, as `stories`.
+    others: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -78,7 +80,7 @@ def prepare(
 
 
 def _merge_table(
-    table: Table, rows: dict[str, Doc], records: Iterable[Story] | Iterable[Meeting], replace: bool, result: ImportResult
+    table: Table, rows: dict[str, Doc], records: Iterable[Any], replace: bool, result: ImportResult
 ) -> tuple[dict[str, list[str]], dict[str, Doc]]:
     """Merge records into `rows` (changed in place); the outcome by id, and the agendas
     of meetings added or replaced."""
@@ -125,6 +127,7 @@ def merge(
     replace: bool,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    others: Iterable[tuple[str, Table, Iterable[Any]]] = (),
 ) -> ImportResult:
     """Add records made ready by `prepare` (exclusive lock held by the caller): read each
     index shard and month file the entries touch once, then write them all in one `apply`.
@@ -152,6 +155,13 @@ def merge(
     story_rows, meeting_rows = stories_table.rows(main), meetings_table.rows(meeting_file)
     result.stories, _ = _merge_table(stories_table, story_rows, stories, replace, result)
     result.meetings, agendas = _merge_table(meetings_table, meeting_rows, meetings, replace, result)
+    staged_others = []
+    for kind, table, records in others:  # each a file of its own: staged alongside
+        data = table.load()
+        rows = table.rows(data)
+        result.others[kind], _ = _merge_table(table, rows, records, replace, result)
+        if result.others[kind]["added"] or result.others[kind]["replaced"]:
+            staged_others.append(table.staged(data, rows))
     if result.conflicts and not dry_run:
         raise Conflict(result.conflicts)
     if dry_run:
@@ -164,5 +174,6 @@ def merge(
         for meeting_id, agenda in agendas.items():
             files += meetings_table.staged_agenda(meeting_id, agenda)
         files.append(meetings_table.staged(meeting_file, meeting_rows))
+    files += staged_others
     engine.apply(puts, [], files=files)
     return result

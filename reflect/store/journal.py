@@ -21,10 +21,12 @@ from typing import Any
 
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
+from reflect.domain.growth import Goal, Rating
 from reflect.domain.settings import Settings
 from reflect.store import changes, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
+from reflect.store.growth import Growth
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
 from reflect.store.importer import ImportResult, Progress, merge, prepare
@@ -73,6 +75,8 @@ class Journal:
         self._stories = Table(layout.main, "stories", backup_dir=backups, keep=KEEP_BACKUPS)
         self._meetings = Table(layout.meetings, "meetings", backup_dir=backups, keep=KEEP_BACKUPS, agenda_path=layout.agenda)
         self._drafts = Table(layout.drafts, "drafts", backup_dir=backups, keep=1)
+        self._ratings = Table(layout.ratings, "ratings", backup_dir=backups, keep=KEEP_BACKUPS)
+        self._goals = Table(layout.goals, "goals", backup_dir=backups, keep=KEEP_BACKUPS)
         target = migrate.Target(layout, self._engine.apply, self._meetings)
         self._gate.on_open = lambda: migrate.open_journal(target)
         self._gate.on_pending = self._engine.replay
@@ -202,6 +206,7 @@ class Journal:
     def import_records(
         self, entries: Iterable[Entry] = (), stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
         *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
+        ratings: Iterable[Rating] = (), goals: Iterable[Goal] = (),
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
         content is a conflict, refused as a whole (nothing written) unless `replace`.
@@ -224,6 +229,7 @@ class Journal:
             result = merge(
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,
                 replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
+                others=(("ratings", self._ratings, ratings), ("goals", self._goals, goals)),
             )  # fmt: skip
         report(total, total)
         return result
@@ -296,6 +302,10 @@ class Journal:
                             action.done = done
                             return self.save_meeting(meeting)
             raise NotFound(f"no action {action_id!r} in meeting {meeting_id!r}")
+
+    def growth(self) -> Growth:
+        """Competency ratings and development goals (`reflect.store.growth`)."""
+        return Growth(self._gate, self._ratings, self._goals)
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""

@@ -35,6 +35,8 @@ class Export:
     stories: list[dict[str, Any]] = field(default_factory=list)
     meetings: list[dict[str, Any]] = field(default_factory=list)
     written: int = 0
+    ratings: list[dict[str, Any]] = field(default_factory=list)  # the peer's own records:
+    goals: list[dict[str, Any]] = field(default_factory=list)  # no entry's text in them
 
     @property
     def left_out(self) -> int:
@@ -86,7 +88,14 @@ def select(
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
         export.meetings = meetings if include_private else without_private_text(journal, meetings)
+        growth = journal.growth()
+        export.ratings = [r.to_dict() for r in growth.ratings() if _within(r.at, since, until)]
+        export.goals = [g.to_dict() for g in growth.goals() if _within(g.created, since, until)]
     return export
+
+
+def _within(at: datetime, since: datetime | None, until: datetime | None) -> bool:
+    return (since is None or at >= since) and (until is None or at <= until)
 
 
 def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,7 +131,10 @@ def write(out: TextIO, export: Export, *, exported_at: datetime) -> None:
     from reflect.domain import formats
 
     if export.fmt == "json":
-        formats.write_json(out, export.entries(), export.stories, export.meetings, exported_at=exported_at)
+        formats.write_json(
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at,
+            ratings=export.ratings, goals=export.goals,
+        )  # fmt: skip
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())
     elif export.fmt == "csv":

@@ -34,8 +34,9 @@ def apply(
     without `replace`, none of it (`Conflict`). `progress(done, total)` hears how far it
     is now and then (three units per entry), last with done == total."""
     return journal.import_records(
-        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress
-    )
+        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress,
+        ratings=doc.ratings, goals=doc.goals,
+    )  # fmt: skip
 
 
 @dataclass
@@ -111,11 +112,11 @@ def summary(result: ImportResult) -> str:
         return ", ".join(parts)
 
     entry_conflicts = len(set(result.conflicts) - {
-        i for kind in (result.stories, result.meetings) for i in kind.get("conflicts", [])
+        i for kind in (result.stories, result.meetings, *result.others.values()) for i in kind.get("conflicts", [])
     })  # fmt: skip
     line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
-    for kind in ("stories", "meetings"):
-        o: dict[str, list[str]] = getattr(result, kind) or {}
+    for kind in ("stories", "meetings", *result.others):
+        o: dict[str, list[str]] = result.others.get(kind) or getattr(result, kind, None) or {}
         if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
             line += f"; {kind}: " + counts(
                 len(o.get("added", [])), len(o.get("replaced", [])),
