@@ -23,6 +23,7 @@ from reflect.cli.exporting import export
 from reflect.cli.importing import import_
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
 from reflect.cli.review import meeting, review
+from reflect.cli.growth import goal, rate
 
 
 
@@ -63,3 +64,5 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
+main.add_command(rate)
+main.add_command(goal)
