@@ -95,3 +95,17 @@ def test_rate_and_goal_never_import_textual(tmp_path: Path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().endswith("[]"), done.stderr
+
+
+def test_list_marks_a_group_encounter_with_its_headcount(db_path: Path):
+    from datetime import datetime, timezone
+
+    from reflect.domain.model import Entry, Group, Listen
+
+    journal = Journal(db_path)
+    when = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    journal.save(Entry(occurred=when, listen=Listen("a group on holidays"), group=Group(9, "holidays")))
+    journal.save(Entry(occurred=when, listen=Listen("one to one"), minutes=20))
+    header, *rows = run("list").stdout.splitlines()
+    at = header.index("SETTING")
+    assert sorted(r[at : at + 8].strip() for r in rows) == ["1:1", "group 9"]

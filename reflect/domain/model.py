@@ -292,7 +292,7 @@ class Group(Record):
 
     headcount: int = count(
         "Headcount", parse=_parse_headcount, help=f"how many took part, 0 to {MAX_HEADCOUNT} (0: not counted)",
-        form=Form("wrapup", NUMBER_W, "People"),
+        form=Form("wrapup", NUMBER_W, "People", placeholder="—"),
     )  # fmt: skip
     theme: str = text_field(
         "Theme", short="Group: theme", free_text=True, help="the group's theme; never names",
