@@ -112,3 +112,12 @@ async def test_home_counts_this_weeks_group_encounters_apart(db_path: Path) -> N
         await home_ready(pilot)
         summary = str(app.screen.query_one("#week-summary").render())
         assert summary.startswith(" 2 this week (1 in groups)")
+
+
+def test_the_entry_view_shows_the_group() -> None:
+    from encounter_helpers import FROZEN
+
+    from reflect.screens.entry_view import render_entry
+
+    shown = str(render_entry(Entry(occurred=FROZEN, listen=Listen("x"), group=Group(7, "holidays")), FROZEN))
+    assert "7 people" in shown.splitlines()[0] and "Theme: holidays" in shown
