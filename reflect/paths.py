@@ -161,6 +161,8 @@ class Layout:
         self.encryption = self.parts / "encryption.json"  # plain: how the files are kept
         self.trainings = self.parts / "trainings.json"
         self.certificates_dir = self.parts / "certificates"
+        self.ratings = self.parts / "ratings.json"  # competency ratings (reflect.domain.growth)
+        self.goals = self.parts / "goals.json"  # development goals
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

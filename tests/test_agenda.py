@@ -52,7 +52,7 @@ def test_sections_in_order_with_titles_and_empty_ones_kept():
     a = agenda([])
     assert [(s.key, s.title) for s in a.sections] == list(SECTIONS)
     assert [s.key for s in a.sections] == [
-        "safety", "boundaries", "questions", "follow_ups", "skills", "wellbeing", "wins"
+        "safety", "boundaries", "questions", "follow_ups", "skills", "growth", "wellbeing", "wins"
     ]  # fmt: skip
     for s in a.sections:
         assert texts(a, s.key) == [NOTHING] and s.empty

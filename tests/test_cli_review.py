@@ -55,7 +55,7 @@ def test_markdown_default_window_is_the_last_14_days_without_a_meeting(journal: 
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert out.startswith("# Supervision agenda: alex")
-    assert "## 1. Safety first" in out and "## 7. Wins to celebrate" in out
+    assert "## 1. Safety first" in out and "## 8. Wins to celebrate" in out
     assert "recent-c" in out and "The supervisor was not notified." in out
     safety = out.split("## 2.")[0]
     assert "too-old-" not in safety
@@ -85,7 +85,7 @@ def test_text_format(journal: Journal):
     result = run("review", "--format", "text")
     assert result.exit_code == 0
     assert "Supervision agenda: alex\n=====" in result.stdout
-    assert "6. Wellbeing and workload" in result.stdout and "entries: txt-1" in result.stdout
+    assert "7. Wellbeing and workload" in result.stdout and "entries: txt-1" in result.stdout
 
 
 def test_since_and_until_take_date_phrases_and_until_is_inclusive_of_its_day(journal: Journal):
@@ -98,11 +98,11 @@ def test_since_and_until_take_date_phrases_and_until_is_inclusive_of_its_day(jou
     result = run("review", "--format", "json", "--since", since, "--until", until)
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    wins = doc["agendas"][0]["sections"][6]["items"]
+    wins = doc["agendas"][0]["sections"][7]["items"]
     assert [i["entries"] for i in wins] == [["in-window"]]
     result = run("review", "--format", "json", "--since", "2 weeks ago")
     assert result.exit_code == 0, result.stderr
-    assert [i["entries"] for i in json.loads(result.stdout)["agendas"][0]["sections"][6]["items"]] == [["after-window"]]
+    assert [i["entries"] for i in json.loads(result.stdout)["agendas"][0]["sections"][7]["items"]] == [["after-window"]]
 
 
 def test_bad_window_options_are_bad_input(journal: Journal):
@@ -138,7 +138,7 @@ def test_default_window_starts_after_the_last_meeting_and_open_actions_come_back
     doc = json.loads(run("review", "--format", "json").stdout)
     agenda = doc["agendas"][0]
     assert agenda["since"] == last.until.isoformat()
-    wins = [i["entries"] for i in agenda["sections"][6]["items"]]
+    wins = [i["entries"] for i in agenda["sections"][7]["items"]]
     assert wins == [["after-meeting"]]
     follow = [i["text"] for i in agenda["sections"][3]["items"]]
     assert len(follow) == 1 and follow[0].startswith("Practise ask-share-ask")

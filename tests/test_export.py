@@ -337,7 +337,7 @@ def read_csv(ents) -> list[dict[str, str]]:
 def test_csv_columns_are_fixed_and_documented():
     assert CSV_COLUMNS[:8] == ("id", "peer", "occurred", "recorded", "updated", "person", "setting", "minutes")
     assert "listen.story" in CSV_COLUMNS and "select.checks.brief" in CSV_COLUMNS
-    assert CSV_COLUMNS[-2:] == ("visibility", "tags")
+    assert CSV_COLUMNS[-4:] == ("visibility", "tags", "group.headcount", "group.theme")  # added fields go last
     assert len(set(CSV_COLUMNS)) == len(CSV_COLUMNS)
     assert read_csv([]) == []
 
@@ -501,7 +501,7 @@ def test_unknown_document_field():
     text = export_json([plain_entry()]).replace('"version": 1,', '"version": 1,\n  "drafts": [],')
     assert raises(text) == (
         "in.json: unknown field 'drafts' in the export document "
-        "(known: format, version, exported_at, entries, stories, meetings, worked, trainings, packet)"
+        "(known: format, version, exported_at, entries, stories, meetings, worked, trainings, ratings, goals, packet)"
     )
 
 

@@ -29,6 +29,8 @@ from reflect.domain.model import (
     form_widgets,
 )
 
+from reflect.domain.growth import HIGH, LOW, Goal, Rating, parse_level  # noqa: E402
+
 WHEN = datetime(2025, 3, 14, 15, 0, tzinfo=timezone.utc)
 
 
@@ -50,7 +52,7 @@ def full_entry() -> dict[str, Any]:
         "flags": dict.fromkeys(cycle.FLAGS, True),
         "question": "was it too long?",
         "crisis": {"actions": ["warm-handoff"], "supervisor_notified_at": "2025-03-14T15:30:00+00:00", "notes": "ok"},
-        "visibility": "private", "tags": ["t1"],
+        "visibility": "private", "tags": ["t1"], "group": {"headcount": 8, "theme": "holidays"},
     }  # fmt: skip
 
 
@@ -252,8 +254,11 @@ def check_field(f: fields.Field, raw: dict[str, Any], where: str) -> None:
     elif k == fields.COUNT:
         assert node["type"] == "integer" and node["minimum"] == 0, where
     elif k == fields.NUMBER:
-        assert node["type"] == ["integer", "null"] and node["minimum"] == 0, where
-        assert node["maximum"] == MAX_MINUTES, where
+        assert node["type"] == ["integer", "null"], where
+        if f.parse is parse_level:  # a competency rating: a step of the scale, or not rated
+            assert (node["minimum"], node["maximum"]) == (LOW, HIGH), where
+        else:
+            assert node["minimum"] == 0 and node["maximum"] == MAX_MINUTES, where
     elif k == fields.CHOICE:
         assert node["enum"] == list(f.choices or ()), where
         assert f.default in node["enum"], where
@@ -293,7 +298,7 @@ def check_field(f: fields.Field, raw: dict[str, Any], where: str) -> None:
 @pytest.mark.parametrize(
     ("cls", "name"),
     [(Entry, "entry"), (Story, "story"), (ActionItem, "actionItem"), (Meeting, "meeting"),
-     (Training, "training"), (Certificate, "certificate")],
+     (Training, "training"), (Certificate, "certificate"), (Rating, "rating"), (Goal, "goal")],
 )
 def test_schema_matches_declarations(cls: type, name: str):
     check_record(cls, SCHEMA["$defs"][name], name)

@@ -25,6 +25,7 @@ from reflect.cli.keys import keys
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
 from reflect.cli.review import meeting, review
 from reflect.cli.meetings import COMMANDS as MEETING_COMMANDS
+from reflect.cli.growth import goal, rate
 
 
 
@@ -76,3 +77,5 @@ main.add_command(supervision)
 from reflect.cli.training import training  # noqa: E402 - continuing education (issue 12)
 
 main.add_command(training)
+main.add_command(rate)
+main.add_command(goal)

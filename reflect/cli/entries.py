@@ -72,6 +72,14 @@ def _marks(entry: Entry) -> str:
     return "".join(m for key, m, _ in MARKS if on(key))
 
 
+def _setting(entry: Entry) -> str:
+    """The setting column; a group encounter says so, with its headcount ("group 8")."""
+    if entry.in_group:
+        n = entry.group.headcount if entry.group is not None else 0
+        return f"group {n}" if n else "group"
+    return SETTING_SHORT.get(entry.setting, entry.setting)
+
+
 def _table(entries: list[Entry], width: int) -> Iterator[str]:
     from reflect.domain.dates import format_when
 
@@ -90,7 +98,7 @@ def _table(entries: list[Entry], width: int) -> Iterator[str]:
                 _fit(when, when_w),
                 escape(e.id, keep_lines=False)[:id_w].ljust(id_w),
                 _fit(e.person or "-", person_w),
-                _fit(SETTING_SHORT.get(e.setting, e.setting), setting_w),
+                _fit(_setting(e), setting_w),
                 _fit(_marks(e), flags_w),
                 _fit(e.summary(summary_w) or e.question or "(no text)", summary_w),
             )
@@ -134,6 +142,7 @@ def list_(
     \b
     The table is for you, the journal's owner: private entries show, marked P.
     Flags: ! crisis  B boundary  ? discuss  S self-care  ★ celebrate  P private.
+    A group encounter shows "group N" in SETTING: N people took part.
     With --json, private entries are left out unless --include-private or --flag private
     (the same rule as export), and a note on stderr says how many.
     """

@@ -22,6 +22,7 @@ from typing import Any
 
 from reflect.domain import cycle
 from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
+from reflect.domain.growth import FRAMING, RATER_LABELS, Goal, Rating, differences, moved
 from reflect.domain.masking import mask_identifiers, mask_person
 from reflect.domain.model import Entry, Meeting, Story, iso
 
@@ -36,6 +37,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("questions", "Questions to discuss"),
     ("follow_ups", "Follow-ups"),
     ("skills", "Skills and growth"),
+    ("growth", "Growth and development"),
     ("wellbeing", "Wellbeing and workload"),
     ("wins", "Wins to celebrate"),
 )
@@ -425,7 +427,7 @@ def _workload(window: list[Entry], previous: list[Entry], since: datetime, until
         text = f"{_plural(len(es), 'encounter')}, {minutes} minutes"
         if unknown:
             text += f" ({unknown} without minutes)"
-        return text
+        return text + _group_split(es)
 
     p_since, p_until = previous_window(since, until)
     length = until - since
@@ -433,7 +435,7 @@ def _workload(window: list[Entry], previous: list[Entry], since: datetime, until
     return Item(
         f"Workload: {load(window)} in this window; {load(previous)} in the previous {span} "
         f"({day(p_since)} to {day(p_until)}).",
-        _ids(window) + _ids(previous),
+        list(dict.fromkeys(_ids(window) + _ids(previous))),  # an entry journaled late is in both
     )
 
 
@@ -465,6 +467,104 @@ def _wins(window: list[Entry]) -> list[Item]:
     return items
 
 
+# --- growth: what changed in skills, goals, group work ------------------------------------------
+
+
+def _group_split(es: list[Entry]) -> str:
+    """Group and individual work apart (domain.md, "Groups"): "" when there was no group."""
+    groups = [e for e in es if e.in_group]
+    if not groups:
+        return ""
+    alone = [e for e in es if not e.in_group]
+    people = sum(e.group.headcount for e in groups if e.group is not None)
+    uncounted = sum(1 for e in groups if e.group is None or not e.group.headcount)
+    reached = f"{_plural(people, 'person', 'people')} in all" + (f", {uncounted} not counted" if uncounted else "")
+    return (
+        f" [individual: {_plural(len(alone), 'encounter')}, {sum(e.minutes or 0 for e in alone)} minutes;"
+        f" groups: {len(groups)}, {sum(e.minutes or 0 for e in groups)} minutes, {reached}]"
+    )
+
+
+def _growth_of(
+    growth: Mapping[str, tuple[list[Rating], list[Goal]]] | None, peer: str
+) -> tuple[list[Rating] | None, list[Goal]]:
+    if growth is None or peer not in growth:
+        return None, []
+    return growth[peer]
+
+
+def _category(key: str) -> str:
+    return f"{key}. {cycle.COMPETENCY_TITLES.get(key, '')}"
+
+
+def _newly_exercised(window: list[Entry], previous: list[Entry]) -> list[Item]:
+    before = {c for e in previous for c in e.competencies}
+    new = [k for k in cycle.COMPETENCY_KEYS if k not in before and any(k in e.competencies for e in window)]
+    if not new or not previous:
+        return []
+    cited = [e.id for e in window if set(e.competencies) & set(new)]
+    return [Item(f"Newly exercised (not in the window before): {'; '.join(_category(k) for k in new)}.", cited)]
+
+
+def _ratings_lines(ratings: list[Rating], since: datetime, until: datetime) -> list[Item]:
+    items: list[Item] = []
+    taken = sorted((r for r in ratings if r.at <= until), key=lambda r: r.at)
+    for by in ("self", "supervisor"):
+        mine = [r for r in taken if r.by == by]
+        if len(mine) < 2 or mine[-1].at < since:
+            continue
+        changes = moved(mine[-2], mine[-1])
+        if changes:
+            said = "; ".join(f"{_category(k)} {a} to {b}" for k, a, b in changes)
+            items.append(Item(f"Ratings by {RATER_LABELS[by]} that moved since {day(mine[-2].at)}: {said}. {FRAMING}"))
+    latest_self = next((r for r in reversed(taken) if r.by == "self"), None)
+    latest_sup = next((r for r in reversed(taken) if r.by == "supervisor"), None)
+    gaps = differences(latest_self, latest_sup)[:3]
+    if gaps:
+        said = "; ".join(f"{_category(k)} (peer {a}, supervisor {b})" for k, a, b in gaps)
+        items.append(Item(f"Where the peer's and the supervisor's latest ratings differ most: {said}. {FRAMING}"))
+    if latest_self is None or latest_self.at < since:
+        items.append(Item(
+            "No self-rating since the last meeting: rating the twelve competencies before meeting gives "
+            "something to set beside the supervisor's (reflect rate, or c on home)."
+        ))  # fmt: skip
+    return items
+
+
+def _skills_changes(
+    window: list[Entry], previous: list[Entry], ratings: Iterable[Rating] | None, since: datetime, until: datetime
+) -> list[Item]:
+    """What changed since the last meeting: categories newly exercised, ratings that moved,
+    where the two ratings differ most; and a word when the peer has not rated themselves."""
+    items = _newly_exercised(window, previous)
+    if ratings is not None:
+        items += _ratings_lines(list(ratings), since, until)
+    return items
+
+
+def _goals_open(goals: Iterable[Goal], until: datetime) -> list[Item]:
+    """Each goal open at `until`, with its last check-in: the peer's own words, masked."""
+    items = []
+    for g in sorted(goals, key=lambda g: g.created):
+        if g.created > until or not (g.status == "open" or (g.met_at is not None and g.met_at > until)):
+            continue
+        facts = [f for f in (_category(g.competency) if g.competency else "", f"due {g.due:%a} {g.due.day} {g.due:%b} {g.due.year}" if g.due else "") if f]
+        text = f"Goal: {_said(g.text, 120)}" + (f" ({', '.join(facts)})" if facts else "") + "."
+        ins = [c for c in g.check_ins if c.at <= until]
+        last = max(ins, key=lambda c: c.at) if ins else None
+        text += f" Last check-in {day(last.at)}: {_sentence(_said(last.note, 120))}" if last else " No check-in yet."
+        items.append(Item(text))
+    return items
+
+
+def _goals_met(goals: Iterable[Goal], since: datetime, until: datetime) -> list[Item]:
+    return [
+        Item(f"Goal met {day(g.met_at)}: {_sentence(_said(g.text, 120))}")
+        for g in sorted(goals, key=lambda g: g.met_at or g.created)
+        if g.status == "met" and g.met_at is not None and since <= g.met_at <= until
+    ]
+
+
 # --- the agenda -----------------------------------------------------------------------------
 
 
@@ -481,6 +581,8 @@ def build_agenda(
     late: Iterable[Entry] = (),
     reviewed_at: datetime | None = None,
     private_crises: Iterable[PrivateCrisis] = (),
+    ratings: Iterable[Rating] | None = None,
+    goals: Iterable[Goal] = (),
 ) -> Agenda:
     """The agenda for `peer` (None: every peer in `entries`) over `since <= occurred <= until`.
 
@@ -496,6 +598,8 @@ def build_agenda(
     `private_crises` are the private crisis entries left out (of any time and peer):
     Safety first says how many fall in the window (or came late) and whether the
     supervisor was told, without their text.
+    `ratings` (the peer's competency ratings, None when not known: another peer's export)
+    and `goals` feed what changed in skills, the growth section and goals met as wins.
     """
     late_ones = [
         e for e in late
@@ -521,9 +625,10 @@ def build_agenda(
         "boundaries": _boundaries(window, titles),
         "questions": _questions(window),
         "follow_ups": _follow_ups(meetings, peer or "", until),
-        "skills": _skills(window, titles),
+        "skills": _skills(window, titles) + _skills_changes(window, previous, ratings, since, until),
+        "growth": _goals_open(goals, until),
         "wellbeing": _wellbeing(window, previous, since, until),
-        "wins": _wins(window),
+        "wins": _wins(window) + _goals_met(goals, since, until),
     }
     _mark_late(built, {e.id: late_note(e, reviewed_at) for e in late_ones})
     sections = [Section(key, title, built[key] or [Item(NOTHING)]) for key, title in SECTIONS]
@@ -599,6 +704,7 @@ def build_agendas(
     fallback_peers: Iterable[str] = (),
     days: int = 14,
     load_late: Callable[[datetime, datetime], Iterable[Entry | PrivateCrisis]] | None = None,
+    growth: Mapping[str, tuple[list[Rating], list[Goal]]] | None = None,
 ) -> list[Agenda]:
     """One agenda per peer whose entries fall in their window, sorted by peer.
 
@@ -669,6 +775,7 @@ def build_agendas(
                 mine, meetings, since=start(p), until=until, peer=p, previous_entries=mine,
                 stories=titles, next_meeting=next_meeting, late=late_by_peer.get(p, ()),
                 reviewed_at=_cut_for(cuts, p), private_crises=hidden,
+                ratings=_growth_of(growth, p)[0], goals=_growth_of(growth, p)[1],
             )
         )  # fmt: skip
     return out

@@ -26,6 +26,7 @@ from reflect.domain import cycle
 from reflect.domain.jsonscan import element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
 from reflect.domain.training import Training
+from reflect.domain.growth import Goal, Rating
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.model import (
@@ -44,8 +45,9 @@ from reflect.domain.packet import PacketInfo
 FORMAT = "reflect-export"
 VERSION = CONTRACT_VERSION
 DOCUMENT_FIELDS = (
-    "format", "version", "exported_at", "entries", "stories", "meetings", "worked", "trainings", "packet"
-)
+    "format", "version", "exported_at", "entries", "stories", "meetings", "worked", "trainings", "ratings",
+    "goals", "packet",
+)  # fmt: skip
 
 # One encoder, built once: json.dumps(..., ensure_ascii=False) builds a new encoder on
 # every call. indent stays None so the C encoder does the work (with indent, CPython
@@ -107,6 +109,8 @@ def write_json(
     packet: PacketInfo | None = None,
     worked: Iterable[WorkedWeek | dict[str, Any]] = (),
     trainings: Iterable[Any] | None = None,
+    ratings: Iterable[Any] = (),
+    goals: Iterable[Any] = (),
 ) -> None:
     """The export document (format version 1), written by hand rather than with
     `json.dump(indent=...)` so it stays on the fast C encoder: a small indented header,
@@ -135,6 +139,12 @@ def write_json(
     if trainings is not None:  # added in format 1: a document without it still imports
         out.write(',\n  "trainings": ')
         _write_array(out, trainings, "    ")
+    # Added in version 1, written when there are some (domain/growth.py): older readers
+    # of a journal without ratings or goals see the document they always saw.
+    for key, items in (("ratings", list(ratings)), ("goals", list(goals))):
+        if items:
+            out.write(f',\n  "{key}": ')
+            _write_array(out, items, "    ")
     if packet is not None:
         out.write(f',\n  "packet": {_encode(packet.to_dict())}')
     out.write("\n}\n")
@@ -313,6 +323,11 @@ def _entry_markdown(e: Entry, titles: dict[str, str]) -> str:
         _md_field(body, _L["mi.change_talk"], ", ".join(e.mi.change_talk))
         _md_step(lines, _L["mi"], body)
 
+    if e.group is not None:  # a group encounter: how many, and the theme (never names)
+        body = [f"{_L['group.headcount']}: {e.group.headcount or 'not counted'}", ""]
+        _md_field(body, _L["group.theme"], e.group.theme)
+        _md_step(lines, _L["group"], body)
+
     body = []
     _md_field(body, _L["question"], e.question)
     _md_step(lines, "For supervision", body)
@@ -368,6 +383,8 @@ class ImportDoc:
     meetings: list[Meeting] = field(default_factory=list)
     kind: str = "document"
     trainings: list[Training] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
     exported_at: datetime | None = None
     packet: PacketInfo | None = None  # a sealed packet's sender and window
     worked: list[WorkedWeek] = field(default_factory=list)
@@ -568,7 +585,7 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         except ValidationError as exc:
             raise ImportFormatError(source, "", str(exc)) from None
     lists: dict[str, list[Any]] = {}
-    for key in ("entries", "stories", "meetings", "worked", "trainings"):
+    for key in ("entries", "stories", "meetings", "worked", "trainings", "ratings", "goals"):
         value = data.get(key)
         if value is None:
             value = []
@@ -603,6 +620,10 @@ def _parse_document(data: dict[str, Any], text: str, source: str, entry: Any, ch
         trainings=_parse_items(
             lists["trainings"], "training", Training.from_dict, source, where("trainings", "training"), check_text
         ),
+        ratings=_parse_items(
+            lists["ratings"], "rating", Rating.from_dict, source, where("ratings", "rating"), check_text
+        ),
+        goals=_parse_items(lists["goals"], "goal", Goal.from_dict, source, where("goals", "goal"), check_text),
     )
 
 

@@ -276,6 +276,40 @@ class Crisis(Record):
     notes: str = text("Notes", short="Crisis: notes", free_text=True, help="What else to record (never the plan)")
 
 
+MAX_HEADCOUNT = 999  # people in one group encounter; more is a typo
+
+
+def _parse_headcount(d: dict[str, Any], key: str, path: str) -> int:
+    n = _count(d, key, path)
+    if n > MAX_HEADCOUNT:
+        raise ValidationError(_join(path, key), f"expected a whole number from 0 to {MAX_HEADCOUNT}, got {n!r}")
+    return n
+
+
+@record("a group", path="group", form_id="group-{name}")
+class Group(Record):
+    """A group encounter: how many took part and the theme (domain.md, "Groups"). Never names."""
+
+    headcount: int = count(
+        "Headcount", parse=_parse_headcount, help=f"how many took part, 0 to {MAX_HEADCOUNT} (0: not counted)",
+        form=Form("wrapup", NUMBER_W, "People", placeholder="—"),
+    )  # fmt: skip
+    theme: str = text_field(
+        "Theme", short="Group: theme", free_text=True, help="the group's theme; never names",
+        form=Form("wrapup", INPUT, "Group theme (never names)", placeholder="e.g. coping with holidays"),
+    )  # fmt: skip
+
+
+def _parse_group(d: dict[str, Any], key: str, path: str) -> Group | None:
+    """A group record, or None: a group with neither headcount nor theme is no group
+    (what the encounter form gives for a one-to-one encounter)."""
+    value = d.get(key)
+    if value is None:
+        return None
+    group = Group.from_dict(value, _join(path, key))
+    return group if group.headcount or group.theme.strip() else None
+
+
 # --- the entry ------------------------------------------------------------------------
 
 
@@ -317,7 +351,7 @@ def _stamp(dump: Callable[[Entry], datetime | None]) -> Callable[[Entry], str | 
     order=(
         "id", "peer", "occurred", "recorded", "updated", "person", "setting", "minutes",
         "listen", "reflect", "select", "share", "competencies", "mi", "flags", "question",
-        "crisis", "visibility", "tags",
+        "crisis", "visibility", "tags", "group",
     ),
 )  # fmt: skip
 class Entry(Record):
@@ -375,6 +409,11 @@ class Entry(Record):
         form=Form("wrapup", LIST_W, "Tags (comma separated)", placeholder="e.g. group, new", pos=4),
     )  # fmt: skip
 
+    group: Group | None = sub(
+        Group, "Group", optional=True, parse=_parse_group, help="a group encounter: headcount and theme, or null",
+        form=Form("wrapup", "", pos=7),
+    )  # fmt: skip
+
     # Fields every exported entry carries, in this order.
     FIELDS: ClassVar[tuple[str, ...]] = ()  # set below from the declaration
 
@@ -390,6 +429,11 @@ class Entry(Record):
     @property
     def private(self) -> bool:
         return self.visibility == "private"
+
+    @property
+    def in_group(self) -> bool:
+        """A group encounter: a group recorded (headcount or theme), or the setting "group"."""
+        return self.group is not None or self.setting == "group"
 
     def summary(self, width: int = 60) -> str:
         """A short line of what was shared, for lists."""

@@ -121,12 +121,15 @@ def render_entry(entry: Entry, now: datetime, story_title: str | None = None) ->
     head = [format_when(entry.occurred, now), entry.person or "(no pseudonym)", entry.setting]
     if entry.minutes:
         head.append(f"{entry.minutes} min")
+    if entry.group is not None and entry.group.headcount:
+        head.append(f"{entry.group.headcount} people")
     head.append("private" if entry.private else "shared")
     out.append(Content.styled(" · ".join(head), "bold"))
     flags = [(mark, label) for key, mark, label, _ in MARKERS if flag_on(entry, key)]
     if flags:
         line(L["flags"], ", ".join(f"{m} {label}" for m, label in flags))
     line(L["tags"], ", ".join(entry.tags))
+    line(L["group.theme"], entry.group.theme if entry.group is not None else "")
 
     if entry.crisis is not None:
         heading(L["crisis"])

@@ -123,6 +123,7 @@ class Glance:
     weeks: list[int]
     meeting: str
     total: int | None = None  # entries in the whole journal (None: could not be read)
+    groups: int = 0  # of this week's, group encounters (shown apart from individual work)
 
 
 class Pager(Protocol):
@@ -196,6 +197,9 @@ class HomeScreen(Screen[None]):
         Binding("D", "discard_drafts", "Discard all drafts", id="home.discard_all", show=False, tooltip="Discard every unfinished draft (asks first)"),
         Binding("s", "stories", "Stories", id="home.stories", tooltip="Your story bank"),
         Binding("r", "review", "Review", id="home.review", tooltip="Review the agenda; record the supervision meeting"),
+        # Priority (as n), so the keys typed right after reach the new screen; not in the search line.
+        Binding("c", "rate", "Rate competencies", id="home.rate", show=False, priority=True, tooltip="Rate yourself on the twelve SAMHSA competencies (prompts, not scores)"),
+        Binding("g", "goals", "Goals", id="home.goals", show=False, priority=True, tooltip="Your development goals: add, check in, mark met"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
@@ -562,6 +566,7 @@ class HomeScreen(Screen[None]):
         now = self.now()
         start = week_start(now) - timedelta(weeks=WEEKS - 1)
         weeks = [0] * WEEKS
+        groups = 0
         try:
             for doc in self.journal.entry_dicts(since=start):
                 when = datetime.fromisoformat(doc["occurred"])
@@ -569,11 +574,12 @@ class HomeScreen(Screen[None]):
                 index = (when - start).days // 7
                 if 0 <= index < WEEKS:
                     weeks[index] += 1
+                    groups += index == WEEKS - 1 and (bool(doc.get("group")) or doc.get("setting") == "group")
             meeting = self._meeting_line(now)
             total: int | None = browsing.total(self.journal)
         except (JournalError, ValidationError) as exc:
             meeting, total = f"Cannot read the journal: {exc}", None
-        self._post(self._show_glance, Glance(weeks, meeting, total))
+        self._post(self._show_glance, Glance(weeks, meeting, total, groups))
 
     def _meeting_line(self, now: datetime) -> str:
         schedule = self.journal.settings().schedule
@@ -592,7 +598,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#week-chart", Sparkline).data = glance.weeks
         recent = sum(glance.weeks)
         whole = f" · {glance.total} in all" if glance.total is not None else ""
-        self.query_one("#week-summary", Label).update(f" {glance.weeks[-1]} this week · {recent} in {WEEKS} weeks{whole}")
+        groups = f" ({glance.groups} in groups)" if glance.groups else ""
+        self.query_one("#week-summary", Label).update(
+            f" {glance.weeks[-1]} this week{groups} · {recent} in {WEEKS} weeks{whole}"
+        )
         self.query_one("#next-meeting", Static).update(glance.meeting)
         self.glance_ready = True
 
@@ -616,6 +625,8 @@ class HomeScreen(Screen[None]):
             return True if found and found[0] == want else None
         if action == "discard_drafts":
             return True if self._drafts else None
+        if action in ("rate", "goals"):  # typed in the search line, they are letters
+            return not isinstance(self.focused, Input)
         return True
 
     @on(EntryList.OptionHighlighted)
@@ -772,6 +783,16 @@ class HomeScreen(Screen[None]):
         from reflect.screens.stories import StoryBankScreen
 
         self.app.push_screen(StoryBankScreen())
+
+    def action_rate(self) -> None:
+        from reflect.screens.ratings import RatingScreen
+
+        self.app.push_screen(RatingScreen())
+
+    def action_goals(self) -> None:
+        from reflect.screens.goals import GoalsScreen
+
+        self.app.push_screen(GoalsScreen())
 
     def action_review(self) -> None:
         """The review screens, one per peer's agenda; home is back when they are done."""

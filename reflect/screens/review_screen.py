@@ -97,6 +97,7 @@ class ReviewScreen(Screen[Meeting | None]):
         Binding("n", "notes", "Notes", id="review.notes", tooltip="Write the meeting's notes"),
         Binding("a", "add_action", "Action", id="review.add_action", tooltip="Add an action item: owner and due date"),
         Binding("x", "action_done", "Done", id="review.action_done", tooltip="Mark an earlier action item done (closed when the meeting is recorded)"),
+        Binding("s", "supervisor_rating", "Supervisor's rating", id="review.rating", show=False, priority=True, tooltip="Record the supervisor's competency ratings (prompts, not scores)"),
         Binding("ctrl+r", "record", "Record meeting", id="review.record", tooltip="Save the meeting record (asks its length, kind, summary)"),
         Binding("escape", "leave", "Leave", id="review.leave", show=False, tooltip="Leave without recording (asks first; kept as a draft)"),
         # Quitting asks first while something is not recorded; the app's own ctrl+q would not.
@@ -430,6 +431,11 @@ class ReviewScreen(Screen[Meeting | None]):
                 self.notify(f"Action added: {action.text}")
 
         self.app.push_screen(ActionDialog(self.agenda.peer, on_quit=self._quit), add)
+
+    def action_supervisor_rating(self) -> None:
+        from reflect.screens.ratings import RatingScreen  # issue 12: ratings live in their own module
+
+        self.app.push_screen(RatingScreen(by="supervisor", rater=self.supervisor))
 
     def action_action_done(self) -> None:
         """Mark (or unmark) an earlier action done: it is closed when the meeting is recorded."""

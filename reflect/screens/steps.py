@@ -61,6 +61,7 @@ GROUP_HEADINGS: dict[str, str] = {
     "flags": "Flags",
     "select.checks": "The check before sharing (space: yes / no / -)",
     "mi": "MI: optional prompts for supervision, not scores",
+    "group": "Group encounter: headcount and theme, never names",
 }
 RADIO_LABELS: dict[str, dict[str, str]] = {
     "select.decision": cycle.DECISION_LABELS,

@@ -26,6 +26,7 @@ from typing import Any
 from reflect import paths
 from reflect.domain.model import Draft, Entry, Meeting, Story, ValidationError, now
 from reflect.domain.training import Training
+from reflect.domain.growth import Goal, Rating
 from reflect.store import migrate
 from reflect.store.engine import ENTRIES, Engine, month_of, read_intent, read_shard, shard_of
 from reflect.store.errors import JournalError
@@ -148,6 +149,7 @@ class Health:
             if folder.exists():
                 files += sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
         files += [p for p in (lay.drafts, lay.meetings, lay.review_drafts, lay.trainings) if os.path.lexists(p)]
+        files += [p for p in (lay.ratings, lay.goals) if os.path.lexists(p)]
         if lay.agendas_dir.exists():
             files += sorted(lay.agendas_dir.glob("*.json"))
         return files
@@ -164,7 +166,7 @@ class Health:
             base = m.group(1)
             if base == lay.main.name:
                 out.append(lay.main)
-            elif base in (lay.meetings.name, lay.drafts.name, lay.review_drafts.name, lay.trainings.name):
+            elif base in (lay.meetings.name, lay.drafts.name, lay.review_drafts.name, lay.trainings.name, lay.ratings.name, lay.goals.name):
                 out.append(lay.parts / base)
             elif _MONTH.fullmatch(base):
                 out.append(lay.entries_dir / base)
@@ -213,6 +215,9 @@ class Health:
             _check_records(source, _docs(source, read_tables(source), "drafts"), "draft", Draft.from_dict)
         elif path == lay.trainings:
             _check_records(source, _docs(source, read_tables(source), "trainings"), "training", Training.from_dict)
+        elif path in (lay.ratings, lay.goals):
+            kind, build = ("rating", Rating.from_dict) if path == lay.ratings else ("goal", Goal.from_dict)
+            _check_records(source, _docs(source, read_tables(source), kind + "s"), kind, build)
         elif path == lay.main:
             data = read_tables(source)
             _check_records(source, _docs(source, data, "stories"), "story", Story.from_dict)

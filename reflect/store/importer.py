@@ -34,6 +34,8 @@ class ImportResult:
     dry_run: bool = False
     worked: dict[str, list[str]] = field(default_factory=dict)  # hours worked, by week
     trainings: dict[str, list[str]] = field(default_factory=dict)
+    # Other small tables (ratings, goals): kind -> outcome -> ids, as `stories`.
+    others: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -132,6 +134,7 @@ def merge(
     worked: Iterable[WorkedWeek] = (),
     worked_table: Table | None = None,
     trainings: tuple[Table, Iterable[Training]] | None = None,
+    others: Iterable[tuple[str, Table, Iterable[Any]]] = (),
 ) -> ImportResult:
     """Add records made ready by `prepare` (exclusive lock held by the caller): read each
     index shard and month file the entries touch once, then write them all in one `apply`.
@@ -169,6 +172,13 @@ def merge(
         training_file = trainings[0].load()
         training_rows = trainings[0].rows(training_file)
         result.trainings, _ = _merge_table(trainings[0], training_rows, trainings[1], replace, result)
+    staged_others = []
+    for kind, table, records in others:  # each a file of its own: staged alongside
+        data = table.load()
+        rows = table.rows(data)
+        result.others[kind], _ = _merge_table(table, rows, records, replace, result)
+        if result.others[kind]["added"] or result.others[kind]["replaced"]:
+            staged_others.append(table.staged(data, rows))
     if result.conflicts and not dry_run:
         raise Conflict(result.conflicts)
     if dry_run:
@@ -185,5 +195,6 @@ def merge(
         files.append(meetings_table.staged(meeting_file, meeting_rows))
     if trainings is not None and (result.trainings["added"] or result.trainings["replaced"]):
         files.append(trainings[0].staged(training_file, training_rows))
+    files += staged_others
     engine.apply(puts, [], files=files)
     return result

@@ -21,12 +21,14 @@ from typing import Any
 
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
+from reflect.domain.growth import Goal, Rating
 from reflect.domain.settings import Settings
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.training import Training
 from reflect.store import changes, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
+from reflect.store.growth import Growth
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
 from reflect.store.importer import ImportResult, Progress, merge, prepare
@@ -77,6 +79,8 @@ class Journal:
         self._meetings = Table(layout.meetings, "meetings", backup_dir=backups, keep=KEEP_BACKUPS, agenda_path=layout.agenda)
         self._drafts = Table(layout.drafts, "drafts", backup_dir=backups, keep=1)
         self._worked = Table(layout.main, "worked", backup_dir=backups, keep=KEEP_BACKUPS)  # hours worked, by week
+        self._ratings = Table(layout.ratings, "ratings", backup_dir=backups, keep=KEEP_BACKUPS)
+        self._goals = Table(layout.goals, "goals", backup_dir=backups, keep=KEEP_BACKUPS)
         target = migrate.Target(layout, self._engine.apply, self._meetings)
         self._gate.on_open = lambda: migrate.open_journal(target)
         self._gate.on_pending = self._engine.replay
@@ -208,6 +212,8 @@ class Journal:
         *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
         worked: Iterable[WorkedWeek] = (),
         trainings: Iterable[Training] = (),
+        ratings: Iterable[Rating] = (),
+        goals: Iterable[Goal] = (),
     ) -> ImportResult:  # fmt: skip
         """Add validated records. The same record again is a no-op; the same id with other
         content is a conflict, refused as a whole (nothing written) unless `replace`.
@@ -232,6 +238,7 @@ class Journal:
                 replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
                 worked=worked, worked_table=self._worked,
                 trainings=(trainings_table(self.layout), trainings),
+                others=(("ratings", self._ratings, ratings), ("goals", self._goals, goals)),
             )  # fmt: skip
         report(total, total)
         return result
@@ -320,6 +327,7 @@ class Journal:
                 if meeting.id == meeting_id:
                     return self.save_meeting(change(meeting))
             raise NotFound(f"no meeting with id {meeting_id!r}")
+
     def worked(self, peer: str | None = None) -> list[WorkedWeek]:
         """Hours worked by week, oldest week first (one peer's with `peer`)."""
         with self._gate.reading():
@@ -335,9 +343,14 @@ class Journal:
                     worked.id = doc["id"]
             self._worked.put(WorkedWeek.from_dict(worked.to_dict()).to_dict())
         return worked
+
     def trainings(self) -> TrainingBook:
         """Continuing education: the trainings and the certificate files kept for them."""
         return TrainingBook(self.layout, self._gate)
+
+    def growth(self) -> Growth:
+        """Competency ratings and development goals (`reflect.store.growth`)."""
+        return Growth(self._gate, self._ratings, self._goals)
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""

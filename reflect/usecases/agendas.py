@@ -21,6 +21,7 @@ from reflect.usecases.visibility import shown
 
 if TYPE_CHECKING:
     from reflect.domain.agenda import Agenda
+    from reflect.domain.growth import Goal, Rating
     from reflect.domain.model import Entry, Meeting, Story
     from reflect.domain.packet import PacketInfo
     from reflect.store import Journal
@@ -41,6 +42,7 @@ class Exported:
     texts: dict[str, str] = field(default_factory=dict)
     peers: set[str] = field(default_factory=set)
     owners: list[str] = field(default_factory=list)  # each file's name: its peer when none is given
+    growth: dict[str, tuple[list[Rating], list[Goal]]] = field(default_factory=dict)  # by the file's peer
 
     def load(self, lo: datetime, hi: datetime) -> list[Entry]:
         """The entries with `lo <= occurred <= hi`, validated in full (Entry.from_dict)."""
@@ -132,6 +134,7 @@ def strict_loads(text: str) -> Any:
 
 def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[str], str] | None = None) -> None:
     from reflect.domain.formats import DOCUMENT_FIELDS, FORMAT, VERSION, ImportFormatError, parse_import
+    from reflect.domain.growth import Goal, Rating
     from reflect.domain.model import Meeting, Story, ValidationError, parse_iso_datetime
 
     try:
@@ -180,12 +183,14 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
                 if entry_id in ids:
                     raise ValidationError("id", "appears twice")  # parse_import names both places
                 ids.add(entry_id)
-        for records in (stories, meetings):
+        ratings = [Rating.from_dict(r) for r in data.get("ratings") or []]
+        goals = [Goal.from_dict(g) for g in data.get("goals") or []]
+        for records in (stories, meetings, ratings, goals):
             if len({r.id for r in records}) != len(records):
                 raise ValidationError("id", "appears twice")
     except ValidationError:
         doc = parse_import(text, source=path, default_peer=default_peer)  # raises the precise error
-        stories, meetings = doc.stories, doc.meetings
+        stories, meetings, ratings, goals = doc.stories, doc.meetings, doc.ratings, doc.goals
         rows = [(e.occurred, e.peer, e, path, i) for i, e in enumerate(doc.entries)]
     for m in meetings:  # a meeting naming no peer is the file's owner's, as its entries are
         if not m.peer:
@@ -195,6 +200,11 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
     out.meetings += meetings
     out.peers |= {r[1] for r in rows}
     out.owners.append(default_peer)
+    if ratings or goals:  # a file's ratings and goals are its peer's: the one peer its entries name
+        peers = {r[1] for r in rows}
+        owner = peers.pop() if len(peers) == 1 else default_peer
+        had = out.growth.get(owner, ([], []))
+        out.growth[owner] = (had[0] + ratings, had[1] + goals)
 
 
 def _packet_of(data: Any) -> PacketInfo | None:
@@ -285,6 +295,7 @@ def journal_agendas(
 
     until = until or now()
     settings = journal.settings()
+    growth = journal.growth()  # the journal's owner's ratings and goals
 
     def pick(docs: Iterable[dict[str, Any]]) -> Iterator[Entry | PrivateCrisis]:
         # Selected on the stored dict: a private entry left out is never built into an
@@ -311,6 +322,7 @@ def journal_agendas(
         next_meeting=next_meeting_for(settings.schedule, until),
         fallback_peers=[settings.peer or journal.default_peer()],
         load_late=load_late,
+        growth={settings.peer or journal.default_peer(): (growth.ratings(), growth.goals())},
     )
 
 
@@ -363,4 +375,5 @@ def export_agendas(
             next_meeting=next_meeting_for(schedule, until),
             fallback_peers=exported.peers or {m.peer for m in exported.meetings} or set(exported.owners),
             load_late=load_late,
+            growth=exported.growth,
         )

@@ -38,6 +38,8 @@ class Export:
     written: int = 0
     worked: list[dict[str, Any]] = field(default_factory=list)  # hours worked, by week
     trainings: list[dict[str, Any]] | None = None  # the JSON document of the whole journal carries them
+    ratings: list[dict[str, Any]] = field(default_factory=list)  # the peer's own records:
+    goals: list[dict[str, Any]] = field(default_factory=list)  # no entry's text in them
 
     @property
     def left_out(self) -> int:
@@ -98,7 +100,14 @@ def select(
             t.to_dict() for t in journal.trainings().all()
             if (since is None or t.date >= since.date()) and (until is None or t.date <= until.date())
         ]  # fmt: skip
+        growth = journal.growth()
+        export.ratings = [r.to_dict() for r in growth.ratings() if _within(r.at, since, until)]
+        export.goals = [g.to_dict() for g in growth.goals() if _within(g.created, since, until)]
     return export
+
+
+def _within(at: datetime, since: datetime | None, until: datetime | None) -> bool:
+    return (since is None or at >= since) and (until is None or at <= until)
 
 
 def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -136,7 +145,7 @@ def write(out: TextIO, export: Export, *, exported_at: datetime, packet: PacketI
 
     if export.fmt == "json":
         formats.write_json(
-            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, worked=export.worked, trainings=export.trainings, packet=packet
+            out, export.entries(), export.stories, export.meetings, exported_at=exported_at, worked=export.worked, trainings=export.trainings, ratings=export.ratings, goals=export.goals, packet=packet
         )
     elif export.fmt == "jsonl":
         formats.write_jsonl(out, export.entries())

@@ -35,7 +35,7 @@ def apply(
     is now and then (three units per entry), last with done == total."""
     return journal.import_records(
         doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked,
-        trainings=doc.trainings,
+        trainings=doc.trainings, ratings=doc.ratings, goals=doc.goals,
     )
 
 
@@ -112,11 +112,12 @@ def summary(result: ImportResult) -> str:
         return ", ".join(parts)
 
     entry_conflicts = len(set(result.conflicts) - {
-        i for kind in (result.stories, result.meetings, result.worked, result.trainings) for i in kind.get("conflicts", [])
+        i for kind in (result.stories, result.meetings, result.worked, result.trainings, *result.others.values())
+        for i in kind.get("conflicts", [])
     })  # fmt: skip
     line = "entries: " + counts(len(result.added), len(result.replaced), len(result.unchanged), entry_conflicts)
-    for kind in ("stories", "meetings", "worked", "trainings"):
-        o: dict[str, list[str]] = getattr(result, kind) or {}
+    for kind in ("stories", "meetings", "worked", "trainings", *result.others):
+        o: dict[str, list[str]] = result.others.get(kind) or getattr(result, kind, None) or {}
         if any(o.get(k) for k in ("added", "replaced", "unchanged", "conflicts")):
             line += f"; {kind}: " + counts(
                 len(o.get("added", [])), len(o.get("replaced", [])),
