@@ -131,3 +131,15 @@ async def test_c_and_g_typed_in_homes_search_line_are_letters(db_path: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#search", Input).value == "cg"
+
+
+async def test_the_palette_offers_the_ratings_and_goals_and_their_screens_keys(db_path: Path) -> None:
+    app = new_app(Journal(db_path), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        titles = {c.title for c in app.get_system_commands(home)}
+        assert {"Rate competencies", "Goals"} <= titles
+        await burst(pilot, "g")
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Add", "Check in", "Met", "Drop", "All"} <= titles
