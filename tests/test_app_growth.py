@@ -121,3 +121,25 @@ def test_the_entry_view_shows_the_group() -> None:
 
     shown = str(render_entry(Entry(occurred=FROZEN, listen=Listen("x"), group=Group(7, "holidays")), FROZEN))
     assert "7 people" in shown.splitlines()[0] and "Theme: holidays" in shown
+
+
+async def test_c_and_g_typed_in_homes_search_line_are_letters(db_path: Path) -> None:
+    app = new_app(Journal(db_path), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        await burst(pilot, "slash", *"cg")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#search", Input).value == "cg"
+
+
+async def test_the_palette_offers_the_ratings_and_goals_and_their_screens_keys(db_path: Path) -> None:
+    app = new_app(Journal(db_path), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        titles = {c.title for c in app.get_system_commands(home)}
+        assert {"Rate competencies", "Goals"} <= titles
+        await burst(pilot, "g")
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Add", "Check in", "Met", "Drop", "All"} <= titles

@@ -190,7 +190,7 @@ class HomeScreen(Screen[None]):
         # priority: `n` opens the encounter before the keys typed after it are read, so
         # they land in the story, never in home's list (issue 9, item 2)
         Binding("n", "new_encounter", "New", id="home.new", tooltip="Journal a new encounter", priority=True),
-        Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries"),
+        Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries", priority=True),
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
         Binding("x", "delete_entry", "Delete", id="home.delete", show=False, tooltip="Delete the highlighted entry (asks first)"),
@@ -625,7 +625,7 @@ class HomeScreen(Screen[None]):
             return True if found and found[0] == want else None
         if action == "discard_drafts":
             return True if self._drafts else None
-        if action in ("rate", "goals"):  # typed in the search line, they are letters
+        if action in ("rate", "goals", "search"):  # typed in the search line, they are letters
             return not isinstance(self.focused, Input)
         return True
 
@@ -820,7 +820,8 @@ class HomeScreen(Screen[None]):
     # --- search ---------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once (a priority key): the letters typed next are the search, not home's keys.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
