@@ -75,7 +75,10 @@ async def test_the_length_can_be_typed_and_defaults_hold(journal: Journal) -> No
     app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await pilot.press("ctrl+r", "y", *chars("90"), "ctrl+s")  # the length is selected: typing replaces it
+        await pilot.press("ctrl+r", "y", *chars("90"), "enter")  # the length is selected: typing replaces it
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "record-kind"  # enter moves on
+        await pilot.press("ctrl+s")
         await settle(pilot)
     m = recorded(journal)
     assert (m.minutes, m.kind, m.delivery, m.observed) == (90, "individual", "in-person", False)
