@@ -75,21 +75,13 @@ async def test_the_length_can_be_typed_and_defaults_hold(journal: Journal) -> No
     app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await pilot.press("ctrl+r", "y", *chars("90"), "ctrl+s")  # the length is selected: typing replaces it
+        await pilot.press("ctrl+r", "y", *chars("90"), "enter")  # the length is selected: typing replaces it
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "record-kind"  # enter moves on
+        await pilot.press("ctrl+s")
         await settle(pilot)
     m = recorded(journal)
     assert (m.minutes, m.kind, m.delivery, m.observed) == (90, "individual", "in-person", False)
-
-
-async def test_no_length_is_refused_on_the_dialog(journal: Journal) -> None:
-    app = review_app(journal)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await started(pilot)
-        await pilot.press("ctrl+r", "y", "backspace", "ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, RecordDialog)
-        assert "Length" in str(app.screen.query_one("#record-error").render())
-    assert len(Journal(journal.path).meetings()) == 1
 
 
 async def test_an_identifier_in_the_summary_asks_first(journal: Journal) -> None:
@@ -136,7 +128,7 @@ async def test_leaving_the_dialog_keeps_what_was_typed(journal: Journal) -> None
     assert (recorded(journal).minutes, recorded(journal).summary) == (30, "Half")
 
 
-async def test_the_dialog_fits_80_by_24(journal: Journal) -> None:
+async def test_the_dialog_fits_80_by_24_and_needs_a_length(journal: Journal) -> None:
     app = review_app(journal)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
@@ -149,6 +141,10 @@ async def test_the_dialog_fits_80_by_24(journal: Journal) -> None:
             region = dialog.query_one(wid).region
             assert region.height >= 1 and 0 <= region.y and region.bottom <= 23, (wid, region)
         assert isinstance(app.screen_stack[-2], ReviewScreen)
+        await pilot.press("backspace", "ctrl+s")  # no length: refused on the dialog
+        await pilot.pause()
+        assert app.screen is dialog and "Length" in str(dialog.query_one("#record-error").render())
+    assert len(Journal(journal.path).meetings()) == 1
 
 
 async def test_details_typed_come_back_after_a_crash(journal: Journal) -> None:

@@ -128,6 +128,11 @@ class RecordDialog(QuitAsks, ModalScreen[Given]):
         if self._ready and self._on_change is not None:
             self._on_change(self.typed())
 
+    @on(Input.Submitted, "#record-minutes")
+    def _length_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
     @staticmethod
     def widget_id(field: str) -> str:
         return f"#record-{field.replace('_', '-')}"
