@@ -226,9 +226,10 @@ MESSAGE_SCAN = 2000  # characters of a message masked: well past what one_line s
 
 def input_error(exc: Exception) -> str:
     """A refused input's message with each identifier it quotes masked by kind: it names
-    the file, the position, the field and the kind (`setting: '[phone]' is not one of…`),
-    never a value that could identify someone. The validators quote what they read; the
-    mask is applied here, once, for every command."""
+    the file, the position, the field and the kind (`setting: not one of…`), never a value
+    that could identify someone. The validators name the kind, not the value; this mask is
+    the second line of defence (a message from elsewhere that quotes one), applied here,
+    once, for every command."""
     from reflect.domain.formats import ImportFormatError
     from reflect.domain.masking import mask_identifiers
     from reflect.domain.model import ValidationError
