@@ -154,6 +154,7 @@ class Layout:
         self.meetings = self.parts / "meetings.json"
         self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
+        self.stamps = self.parts / "stamps.json"  # each month's newest change (store/stamps.py)
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

@@ -43,6 +43,7 @@ from reflect.store.storage import (
     stage,
     write_json,
 )
+from reflect.store import stamps
 from reflect.store.snapshot import Snapshot, table_text_of, tables_of
 from reflect.store.tables import next_key
 
@@ -155,7 +156,7 @@ def _target(layout: Layout, name: object) -> Path | None:
         return layout.index_dir / base
     if folder == "agendas" and _AGENDA_NAME.fullmatch(base):
         return layout.agendas_dir / base
-    if folder == "" and base in (layout.meetings.name, layout.drafts.name):
+    if folder == "" and base in (layout.meetings.name, layout.drafts.name, layout.stamps.name):
         return layout.parts / base
     return None
 
@@ -482,10 +483,13 @@ class Engine:
             add.append(doc)
         months = {month: self.month_tables(month) for month in sorted(changes)}
         writes: list[tuple[Path, bytes, int]] = []
+        newest: dict[Path, tuple[str, str | None]] = {}  # month file -> (month, its newest change)
         for month, (remove, add) in sorted(changes.items()):
             data = self.month_after(month, months[month], remove, add)
             if data is not None:
-                writes.append((self.layout.month(month), dumps(data), KEEP_BACKUPS))
+                path = self.layout.month(month)
+                writes.append((path, dumps(data), KEEP_BACKUPS))
+                newest[path] = (month, stamps.newest_change(data[ENTRIES].values()))
         before = {shard: dict(data) for shard, data in shards.items()}
         for entry_id, month in targets.items():
             shards[where[entry_id]][entry_id] = month
@@ -500,6 +504,14 @@ class Engine:
             for path, data_bytes, keep in writes:
                 backup_dir = self.layout.backup_dir if keep else None
                 staged.append(stage(path, data_bytes, backup_dir=backup_dir, keep=keep))
+            if newest:  # the months' stamps, naming the very files staged, in the same commit
+                written = {
+                    newest[s.path][0]: (newest[s.path][1], stamps.identity(os.stat(s.temp)))
+                    for s in staged
+                    if s.path in newest
+                }
+                fresh = stamps.updated(stamps.read(self.layout), written)
+                staged.append(stage(self.layout.stamps, dumps(fresh)))
             # The staged files' names are durable before the commit names them. (A backup
             # copy lost to a power cut costs only that backup: install skips it.)
             for folder in sorted({s.temp.parent for s in staged}):
