@@ -236,8 +236,8 @@ class _Known:
         self.layout = layout
         self._stamps: stamps.Stamps | None = None
 
-    def ruled_out(self, month: str, path: Path, text: str, info: os.stat_result) -> None:
-        """A month whose text cannot match: None, once it is known to be whole."""
+    def check(self, month: str, path: Path, text: str, info: os.stat_result) -> None:
+        """A month whose text cannot match is known to be whole: CorruptFile otherwise."""
         if self._stamps is None:
             self._stamps = stamps.read(self.layout)
         if not stamps.written_by_reflect(self._stamps, month, info):
@@ -277,12 +277,14 @@ class Browser:
         if text is None or info is None:
             return None
         if not all(snippet in text for snippet in match.raw):
-            return known.ruled_out(month, path, text, info)
+            known.check(month, path, text, info)
+            return None
         docs = None
         if match.needle:
             folded = fold(text)
             if match.needle not in folded:
-                return known.ruled_out(month, path, text, info)
+                known.check(month, path, text, info)
+                return None
             if len(folded) == len(text):  # the offsets line up: parse only the entries hit
                 starts = text_hits(text, folded, match.needle, match.other)
                 if starts is not None:
