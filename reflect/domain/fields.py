@@ -130,8 +130,8 @@ def _join(path: str, key: str) -> str:
 def _obj(data: Any, path: str, allowed: set[str] | frozenset[str], what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError(path, f"expected {what} object, got {kind_of(data)}")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
+    if not allowed.issuperset(data):  # no set built for a record that fits
+        unknown = sorted(set(data) - allowed)
         raise ValidationError(_join(path, unknown[0]), "unknown field")
     return data
 
