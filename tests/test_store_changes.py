@@ -104,3 +104,15 @@ def test_late_entries_survive_a_repair(db_path: Path, monkeypatch: pytest.Monkey
     assert report.ok, report
     got = [d["id"] for d in changed_dicts(j._engine, T0, datetime(2026, 6, 30, tzinfo=UTC))]
     assert got == ["late"]
+
+
+def test_stamps_are_never_read_through_a_link(db_path: Path) -> None:
+    """Like every journal file: a link planted at stamps.json is not followed (no stamps)."""
+    from reflect.store import stamps
+
+    j = _imported(db_path)
+    real = j.layout.stamps.with_name("elsewhere.json")
+    j.layout.stamps.rename(real)
+    j.layout.stamps.symlink_to(real)
+    assert stamps.read(j.layout) == {}
+    assert [d["id"] for d in changed_dicts(j._engine, T0 - timedelta(days=31), datetime(2026, 6, 30, tzinfo=UTC))]

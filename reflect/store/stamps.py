@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from reflect.paths import Layout
+from reflect.store.storage import CorruptFile, read_bytes
 
 Doc = dict[str, Any]
 Stamps = dict[str, list[Any]]
@@ -82,9 +83,9 @@ def identity(info: os.stat_result) -> Identity:
 def read(layout: Layout) -> Stamps:
     """The stamps as recorded; {} when there are none or they do not read."""
     try:
-        with open(layout.stamps, "rb") as f:
-            data = json.loads(f.read())
-    except (OSError, ValueError):
+        raw = read_bytes(layout.stamps)  # never through a link, only a regular file
+        data = json.loads(raw) if raw is not None else {}
+    except (OSError, ValueError, CorruptFile):
         return {}
     return data if isinstance(data, dict) else {}
 
