@@ -68,3 +68,21 @@ async def test_escape_goes_back_to_the_entry_unsaved() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "back to the encounter")
         await settle(pilot)
     assert Journal().recent() == []
+
+
+async def test_the_crisis_save_is_not_held_up_but_says_the_date_is_ahead() -> None:
+    """Safety first: the crisis panel saves at once, then says When is after now."""
+    from reflect.screens.crisis import CrisisPanel
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _write_and_date(pilot, "tomorrow 10am")
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        await pilot.press("space", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "back to the encounter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    [e] = Journal().recent()
+    assert e.flags.crisis and e.occurred > FROZEN + timedelta(hours=12)
+    assert any("When is after now" in m for m in said), said
