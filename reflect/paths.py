@@ -26,12 +26,24 @@ def config_dir() -> Path:
     return _xdg("XDG_CONFIG_HOME", ".config") / APP
 
 
+class JournalPathError(ValueError):
+    """The journal's location was given but is empty. `REFLECT_DB=$TYPO reflect import` must
+    not quietly mean the default journal: a script would write into the person's own."""
+
+
 def journal_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The journal's main file: `--db`, else `REFLECT_DB`, else the XDG default."""
-    if override:
+    """The journal's main file: `--db` (`override`), else `REFLECT_DB`, else the XDG default.
+    JournalPathError when the one that decides is given but empty."""
+    if override is not None:
+        if not os.fspath(override).strip():
+            raise JournalPathError("--db: the journal path is empty")
         return Path(override).expanduser()
-    env = os.environ.get("REFLECT_DB", "").strip()
-    if env:
+    if "REFLECT_DB" in os.environ:
+        env = os.environ["REFLECT_DB"].strip()
+        if not env:
+            raise JournalPathError(
+                "REFLECT_DB is set but empty: give it a journal path, or unset it to use the default journal"
+            )
         return Path(env).expanduser()
     return data_dir() / "journal.json"
 
@@ -163,6 +175,7 @@ class Layout:
         self.certificates_dir = self.parts / "certificates"
         self.ratings = self.parts / "ratings.json"  # competency ratings (reflect.domain.growth)
         self.goals = self.parts / "goals.json"  # development goals
+        self.stamps = self.parts / "stamps.json"  # each month's newest change (store/stamps.py)
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

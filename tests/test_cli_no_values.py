@@ -54,4 +54,35 @@ def test_import_errors_name_the_field_and_the_kind(tmp_path: Path) -> None:
         result = run(*args)
         assert result.exit_code == 2
         assert "555-123-4567" not in result.stderr
-        assert "setting" in result.stderr and "[phone]" in result.stderr
+        assert "setting: not one of" in result.stderr
+
+
+PHONE = "555-123-4567"
+
+
+@pytest.mark.parametrize("field, bad", [
+    ("setting", {"setting": PHONE}),
+    ("crisis.actions[0]", {"crisis": {"actions": [PHONE]}}),
+    ("competencies[0]", {"competencies": [PHONE]}),
+    ("minutes", {"minutes": PHONE}),
+    ("reflect.reflections", {"reflect": {"reflections": PHONE}}),
+    ("occurred", {"occurred": PHONE}),
+    ("recorded", {"recorded": PHONE}),
+])  # fmt: skip
+def test_validators_name_the_field_and_the_kind_never_the_value(field: str, bad: dict[str, object]) -> None:
+    """At the source, not only behind the CLI's mask: old code `setting: '555-123-4567' is not one of…`."""
+    from reflect.domain.model import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        Entry.from_dict({"occurred": "2026-01-01T10:00:00+00:00"} | bad)
+    assert caught.value.path == field
+    assert "555" not in str(caught.value) and "4567" not in str(caught.value)
+
+
+def test_a_bad_due_date_names_the_kind_not_the_value() -> None:
+    from reflect.domain.model import Meeting, ValidationError
+
+    meeting = {"id": "m1", "held": "2026-01-01T10:00:00+00:00", "since": "2025-12-01T10:00:00+00:00",
+               "until": "2026-01-01T10:00:00+00:00", "actions": [{"text": "call", "due": PHONE}]}  # fmt: skip
+    with pytest.raises(ValidationError, match=r"actions\[0\]\.due: not an ISO 8601 date \(YYYY-MM-DD\)$"):
+        Meeting.from_dict(meeting)

@@ -527,24 +527,27 @@ def test_wrong_type_in_pretty_array_names_line():
     line = text.split("\n").index("  {", 2) + 1
     message = raises(text)
     assert message.startswith(f"in.json: entry 2 (line {line}): minutes: ")
-    assert "'forty'" in message
+    assert "got a string" in message and "forty" not in message
 
 
 def test_bad_enum():
     bad = plain_entry(1).to_dict()
     bad["setting"] = "cafe"
     message = raises(json.dumps([bad]))
-    assert message.startswith("in.json: entry 1 (line 1): setting: 'cafe' is not one of one-to-one, group")
+    # The field and the kind of problem, never the refused value (it could identify someone).
+    assert message.startswith("in.json: entry 1 (line 1): setting: not one of one-to-one, group") and "cafe" not in message
     bad = plain_entry(1).to_dict() | {"crisis": {"actions": ["prayed"]}}
-    assert "crisis.actions[0]: 'prayed' is not one of" in raises(json.dumps(bad))
+    message = raises(json.dumps(bad))
+    assert "crisis.actions[0]: not one of" in message and "prayed" not in message
     bad = plain_entry(1).to_dict() | {"competencies": ["XIII"]}
-    assert "competencies[0]: 'XIII' is not a SAMHSA category numeral" in raises(json.dumps(bad))
+    message = raises(json.dumps(bad))
+    assert message.endswith("competencies[0]: not a SAMHSA category numeral I..XII") and "XIII" not in message
 
 
 def test_bad_date():
     bad = plain_entry(1).to_dict() | {"occurred": "2024-13-01T10:00:00+00:00"}
     message = raises(export_json([plain_entry(0), bad]))
-    assert message == "in.json: entry 2 (line 7): occurred: not an ISO 8601 date-time: '2024-13-01T10:00:00+00:00'"
+    assert message == "in.json: entry 2 (line 7): occurred: not an ISO 8601 date-time"
     text = export_json([]).replace('"2024-06-01T09:00:00+00:00"', '"soon"')
     assert raises(text).startswith("in.json: exported_at: not an ISO 8601 date-time")
 

@@ -28,7 +28,7 @@ def test_a_rating_is_each_category_one_to_five_or_not_rated():
             Rating.from_dict({"ratings": {"III": bad}})
     with pytest.raises(ValidationError, match=r"^ratings\.XIII: unknown field$"):
         Rating.from_dict({"ratings": {"XIII": 3}})
-    with pytest.raises(ValidationError, match=r"^by: 'boss' is not one of self, supervisor$"):
+    with pytest.raises(ValidationError, match=r"^by: not one of self, supervisor$"):
         Rating.from_dict({"by": "boss"})
 
 

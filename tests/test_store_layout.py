@@ -64,3 +64,32 @@ def test_the_store_imports_no_front_end_nor_use_case() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_only_paths_reads_reflect_db() -> None:
+    """design.md: nothing but paths.py decides where the files are. Old code: click's
+    `envvar="REFLECT_DB"` in cli/commands.py and a check of it in cli/kit.py."""
+    import ast
+
+    readers = []
+    for module in sorted((ROOT / "reflect").rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        if any(isinstance(n, ast.Constant) and n.value == "REFLECT_DB" for n in ast.walk(tree)):
+            readers.append(module.relative_to(ROOT).as_posix())
+    assert readers == ["reflect/paths.py"]
+
+
+def test_an_empty_journal_location_is_refused_by_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Given but empty is a typo (`REFLECT_DB=$TYPO`), never the person's default journal."""
+    monkeypatch.setenv("REFLECT_DB", str(tmp_path / "j.json"))
+    assert paths.journal_path() == tmp_path / "j.json"
+    assert paths.journal_path(tmp_path / "k.json") == tmp_path / "k.json"
+    with pytest.raises(paths.JournalPathError, match="--db: the journal path is empty"):
+        paths.journal_path(" ")
+    monkeypatch.setenv("REFLECT_DB", "  ")
+    with pytest.raises(paths.JournalPathError, match="REFLECT_DB is set but empty"):
+        paths.journal_path()
+    assert paths.journal_path(tmp_path / "k.json") == tmp_path / "k.json"  # --db wins
+    monkeypatch.delenv("REFLECT_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert paths.journal_path() == tmp_path / "data" / "reflect" / "journal.json"

@@ -33,7 +33,6 @@ from reflect.cli.growth import goal, rate
 @click.option(
     "--db",
     metavar="PATH",
-    envvar="REFLECT_DB",
     help="Journal file to use (default: $XDG_DATA_HOME/reflect/journal.json; env REFLECT_DB).",
 )
 @click.version_option(__version__, "--version", prog_name="reflect", message="%(prog)s %(version)s")

@@ -28,7 +28,7 @@ from reflect.cli.kit import (
 )
 
 if TYPE_CHECKING:
-    from reflect.domain.formats import ImportDoc
+    from reflect.usecases.importing import Notes
     from reflect.store import ImportResult
 
 
@@ -142,16 +142,20 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool, ide
     progress = ProgressLine(sys.stderr, label="checking…" if dry_run else "importing…")  # timed from here
     journal = rctx.journal
     doc = importing.parse(journal, text, source=name)
+    del text  # a big input is not held through the write, nor are its entries (release=True)
+    notes = importing.notes(doc)
     # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
     # During the write it is held until the write is whole: all of the import, never part.
     with interrupt_deferred() as interrupted:  # till the end: the summary is the news
         try:
-            result = importing.apply(journal, doc, replace=replace, dry_run=dry_run, progress=progress)
+            result = importing.apply(
+                journal, doc, replace=replace, dry_run=dry_run, progress=progress, release=True
+            )
         finally:
             progress.close(final=not interrupted)
         during_write = bool(interrupted)
         if not during_write:
-            _report_import(doc, result, replace=replace, dry_run=dry_run)
+            _report_import(notes, result, replace=replace, dry_run=dry_run)
     if during_write:
         if dry_run:
             fail("interrupted; nothing was written", EXIT_INTERRUPTED)
@@ -161,14 +165,14 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool, ide
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _report_import(doc: ImportDoc, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
+def _report_import(notes: Notes, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
     """Identifier warnings (one line per entry, never the value), one line for entries
     dated in the future (a count), then the counts."""
     from reflect.usecases import importing
 
-    for warning in importing.changed_warnings(doc, result):
+    for warning in notes.changed_warnings(result):
         warn(warning.line())
-    future = importing.future_dated(doc, result)
+    future = notes.future_dated(result)
     if future is not None:
         warn(future.line())
     if dry_run:

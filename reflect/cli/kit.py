@@ -60,17 +60,15 @@ class ReflectContext:
 def check_journal_location(db: str | None) -> None:
     """Refuse a journal location that cannot work, in one line, before anything is created.
 
-    An empty --db, or a REFLECT_DB set to nothing (`REFLECT_DB=$TYPO reflect import ...`),
-    is refused rather than quietly meaning the default journal: a script would write
-    into the person's own journal. A folder, or a path under a file, is named as such."""
-    if db is not None and not db.strip():
-        fail("--db: the journal path is empty", EXIT_BAD_INPUT)
-    if db is None and "REFLECT_DB" in os.environ and not os.environ["REFLECT_DB"].strip():
-        fail("REFLECT_DB is set but empty: give it a journal path, or unset it to use the default journal",
-             EXIT_BAD_INPUT)  # fmt: skip
+    paths.journal_path decides (an empty --db or REFLECT_DB is refused there, rather than
+    quietly meaning the default journal); this only reports it. A folder, or a path under
+    a file, is named as such."""
     from reflect import paths
 
-    path = paths.journal_path(db)
+    try:
+        path = paths.journal_path(db)
+    except paths.JournalPathError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
     if path.is_dir():
         fail(f"{path}: is a folder; the journal is a file (e.g. {path / 'journal.json'})", EXIT_BAD_INPUT)
     for parent in path.parents:
@@ -213,7 +211,7 @@ def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> N
 def db_option(fn: F) -> F:
     """`--db PATH` after the command name too (`reflect list --db x`), as well as before it.
 
-    The group reads REFLECT_DB; this option only overrides it when given."""
+    Without it, paths.journal_path reads REFLECT_DB; this option overrides it when given."""
     return click.option(
         "--db",
         metavar="PATH",
@@ -229,9 +227,10 @@ MESSAGE_SCAN = 2000  # characters of a message masked: well past what one_line s
 
 def input_error(exc: Exception) -> str:
     """A refused input's message with each identifier it quotes masked by kind: it names
-    the file, the position, the field and the kind (`setting: '[phone]' is not one of…`),
-    never a value that could identify someone. The validators quote what they read; the
-    mask is applied here, once, for every command."""
+    the file, the position, the field and the kind (`setting: not one of…`), never a value
+    that could identify someone. The validators name the kind, not the value; this mask is
+    the second line of defence (a message from elsewhere that quotes one), applied here,
+    once, for every command."""
     from reflect.domain.formats import ImportFormatError
     from reflect.domain.masking import mask_identifiers
     from reflect.domain.model import ValidationError

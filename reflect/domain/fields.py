@@ -47,7 +47,8 @@ def iso(value: datetime | None) -> str | None:
 
 
 def kind_of(value: Any) -> str:
-    """How an error names a value's JSON type: 'a string', 'a list', 'null'."""
+    """How an error names a value's JSON type: 'a string', 'a list', 'null'. Errors name
+    the kind of a refused value, never the value: it could identify someone."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -61,6 +62,21 @@ def kind_of(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def number_kind(value: Any) -> str:
+    """`kind_of`, telling a number that is negative or not whole from other numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return kind_of(value)
+    if isinstance(value, float) and not value.is_integer():
+        return "a number that is not whole"
+    return "a negative number" if value < 0 else "a number out of range"
+
+
+def not_one_of(value: Any, choices: tuple[str, ...]) -> str:
+    """The problem of a value outside `choices`, naming the choices and not the value."""
+    listed = ", ".join(choices)
+    return f"not one of {listed}" if isinstance(value, str) else f"expected one of {listed}, got {kind_of(value)}"
 
 
 def parse_iso_datetime(value: Any, path: str) -> datetime:
@@ -77,7 +93,7 @@ def parse_iso_datetime(value: Any, path: str) -> datetime:
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
-            raise ValidationError(path, f"not an ISO 8601 date-time: {value!r}") from None
+            raise ValidationError(path, "not an ISO 8601 date-time") from None
     else:
         raise ValidationError(path, f"expected an ISO 8601 date-time, got {kind_of(value)}")
     problem = datetime_problem(dt)  # before astimezone, which overflows at the calendar's edges
@@ -100,7 +116,7 @@ def parse_iso_date(value: Any, path: str) -> date:
         except ValueError:
             pass
     if day is None:
-        raise ValidationError(path, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+        raise ValidationError(path, "not an ISO 8601 date (YYYY-MM-DD)")
     problem = date_problem(day)
     if problem is not None:
         raise ValidationError(path, problem)
@@ -132,8 +148,8 @@ def _join(path: str, key: str) -> str:
 def _obj(data: Any, path: str, allowed: set[str] | frozenset[str], what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError(path, f"expected {what} object, got {kind_of(data)}")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
+    if not allowed.issuperset(data):  # no set built for a record that fits
+        unknown = sorted(set(data) - allowed)
         raise ValidationError(_join(path, unknown[0]), "unknown field")
     return data
 
@@ -178,7 +194,7 @@ def _count(data: dict[str, Any], key: str, path: str) -> int:
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(_join(path, key), f"expected a whole number of 0 or more, got {value!r}")
+        raise ValidationError(_join(path, key), f"expected a whole number of 0 or more, got {number_kind(value)}")
     return value
 
 
@@ -187,7 +203,7 @@ def _choice(data: dict[str, Any], key: str, path: str, choices: tuple[str, ...],
     if value is None:
         value = default
     if value not in choices:
-        raise ValidationError(_join(path, key), f"{value!r} is not one of {', '.join(choices)}")
+        raise ValidationError(_join(path, key), not_one_of(value, choices))
     return value
 
 
@@ -205,7 +221,7 @@ def _str_list(
         if not isinstance(item, str):
             raise ValidationError(item_path, f"expected a string, got {kind_of(item)}")
         if choices is not None and item not in choices:
-            raise ValidationError(item_path, f"{item!r} is not one of {', '.join(choices)}")
+            raise ValidationError(item_path, not_one_of(item, choices))
         if item not in out:
             out.append(item)
     return out

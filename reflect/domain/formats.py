@@ -14,6 +14,7 @@ written as they are: validation happens when data comes in, not when it goes out
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from reflect.domain import cycle
-from reflect.domain.jsonscan import element_offset, line_at
+from reflect.domain.jsonscan import Scanner, element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
 from reflect.domain.training import Training
 from reflect.domain.growth import Goal, Rating
@@ -399,10 +400,13 @@ def _parse_items(
     check_text: bool = False,
 ) -> list[Any]:
     """Validate each record; `where(i)` names its position only when one fails.
-    `check_text`: the input has \\uD800-style escapes, so look for lone surrogates."""
+    `check_text`: the input has \\uD800-style escapes, so look for lone surrogates.
+    Each parsed item is let go of (`items[i] = None`) once its record is made: a big
+    input never holds its parse tree and all its records at once."""
     out = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(items):
+        items[i] = None
         try:
             obj = parse(raw)
             if isinstance(obj, Entry):
@@ -517,6 +521,9 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
         return Entry.from_dict(raw, default_peer=default_peer)
 
     check_text = _SURROGATE_ESCAPE.search(text) is not None
+    streamed = _stream(text, entry, check_text)
+    if streamed is not None:
+        return streamed
     try:
         data = _loads(text)
     except _InputError as exc:
@@ -547,6 +554,71 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
         entries = _parse_items([data], "entry", entry, source, lambda i: _position("entry", i, line), check_text)
         return ImportDoc(entries=entries, kind="entry")
     return _parse_document(data, text, source, entry, check_text)
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant).raw_decode
+_LISTS = {"entries": "entry", "stories": "story", "meetings": "meeting"}
+
+
+def _stream(text: str, entry: Any, check_text: bool) -> ImportDoc | None:
+    """An export document or an array of entries read one record at a time: each element
+    is decoded (as strictly as `_loads`), validated and let go before the next, so a big
+    input is never held as one parse tree beside its records. Only the path where all is
+    well: None on anything else (bad JSON, a bad record, another shape), and the whole-text
+    parse then reads it again and says what is wrong, exactly as before."""
+    parsers: dict[str, Any] = {"entries": entry, "stories": Story.from_dict, "meetings": Meeting.from_dict}
+    try:
+        scan = Scanner(text)
+        head = text.lstrip(" \t\n\r")[:1]
+        if head == "[":
+            records = _stream_items(scan, entry, check_text)
+            scan.end()
+            return ImportDoc(entries=records, kind="array")
+        if head != "{":
+            return None
+        data: dict[str, Any] = {}
+        lists: dict[str, list[Any]] = {}
+        for key in scan.members():
+            if key in data or key in lists:
+                return None
+            if key in _LISTS and text[scan.pos] == "[":
+                lists[key] = _stream_items(scan, parsers[key], check_text)
+            else:
+                data[key], scan.pos = _STRICT(text, scan.pos)
+        scan.end()
+        if data.get("format") != FORMAT:
+            return None
+        checked = _parse_document(data, text, "", entry, check_text)  # the header's checks, as ever
+    except Exception:  # noqa: BLE001 - whatever it is, the whole-text parse names it
+        return None
+    # Every other part of the document (hours worked, trainings, ratings, goals, the
+    # packet's header) was parsed whole above, as `_parse_document` reads it.
+    return dataclasses.replace(
+        checked,
+        entries=lists.get("entries", checked.entries),
+        stories=lists.get("stories", checked.stories),
+        meetings=lists.get("meetings", checked.meetings),
+    )
+
+
+def _stream_items(scan: Scanner, parse: Any, check_text: bool) -> list[Any]:
+    """The records of the array at the cursor, each decoded, checked as `_parse_items`
+    checks it, and dropped; ValueError (or any other error) on the first problem."""
+    out: list[Any] = []
+    seen: set[str] = set()
+    text = scan.text
+    for _ in scan.items():
+        raw, scan.pos = _STRICT(text, scan.pos)
+        obj = parse(raw)
+        if isinstance(obj, Entry):
+            _check_in_range(obj.occurred)
+        if check_text and _unencodable(raw) is not None:
+            raise ValueError("a lone surrogate")
+        if obj.id in seen:
+            raise ValueError("an id twice")
+        seen.add(obj.id)
+        out.append(obj)
+    return out
 
 
 def _line_or_none(text: str, key: str | None, index: int) -> int | None:

@@ -66,6 +66,7 @@ from reflect.domain.fields import (  # noqa: F401 - re-exported: the names other
     labels,
     leaves,
     new_id,
+    number_kind,
     now,
     opt_text,
     parse_iso_date,
@@ -328,7 +329,7 @@ def _parse_minutes(d: dict[str, Any], key: str, path: str) -> int | None:
         isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
     ):
         raise ValidationError(
-            _join(path, key), f"expected a whole number from 0 to {MAX_MINUTES} (a day), or null, got {minutes!r}"
+            _join(path, key), f"expected a whole number from 0 to {MAX_MINUTES} (a day), or null, got {number_kind(minutes)}"
         )
     return minutes
 
@@ -337,7 +338,7 @@ def _parse_competencies(d: dict[str, Any], key: str, path: str) -> list[str]:
     comps = _str_list(d, key, path)
     for i, c in enumerate(comps):
         if c not in cycle.COMPETENCY_KEYS:
-            raise ValidationError(f"{_join(path, key)}[{i}]", f"{c!r} is not a SAMHSA category numeral I..XII")
+            raise ValidationError(f"{_join(path, key)}[{i}]", "not a SAMHSA category numeral I..XII")
     comps.sort(key=cycle.COMPETENCY_KEYS.index)
     return comps
 

@@ -46,6 +46,7 @@ from reflect.domain import model
 from reflect.domain.settings import Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
+from reflect.domain.years import in_future
 from reflect.screens.conflict import KEEP_COPY, OVERWRITE, TAKE_THEIRS, ConflictPrompt
 from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
@@ -683,8 +684,8 @@ class EncounterScreen(Screen[Entry | None]):
             return
         self._save_written(entry)
 
-    def _save_written(self, entry: Entry) -> None:
-        """Save, unless nothing about the encounter is written."""
+    def _save_written(self, entry: Entry, *, future_ok: bool = False) -> None:
+        """Save, unless nothing about the encounter is written; a date ahead of now asks first."""
         if is_empty(entry):
             # An empty entry would list as "(no text)" and count in the workload: save nothing.
             self.notify(
@@ -695,7 +696,21 @@ class EncounterScreen(Screen[Entry | None]):
             )
             self._focus_widget("story")
             return
+        if not future_ok and in_future(entry.occurred, self.now()):
+            from reflect.screens.future_date import FutureDatePrompt
+
+            prompt = FutureDatePrompt(resolved_when(entry.occurred, self.now()))
+            self.app.push_screen(prompt, lambda choice: self._after_future(choice, entry))
+            return
         self._start_save(entry, leave=True)
+
+    def _after_future(self, choice: str | None, entry: Entry) -> None:
+        from reflect.screens.future_date import CHANGE_DATE, SAVE_ANYWAY as SAVE_FUTURE
+
+        if choice == SAVE_FUTURE:
+            self._save_written(entry, future_ok=True)
+        elif choice == CHANGE_DATE:
+            self._focus_widget("when")
 
     def _after_privacy(self, choice: str | None, entry: Entry, findings: list[Finding]) -> None:
         if choice == SAVE_ANYWAY:
@@ -864,6 +879,9 @@ class EncounterScreen(Screen[Entry | None]):
                 severity="warning",
                 timeout=10,
             )
+        if in_future(entry.occurred, self.now()):
+            self.notify("Saved now because safety comes first, but When is after now: check the date.",
+                        severity="warning", timeout=10)  # fmt: skip
         if not self._saving:
             self._start_save(entry, leave=False)
 

@@ -5,7 +5,9 @@ the month holding the cursor is read, then the next month over while the page is
 full, so a page costs the same at the top of a 25,000-entry journal as at its bottom,
 and the oldest page is as near as the newest. A text search first tests the raw month
 file, then each stored entry's JSON text, case-folded, before any object is built, and
-stops as soon as the page is full: a rare word costs one substring test per month.
+stops as soon as the page is full: a rare word costs one substring test per month. A
+month ruled out so is one whose stamp (`stamps.py`) shows it is the file reflect wrote;
+any other is parsed first, so a damaged month is named, never silently left out.
 
 Rows come newest first; ties in time are ordered by id, so every row has one place.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.paths import Layout
+from reflect.store import stamps
 from reflect.store.engine import ENTRIES, check_entries, read_shard
 from reflect.store.errors import JournalCorrupt
 from reflect.store.storage import CorruptFile
@@ -226,6 +229,22 @@ def _decode_at(path: Path, text: str, starts: list[int]) -> list[Doc]:
     return out
 
 
+class _Known:
+    """The months' stamps, read once per search or page when first needed."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self._stamps: stamps.Stamps | None = None
+
+    def check(self, month: str, path: Path, text: str, info: os.stat_result) -> None:
+        """A month whose text cannot match is known to be whole: CorruptFile otherwise."""
+        if self._stamps is None:
+            self._stamps = stamps.read(self.layout)
+        if not stamps.written_by_reflect(self._stamps, month, info):
+            check_entries(path, _decode_month(path, text))  # CorruptFile names it
+        return None
+
+
 class Browser:
     """Cursor paging and search over one journal's month files, under its read lock."""
 
@@ -239,25 +258,32 @@ class Browser:
         except FileNotFoundError:
             return []
 
-    def _month(self, month: str, match: Match) -> list[tuple[Key, Doc]] | None:
+    def _month(self, month: str, match: Match, known: _Known) -> list[tuple[Key, Doc]] | None:
         """The rows of one month that match, oldest first; None when the raw text rules
-        the whole month out (it is then never parsed). A file that does not parse is
-        JournalCorrupt, as every read of the journal says it."""
+        the whole month out. A file that does not parse is JournalCorrupt, as every read
+        of the journal says it, whether or not it holds the search's text: a month ruled
+        out unparsed is one its stamp shows reflect wrote (`stamps.py`); any other is
+        parsed first, so a damaged month is named, never silently left out."""
         try:
-            return self._month_rows(month, match)
+            return self._month_rows(month, match, known)
         except CorruptFile as exc:
             raise JournalCorrupt(exc.path, exc.reason) from None
 
-    def _month_rows(self, month: str, match: Match) -> list[tuple[Key, Doc]] | None:
+    def _month_rows(self, month: str, match: Match, known: _Known) -> list[tuple[Key, Doc]] | None:
         path = self.layout.month(month)
         with self.reading():
             text = read_month_file(path)
-        if text is None or not all(snippet in text for snippet in match.raw):
+            info = os.stat(path) if text is not None else None
+        if text is None or info is None:
+            return None
+        if not all(snippet in text for snippet in match.raw):
+            known.check(month, path, text, info)
             return None
         docs = None
         if match.needle:
             folded = fold(text)
             if match.needle not in folded:
+                known.check(month, path, text, info)
                 return None
             if len(folded) == len(text):  # the offsets line up: parse only the entries hit
                 starts = text_hits(text, folded, match.needle, match.other)
@@ -280,8 +306,9 @@ class Browser:
         out: list[Doc] = []
         read = 0
         full = False
+        known = _Known(self.layout)
         for month in reversed(months):
-            rows = self._month(month, match)
+            rows = self._month(month, match, known)
             read += 1
             for key, doc in reversed(rows or []):
                 if after is not None and (key > after if inclusive else key >= after):
@@ -303,8 +330,9 @@ class Browser:
         out: list[Doc] = []
         read = 0
         full = False
+        known = _Known(self.layout)
         for month in months:
-            rows = self._month(month, match)
+            rows = self._month(month, match, known)
             read += 1
             for key, doc in rows or []:
                 if before is not None and not before < key:
@@ -321,8 +349,9 @@ class Browser:
     def search(self, match: Match, limit: int | None) -> Iterator[Doc]:
         """Every matching row, newest first, at most `limit` (None: all), month by month."""
         n = 0
+        known = _Known(self.layout)
         for month in reversed(match.months(self.months())):
-            for _key, doc in reversed(self._month(month, match) or []):
+            for _key, doc in reversed(self._month(month, match, known) or []):
                 if limit is not None and n >= limit:
                     return
                 n += 1

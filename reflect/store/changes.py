@@ -2,8 +2,12 @@
 
 An agenda covers the entries of its window and those recorded or changed after the last
 meeting, however long before it they happened. Reading every month for those would make
-an agenda cost the whole journal; a month file's modification time says whether it was
-written since, so only those months are read. The facade reaches this through
+an agenda cost the whole journal. A month file's modification time says whether it was
+written since; of those, the month's recorded newest change (`stamps.py`, written in the
+same commit as the month) says whether anything in it changed since, so a journal
+imported in one go after its meetings costs one small read, not every month. Only a
+month without a trusted stamp (written by an older reflect, restored by a repair) is
+scanned for its newest stamp. The facade reaches this through
 `Journal.changed_dicts(after, before)`.
 """
 
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reflect.store import stamps
 from reflect.store.engine import Doc, Engine, aware
 
 # File systems keep modification times coarsely (FAT: 2 s); read a month written a little
@@ -22,32 +27,31 @@ from reflect.store.engine import Doc, Engine, aware
 SLACK_SECONDS = 5.0
 
 
-def _stamp(doc: Doc) -> datetime | None:
-    for key in ("updated", "recorded", "occurred"):
-        value = doc.get(key)
-        if isinstance(value, str):
-            try:
-                dt = datetime.fromisoformat(value)
-            except ValueError:
-                continue
-            return dt if dt.tzinfo else dt.astimezone()
-    return None
-
-
-def changed_months(engine: Engine, after: datetime, before: datetime) -> list[str]:
+def changed_months(engine: Engine, after: datetime, before: datetime) -> list[tuple[str, bool]]:
     """The months up to `before`'s whose files were written after `after` (give or take
-    SLACK_SECONDS), oldest first."""
-    limit = aware(after).timestamp() - SLACK_SECONDS  # type: ignore[union-attr]
+    SLACK_SECONDS) and whose recorded newest change, where the stamp describes the file
+    on disk, is not before `after`; oldest first, each with whether its stamp told."""
+    after_a = aware(after)
+    assert after_a is not None
+    limit = after_a.timestamp() - SLACK_SECONDS
     last = aware(before).astimezone(timezone.utc).strftime("%Y-%m")  # type: ignore[union-attr]
+    recorded: stamps.Stamps | None = None
     out = []
     for month in engine.months():
         if month > last:
             continue
         try:
-            if os.stat(engine.layout.month(month)).st_mtime >= limit:
-                out.append(month)
+            info = os.stat(engine.layout.month(month))
         except FileNotFoundError:
             continue
+        if info.st_mtime < limit:
+            continue
+        if recorded is None:
+            recorded = stamps.read(engine.layout)
+        newest = stamps.newest_of(recorded, month, info)
+        if newest is not None and newest < after_a:
+            continue  # written since, but nothing in it changed since (the stamp says so)
+        out.append((month, newest is not None))
     return out
 
 
@@ -89,14 +93,15 @@ def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator
     assert after_a is not None and before_a is not None
     with engine.gate.reading():
         months = changed_months(engine, after_a, before_a)
-    for month in months:
+    for month, stamped in months:
         with engine.gate.reading():
-            newest = _newest_stamp(engine.layout.month(month))
-            if newest is not None and newest < after_a:
-                continue  # written since (an import, a repair), but nothing in it changed
+            if not stamped:
+                newest = _newest_stamp(engine.layout.month(month))
+                if newest is not None and newest < after_a:
+                    continue  # written since (a repair, an older reflect), but nothing in it changed
             docs = engine.month_docs(month)
         for doc in docs:
-            stamp = _stamp(doc)
+            stamp = stamps.change_stamp(doc)
             if stamp is None or stamp < after_a:
                 continue
             try:

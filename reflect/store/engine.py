@@ -23,8 +23,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reflect.domain.model import Entry, ValidationError, now
 from reflect.paths import Layout, backup_name, is_temp_name
@@ -43,8 +44,12 @@ from reflect.store.storage import (
     stage,
     write_json,
 )
+from reflect.store import stamps
 from reflect.store.snapshot import Snapshot, table_text_of, tables_of
 from reflect.store.tables import next_key
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ENTRIES = "entries"
 Doc = dict[str, Any]
@@ -59,6 +64,8 @@ def shard_of(entry_id: str) -> str:
 def month_of(occurred_iso: str) -> str:
     try:
         dt = datetime.fromisoformat(occurred_iso)
+        if occurred_iso.endswith("+00:00") and occurred_iso[4] == "-":
+            return occurred_iso[:7]  # in UTC already: no conversion (an import files 25,000)
         if dt.tzinfo is None:
             dt = dt.astimezone()
         return dt.astimezone(timezone.utc).strftime("%Y-%m")
@@ -119,6 +126,45 @@ def stored_version(doc: Doc) -> datetime | None:
     return value if value.tzinfo else value.astimezone()
 
 
+STAGE_ALONE = 8  # a write of more files than this stages them on STAGE_THREADS threads
+STAGE_THREADS = 8
+
+
+def _stage_all(writes: Iterable[tuple[Path, bytes, int]], backup_dir: Path, many: bool) -> list[Staged]:
+    """Stage each (path, bytes, backups kept), in order. With `many`, on threads: each
+    stage ends in an fsync, and a file system commits fsyncs that wait together at once
+    (an import of 25,000 entries stages about 500 files). At most 2 x STAGE_THREADS
+    files' bytes wait at a time. On any failure every file staged is removed again."""
+    if not many:
+        out: list[Staged] = []
+        try:
+            for path, data, keep in writes:
+                out.append(stage(path, data, backup_dir=backup_dir if keep else None, keep=keep))
+        except BaseException:
+            for s in out:
+                s.discard()
+            raise
+        return out
+    from concurrent.futures import ThreadPoolExecutor  # only a big write needs it
+
+    futures: list[Future[Staged]] = []
+    pool = ThreadPoolExecutor(STAGE_THREADS, thread_name_prefix="reflect-stage")
+    try:
+        for path, data, keep in writes:
+            futures.append(pool.submit(stage, path, data, backup_dir=backup_dir if keep else None, keep=keep))
+            if len(futures) > 2 * STAGE_THREADS:
+                futures[-2 * STAGE_THREADS - 1].result()  # raises the first failure; bounds memory
+        return [f.result() for f in futures]
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for f in futures:
+            if f.done() and not f.cancelled() and f.exception() is None:
+                f.result().discard()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
 def check_entries(path: Path, docs: Iterable[Doc]) -> None:
     """Every stored entry has a string id and occurred time; else the file is corrupt."""
     for doc in docs:
@@ -155,7 +201,7 @@ def _target(layout: Layout, name: object) -> Path | None:
         return layout.index_dir / base
     if folder == "agendas" and _AGENDA_NAME.fullmatch(base):
         return layout.agendas_dir / base
-    if folder == "" and base in (layout.meetings.name, layout.drafts.name):
+    if folder == "" and base in (layout.meetings.name, layout.drafts.name, layout.stamps.name):
         return layout.parts / base
     return None
 
@@ -480,26 +526,40 @@ class Engine:
             remove, add = changes.setdefault(targets[doc["id"]], (set(), []))
             remove.add(doc["id"])
             add.append(doc)
-        months = {month: self.month_tables(month) for month in sorted(changes)}
-        writes: list[tuple[Path, bytes, int]] = []
-        for month, (remove, add) in sorted(changes.items()):
-            data = self.month_after(month, months[month], remove, add)
-            if data is not None:
-                writes.append((self.layout.month(month), dumps(data), KEEP_BACKUPS))
+        newest: dict[Path, tuple[str, str | None]] = {}  # month file -> (month, its newest change)
+
+        def month_writes() -> Iterator[tuple[Path, bytes, int]]:
+            # One month at a time, read (so known to parse) and serialised once: a big
+            # import never holds every month's old and new content at once.
+            for month, (remove, add) in sorted(changes.items()):
+                data = self.month_after(month, self.month_tables(month), remove, add)
+                if data is not None:
+                    path = self.layout.month(month)
+                    newest[path] = (month, stamps.newest_change(data[ENTRIES].values()))
+                    yield path, dumps(data), KEEP_BACKUPS
+
         before = {shard: dict(data) for shard, data in shards.items()}
         for entry_id, month in targets.items():
             shards[where[entry_id]][entry_id] = month
         for entry_id in gone:
             shards[where[entry_id]].pop(entry_id, None)
-        for shard, data in shards.items():
-            if data != before[shard] or not self.layout.shard(shard).exists():
-                writes.append((self.layout.shard(shard), dumps(data), 0))
-        writes += files
+        shard_writes = [
+            (self.layout.shard(shard), dumps(data), 0)
+            for shard, data in shards.items()
+            if data != before[shard] or not self.layout.shard(shard).exists()
+        ]
         staged: list[Staged] = []
         try:
-            for path, data_bytes, keep in writes:
-                backup_dir = self.layout.backup_dir if keep else None
-                staged.append(stage(path, data_bytes, backup_dir=backup_dir, keep=keep))
+            many = len(changes) + len(shard_writes) + len(files) > STAGE_ALONE
+            staged = _stage_all(chain(month_writes(), shard_writes, files), self.layout.backup_dir, many)
+            if newest:  # the months' stamps, naming the very files staged, in the same commit
+                written = {
+                    newest[s.path][0]: (newest[s.path][1], stamps.identity(os.stat(s.temp)))
+                    for s in staged
+                    if s.path in newest
+                }
+                fresh = stamps.updated(stamps.read(self.layout), written)
+                staged.append(stage(self.layout.stamps, dumps(fresh)))
             # The staged files' names are durable before the commit names them. (A backup
             # copy lost to a power cut costs only that backup: install skips it.)
             for folder in sorted({s.temp.parent for s in staged}):

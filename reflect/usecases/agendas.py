@@ -259,11 +259,19 @@ def unreadable_schedule(schedule: str) -> str | None:
 class UnknownPeer(ValueError):
     """`--peer` names nobody in the data. A mistyped name would otherwise get an agenda
     reading "Nothing to raise this time" under "Safety first": a supervisor must not
-    mistake a typo for a quiet fortnight."""
+    mistake a typo for a quiet fortnight. The message counts the peers and says where to
+    see them, never names them: a name can identify someone to whoever reads the error."""
 
-    def __init__(self, peer: str, where: str, known: set[str]):
-        names = ", ".join(sorted(k for k in known if k)) or "none"
-        super().__init__(f"--peer: no entries or meetings for {peer!r} {where} (peers: {names})")
+    def __init__(self, peer: str, where: str, known: set[str], see: str):
+        n = len({k for k in known if k})
+        super().__init__(
+            f"--peer: no entries or meetings for {peer!r} {where} "
+            f"({n} peer{'' if n == 1 else 's'} known; {see})"
+        )
+
+
+_SEE_JOURNAL_PEERS = "`reflect meeting list` names the peers met, `reflect export --format csv` each entry's peer"
+_SEE_FILE_PEERS = "each entry's and meeting's `peer` in the files names them"
 
 
 def check_journal_peer(journal: Journal, peer: str) -> None:
@@ -278,7 +286,7 @@ def check_journal_peer(journal: Journal, peer: str) -> None:
         if doc.get("peer") == peer:
             return
         known.add(doc.get("peer") or "")
-    raise UnknownPeer(peer, "in the journal", known)
+    raise UnknownPeer(peer, "in the journal", known, _SEE_JOURNAL_PEERS)
 
 
 def journal_agendas(
@@ -350,7 +358,7 @@ def export_agendas(
         if peer is not None:
             known = exported.peers | {m.peer for m in exported.meetings}
             if peer not in known:
-                raise UnknownPeer(peer, "in " + ", ".join(paths), known)
+                raise UnknownPeer(peer, "in " + ", ".join(paths), known, _SEE_FILE_PEERS)
 
         def pick(entries: list[Entry]) -> list[Entry | PrivateCrisis]:
             return [

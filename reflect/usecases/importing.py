@@ -7,7 +7,7 @@ value), for the adapter to show; they never block an import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,15 +28,41 @@ def parse(journal: Journal, text: str, *, source: str) -> ImportDoc:
 
 
 def apply(
-    journal: Journal, doc: ImportDoc, *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None
+    journal: Journal,
+    doc: ImportDoc,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    release: bool = False,
 ) -> ImportResult:
     """Write `doc` into the journal (nothing on a dry run): all of it, or on a conflict
     without `replace`, none of it (`Conflict`). `progress(done, total)` hears how far it
-    is now and then (three units per entry), last with done == total."""
+    is now and then (three units per entry), last with done == total. With `release`,
+    each entry is let go as the store takes it in (`doc.entries` is empty afterwards), so
+    a big import never holds its entries twice: take the `notes` first."""
+    entries: Iterable[Entry] = _Released(doc.entries) if release else doc.entries
     return journal.import_records(
-        doc.entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked,
+        entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked,
         trainings=doc.trainings, ratings=doc.ratings, goals=doc.goals,
     )
+
+
+class _Released:
+    """A list's items, each dropped from it as it is handed on; sized, for progress."""
+
+    def __init__(self, items: list[Entry]) -> None:
+        self.items = items
+        self.n = len(items)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[Entry]:
+        items = self.items
+        items.reverse()
+        while items:
+            yield items.pop()
 
 
 @dataclass
@@ -71,8 +97,7 @@ def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
 
 def changed_warnings(doc: ImportDoc, result: ImportResult) -> list[IdentifierWarning]:
     """The warnings for the entries this import adds or replaces (the others are already in)."""
-    changed = set(result.added) | set(result.replaced)
-    return identifier_warnings(e for e in doc.entries if e.id in changed)
+    return notes(doc).changed_warnings(result)
 
 
 @dataclass(frozen=True)
@@ -92,11 +117,35 @@ def future_dated(doc: ImportDoc, result: ImportResult, now: datetime | None = No
     """The entries this import adds or replaces whose encounter is dated in the future
     (`years.in_future`, the clock by default), or None. The import goes ahead: an entry
     written ahead is allowed, but usually a typo in the year, so the person hears of it."""
+    return notes(doc, now).future_dated(result)
+
+
+@dataclass
+class Notes:
+    """What an import warns about, worked out from its entries before the write (so the
+    write can let each entry go): per entry id its identifier warning, and the positions
+    of entries dated in the future. Only those the import adds or replaces are told."""
+
+    warnings: dict[str, IdentifierWarning]
+    future: list[tuple[int, str]]  # (1-based position, id)
+
+    def changed_warnings(self, result: ImportResult) -> list[IdentifierWarning]:
+        changed = set(result.added) | set(result.replaced)
+        return [w for entry_id, w in self.warnings.items() if entry_id in changed]
+
+    def future_dated(self, result: ImportResult) -> FutureDated | None:
+        changed = set(result.added) | set(result.replaced)
+        found = [i for i, entry_id in self.future if entry_id in changed]
+        return FutureDated(len(found), found[0]) if found else None
+
+
+def notes(doc: ImportDoc, now: datetime | None = None) -> Notes:
+    """The identifier warnings and future dates of every entry in `doc` (`now`: the clock)."""
     from reflect.domain.years import in_future
 
-    changed = set(result.added) | set(result.replaced)
-    found = [i for i, e in enumerate(doc.entries, 1) if e.id in changed and in_future(e.occurred, now)]
-    return FutureDated(len(found), found[0]) if found else None
+    warnings = {w.entry_id: w for w in identifier_warnings(doc.entries)}
+    future = [(i, e.id) for i, e in enumerate(doc.entries, 1) if in_future(e.occurred, now)]
+    return Notes(warnings, future)
 
 
 def summary(result: ImportResult) -> str:
