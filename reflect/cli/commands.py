@@ -72,3 +72,7 @@ for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
 from reflect.cli.supervision import supervision  # noqa: E402 - the supervision log (issue 11)
 
 main.add_command(supervision)
+
+from reflect.cli.caseload import caseload  # noqa: E402 - the supervisor's caseload (issue 11)
+
+main.add_command(caseload)
