@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pyrage
@@ -128,3 +129,35 @@ def test_the_installed_reflect_prints_the_caseload(files: list[str], tmp_path: P
     assert [p["peer"] for p in doc["peers"]] == ["ann", "dan"]
     assert doc["rules"]["name"] == "texas"
     assert date.fromisoformat(doc["today"]) == date.today()
+
+
+def test_app_opens_the_screen_on_the_caseload_read_once(files: list[str], key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """--app hands the screen the rows and a reader that does not open a packet twice."""
+    import reflect.screens.caseload as screen
+
+    seen: list[Any] = []
+    monkeypatch.setattr(screen, "run_caseload", lambda db, built, paths, read: seen.append((built, paths, read)))
+    result = run("caseload", "--from", files[2], "--from", files[0], "--identity", str(key[0]), "--rules", "dc", "--app")
+    assert result.exit_code == 0, result.stderr
+    ((built, paths, read),) = seen
+    assert [c.peer for c in built.ordered()] == ["ann", "bob"] and paths == [files[2], files[0]]
+    monkeypatch.setattr(packets, "read_document", lambda *a, **k: pytest.fail("read again"))
+    assert json.loads(read(files[2]))["format"] == "reflect-export"  # the sealed one, remembered
+
+
+def test_the_bench_measures_the_caseload(tmp_path: Path) -> None:
+    """The bench's caseload figure runs (tiny), so the script stays runnable between sessions."""
+    import argparse
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_supervision", bench / "bench_supervision.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.caseload_figures(tmp_path, argparse.Namespace(peers=2, weeks=4, entries=20, repeat=1, rules="dc"))
+    finally:
+        sys.path.remove(str(bench))
