@@ -161,3 +161,15 @@ def test_the_bench_measures_the_caseload(tmp_path: Path) -> None:
         module.caseload_figures(tmp_path, argparse.Namespace(peers=2, weeks=4, entries=20, repeat=1, rules="dc"))
     finally:
         sys.path.remove(str(bench))
+
+
+def test_the_newer_export_wins_whatever_the_order_given(files: list[str], key: tuple[Path, str]) -> None:
+    """bob's sealed packet was exported after his plain file: it is read, given first or last."""
+    from reflect.store import identity
+
+    opened = identity.from_secret(key[0].read_text())
+    journal = Journal(os.environ["REFLECT_DB"])
+    for order in ([files[1], files[2]], [files[2], files[1]]):
+        (bob,) = caseload(order, journal, rules="dc", read=lambda p: packets.read_document(p, opened), now=NOW).cases
+        assert bob.packet == order.index(files[2]) + 1
+        assert bob.crises == 0  # the older file's crisis, two days ago, is not his latest export's

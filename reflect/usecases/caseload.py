@@ -2,10 +2,10 @@
 
 Each `--from` file (a plain export document or a sealed packet, opened by the `read`
 given: `packets.read_document` with the person's keys) is read as `review --from` reads
-it (`agendas.read_exports`), and writes nothing anywhere. Every file is read and checked
-before a row is built: one bad or foreign file stops the run (`BadPacket`, naming its
-position), since a caseload that quietly leaves a peer out reads as a peer with nothing to
-raise.
+it (`agendas.read_exports`), one at a time, and writes nothing anywhere. Every file is
+read and checked before the caseload is returned: one bad or foreign file stops the run
+(`BadPacket`, naming its position), since a caseload that quietly leaves a peer out reads
+as a peer with nothing to raise.
 
 A peer found in several files is read from the newest (the latest `exported_at`; without
 one, or on a tie, the file given later); the older is left whole, so one row never mixes
@@ -107,31 +107,14 @@ def _worked(head: dict[str, Any], path: str, peer: str, default: float | None) -
     return Worked(by_week(weeks, peer), default)
 
 
-def read_packets(paths: Sequence[str], read: Callable[[str], str] | None = None) -> list[_Read]:
-    """Every file read and checked, in order; `BadPacket` at the first that is not a
-    peer's export."""
-    out = []
-    with no_cycle_gc():
-        for i, path in enumerate(paths, 1):
-            try:
-                data = read_exports([path], read)
-            except ImportFormatError as exc:
-                raise BadPacket(i, exc) from None
-            head = data.heads.get(path, {})
-            out.append(_Read(i, path, _exported_at(head.get("exported_at")), data))
-    return out
-
-
-def newest_by_peer(files: Sequence[_Read]) -> dict[str, _Read]:
-    """For each peer, the file to read them from: the newest export holding them."""
-    floor = datetime.min.replace(tzinfo=datetime.now().astimezone().tzinfo)
-    chosen: dict[str, _Read] = {}
-    for f in files:
-        for peer in f.peers():
-            had = chosen.get(peer)
-            if had is None or (f.exported_at or floor, f.position) >= (had.exported_at or floor, had.position):
-                chosen[peer] = f
-    return chosen
+def read_packet(position: int, path: str, read: Callable[[str], str] | None = None) -> _Read:
+    """One file read and checked; `BadPacket` when it is not a peer's export."""
+    try:
+        data = read_exports([path], read)
+    except ImportFormatError as exc:
+        raise BadPacket(position, exc) from None
+    head = data.heads.get(path, {})
+    return _Read(position, path, _exported_at(head.get("exported_at")), data)
 
 
 def _period(pack: Pack | None, meetings: list[Meeting], today: date) -> tuple[date, date]:
@@ -247,13 +230,24 @@ def caseload(
     spec = rules_spec(journal, rules)
     pack = load_pack(spec) if spec else None
     settings = journal.settings()
-    files = read_packets(paths, read)
-    cases = []
-    period = _period(pack, [], today)
-    for peer, f in sorted(newest_by_peer(files).items()):
-        case, span = _case(f, peer, pack=pack, schedule=settings.schedule, weekly_hours=settings.weekly_hours, now=made, today=today)
-        cases.append(case)
-        period = (min(period[0], span[0]), span[1])
+    floor = datetime.min.replace(tzinfo=made.tzinfo)
+    chosen: dict[str, tuple[tuple[datetime, int], Case, tuple[date, date]]] = {}
+    with no_cycle_gc():
+        for position, path in enumerate(paths, 1):
+            # One file at a time: its rows are worked out and its parsed data let go before
+            # the next is read, so fifty packets never sit in memory together.
+            f = read_packet(position, path, read)
+            rank = (f.exported_at or floor, position)
+            for peer in f.peers():
+                had = chosen.get(peer)
+                if had is None or rank >= had[0]:
+                    case, span = _case(f, peer, pack=pack, schedule=settings.schedule,
+                                       weekly_hours=settings.weekly_hours, now=made, today=today)  # fmt: skip
+                    chosen[peer] = (rank, case, span)
+            del f
+    cases = [chosen[peer][1] for peer in sorted(chosen)]
+    spans = [chosen[peer][2] for peer in chosen] or [_period(pack, [], today)]
+    period = (min(s[0] for s in spans), max(s[1] for s in spans))
     return Caseload(
         made=made, today=today, since=period[0], until=period[1],
         rules=pack.name if pack is not None else "",
