@@ -129,6 +129,13 @@ def test_the_installed_reflect_prints_the_caseload(files: list[str], tmp_path: P
     assert [p["peer"] for p in doc["peers"]] == ["ann", "dan"]
     assert doc["rules"]["name"] == "texas"
     assert date.fromisoformat(doc["today"]) == date.today()
+    code = (
+        "import sys\nfrom reflect.cli import main\n"
+        f"main(['caseload', '--from', {files[0]!r}, '--rules', 'dc'], standalone_mode=False)\n"
+        "print('TEXTUAL', any(m.split('.')[0] == 'textual' for m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # type: ignore[attr-defined]
+    assert done.returncode == 0 and "TEXTUAL False" in done.stderr, done.stderr
 
 
 def test_app_opens_the_screen_on_the_caseload_read_once(files: list[str], key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
