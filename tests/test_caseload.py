@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ def test_a_bad_or_foreign_file_stops_the_run_naming_its_position(files: list[str
 
 
 def test_the_installed_reflect_prints_the_caseload(files: list[str], tmp_path: Path) -> None:
-    exe = shutil.which("reflect", path=str(Path(os.sys.executable).parent))  # type: ignore[attr-defined]
+    exe = shutil.which("reflect", path=str(Path(sys.executable).parent))
     assert exe is not None
     done = subprocess.run(
         [exe, "caseload", "--from", files[0], "--from", files[4], "--rules", "texas", "--format", "json"],
@@ -134,7 +135,7 @@ def test_the_installed_reflect_prints_the_caseload(files: list[str], tmp_path: P
         f"main(['caseload', '--from', {files[0]!r}, '--rules', 'dc'], standalone_mode=False)\n"
         "print('TEXTUAL', any(m.split('.')[0] == 'textual' for m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # type: ignore[attr-defined]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "TEXTUAL False" in done.stderr, done.stderr
 
 
@@ -156,7 +157,6 @@ def test_the_bench_measures_the_caseload(tmp_path: Path) -> None:
     """The bench's caseload figure runs (tiny), so the script stays runnable between sessions."""
     import argparse
     import importlib.util
-    import sys
 
     bench = Path(__file__).resolve().parent.parent / "bench"
     sys.path.insert(0, str(bench))

@@ -9,6 +9,9 @@ a peer would read as a peer with nothing to raise. Never imports textual without
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
 from reflect.cli.keys import identity_option
@@ -24,13 +27,16 @@ from reflect.cli.kit import (
     say,
 )
 
+if TYPE_CHECKING:
+    from reflect.store.identity import Keys
+
 FORMATS = ("text", "json")
 
 
 class _Remembered:
     """A file's text read once (a packet decrypted once): the screen reads it again for the agenda."""
 
-    def __init__(self, keys: object) -> None:
+    def __init__(self, keys: Callable[[], Keys]) -> None:
         self._keys = keys
         self._texts: dict[str, str] = {}
 
@@ -38,7 +44,7 @@ class _Remembered:
         from reflect.usecases.packets import read_document
 
         if path not in self._texts:
-            self._texts[path] = read_document(path, self._keys)  # type: ignore[arg-type]
+            self._texts[path] = read_document(path, self._keys)
         return self._texts[path]
 
 
