@@ -9,7 +9,11 @@ from disk in the same run. Target: within 2x.
 there (one function taking the journal and returning nothing).
 
 Prints figures and ratios; asserts nothing (machines are noisy).
-Run: python bench/bench_supervision.py [--peers N] [--weeks N] [--repeat N] [--rules NAME]
+The caseload (issue 11) reads packets, not the journal: each peer's export document
+(their meetings and `--entries` entries over the same two years), against `json.loads` of
+the same files in the same run; then the same packets sealed, the decryption timed alone.
+
+Run: python bench/bench_supervision.py [--peers N] [--weeks N] [--repeat N] [--rules NAME] [--entries N]
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rules", default="dc", help="the rule pack the log checks (default: dc)")
+    parser.add_argument("--entries", type=int, default=2500, help="entries in each peer's packet (the caseload)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -114,6 +119,82 @@ def main() -> None:
         for label, fn in FIGURES:
             ms = timed(lambda: fn(journal, args), args.repeat)
             print(f"{label:<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline (target within 2x)")
+        caseload_figures(Path(tmp), args)
+
+
+# --- the caseload (issue 11): packets, not the journal, so its own baseline --------------
+
+
+def packet_documents(peers: int, weeks: int, entries_each: int) -> list[bytes]:
+    """Each peer's export document: their meetings (as above) and `entries_each` entries
+    over the same two years (bench_review's varied entries: a crisis in 50, private in 17)."""
+    import bench_review  # noqa: PLC0415 - beside this script
+    from reflect.domain.formats import write_json
+
+    bench_review.END = START + timedelta(weeks=weeks)
+    by_peer: dict[str, list[Meeting]] = {}
+    for m in meetings(peers, weeks):
+        by_peer.setdefault(m.peer, []).append(m)
+    out = []
+    for p in range(peers):
+        peer = f"peer {p:02d}"
+        buf = io.StringIO()
+        write_json(buf, bench_review.entries(entries_each, peer, p), [], by_peer.get(peer, []), exported_at=bench_review.END)
+        out.append(buf.getvalue().encode("utf-8"))
+    return out
+
+
+def caseload_figures(folder: Path, args: argparse.Namespace) -> None:
+    """The caseload of every peer's packet beside `json.loads` of the same files, plain;
+    then the same packets sealed, with the decryption measured on its own."""
+    import pyrage
+
+    from reflect.usecases.agendas import no_cycle_gc
+    from reflect.usecases.caseload import caseload
+    from reflect.usecases.packets import open_bytes, read_document, seal
+    from reflect.store.identity import Keys
+
+    t0 = time.perf_counter()
+    docs = packet_documents(args.peers, args.weeks, args.entries)
+    plain, sealed = folder / "plain", folder / "sealed"
+    plain.mkdir()
+    sealed.mkdir()
+    ident = pyrage.x25519.Identity.generate()
+    keys = Keys(identity=ident, public=str(ident.to_public()))
+    paths, sealed_paths = [], []
+    for i, doc in enumerate(docs):
+        (plain / f"p{i:02d}.json").write_bytes(doc)
+        (sealed / f"p{i:02d}.age").write_bytes(seal(doc, [keys.public]))
+        paths.append(str(plain / f"p{i:02d}.json"))
+        sealed_paths.append(str(sealed / f"p{i:02d}.age"))
+    size = sum(len(d) for d in docs) / 1e6
+    print(f"\ncaseload: {len(docs)} packets of {args.entries} entries each, {size:.0f} MB (built in {time.perf_counter() - t0:.1f} s)")
+    journal = Journal(folder / "caseload-journal.json")
+    now = START + timedelta(weeks=args.weeks, days=1)
+
+    def raw() -> None:
+        for p in paths:
+            json.loads(Path(p).read_text(encoding="utf-8"))
+
+    def raw_no_gc() -> None:
+        with no_cycle_gc():
+            raw()
+
+    base = timed(raw, args.repeat)
+    print(f"{'json.loads of the packets (baseline)':<44} {base:9.1f} ms")
+    paused = timed(raw_no_gc, args.repeat)
+    print(f"{'json.loads, cycle GC paused':<44} {paused:9.1f} ms")
+    ms = timed(lambda: caseload(paths, journal, rules=args.rules, now=now), args.repeat)
+    print(f"{'caseload, plain packets':<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline (target within 2x); {ms / paused:.2f}x GC-paused")
+
+    def decrypt() -> None:
+        for p in sealed_paths:
+            open_bytes(Path(p).read_bytes(), keys, source=p)
+
+    dec = timed(decrypt, args.repeat)
+    print(f"{'decrypting the sealed packets alone':<44} {dec:9.1f} ms")
+    ms = timed(lambda: caseload(sealed_paths, journal, rules=args.rules, now=now, read=lambda p: read_document(p, keys)), args.repeat)
+    print(f"{'caseload, sealed packets':<44} {ms:9.1f} ms   {(ms - dec) / base:5.2f}x baseline without decryption")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,10 @@ from reflect.cli.doctor import doctor
 from reflect.cli.entries import delete, list_, show
 from reflect.cli.exporting import export
 from reflect.cli.importing import import_
+from reflect.cli.caseload import caseload
 from reflect.cli.keys import keys
+from reflect.cli.supervision import supervision
+from reflect.cli.training import training
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
 from reflect.cli.review import meeting, review
 from reflect.cli.meetings import COMMANDS as MEETING_COMMANDS
@@ -65,16 +68,7 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
-main.add_command(keys)
 for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
     meeting.add_command(_command)
-
-from reflect.cli.supervision import supervision  # noqa: E402 - the supervision log (issue 11)
-
-main.add_command(supervision)
-
-from reflect.cli.training import training  # noqa: E402 - continuing education (issue 12)
-
-main.add_command(training)
-main.add_command(rate)
-main.add_command(goal)
+for _command in (keys, supervision, caseload, training, rate, goal):
+    main.add_command(_command)

@@ -75,6 +75,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         start: str = "home",
         clock: Callable[[], datetime] | None = None,
         review: ReviewOptions | None = None,
+        first: Callable[[], Screen[Any]] | None = None,  # a screen to start on instead (the caseload)
     ) -> None:
         if start not in STARTS:
             raise ValueError(f"start must be one of {', '.join(STARTS)}, not {start!r}")
@@ -83,6 +84,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.journal = journal
         self.start = start
         self.review = review
+        self.first = first
         self._clock = clock
         self._theme_lock = threading.Lock()
         self._warm_timer: Timer | None = None
@@ -97,6 +99,8 @@ class ReflectApp(App["list[Meeting] | None"]):
         return self._clock() if self._clock is not None else model.now()
 
     def get_default_screen(self) -> Screen[Any]:
+        if self.first is not None:
+            return self.first()
         if self.start == "review":
             from reflect.screens.review_round import ReviewOptions, ReviewStart
 

@@ -39,6 +39,7 @@ class Exported:
     rows: list[Row] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    heads: dict[str, dict[str, Any]] = field(default_factory=dict)  # each file's exported_at and worked, as written
     texts: dict[str, str] = field(default_factory=dict)
     peers: set[str] = field(default_factory=set)
     owners: list[str] = field(default_factory=list)  # each file's name: its peer when none is given
@@ -150,6 +151,7 @@ def _read_one(path: str, out: Exported, known: frozenset[str], read: Callable[[s
     except (ValueError, RecursionError):  # not JSON, too deep, a number too long: parse_import says which
         data = None
     packet = _packet_of(data)
+    out.heads[path] = {k: data.get(k) for k in ("exported_at", "worked")} if isinstance(data, dict) else {}
     if packet is not None and packet.peer.strip():  # a sealed packet names its sender: not the file
         default_peer = packet.peer
     fast = (
