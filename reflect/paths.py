@@ -159,6 +159,7 @@ class Layout:
         self.review_drafts = self.parts / "review-drafts.json"
         self.pending = self.parts / "pending.json"
         self.encryption = self.parts / "encryption.json"  # plain: how the files are kept
+        self.inbox = self.parts / "inbox"  # entries saved before the identity was unlocked
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""
@@ -180,4 +181,4 @@ class Layout:
 
     def data_folders(self) -> list[Path]:
         """The folders holding only the journal's files (temp files in them are ours)."""
-        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir]
+        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir, self.inbox]

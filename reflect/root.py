@@ -58,6 +58,14 @@ def unlock_identity(ask: Ask | None = None, *, tries: int = 3, path: Path | None
     sources (at most one scrypt run per identity and passphrase in a process), and
     registered for reading encrypted files. Raises identity.WrongPassphrase after the
     last wrong try, identity.NoIdentity, passphrase.PassphraseError."""
+    return unlock_with_passphrase(ask, tries=tries, path=path)[0]
+
+
+def unlock_with_passphrase(
+    ask: Ask | None = None, *, tries: int = 3, path: Path | None = None
+) -> tuple[Keys, str]:
+    """`unlock_identity`, and the passphrase that opened it (`reflect passphrase` keeps it
+    in the keyring, or replaces it)."""
     from reflect import passphrase
     from reflect.store import codec, identity
 
@@ -72,7 +80,7 @@ def unlock_identity(ask: Ask | None = None, *, tries: int = 3, path: Path | None
             wrong = exc
             continue
         codec.add_identity(keys.identity, keys.public)
-        return keys
+        return keys, given
     raise wrong or identity.WrongPassphrase()
 
 

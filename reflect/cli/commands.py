@@ -63,3 +63,8 @@ def new(rctx: ReflectContext) -> None:
 
 for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
     main.add_command(_command)
+
+from reflect.cli.encryption import decrypt, encrypt, passphrase_  # noqa: E402 - the journal at rest
+
+for _command in (encrypt, decrypt, passphrase_):
+    main.add_command(_command)
