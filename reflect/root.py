@@ -106,6 +106,23 @@ def _known(public: str) -> Keys | None:
     return None if found is None else identity.Keys(found, public)
 
 
+def unlock_typed(passphrase: str) -> Keys:
+    """The person's identity opened with a passphrase typed in the app (identity.WrongPassphrase
+    when it does not open it), registered for reading."""
+    from reflect.store import codec, identity
+
+    keys = identity.unlock(identity_file(), passphrase)
+    codec.add_identity(keys.identity, keys.public)
+    return keys
+
+
+def journal_locked(journal: Journal) -> bool:
+    """Whether `journal` is encrypted to a key this process has not unlocked (one stat)."""
+    from reflect.store import inbox
+
+    return inbox.locked(journal.layout)
+
+
 def open_with_keys(db: PathArg = None, ask: Ask | None = None) -> Journal:
     """The journal, readable: its identity unlocked first when it is encrypted."""
     open_keys(db, ask)
