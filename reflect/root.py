@@ -80,6 +80,7 @@ def unlock_with_passphrase(
             wrong = exc
             continue
         codec.add_identity(keys.identity, keys.public)
+        identity.drop_previous(where)  # a copy a killed passphrase change left: it just opened
         return keys, given
     raise wrong or identity.WrongPassphrase()
 

@@ -178,6 +178,15 @@ def reseal(path: Path, keys: Keys, new: str) -> None:
     previous.unlink()
 
 
+def drop_previous(path: Path) -> None:
+    """Remove the copy `reseal` keeps while it works, when a kill left it: the identity
+    at `path` is whole either way (a rename put it there), and the copy opens with a
+    passphrase the person meant to retire."""
+    from reflect.paths import identity_backup_path
+
+    identity_backup_path(Path(path)).unlink(missing_ok=True)
+
+
 def _write(path: Path, keys: Keys, passphrase: str) -> None:
     secret = f"# reflect identity, public key: {keys.public}\n{keys.identity}\n"
     atomic_write(path, pyrage.passphrase.encrypt(secret.encode("ascii"), passphrase), plain=True)
