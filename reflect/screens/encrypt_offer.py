@@ -141,7 +141,7 @@ class EncryptScreen(ModalScreen[bool]):
     @work(thread=True, group="encrypt", exit_on_error=False)
     def _encrypt(self, passphrase: str) -> None:
         from reflect.store import JournalError
-        from reflect.store.identity import IdentityError, WrongPassphrase
+        from reflect.usecases.encryption import IdentityError, WrongPassphrase
         from reflect.usecases.encryption import encrypt
 
         try:

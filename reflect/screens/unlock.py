@@ -54,7 +54,7 @@ class UnlockScreen(Screen[None]):
         """REFLECT_PASSPHRASE_FILE or the keyring, when there is one; else wait for typing."""
         from reflect.passphrase import PassphraseError
         from reflect.root import open_keys
-        from reflect.store.identity import IdentityError
+        from reflect.usecases.encryption import IdentityError
 
         try:
             keys = open_keys(self.app.journal.path, None, tries=1)  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ class UnlockScreen(Screen[None]):
     @work(thread=True, group="unlock", exit_on_error=False)
     def _try(self, typed: str) -> None:
         from reflect.root import unlock_typed
-        from reflect.store.identity import IdentityError, WrongPassphrase
+        from reflect.usecases.encryption import IdentityError, WrongPassphrase
 
         try:
             keys = unlock_typed(typed)

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from reflect import paths
 from reflect.store import Journal, codec, identity
+from reflect.store.identity import IdentityError, WrongPassphrase
+
+__all__ = ["Encrypted", "IdentityError", "WrongPassphrase", "encrypt", "has_identity", "is_plain"]
 
 
 @dataclass(frozen=True)
