@@ -211,3 +211,24 @@ def test_a_passphrase_change_and_the_copy_it_keeps_meanwhile(journal_dir: Path, 
     from reflect.store import identity
 
     assert identity.unlock(where, "a brand new passphrase").public == unlocked().public
+
+
+def test_encrypt_creates_the_identity_when_there_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "first.txt"
+    secret.write_text("my first passphrase\n")
+    monkeypatch.setenv("REFLECT_PASSPHRASE_FILE", str(secret))
+    Journal().save(Entry(occurred=datetime(2024, 3, 1, tzinfo=UTC), listen=Listen(story=SENTENCE)))
+    assert not paths.identity_path().exists()
+    code, _, err = run("encrypt")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert "cannot be recovered" in lines[0] and "creating your identity" in lines[1]
+    public = paths.public_key_path(paths.identity_path()).read_text().split()[-1]
+    assert root_marker().recipient == public
+    assert holding(tmp_path, SENTENCE) == []
+
+
+def root_marker() -> codec.Marker:
+    from reflect.root import encryption
+
+    return encryption()
