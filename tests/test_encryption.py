@@ -232,3 +232,15 @@ def root_marker() -> codec.Marker:
     from reflect.root import encryption
 
     return encryption()
+
+
+def test_a_damaged_encrypted_file_is_named_and_repaired_from_its_encrypted_backup(journal_dir: Path) -> None:
+    assert run("encrypt")[0] == 0
+    month = journal_dir / "journal.json.d" / "entries" / "2024-03.json"
+    month.write_bytes(month.read_bytes()[:-40])  # torn
+    code, _, err = run("list")
+    assert code == 1 and "does not decrypt" in err and "2024-03.json" in err
+    code, _, err = run("doctor", "--repair")
+    assert code == 0, err
+    assert sorted(e.listen.story for e in Journal().entries()) == [f"{SENTENCE} {n}" for n in range(4)]
+    assert holding(journal_dir, SENTENCE) == []  # the set-aside torn file is ciphertext too
