@@ -20,6 +20,7 @@ from pathlib import Path
 from reflect import paths
 
 ENV_FILE = "REFLECT_PASSPHRASE_FILE"
+ENV_NEW_FILE = "REFLECT_NEW_PASSPHRASE_FILE"  # `reflect passphrase` in a script: the new one
 KEYRING_SERVICE = "reflect"
 
 Ask = Callable[[int], str]  # attempt number (1, 2, 3) -> the passphrase typed
@@ -36,24 +37,24 @@ class NoPassphrase(PassphraseError):
         )
 
 
-def from_file() -> str | None:
-    """The passphrase in the file `REFLECT_PASSPHRASE_FILE` names (its first line, without
-    the line ending), or None when the variable is not set."""
-    name = os.environ.get(ENV_FILE, "")
+def from_file(env: str = ENV_FILE) -> str | None:
+    """The passphrase in the file `REFLECT_PASSPHRASE_FILE` (or `env`) names (its first
+    line, without the line ending), or None when the variable is not set."""
+    name = os.environ.get(env, "")
     if not name.strip():
         return None
     try:
         with open(Path(name).expanduser(), "rb") as f:
             raw = f.read(1 << 16)
     except OSError as exc:
-        raise PassphraseError(f"{ENV_FILE}: the file cannot be read ({exc.strerror or exc})") from None
+        raise PassphraseError(f"{env}: the file cannot be read ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise PassphraseError(f"{ENV_FILE}: the file is not UTF-8 text") from None
+        raise PassphraseError(f"{env}: the file is not UTF-8 text") from None
     line = text.split("\n", 1)[0].removesuffix("\r")
     if not line:
-        raise PassphraseError(f"{ENV_FILE}: the file's first line is empty")
+        raise PassphraseError(f"{env}: the file's first line is empty")
     return line
 
 

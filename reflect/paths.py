@@ -176,6 +176,7 @@ class Layout:
         self.ratings = self.parts / "ratings.json"  # competency ratings (reflect.domain.growth)
         self.goals = self.parts / "goals.json"  # development goals
         self.stamps = self.parts / "stamps.json"  # each month's newest change (store/stamps.py)
+        self.inbox = self.parts / "inbox"  # entries saved before the identity was unlocked
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""
@@ -205,4 +206,4 @@ class Layout:
 
     def data_folders(self) -> list[Path]:
         """The folders holding only the journal's files (temp files in them are ours)."""
-        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir, self.certificates_dir]
+        return [self.parts, self.entries_dir, self.index_dir, self.agendas_dir, self.backup_dir, self.certificates_dir, self.inbox]

@@ -58,6 +58,14 @@ def unlock_identity(ask: Ask | None = None, *, tries: int = 3, path: Path | None
     sources (at most one scrypt run per identity and passphrase in a process), and
     registered for reading encrypted files. Raises identity.WrongPassphrase after the
     last wrong try, identity.NoIdentity, passphrase.PassphraseError."""
+    return unlock_with_passphrase(ask, tries=tries, path=path)[0]
+
+
+def unlock_with_passphrase(
+    ask: Ask | None = None, *, tries: int = 3, path: Path | None = None
+) -> tuple[Keys, str]:
+    """`unlock_identity`, and the passphrase that opened it (`reflect passphrase` keeps it
+    in the keyring, or replaces it)."""
     from reflect import passphrase
     from reflect.store import codec, identity
 
@@ -72,7 +80,8 @@ def unlock_identity(ask: Ask | None = None, *, tries: int = 3, path: Path | None
             wrong = exc
             continue
         codec.add_identity(keys.identity, keys.public)
-        return keys
+        identity.drop_previous(where)  # a copy a killed passphrase change left: it just opened
+        return keys, given
     raise wrong or identity.WrongPassphrase()
 
 
@@ -96,6 +105,23 @@ def _known(public: str) -> Keys | None:
 
     found = codec.identity_for(public)
     return None if found is None else identity.Keys(found, public)
+
+
+def unlock_typed(passphrase: str) -> Keys:
+    """The person's identity opened with a passphrase typed in the app (identity.WrongPassphrase
+    when it does not open it), registered for reading."""
+    from reflect.store import codec, identity
+
+    keys = identity.unlock(identity_file(), passphrase)
+    codec.add_identity(keys.identity, keys.public)
+    return keys
+
+
+def journal_locked(journal: Journal) -> bool:
+    """Whether `journal` is encrypted to a key this process has not unlocked (one stat)."""
+    from reflect.store import inbox
+
+    return inbox.locked(journal.layout)
 
 
 def open_with_keys(db: PathArg = None, ask: Ask | None = None) -> Journal:

@@ -106,3 +106,29 @@ def test_a_wrong_passphrase_in_the_file_fails_without_a_prompt(tmp_path: Path, m
 def test_a_plain_journal_needs_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(passphrase.ENV_FILE, raising=False)
     assert open_keys() is None  # no passphrase asked, no identity needed
+
+
+def test_remember_then_forget_through_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 ring: MemoryKeyring) -> None:  # fmt: skip
+    """Opted in, a command needs no passphrase source at all; forgotten, it needs one again."""
+    from click.testing import CliRunner
+
+    from reflect.cli import main
+
+    install_identity(tmp_path, monkeypatch)
+    keys = unlock_identity()
+    from reflect.store import Journal
+
+    Journal().set_encryption(keys.public)
+    result = CliRunner().invoke(main, ["passphrase", "--remember"])
+    assert result.exit_code == 0 and "kept in the OS keyring" in result.stderr
+    assert list(ring.kept.values()) == [PASSPHRASE]
+    monkeypatch.delenv(passphrase.ENV_FILE)
+    codec.forget_identities()  # as a new process: the keyring is its only source
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 0, result.stderr
+    assert CliRunner().invoke(main, ["passphrase", "--forget"]).exit_code == 0
+    assert ring.kept == {} and not paths.keyring_flag_path(paths.identity_path()).exists()
+    codec.forget_identities()
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 2 and "REFLECT_PASSPHRASE_FILE" in result.stderr

@@ -77,6 +77,10 @@ def export(
         with atomic_output(output, newline=newline) as out:
             exporting.write(out, chosen, exported_at=now())
         say(f"wrote {plural(chosen.written, 'entry')} to {output}")
+        from reflect.root import encryption
+
+        if encryption(rctx.db).needs_keys:  # plain by request: say so, the journal is not
+            say(f"note: {output} is not encrypted, though the journal is: keep it safe, or delete it when done")
     else:
         with data_out(newline=newline) as out:
             exporting.write(out, chosen, exported_at=now())

@@ -100,6 +100,9 @@ def review(
         from reflect.screens.review import run_review
 
         check_journal_location(rctx.db)
+        from reflect.cli.unlocking import open_keys_or_fail
+
+        open_keys_or_fail(rctx.db)  # the review opens on the agenda: an encrypted journal's key first
         recorded = run_review(rctx.db, since=since_dt, until=until_dt, peer=peer, include_private=include_private)
         for meeting in recorded:
             say(recorded_line(meeting))

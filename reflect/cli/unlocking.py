@@ -57,13 +57,13 @@ def ask_terminal(attempt: int) -> str:
     return str(click.prompt("Passphrase", hide_input=True, err=True, default="", show_default=False))
 
 
-def ask_new(what: str = "New passphrase") -> str:
-    """A new passphrase, typed twice on the terminal, or the first line of the
-    `REFLECT_PASSPHRASE_FILE` (scripts, tests)."""
+def ask_new(what: str = "New passphrase", env: str = "REFLECT_PASSPHRASE_FILE") -> str:
+    """A new passphrase, typed twice on the terminal, or the first line of the file the
+    variable `env` names (scripts, tests)."""
     from reflect.passphrase import NoPassphrase, PassphraseError, from_file
 
     try:
-        given = from_file()
+        given = from_file(env)
     except PassphraseError as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     if given is not None:

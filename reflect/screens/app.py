@@ -25,7 +25,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Input, TextArea
 
 from reflect.domain import model
-from reflect.root import open_journal
+from reflect.root import journal_locked, open_journal
 from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
@@ -83,6 +83,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.register_theme(replace(BUILTIN_THEMES[LIGHT], warning=LIGHT_WARNING))
         self.journal = journal
         self.start = start
+        self.locked = journal_locked(journal)  # encrypted, key not unlocked: the passphrase first
         self.review = review
         self.first = first
         self._clock = clock
@@ -111,6 +112,21 @@ class ReflectApp(App["list[Meeting] | None"]):
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.locked:  # the passphrase first; home reads once it is unlocked
+            from reflect.screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen(), lambda _unlocked: self._unlocked())
+            self._warm_timer = self.set_interval(0.05, self._warm_when_home_is_ready)
+            return
+        self._begin()
+
+    def _unlocked(self) -> None:
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.load()  # it skipped its first read while the journal was locked
+        self._begin()
+
+    def _begin(self) -> None:
         if self.start == "new":
             home = self.screen
             if isinstance(home, HomeScreen):
@@ -231,6 +247,11 @@ class ReflectApp(App["list[Meeting] | None"]):
         if kind is not None and isinstance(self.screen, kind):
             self.screen.action_leave()
         self.exit()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy and cut stay inside reflect: never to the system clipboard (OSC 52), where
+        other programs and the terminal's history would keep an entry's text."""
+        self._clipboard = text
 
     # --- help and the command palette -----------------------------------------------------
 

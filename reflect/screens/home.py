@@ -203,6 +203,8 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
+        Binding("ctrl+e", "encrypt", "Encrypt the journal", id="home.encrypt", show=False,
+                tooltip="Encrypt the journal at rest with a passphrase (asks first)"),  # fmt: skip
     ]
     HELP_EXTRA = [
         ("enter", "Open the highlighted entry, or resume the highlighted draft"),
@@ -291,6 +293,8 @@ class HomeScreen(Screen[None]):
 
     def load(self, keep: str | None = None) -> None:
         """Read drafts and the first page again (after a search, a save, a discard)."""
+        if getattr(self.app, "locked", False):
+            return  # an encrypted journal before its passphrase: read once it is unlocked
         self._generation += 1
         self.run_worker(
             partial(self._read_first, self._generation, self._filter, keep),
@@ -326,6 +330,11 @@ class HomeScreen(Screen[None]):
         self._update_status()
         self._mark_ready()
 
+    def action_encrypt(self) -> None:
+        from reflect.screens.encrypt_offer import offer
+
+        offer(self, on_done=self.load)
+
     def _mark_ready(self) -> None:
         if not self.ready:
             self.ready = True
@@ -351,6 +360,10 @@ class HomeScreen(Screen[None]):
                 else "No encounters yet. Press n to journal your first one."
             )
             options.append(Option(Content.styled(text, "italic"), disabled=True))
+            if not self._filter and not drafts:
+                from reflect.screens.encrypt_offer import notice
+
+                options += notice(self.journal)
         lst.set_options(options)
         index = None
         if keep is not None:

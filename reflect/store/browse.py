@@ -28,7 +28,7 @@ from reflect.paths import Layout
 from reflect.store import stamps
 from reflect.store.engine import ENTRIES, check_entries, read_shard
 from reflect.store.errors import JournalCorrupt
-from reflect.store.storage import CorruptFile
+from reflect.store.storage import CorruptFile, read_bytes
 
 Doc = dict[str, Any]
 Reading = Callable[[], AbstractContextManager[object]]
@@ -60,9 +60,8 @@ def month_name(when: datetime) -> str:
 def read_month_file(path: Path) -> str | None:
     """A month file's text, or None when it is missing (tests count calls to this)."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return None
+        raw = read_bytes(path)  # decrypted when the journal is encrypted
+        return None if raw is None else raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptFile(path, "not UTF-8 text") from None
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from reflect.store import stamps
 from reflect.store.engine import Doc, Engine, aware
+from reflect.store.storage import CorruptFile, read_bytes
 
 # File systems keep modification times coarsely (FAT: 2 s); read a month written a little
 # before `after` too: the stamps inside decide.
@@ -66,8 +67,10 @@ def _newest_stamp(path: Path) -> datetime | None:
     then the month is read in full. Stamps with one UTC offset sort as text; each
     offset's newest is parsed."""
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_bytes(path)
+    except (OSError, CorruptFile):
+        return None
+    if raw is None:
         return None
     stamps = _UPDATED.findall(raw)
     if len(stamps) != len(_OCCURRED.findall(raw)):

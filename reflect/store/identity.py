@@ -158,6 +158,35 @@ def rewrap(path: Path, old: str, new: str) -> Keys:
     return keys
 
 
+def reseal(path: Path, keys: Keys, new: str) -> None:
+    """Seal unlocked `keys` at `path` with a new passphrase (the key stays), keeping the
+    sealed file as it was in `paths.identity_backup_path` until the new one is in place:
+    a kill leaves the old file or the new, both whole. The copy is removed at the end (it
+    opens with the old passphrase); a copy a kill left is removed by the next `reseal`."""
+    from reflect.paths import identity_backup_path
+
+    path = Path(path)
+    if not new:
+        raise IdentityError("the passphrase is empty")
+    sealed = read_raw(path)
+    if sealed is None:
+        raise NoIdentity(path)
+    previous = identity_backup_path(path)
+    atomic_write(previous, sealed, plain=True)
+    _write(path, keys, new)
+    _remember(path, new, keys)
+    previous.unlink()
+
+
+def drop_previous(path: Path) -> None:
+    """Remove the copy `reseal` keeps while it works, when a kill left it: the identity
+    at `path` is whole either way (a rename put it there), and the copy opens with a
+    passphrase the person meant to retire."""
+    from reflect.paths import identity_backup_path
+
+    identity_backup_path(Path(path)).unlink(missing_ok=True)
+
+
 def _write(path: Path, keys: Keys, passphrase: str) -> None:
     secret = f"# reflect identity, public key: {keys.public}\n{keys.identity}\n"
     atomic_write(path, pyrage.passphrase.encrypt(secret.encode("ascii"), passphrase), plain=True)

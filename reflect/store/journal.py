@@ -25,7 +25,7 @@ from reflect.domain.growth import Goal, Rating
 from reflect.domain.settings import Settings
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.training import Training
-from reflect.store import changes, migrate
+from reflect.store import changes, codec, encryption, inbox, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
 from reflect.store.growth import Growth
@@ -65,6 +65,7 @@ class Journal:
 
     def __init__(self, path: PathArg = None, *, settings_path: PathArg = None, lock_timeout: float = 30.0) -> None:
         layout = paths.Layout(paths.journal_path(path))
+        codec.bind(layout.main, layout.parts, layout.encryption)  # files written as its marker says
         self.layout = layout
         self.path, self.parts = layout.main, layout.parts
         self.entries_dir, self.index_dir, self.backup_dir = layout.entries_dir, layout.index_dir, layout.backup_dir
@@ -82,7 +83,13 @@ class Journal:
         self._ratings = Table(layout.ratings, "ratings", backup_dir=backups, keep=KEEP_BACKUPS)
         self._goals = Table(layout.goals, "goals", backup_dir=backups, keep=KEEP_BACKUPS)
         target = migrate.Target(layout, self._engine.apply, self._meetings)
-        self._gate.on_open = lambda: migrate.open_journal(target)
+
+        def on_open() -> None:
+            encryption.finish(layout)  # an `encrypt`/`decrypt` a kill interrupted
+            migrate.open_journal(target)
+            inbox.merge(layout, self._engine)  # entries saved before the key was unlocked
+
+        self._gate.on_open = on_open
         self._gate.on_pending = self._engine.replay
         self._health = Health(self._gate, self._engine, self._settings, self._stories, self._meetings, self._drafts)
 
@@ -191,7 +198,12 @@ class Journal:
         was read, or None for a new entry (then no entry with its id may exist). When the
         stored entry is not that version (deleted, or saved since by another process)
         nothing is written and EntryChanged says what is there now. `overwrite=True`
-        saves regardless; so does leaving `expected` out (last writer wins)."""
+        saves regardless; so does leaving `expected` out (last writer wins).
+
+        An encrypted journal whose identity is not unlocked yet keeps a new entry in its
+        inbox (store/inbox.py): a crisis is never lost to a passphrase not yet typed."""
+        if expected is None and inbox.locked(self.layout):
+            return inbox.drop(self.layout, self._gate, entry, self.default_peer)
         with self._gate.writing():
             if expected is not UNCHECKED and not overwrite:
                 current = self._engine.get_doc(entry.id)
@@ -384,6 +396,12 @@ class Journal:
 
     def settings(self) -> Settings:
         return self._settings.read()
+
+    def set_encryption(self, recipient: str | None) -> encryption.Converted:
+        """Encrypt every file of the journal to `recipient`, or decrypt them all (None; the
+        identity unlocked first), under the exclusive lock; crash-safe (store/encryption.py)."""
+        with self._gate.writing():
+            return encryption.convert(self.layout, recipient)
 
     def save_settings(self, settings: Settings) -> Settings:
         with self._gate.locked(True):

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from reflect.store.storage import CorruptFile, _scan_table, check_tables, parse_json
+from reflect.store.storage import CorruptFile, _scan_table, check_tables, decode, parse_json, read_bytes
 
 Doc = dict[str, Any]
 
@@ -62,7 +62,7 @@ class Snapshot:
         if month in self._bytes:
             return self._bytes.pop(month)
         with os.fdopen(self._fds.pop(month), "rb") as f:
-            return f.read()
+            return decode(f.read(), self.paths[month])
 
     def close(self) -> None:
         fds, self._fds = self._fds, {}
@@ -83,10 +83,7 @@ class Snapshot:
 
 
 def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+    return read_bytes(path)
 
 
 def tables_of(raw: bytes, path: Path) -> dict[str, dict[str, Doc]]:
