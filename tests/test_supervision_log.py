@@ -280,7 +280,8 @@ def test_the_digest_of_a_stored_document_is_the_records(journal: Journal) -> Non
     """The log checks attestations on stored documents; that must be the digest the record's
     own check computes, for every stored meeting (a done action and empty fields too)."""
     from reflect.domain.attestation import digest as record_digest
-    from reflect.domain.supervision_log import _Stored, complete
+    from reflect.domain.attestation import stored_digest
+    from reflect.domain.supervision_log import complete
 
     m = meeting(9)
     m.actions = [ActionItem("Read the code", owner="sam", done=True)]
@@ -288,7 +289,7 @@ def test_the_digest_of_a_stored_document_is_the_records(journal: Journal) -> Non
     docs = journal.meeting_dicts()
     assert len(docs) == 6
     for doc in docs:
-        assert digest(_Stored(complete(doc))) == record_digest(Meeting.from_dict(doc))  # type: ignore[arg-type]
+        assert stored_digest(complete(doc)) == record_digest(Meeting.from_dict(doc))
 
 
 def test_a_meeting_stored_before_the_added_fields(db_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from reflect.domain.attestation import digest
+from reflect.domain.attestation import stored_digest
 from reflect.domain.fields import spec_of
 from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
@@ -94,19 +94,6 @@ class LoggedMeeting:
 MEETING_KEYS = frozenset(f.name for f in spec_of(MeetingRecord).fields)
 
 
-class _Stored:
-    """A stored meeting document standing in for a `Meeting` where only `to_dict` is read
-    (the attestation digest): the log reads thousands of meetings and builds no objects."""
-
-    __slots__ = ("doc",)
-
-    def __init__(self, doc: dict[str, Any]):
-        self.doc = doc
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.doc
-
-
 def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored meeting in exactly `Meeting.to_dict()`'s shape: as it is when it has every
     field (the store writes that shape), else read and written once (a meeting stored
@@ -151,7 +138,7 @@ def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
         for a in d["actions"]:
             text_, owner = next(shown), next(shown)
             actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
-        current = digest(_Stored(d)) if d["attestations"] else ""  # type: ignore[arg-type]  # reads only to_dict()
+        current = stored_digest(d) if d["attestations"] else ""
         creds = d["credentials"]
         out.append(LoggedMeeting(
             id=d["id"], held=_at(d["held"]), peer=d["peer"], supervisor=d["supervisor"],
