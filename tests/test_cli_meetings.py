@@ -189,3 +189,25 @@ def test_import_warns_of_identifiers_in_a_meetings_free_text(tmp_path: Path) -> 
     assert run("meeting", "show", "5eed").exit_code == 0  # imported all the same
     again = run("import", str(path))
     assert again.exit_code == 0 and "warning:" not in again.stderr  # unchanged: already in
+
+
+def test_export_says_how_many_meetings_no_longer_hold_their_attestation(tmp_path: Path) -> None:
+    """An export carrying a meeting changed after it was attested says so on stderr: a
+    count, never the text; stdout stays the document. (Failed before: it said nothing.)"""
+    kept, changed_id = added("--summary", "Pacing calls"), added("--summary", "Ending calls kindly")
+    for meeting_id in (kept, changed_id):
+        assert run("meeting", "attest", meeting_id, "--as", "supervisor").exit_code == 0
+    clean = run("export")
+    assert clean.exit_code == 0 and "attest" not in clean.stderr
+    export = json.loads(clean.stdout)
+    (doc,) = [m for m in export["meetings"] if m["id"] == changed_id]
+    doc["summary"] = "Something else entirely"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(export))
+    assert run("import", str(path), "--replace").exit_code == 0
+    result = run("export")
+    assert result.exit_code == 0 and json.loads(result.stdout)["format"] == "reflect-export"
+    assert "warning: 1 meeting changed after attestation: the attestation no longer holds" in result.stderr
+    assert "Something else" not in result.stderr and changed_id not in result.stderr
+    written = run("export", "-o", str(tmp_path / "out.json"))
+    assert written.exit_code == 0 and "1 meeting changed after attestation" in written.stderr
