@@ -6,7 +6,8 @@ rule pack and written as JSON, against a raw `json.loads` of the same meeting ta
 from disk in the same run. Target: within 2x.
 
 `FIGURES` lists what is measured against that baseline; the caseload adds its own row
-there (one function taking the journal and returning nothing).
+there (one function taking the journal and returning nothing). Then one peer's log as
+`reflect supervision log --peer P` makes it (the table read for that peer).
 
 `--parts` adds where the time goes (each stage on the same meetings, CPU time); `--cli`
 adds the installed `reflect supervision log --peer P --format json` for one peer (a new
@@ -100,6 +101,15 @@ FIGURES: list[tuple[str, Callable[[Journal, argparse.Namespace], None]]] = [
 ]
 
 
+def one_peer(journal: Journal, rules: str) -> None:
+    """What `reflect supervision log --peer P --format json` runs, in process: the
+    command's use case (the table read for that peer) and its writer."""
+    from reflect.usecases.supervision_log import supervision_log
+
+    log = supervision_log(journal, peer="peer 00", rules=rules, until=(START + timedelta(weeks=110)).date())
+    supervision_render.write(io.StringIO(), log, "json")
+
+
 def parts(journal: Journal, repeat: int) -> None:
     """CPU milliseconds of each stage of the log on the same meetings (process time: less
     moved by other work on the machine than the wall clock)."""
@@ -174,6 +184,8 @@ def main() -> None:
         for label, fn in FIGURES:
             ms = timed(lambda: fn(journal, args), args.repeat)
             print(f"{label:<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline (target within 2x)")
+        ms = timed(lambda: one_peer(journal, args.rules), args.repeat)
+        print(f"{'supervision log, one peer (the command)':<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline")
         if args.parts:
             parts(journal, args.repeat)
         if args.cli:
