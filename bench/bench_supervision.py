@@ -6,14 +6,20 @@ rule pack and written as JSON, against a raw `json.loads` of the same meeting ta
 from disk in the same run. Target: within 2x.
 
 `FIGURES` lists what is measured against that baseline; the caseload adds its own row
-there (one function taking the journal and returning nothing).
+there (one function taking the journal and returning nothing). Then one peer's log as
+`reflect supervision log --peer P` makes it (the table read for that peer).
+
+`--parts` adds where the time goes (each stage on the same meetings, CPU time); `--cli`
+adds the installed `reflect supervision log --peer P --format json` for one peer (a new
+process: start-up and the whole meeting table read, as a person runs it), beside a new
+`python` that only reads the table.
 
 Prints figures and ratios; asserts nothing (machines are noisy).
 The caseload (issue 11) reads packets, not the journal: each peer's export document
 (their meetings and `--entries` entries over the same two years), against `json.loads` of
 the same files in the same run; then the same packets sealed, the decryption timed alone.
 
-Run: python bench/bench_supervision.py [--peers N] [--weeks N] [--repeat N] [--rules NAME] [--entries N]
+Run: python bench/bench_supervision.py [--peers N] [--weeks N] [--repeat N] [--rules NAME] [--entries N] [--parts] [--cli]
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -96,6 +105,65 @@ FIGURES: list[tuple[str, Callable[[Journal, argparse.Namespace], None]]] = [
 ]
 
 
+def one_peer(journal: Journal, rules: str) -> None:
+    """What `reflect supervision log --peer P --format json` runs, in process: the
+    command's use case (the table read for that peer) and its writer."""
+    from reflect.usecases.supervision_log import supervision_log
+
+    log = supervision_log(journal, peer="peer 00", rules=rules, until=(START + timedelta(weeks=110)).date())
+    supervision_render.write(io.StringIO(), log, "json")
+
+
+def parts(journal: Journal, repeat: int) -> None:
+    """CPU milliseconds of each stage of the log on the same meetings (process time: less
+    moved by other work on the machine than the wall clock)."""
+    from reflect.domain.attestation import stored_digest
+    from reflect.domain.supervision_log import complete, mask_all
+
+    def cpu(fn: Callable[[], object]) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.process_time()
+            fn()
+            times.append((time.process_time() - t0) * 1000)
+        return min(times)
+
+    docs = [complete(d) for d in journal.meeting_dicts()]
+    texts = [t for d in docs for t in (d["summary"], d["competence"], d["growth_areas"], *(a[k] for a in d["actions"] for k in ("text", "owner")))]
+    logs = supervision_logs(journal, rules="dc", until=(START + timedelta(weeks=110)).date())
+    stages: list[tuple[str, Callable[[], object]]] = [
+        ("read the meeting table (json.loads)", lambda: json.loads(journal.meetings_path.read_text(encoding="utf-8"))),
+        ("attestation digests", lambda: [stored_digest(d) for d in docs]),
+        ("masking the free text", lambda: mask_all(texts)),
+        ("JSON written", lambda: [supervision_render.json_text(log) for log in logs]),
+        ("the whole log, every peer", lambda: log_all(journal, "dc")),
+    ]
+    base = 0.0
+    for label, fn in stages:
+        ms = cpu(fn)
+        base = base or ms
+        print(f"  cpu {label:<40} {ms:9.1f} ms   {ms / base:5.2f}x")
+
+
+def cli(journal: Journal, folder: Path, repeat: int, rules: str) -> None:
+    """The installed command for one peer, beside a new Python that only reads the table."""
+    exe = shutil.which("reflect") or str(Path(sys.executable).with_name("reflect"))
+    env = dict(os.environ, REFLECT_DB=str(journal.path), REFLECT_CONFIG=str(folder / "config.toml"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not every run
+    until = (START + timedelta(weeks=110)).date().isoformat()
+    command = [exe, "supervision", "log", "--peer", "peer 00", "--rules", rules, "--until", until, "--format", "json"]
+    read = [sys.executable, "-c", f"import json; json.loads(open({str(journal.meetings_path)!r}, encoding='utf-8').read())"]
+
+    def run(argv: list[str]) -> None:
+        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    run(command)  # the first run compiles the modules
+    base = timed(lambda: run(read), repeat)
+    ms = timed(lambda: run(command), repeat)
+    print(f"{'python -c json.loads(table) (new process)':<44} {base:9.1f} ms")
+    print(f"{'reflect supervision log --peer (one peer)':<44} {ms:9.1f} ms   {ms / base:5.2f}x that")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peers", type=int, default=50)
@@ -103,6 +171,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rules", default="dc", help="the rule pack the log checks (default: dc)")
     parser.add_argument("--entries", type=int, default=2500, help="entries in each peer's packet (the caseload)")
+    parser.add_argument("--parts", action="store_true", help="also where the time goes, stage by stage")
+    parser.add_argument("--cli", action="store_true", help="also the installed command for one peer")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -119,6 +189,12 @@ def main() -> None:
         for label, fn in FIGURES:
             ms = timed(lambda: fn(journal, args), args.repeat)
             print(f"{label:<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline (target within 2x)")
+        ms = timed(lambda: one_peer(journal, args.rules), args.repeat)
+        print(f"{'supervision log, one peer (the command)':<44} {ms:9.1f} ms   {ms / base:5.2f}x baseline")
+        if args.parts:
+            parts(journal, args.repeat)
+        if args.cli:
+            cli(journal, Path(tmp), args.repeat, args.rules)
         caseload_figures(Path(tmp), args)
 
 

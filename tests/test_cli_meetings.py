@@ -163,3 +163,51 @@ def test_credential_settings(tmp_path: Path) -> None:
     one_line_error(run("config", "supervisor_credential", "x" * 500), "supervisor_credential", code=2)
     assert run("config", "--unset", "credential").exit_code == 0
     assert json.loads(run("config").stdout)["credential"] == ""
+
+
+def test_import_warns_of_identifiers_in_a_meetings_free_text(tmp_path: Path) -> None:
+    """`reflect import` checks a meeting's free text as it checks an entry's: a warning
+    naming the meeting, the field and the kind, never the value; the import goes ahead.
+    (Failed before: meetings were not checked.)"""
+    phone, mail = "555-123-4567", "sam@example.org"
+    meeting = {
+        "id": "5eed5eed-1111-4000-8000-000000000000", "peer": "alex", "supervisor": "Dana",
+        "held": "2025-01-07T10:00:00+00:00", "since": "2024-12-24T10:00:00+00:00",
+        "until": "2025-01-07T10:00:00+00:00", "notes": "Quiet week", "summary": f"Called her back at {phone}",
+        "actions": [{"id": "a1", "text": f"Write to {mail}", "owner": "alex", "due": None, "done": False}],
+    }  # fmt: skip
+    doc = {"format": "reflect-export", "version": 1, "exported_at": "2025-02-01T09:00:00+00:00", "entries": [], "meetings": [meeting]}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc))
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: meeting {meeting['id']}: summary looks like a phone number; actions[0].text looks like an email address"
+    ]
+    assert phone not in result.stderr and mail not in result.stderr and result.stdout == ""
+    assert run("meeting", "show", "5eed").exit_code == 0  # imported all the same
+    again = run("import", str(path))
+    assert again.exit_code == 0 and "warning:" not in again.stderr  # unchanged: already in
+
+
+def test_export_says_how_many_meetings_no_longer_hold_their_attestation(tmp_path: Path) -> None:
+    """An export carrying a meeting changed after it was attested says so on stderr: a
+    count, never the text; stdout stays the document. (Failed before: it said nothing.)"""
+    kept, changed_id = added("--summary", "Pacing calls"), added("--summary", "Ending calls kindly")
+    for meeting_id in (kept, changed_id):
+        assert run("meeting", "attest", meeting_id, "--as", "supervisor").exit_code == 0
+    clean = run("export")
+    assert clean.exit_code == 0 and "attest" not in clean.stderr
+    export = json.loads(clean.stdout)
+    (doc,) = [m for m in export["meetings"] if m["id"] == changed_id]
+    doc["summary"] = "Something else entirely"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(export))
+    assert run("import", str(path), "--replace").exit_code == 0
+    result = run("export")
+    assert result.exit_code == 0 and json.loads(result.stdout)["format"] == "reflect-export"
+    assert "warning: 1 meeting changed after attestation: the attestation no longer holds" in result.stderr
+    assert "Something else" not in result.stderr and changed_id not in result.stderr
+    written = run("export", "-o", str(tmp_path / "out.json"))
+    assert written.exit_code == 0 and "1 meeting changed after attestation" in written.stderr

@@ -180,3 +180,48 @@ def test_with_no_peer_set_the_credential_is_the_journal_owners_only(db_path: Pat
     assert own.peer == j.default_peer() and own.credentials.peer == "CPS-7"
     other = add(j, HELD + timedelta(days=1), peer="sam")
     assert other.credentials.peer == ""  # (was "CPS-7": another peer was lent the owner's number)
+
+
+def test_the_digest_of_a_record_stays_the_same_across_versions() -> None:
+    """Stored attestations keep holding only if the digest of the same content never
+    changes: this value was computed by the first version (canonical JSON of the pruned
+    record), before the digest was made faster."""
+    from datetime import date
+
+    from reflect.domain.model import Credentials
+
+    m = Meeting(
+        held=HELD, since=HELD - timedelta(days=14), until=HELD, id="m-1", peer="alex", supervisor="Dana",
+        notes="Wörds — “quoted”\n", minutes=60, kind="individual", delivery="video", observed=False,
+        summary="Boundaries", credentials=Credentials("CPS-123", ""),
+        actions=[ActionItem("Read the chapter", owner="peer", done=True, id="a1", due=date(2026, 11, 10)), ActionItem("", id="a2")],
+    )  # fmt: skip
+    expected = "sha256:c8f28d1b385078119ff0ee96e963ab526dd56899fefa610e9efd893216a37cc7"
+    assert attestation.digest(m) == expected
+    assert attestation.stored_digest(json.loads(json.dumps(m.to_dict()))) == expected  # as read from the store
+
+
+def test_the_fast_pruning_keeps_the_general_rule() -> None:
+    """The one-pass pruning agrees with the plain recursive rule on every kind of value."""
+    import random
+
+    def general(value: object) -> object:
+        if isinstance(value, dict):
+            out = {k: general(v) for k, v in value.items()}
+            return {k: v for k, v in out.items() if not attestation._empty(v)}
+        return [general(v) for v in value] if isinstance(value, list) else value
+
+    rnd = random.Random(11)
+    atoms = ["", "x", None, False, True, 0, 1, 0.0, -0.0, 1.5, [], {}, "0", ()]
+
+    def value(depth: int) -> object:
+        r = rnd.random()
+        if depth > 3 or r < 0.5:
+            return rnd.choice(atoms)
+        if r < 0.75:
+            return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+        return {rnd.choice("abcdef"): value(depth + 1) for _ in range(rnd.randint(0, 4))}
+
+    for _ in range(2000):
+        doc = {k: value(0) for k in "abcdefgh"}
+        assert attestation._pruned(doc) == general(doc)

@@ -276,11 +276,35 @@ def test_masking_in_one_scan_is_masking_each_text() -> None:
     assert mask_all(texts) == expected
 
 
+def test_a_texts_masking_worked_out_for_every_peer_at_once_is_each_logs_own(journal: Journal) -> None:
+    """`supervision_logs` scans every peer's free text once; each log must be what that
+    peer's own log shows, identifiers masked, and a text the shared scan lacks is still
+    scanned, never shown as it is."""
+    from reflect.domain.supervision_log import mask_all
+    from reflect.usecases.supervision_log import supervision_log, supervision_logs
+
+    ms = [meeting(i, peer=p) for i, p in enumerate(("sam", "jo", "sam"), start=20)]
+    for i, m in enumerate(ms):
+        m.summary = f"week {i}: call {m.peer} on 555-123-{4560 + i}"
+    ms[1].actions = [ActionItem("Mail jo@example.org", owner="jo")]
+    journal.import_records(meetings=ms)
+    made = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    every = supervision_logs(journal, rules="", today=made.date(), made=made)
+    assert [log.peer for log in every] == ["jo", "sam"]
+    for log in every:
+        assert log == supervision_log(journal, peer=log.peer, rules="", today=made.date(), made=made)
+        mine = [m for m in log.meetings if m.id in {x.id for x in ms}]
+        assert mine and all("555-123" not in m.summary and "[phone]" in m.summary for m in mine)
+    assert every[0].meetings[0].actions[0].text == "Mail [email]"
+    assert mask_all(["call 555-123-4567", "ok"], {"ok": "ok"}) == ["call [phone]", "ok"]
+
+
 def test_the_digest_of_a_stored_document_is_the_records(journal: Journal) -> None:
     """The log checks attestations on stored documents; that must be the digest the record's
     own check computes, for every stored meeting (a done action and empty fields too)."""
     from reflect.domain.attestation import digest as record_digest
-    from reflect.domain.supervision_log import _Stored, complete
+    from reflect.domain.attestation import stored_digest
+    from reflect.domain.supervision_log import complete
 
     m = meeting(9)
     m.actions = [ActionItem("Read the code", owner="sam", done=True)]
@@ -288,7 +312,7 @@ def test_the_digest_of_a_stored_document_is_the_records(journal: Journal) -> Non
     docs = journal.meeting_dicts()
     assert len(docs) == 6
     for doc in docs:
-        assert digest(_Stored(complete(doc))) == record_digest(Meeting.from_dict(doc))  # type: ignore[arg-type]
+        assert stored_digest(complete(doc)) == record_digest(Meeting.from_dict(doc))
 
 
 def test_a_meeting_stored_before_the_added_fields(db_path: Path) -> None:

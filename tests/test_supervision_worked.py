@@ -143,3 +143,23 @@ def test_ratio_counts_recorded_weeks_then_the_default(db_path: Path) -> None:
     assert run("supervision", "worked", "--week", "2026-03-02", "--hours", "20", "--peer", "sam").exit_code == 0
     assert run("supervision", "worked", "--week", "2026-03-09", "--hours", "20", "--peer", "sam").exit_code == 0
     assert ratio()["ok"] and "40 hours worked need 2 h" in ratio()["detail"]
+
+
+def test_doctor_reads_the_hours_worked_and_repair_restores_them(db_path: Path) -> None:
+    """The hours worked are kept in the main journal file beside the stories: `reflect
+    doctor` builds each record as the commands do, names the file, and `--repair` puts
+    back the last good copy. (Failed before: a damaged week passed the check, and every
+    command reading hours worked then failed.)"""
+    for week in ("2026-03-02", "2026-03-09"):
+        assert run("supervision", "worked", "--week", week, "--hours", "40").exit_code == 0
+    good = [w.to_dict() for w in Journal(db_path).worked()]
+    data = json.loads(db_path.read_text())
+    key = next(iter(data["worked"]))
+    data["worked"][key]["week"] = "2026-03-04"  # valid JSON, not a Monday: not a week's record
+    db_path.write_text(json.dumps(data))
+    result = run("doctor")
+    assert result.exit_code == 1 and "journal.json" in result.stdout + result.stderr
+    assert "hours worked" in result.stdout + result.stderr and "2026-03-04" not in result.stdout + result.stderr
+    assert run("doctor", "--repair").exit_code == 0
+    assert run("doctor").exit_code == 0
+    assert [w.to_dict() for w in Journal(db_path).worked()] == good

@@ -137,3 +137,15 @@ def test_schedule_words() -> None:
     assert words.startswith("schedule: ") and "next meeting" in words
     with pytest.raises(dates.DateError):
         uc.schedule_words("sometimes")
+
+
+def test_config_help_lists_every_key_even_one_added_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reflect config --help` lists the keys from `settings.KEYS`, so a key added later is
+    listed without anyone remembering to. (Failed before: the list was written by hand.)"""
+    from reflect.domain import settings
+
+    monkeypatch.setattr(settings, "KEYS", (*settings.KEYS, "a_key_added_later"))
+    result = CliRunner().invoke(main, ["config", "--help"])
+    assert result.exit_code == 0, result.output
+    words = set(result.output.replace(",", " ").replace(".", " ").split())
+    assert set(settings.KEYS) <= words and "{keys}" not in result.output

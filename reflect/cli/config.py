@@ -29,16 +29,32 @@ def _describe_schedule(rrule: str) -> None:
         warn(f"schedule: {exc}")
 
 
-@click.command("config")
+class _KeysListed(click.Command):
+    """A command whose help lists `reflect.domain.settings.KEYS` where it says `{keys}`:
+    worked out when the help is shown, so a key added later is listed without anyone
+    remembering to, and the settings module is imported only then."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from reflect.domain.settings import KEYS
+
+        template = self.help
+        self.help = (template or "").replace("{keys}", ", ".join(KEYS))
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = template
+
+
+@click.command("config", cls=_KeysListed)
 @click.argument("key", required=False, metavar="[KEY]")
 @click.argument("value", required=False, metavar="[VALUE]")
 @click.option("--unset", "unset", metavar="KEY", help="Reset KEY to its default.")
 @pass_rctx
 @handle_errors
 def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str | None) -> None:
-    """Show or change settings: peer, supervisor, crisis_lines, schedule, theme, supervisor_key,
-    credential (your credential or licence number), supervisor_credential, weekly_hours,
-    supervision_rules, training_rules, certified_on.
+    """Show or change settings.
+
+    Keys: {keys}.
 
     \b
     reflect config                       all settings as JSON
@@ -49,6 +65,7 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
     schedule: an RRULE or a phrase such as "every 2 weeks on tuesday at 10:00".
     training_rules: pa-cps, ga-cps, icrc, nebraska, or the path of a rule pack file.
     certified_on: YYYY-MM-DD, the day your renewal cycles count from.
+    credential, supervisor_credential: your and your supervisor's credential or licence numbers.
     """
     from reflect.domain.settings import check_key
     from reflect.usecases import settings as uc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,7 +19,11 @@ from reflect.cli.kit import (
     pass_rctx,
     plural,
     say,
+    warn,
 )
+
+if TYPE_CHECKING:
+    from reflect.usecases.exporting import Export
 
 
 @click.command("export")
@@ -84,8 +89,16 @@ def export(
     else:
         with data_out(newline=newline) as out:
             exporting.write(out, chosen, exported_at=now())
+    _notes(chosen)
+
+
+def _notes(chosen: Export) -> None:
+    """What the person should know about what went out (counts only, never a text)."""
     if chosen.left_out:
         say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+    if chosen.changed_meetings:
+        warn(f"{plural(chosen.changed_meetings, 'meeting')} changed after attestation: "
+             "the attestation no longer holds (see `reflect meeting list`)")  # fmt: skip
 
 
 def _recipients(rctx: ReflectContext, to: tuple[str, ...]) -> list[str]:
@@ -155,5 +168,4 @@ def _export_packet(
             out.flush()
             out.buffer.write(sealed)
         say(f"sealed {plural(chosen.written, 'entry')} for {plural(others, 'key')} and you, to {output}")
-    if chosen.left_out:
-        say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+    _notes(chosen)

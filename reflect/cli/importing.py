@@ -166,7 +166,7 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool, ide
 
 
 def _report_import(notes: Notes, result: ImportResult, *, replace: bool, dry_run: bool) -> None:
-    """Identifier warnings (one line per entry, never the value), one line for entries
+    """Identifier warnings (one line per entry or meeting, never the value), one line for entries
     dated in the future (a count), then the counts."""
     from reflect.usecases import importing
 

@@ -36,11 +36,39 @@ def _pruned(value: Any) -> Any:
     """`value` without the empty defaults anywhere inside it (False and 0 only as themselves,
     never True or 1, which compare equal to them)."""
     if isinstance(value, dict):
-        out = {k: _pruned(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if not _empty(v)}
+        return _pruned_dict(value, ())
     if isinstance(value, list):
         return [_pruned(v) for v in value]
     return value
+
+
+def _pruned_dict(value: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
+    """`_pruned` of a mapping less the keys in `drop`, in one pass: JSON's plain types are
+    told apart by `type` (the digest of thousands of meetings is read for every log); any
+    other type takes the general rule."""
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        if k in drop:
+            continue
+        t = type(v)
+        if t is str or t is bool:
+            if v:
+                out[k] = v
+        elif t is dict:
+            v = _pruned_dict(v, ())
+            if v:
+                out[k] = v
+        elif t is list:
+            if v:
+                out[k] = [_pruned(x) for x in v]
+        elif t is int or t is float:
+            if v != 0:
+                out[k] = v
+        elif v is not None:
+            v = _pruned(v)
+            if not _empty(v):
+                out[k] = v
+    return out
 
 
 def _empty(value: Any) -> bool:
@@ -51,18 +79,34 @@ def _empty(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
+def stored_content(doc: dict[str, Any]) -> dict[str, Any]:
+    """What an attestation vouches for, from a meeting in `Meeting.to_dict()` shape: the
+    record less what the module docstring leaves out."""
+    data = _pruned_dict(doc, (*LEFT_OUT, "actions"))
+    actions = [_pruned_dict(a, ACTION_STATE) for a in doc.get("actions") or []]
+    if actions:
+        data["actions"] = actions
+    return data
+
+
 def content(meeting: Meeting) -> dict[str, Any]:
     """What an attestation vouches for: the record less what the module docstring leaves out."""
-    data = {k: v for k, v in meeting.to_dict().items() if k not in LEFT_OUT}
-    data["actions"] = [{k: v for k, v in a.items() if k not in ACTION_STATE} for a in data.get("actions") or []]
-    pruned: dict[str, Any] = _pruned(data)
-    return pruned
+    return stored_content(meeting.to_dict())
+
+
+# The canonical form: sorted keys, no spaces, UTF-8 (the C encoder, made once).
+_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+def stored_digest(doc: dict[str, Any]) -> str:
+    """`digest` of a meeting in `Meeting.to_dict()` shape, read from the store without
+    building the record (the supervision log checks thousands)."""
+    return f"{ALGORITHM}:{hashlib.sha256(_canonical(stored_content(doc)).encode('utf-8')).hexdigest()}"
 
 
 def digest(meeting: Meeting) -> str:
     """`sha256:HEX` of the meeting's content, the same for equal content in any process."""
-    canonical = json.dumps(content(meeting), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return f"{ALGORITHM}:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
+    return stored_digest(meeting.to_dict())
 
 
 def holds(meeting: Meeting, attestation: Attestation) -> bool:

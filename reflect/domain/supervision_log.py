@@ -8,12 +8,12 @@ holds (`attestation.standing`): a record changed after it was attested says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from reflect.domain.attestation import digest
+from reflect.domain.attestation import stored_digest
 from reflect.domain.fields import spec_of
 from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
@@ -94,19 +94,6 @@ class LoggedMeeting:
 MEETING_KEYS = frozenset(f.name for f in spec_of(MeetingRecord).fields)
 
 
-class _Stored:
-    """A stored meeting document standing in for a `Meeting` where only `to_dict` is read
-    (the attestation digest): the log reads thousands of meetings and builds no objects."""
-
-    __slots__ = ("doc",)
-
-    def __init__(self, doc: dict[str, Any]):
-        self.doc = doc
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.doc
-
-
 def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored meeting in exactly `Meeting.to_dict()`'s shape: as it is when it has every
     field (the store writes that shape), else read and written once (a meeting stored
@@ -116,34 +103,57 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
     return MeetingRecord.from_dict(doc).to_dict()
 
 
-def mask_all(texts: list[str]) -> list[str]:
-    """Each text masked for identifiers by kind, the way `mask_identifiers` masks one, in
-    one scan of them all (a scan costs more to start than to run on)."""
+def free_texts(docs: Iterable[dict[str, Any]]) -> list[str]:
+    """The free text of stored meetings that the log shows, in the order `logged` reads it."""
+    texts: list[str] = []
+    for d in map(complete, docs):
+        texts += [d["summary"], d["competence"], d["growth_areas"]]
+        for a in d["actions"]:
+            texts += [a["text"], a["owner"]]
+    return texts
+
+
+def _cut(text: str) -> str:
+    return text.strip()[:_SCAN]
+
+
+def masked(texts: Iterable[str]) -> dict[str, str]:
+    """Each distinct text, as the log cuts it, masked for identifiers by kind the way
+    `mask_identifiers` masks one, in one scan of them all (a scan costs more to start
+    than to run on; owners and stock phrases repeat, and are scanned once)."""
     from reflect.domain.privacy import mask, scan_fields
 
-    cut = [t.strip()[:_SCAN] for t in texts]
-    unique = list(dict.fromkeys(t for t in cut if t))  # owners and stock phrases repeat: scan each once
+    unique = list(dict.fromkeys(c for c in map(_cut, texts) if c))
     by_field: dict[str, list[Any]] = {}
     for f in scan_fields({str(i): t for i, t in enumerate(unique)}):
         by_field.setdefault(f.field, []).append(f)
-    shown = {t: mask(t, by_field[str(i)]) if str(i) in by_field else t for i, t in enumerate(unique)}
-    return [shown.get(text, text) + ("…" if len(whole.strip()) > _SCAN else "") for text, whole in zip(cut, texts)]
+    return {t: mask(t, by_field[str(i)]) if str(i) in by_field else t for i, t in enumerate(unique)}
+
+
+def mask_all(texts: list[str], shown: Mapping[str, str] | None = None) -> list[str]:
+    """Each text masked (`masked`), cut to a summary's length; `shown` is what `masked`
+    gave for these texts and others (a caseload's logs scan once), any text it lacks
+    scanned here."""
+    cut = [_cut(t) for t in texts]
+    missing = [c for c in cut if c and (shown is None or c not in shown)]
+    if missing:
+        shown = {**(shown or {}), **masked(missing)}
+    return [(shown or {}).get(text, text) + ("…" if len(whole.strip()) > _SCAN else "") for text, whole in zip(cut, texts)]
 
 
 def _at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
-    """Stored meetings (`Meeting.to_dict()` shape) as the log shows them: free text masked,
-    the agenda left out, each attestation with whether it still holds."""
+def logged(
+    docs: Sequence[dict[str, Any]], shown_texts: Mapping[str, str] | None = None, held: Sequence[datetime] | None = None
+) -> list[LoggedMeeting]:
+    """Stored meetings (`Meeting.to_dict()` shape) as the log shows them: free text masked
+    (`shown_texts`: `masked` already worked out), the agenda left out, each attestation
+    with whether it still holds. `held`: each meeting's `held`, when already read."""
     docs = [complete(d) for d in docs]
-    texts: list[str] = []
-    for d in docs:
-        texts += [d["summary"], d["competence"], d["growth_areas"]]
-        for a in d["actions"]:
-            texts += [a["text"], a["owner"]]
-    shown = iter(mask_all(texts))
+    shown = iter(mask_all(free_texts(docs), shown_texts))
+    when = iter(held) if held is not None else None
     out = []
     for d in docs:
         summary, competence, growth = next(shown), next(shown), next(shown)
@@ -151,10 +161,10 @@ def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
         for a in d["actions"]:
             text_, owner = next(shown), next(shown)
             actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
-        current = digest(_Stored(d)) if d["attestations"] else ""  # type: ignore[arg-type]  # reads only to_dict()
+        current = stored_digest(d) if d["attestations"] else ""
         creds = d["credentials"]
         out.append(LoggedMeeting(
-            id=d["id"], held=_at(d["held"]), peer=d["peer"], supervisor=d["supervisor"],
+            id=d["id"], held=_at(d["held"]) if when is None else next(when), peer=d["peer"], supervisor=d["supervisor"],
             peer_credential=creds["peer"], supervisor_credential=creds["supervisor"], minutes=d["minutes"],
             kind=d["kind"], delivery=d["delivery"], observed=d["observed"], summary=summary,
             competence=competence, growth_areas=growth, actions=tuple(actions),
@@ -250,12 +260,15 @@ def build(
     pack: Pack | None = None,
     worked: Worked | None = None,
     made: datetime | None = None,
+    shown_texts: Mapping[str, str] | None = None,
 ) -> SupervisionLog:
     """The log of the stored meetings `docs` (`Meeting.to_dict()` shape; one peer's, or
     all when the caller has checked that rules are not asked for several peers) held in
-    the days `since..until`, oldest first, with `pack`'s checks when given."""
-    chosen = sorted((d for d in docs if in_window(_at(d["held"]), since, until)), key=lambda d: _at(d["held"]))
-    shown = tuple(logged(chosen))
+    the days `since..until`, oldest first, with `pack`'s checks when given (`shown_texts`:
+    see `logged`)."""
+    dated = [(at, d) for d in docs if in_window(at := _at(d["held"]), since, until)]
+    dated.sort(key=lambda p: p[0])
+    shown = tuple(logged([d for _, d in dated], shown_texts, [at for at, _ in dated]))
     result = None
     if pack is not None:
         checks = evaluate(pack, shown, since, until, worked)

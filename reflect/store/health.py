@@ -27,6 +27,7 @@ from reflect import paths
 from reflect.domain.model import Draft, Entry, Meeting, Story, ValidationError, now
 from reflect.domain.training import Training
 from reflect.domain.growth import Goal, Rating
+from reflect.domain.worked import WorkedWeek
 from reflect.store import migrate
 from reflect.store.engine import ENTRIES, Engine, month_of, read_intent, read_shard, shard_of
 from reflect.store.errors import JournalError
@@ -221,6 +222,7 @@ class Health:
         elif path == lay.main:
             data = read_tables(source)
             _check_records(source, _docs(source, data, "stories"), "story", Story.from_dict)
+            _check_records(source, _docs(source, data, "worked"), "hours worked", WorkedWeek.from_dict)
         else:
             read_tables(source)
         return True

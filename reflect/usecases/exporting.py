@@ -40,6 +40,7 @@ class Export:
     trainings: list[dict[str, Any]] | None = None  # the JSON document of the whole journal carries them
     ratings: list[dict[str, Any]] = field(default_factory=list)  # the peer's own records:
     goals: list[dict[str, Any]] = field(default_factory=list)  # no entry's text in them
+    changed_meetings: int = 0  # meetings going out whose attestation no longer holds
 
     @property
     def left_out(self) -> int:
@@ -85,11 +86,15 @@ def select(
     if fmt in ("json", "markdown"):
         export.stories = [s.to_dict() for s in journal.stories()]
     if fmt == "json":
-        meetings = [
-            m.to_dict()
+        from reflect.domain.attestation import standing
+
+        held = [
+            m
             for m in journal.meetings(with_agenda=True)
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
+        export.changed_meetings = sum(1 for m in held if any(not ok for _, ok in standing(m)))
+        meetings = [m.to_dict() for m in held]
         export.meetings = meetings if include_private else without_private_text(journal, meetings)
         export.worked = [
             w.to_dict()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
-    from reflect.domain.model import Entry
+    from reflect.domain.model import Entry, Meeting
     from reflect.store import ImportResult, Journal
     from reflect.store.importer import Progress
 
@@ -67,26 +67,27 @@ class _Released:
 
 @dataclass
 class IdentifierWarning:
-    """An entry whose text looks like it holds an identifier: by field, the kinds found."""
+    """A record whose text looks like it holds an identifier: by field, the kinds found."""
 
-    entry_id: str
+    entry_id: str  # the record's id (an entry's, or a meeting's with `record` "meeting")
     fields: dict[str, list[str]] = field(default_factory=dict)  # field -> kinds, in words
+    record: str = "entry"
 
     def line(self) -> str:
         parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in self.fields.items())
-        return f"entry {self.entry_id}: {parts}"
+        return f"{self.record} {self.entry_id}: {parts}"
 
 
-def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
-    """One warning per entry whose text looks like an identifier; never the value."""
+def _warnings(records: Iterable[tuple[str, dict[str, str]]], record: str) -> list[IdentifierWarning]:
+    """One warning per (id, text fields) whose text looks like an identifier; never the value."""
     from reflect.domain.privacy import KINDS, scan_fields
 
     out = []
-    for entry in entries:
-        findings = scan_fields(entry.text_fields())
+    for record_id, texts in records:
+        findings = scan_fields(texts)
         if not findings:
             continue
-        warning = IdentifierWarning(entry.id)
+        warning = IdentifierWarning(record_id, record=record)
         for f in findings:
             kinds = warning.fields.setdefault(f.field, [])
             if KINDS[f.kind] not in kinds:
@@ -95,8 +96,27 @@ def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
     return out
 
 
+def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
+    """One warning per entry whose text looks like an identifier; never the value."""
+    return _warnings(((e.id, e.text_fields()) for e in entries), "entry")
+
+
+def meeting_text_fields(meeting: Meeting) -> dict[str, str]:
+    """A meeting's free text by field name (`actions[0].text` for an action): what a
+    board may read, so checked for identifiers like an entry's text."""
+    out = {name: getattr(meeting, name) for name in ("notes", "summary", "competence", "growth_areas")}
+    out.update({f"actions[{i}].text": a.text for i, a in enumerate(meeting.actions)})
+    return {k: v for k, v in out.items() if v}
+
+
+def meeting_warnings(meetings: Iterable[Meeting]) -> list[IdentifierWarning]:
+    """One warning per meeting whose free text looks like an identifier; never the value."""
+    return _warnings(((m.id, meeting_text_fields(m)) for m in meetings), "meeting")
+
+
 def changed_warnings(doc: ImportDoc, result: ImportResult) -> list[IdentifierWarning]:
-    """The warnings for the entries this import adds or replaces (the others are already in)."""
+    """The warnings for the entries and meetings this import adds or replaces (the others
+    are already in)."""
     return notes(doc).changed_warnings(result)
 
 
@@ -128,10 +148,14 @@ class Notes:
 
     warnings: dict[str, IdentifierWarning]
     future: list[tuple[int, str]]  # (1-based position, id)
+    meetings: dict[str, IdentifierWarning] = field(default_factory=dict)  # by meeting id
 
     def changed_warnings(self, result: ImportResult) -> list[IdentifierWarning]:
         changed = set(result.added) | set(result.replaced)
-        return [w for entry_id, w in self.warnings.items() if entry_id in changed]
+        meetings = set(result.meetings.get("added", ())) | set(result.meetings.get("replaced", ()))
+        return [w for entry_id, w in self.warnings.items() if entry_id in changed] + [
+            w for meeting_id, w in self.meetings.items() if meeting_id in meetings
+        ]
 
     def future_dated(self, result: ImportResult) -> FutureDated | None:
         changed = set(result.added) | set(result.replaced)
@@ -140,12 +164,13 @@ class Notes:
 
 
 def notes(doc: ImportDoc, now: datetime | None = None) -> Notes:
-    """The identifier warnings and future dates of every entry in `doc` (`now`: the clock)."""
+    """The identifier warnings and future dates of every entry in `doc` (`now`: the clock),
+    and the identifier warnings of its meetings."""
     from reflect.domain.years import in_future
 
     warnings = {w.entry_id: w for w in identifier_warnings(doc.entries)}
     future = [(i, e.id) for i, e in enumerate(doc.entries, 1) if in_future(e.occurred, now)]
-    return Notes(warnings, future)
+    return Notes(warnings, future, {w.entry_id: w for w in meeting_warnings(doc.meetings)})
 
 
 def summary(result: ImportResult) -> str:

@@ -155,7 +155,7 @@ def supervision_logs(
     """One log per peer with meetings in the window, sorted by peer, the meeting table
     and the pack read once (a supervisor's whole caseload; the bench measures it)."""
     from reflect.domain.model import now
-    from reflect.domain.supervision_log import build, in_window
+    from reflect.domain.supervision_log import build, free_texts, in_window, masked
     from reflect.domain.worked import by_week
 
     made = made or now()
@@ -168,10 +168,12 @@ def supervision_logs(
             by_peer.setdefault(d.get("peer", ""), []).append(d)
     weeks = journal.worked() if pack is not None else []
     default = journal.settings().weekly_hours
+    shown = masked(free_texts(d for docs in by_peer.values() for d in docs))  # one scan for every peer
     out = []
     for peer in sorted(by_peer):
         worked = Worked(by_week(weeks, peer), default) if pack is not None else None
-        out.append(build(by_peer[peer], since=since, until=end, peer=peer, pack=pack, worked=worked, made=made))
+        out.append(build(by_peer[peer], since=since, until=end, peer=peer, pack=pack, worked=worked, made=made,
+                         shown_texts=shown))  # fmt: skip
     return out
 
 
