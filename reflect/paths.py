@@ -163,6 +163,7 @@ class Layout:
         self.certificates_dir = self.parts / "certificates"
         self.ratings = self.parts / "ratings.json"  # competency ratings (reflect.domain.growth)
         self.goals = self.parts / "goals.json"  # development goals
+        self.tallies = self.parts / "tallies.json"  # per-month counts, derived (reflect.store.tallies)
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""
