@@ -79,3 +79,7 @@ from reflect.cli.training import training  # noqa: E402 - continuing education (
 main.add_command(training)
 main.add_command(rate)
 main.add_command(goal)
+
+from reflect.cli.portfolio import portfolio  # noqa: E402 - the portfolio (issue 12)
+
+main.add_command(portfolio)

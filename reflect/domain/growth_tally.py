@@ -32,7 +32,8 @@ class Tally:
     def add_doc(self, doc: Mapping[str, Any]) -> None:
         """Count one stored entry (a contract dict, as the month files hold it)."""
         self.encounters += 1
-        setting = doc.get("setting") if isinstance(doc.get("setting"), str) else "one-to-one"
+        found = doc.get("setting")
+        setting = found if isinstance(found, str) else "one-to-one"
         self.settings[setting] = self.settings.get(setting, 0) + 1
         minutes = doc.get("minutes")
         minutes = minutes if type(minutes) is int and minutes > 0 else 0

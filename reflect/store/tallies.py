@@ -49,6 +49,10 @@ class Tallies:
         self._gate = gate
         self._months = months  # every month with a file, sorted
 
+    def names(self) -> list[str]:
+        """Every month with a file, sorted (`YYYY-MM`)."""
+        return list(self._months)
+
     def _kept(self) -> dict[str, Any]:
         try:
             data = read_json(self._layout.tallies)
