@@ -9,7 +9,8 @@ text each, as a peer's do. Measured in the same run, for each journal:
   after one save (the current month counted again);
 - the screen itself, through the app: from the `p` key on home to the data drawn;
 - `reflect portfolio --format html` (and json) through the installed command, in a fresh
-  process each time, as a peer runs it.
+  process each time, as a peer runs it, beside `reflect --help` (the start-up alone) and
+  the same portfolio built in this process.
 
 Target: the 25,000-entry figures within 1.3x of the 2,500-entry ones. Prints figures and
 ratios; asserts nothing (machines are noisy).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
 import shutil
 import statistics
@@ -170,6 +172,18 @@ def portfolio_cmd(journal: Journal, fmt: str) -> Callable[[], None]:
     return run
 
 
+def portfolio_page(journal: Journal) -> None:
+    from reflect.domain import portfolio_render
+    from reflect.usecases.portfolio import portfolio
+
+    portfolio_render.write(io.StringIO(), portfolio(journal), "html")
+
+
+def help_cmd() -> Callable[[], None]:
+    cmd = reflect_cmd() + ["--help"]
+    return lambda: None if subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0 else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=2500, help="entries in the smaller journal (default 2,500)")
@@ -218,6 +232,8 @@ def main() -> None:
         measure("growth data, after one save this month", after_save, rounds=args.repeat)
         if not args.no_app:
             measure("growth screen through the app (p to drawn)", lambda j: screen_open(j, args.repeat))
+        measure("portfolio, html, in this process", lambda j: timed(lambda: portfolio_page(j), args.repeat))
+        measure("reflect --help (a process: start-up alone)", lambda j: timed(help_cmd(), args.repeat))
         for fmt in ("html", "json"):
             measure(f"reflect portfolio --format {fmt} (a process)", lambda j: timed(portfolio_cmd(j, fmt), args.repeat))
 

@@ -200,7 +200,7 @@ class GrowthScreen(Screen[None]):
 
         try:
             view = growth_view(host(self).journal, today)
-        except JournalError as exc:
+        except (JournalError, OSError) as exc:
             self.app.call_from_thread(self.notify, f"Cannot read the journal: {exc}", severity="error", markup=False)
             return
         self.app.call_from_thread(self.show, view)
