@@ -29,27 +29,32 @@ class Tally:
     individual_minutes: int = 0
     competencies: dict[str, int] = field(default_factory=dict)  # I..XII -> encounters that exercised it
 
-    def add_doc(self, doc: Mapping[str, Any]) -> None:
-        """Count one stored entry (a contract dict, as the month files hold it)."""
-        self.encounters += 1
+    def add_doc(self, doc: Mapping[str, Any], sign: int = 1) -> None:
+        """Count one stored entry (a contract dict, as the month files hold it); with
+        `sign` -1, take back what counting it added (the entry as it was before a save)."""
+        self.encounters += sign
         found = doc.get("setting")
         setting = found if isinstance(found, str) else "one-to-one"
-        self.settings[setting] = self.settings.get(setting, 0) + 1
+        self.settings[setting] = self.settings.get(setting, 0) + sign
+        if not self.settings[setting]:
+            del self.settings[setting]
         minutes = doc.get("minutes")
         minutes = minutes if type(minutes) is int and minutes > 0 else 0
         group = doc.get("group")
         if isinstance(group, dict) or setting == "group":
-            self.group += 1
-            self.group_minutes += minutes
+            self.group += sign
+            self.group_minutes += sign * minutes
             heads = group.get("headcount") if isinstance(group, dict) else 0
-            self.headcount += heads if type(heads) is int and heads > 0 else 0
+            self.headcount += sign * (heads if type(heads) is int and heads > 0 else 0)
         else:
-            self.individual += 1
-            self.individual_minutes += minutes
+            self.individual += sign
+            self.individual_minutes += sign * minutes
         used = doc.get("competencies")
         for key in set(used) if isinstance(used, list) else ():
             if key in cycle.COMPETENCY_TITLES:
-                self.competencies[key] = self.competencies.get(key, 0) + 1
+                self.competencies[key] = self.competencies.get(key, 0) + sign
+                if not self.competencies[key]:
+                    del self.competencies[key]
 
     def add(self, other: Tally) -> Tally:
         """This tally with `other` added in (in place; returned for chaining)."""
@@ -88,9 +93,13 @@ class Tally:
         return cls(**{k: data[k] for k in ints}, settings=maps[0], competencies=maps[1])
 
 
+def is_private(doc: Mapping[str, Any]) -> bool:
+    return doc.get("visibility") == "private"
+
+
 def tally_of(docs: Iterable[Mapping[str, Any]]) -> tuple[Tally, Tally]:
     """(shared, private) counts of these stored entries."""
     shared, private = Tally(), Tally()
     for doc in docs:
-        (private if doc.get("visibility") == "private" else shared).add_doc(doc)
+        (private if is_private(doc) else shared).add_doc(doc)
     return shared, private

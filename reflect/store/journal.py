@@ -198,7 +198,10 @@ class Journal:
                 current = self._engine.get_doc(entry.id)
                 if not _is_version(current, expected):
                     raise EntryChanged(entry.id, expected, None if current is None else Entry.from_dict(current))
-            self._engine.save(entry, self.default_peer)
+            tallies = self.tallies()  # the per-month counts, kept current (reflect.store.tallies)
+            before = tallies.idents()
+            old = self._engine.save(entry, self.default_peer)
+            tallies.saved(before, old, entry.to_dict())
         return entry
 
     def delete(self, entry_id: str) -> Entry:

@@ -19,11 +19,13 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from reflect.domain.growth_tally import Tally, tally_of
+from reflect.domain.growth_tally import Tally, is_private, tally_of
 from reflect.paths import Layout
 from reflect.store.errors import JournalError
 from reflect.store.lock import Gate, LockTimeout
 from reflect.store.storage import CorruptFile, read_json, read_tables, write_json
+
+Doc = dict[str, Any]
 
 VERSION = 1
 Ident = list[int]  # [inode, mtime_ns, size]
@@ -86,6 +88,51 @@ class Tallies:
         if fresh:
             self._keep(fresh)
         return out
+
+    # --- kept current by a save ------------------------------------------------------------
+
+    def idents(self) -> dict[str, Ident]:
+        """Each month file's identity now: taken under the exclusive lock before a save."""
+        return _idents(self._layout, self._months)
+
+    def saved(self, before: dict[str, Ident], old: Doc | None, new: Doc) -> None:
+        """Keep the counts current after one entry was saved (exclusive lock still held), so
+        the next reading counts no month again: the month the entry left and the one it
+        entered are updated from the entry alone, where the kept counts were those of the
+        files just before the write (`before`); any other month is left to a recount, as is
+        a journal with no counts kept yet. The entry is saved whatever happens here: a
+        failure costs only that recount."""
+        from reflect.store.engine import month_of
+
+        try:
+            kept = self._kept()
+            if not kept:
+                return
+            steps: dict[str, list[tuple[int, Doc]]] = {}
+            if old is not None:
+                steps.setdefault(month_of(old["occurred"]), []).append((-1, old))
+            steps.setdefault(month_of(new["occurred"]), []).append((1, new))
+            changed = False
+            for month, docs in steps.items():
+                stored, was = kept.get(month), before.get(month)
+                if was is None:  # a month with no file before: nothing to take back
+                    pair = (Tally(), Tally())
+                elif isinstance(stored, dict) and stored.get("file") == was:
+                    pair = (Tally.from_json(stored["shared"]), Tally.from_json(stored["private"]))
+                else:
+                    continue
+                for sign, doc in docs:
+                    pair[1 if is_private(doc) else 0].add_doc(doc, sign)
+                now = _idents(self._layout, [month]).get(month)
+                if now is None:
+                    kept.pop(month, None)
+                else:
+                    kept[month] = {"file": now, "shared": pair[0].to_json(), "private": pair[1].to_json()}
+                changed = True
+            if changed:
+                write_json(self._layout.tallies, {"version": VERSION, "months": kept})
+        except (CorruptFile, JournalError, OSError, ValueError, KeyError, TypeError):
+            pass
 
     def _keep(self, fresh: dict[str, Any]) -> None:
         """Write the recounted months into the tallies; a failure (a read-only folder, a
