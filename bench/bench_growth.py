@@ -5,8 +5,9 @@ with the same ratings, goals, trainings and meetings; entries carry about a kilo
 text each, as a peer's do. Measured in the same run, for each journal:
 
 - the Growth screen's data (`usecases.growth_view.growth_view`), with the per-month
-  tallies kept (the usual case), and once cold (no tallies yet: the first opening) and
-  after one save (the current month counted again);
+  tallies kept (the usual case), once cold (no tallies yet: the first opening) and
+  after one save (which keeps the counts current); and the save itself, with counts kept
+  (it updates them) and without;
 - the screen itself, through the app: from the `p` key on home to the data drawn;
 - `reflect portfolio --format html` (and json) through the installed command, in a fresh
   process each time, as a peer runs it, beside `reflect --help` (the start-up alone) and
@@ -230,6 +231,15 @@ def main() -> None:
             return timed(lambda: growth_view(j, today), 1)
 
         measure("growth data, after one save this month", after_save, rounds=args.repeat)
+        measure("save one entry, counts kept (the save updates them)", lambda j: timed(lambda: one_save(j, now), args.repeat))
+
+        def save_without(j: Journal) -> float:
+            forget_tallies(j)
+            took = timed(lambda: one_save(j, now), args.repeat)
+            growth_view(j, today)  # counted again, for the figures after this one
+            return took
+
+        measure("save one entry, no counts kept", save_without)
         if not args.no_app:
             measure("growth screen through the app (p to drawn)", lambda j: screen_open(j, args.repeat))
         measure("portfolio, html, in this process", lambda j: timed(lambda: portfolio_page(j), args.repeat))
