@@ -16,10 +16,14 @@ from encounter_helpers import SIZE, home_ready, new_app, settle, wait_for
 from growth_helpers import seed
 from reflect.domain import cycle
 from reflect.domain.growth import FRAMING
+from reflect.domain.training_rules import shipped_pack
 from reflect.screens.encounter import EncounterScreen
 from reflect.screens.growth import SHADE_STYLES, SYMBOL_STYLES, GrowthScreen
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal
+
+
+PA_PEER = shipped_pack("pa-cps").requirements[0].label
 
 
 async def burst(pilot: Pilot[object], *keys: str) -> None:
@@ -150,6 +154,9 @@ async def test_at_60x20_nothing_is_cut(journal: Journal) -> None:
         table = screen.query_one("#growth-ratings", Static)
         rows = [ln for ln in str(table.render()).splitlines() if ln[:5].strip() in ("", *cycle.COMPETENCY_KEYS)]
         assert len(rows) == 14 and all(len(ln) <= table.size.width for ln in rows)
+        bars = str(screen.query_one("#growth-training", Static).render())
+        assert all(len(ln) <= 56 for ln in bars.splitlines())  # every bar's line whole, the names too:
+        assert PA_PEER in bars.splitlines()
         await burst(pilot, "end")
         await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y > 0, "the end of the screen")
         await pilot.pause()

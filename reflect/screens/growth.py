@@ -76,11 +76,11 @@ def heatmap_text(h: Heatmap) -> Text:
 
 
 def key_text() -> Text:
-    """Which competency each numeral is (one line each, clipped to fit 60 columns)."""
+    """Which competency each numeral is (a long name wraps)."""
     out = Text()
     for key, title in cycle.COMPETENCIES:
         out.append(key.ljust(LABEL_WIDTH), style="bold")
-        out.append(clip(title, 52) + "\n")
+        out.append(title + "\n")
     out.rstrip()
     return out
 
@@ -128,7 +128,10 @@ def training_text(t: TrainingProgress) -> Text:
     out.append(f"{t.rules}: cycle {t.start:%d %b %Y} to {t.end:%d %b %Y}, {t.days_left} days left\n")
     for b in t.bars:
         done = b.done >= b.required
-        out.append(clip(b.label, BAR_LABEL - 1).ljust(BAR_LABEL))
+        if len(b.label) < BAR_LABEL:
+            out.append(b.label.ljust(BAR_LABEL))
+        else:  # a long requirement's name whole on its own line, the bar under it
+            out.append(b.label + "\n" + " " * BAR_LABEL)
         out.append(bar(b.done, b.required), style="green" if done else "yellow")
         out.append(f" {hours(b.done)}/{hours(b.required)} h" + (" met" if done else "") + "\n")
     out.rstrip()
