@@ -177,6 +177,7 @@ class Layout:
         self.goals = self.parts / "goals.json"  # development goals
         self.stamps = self.parts / "stamps.json"  # each month's newest change (store/stamps.py)
         self.inbox = self.parts / "inbox"  # entries saved before the identity was unlocked
+        self.tallies = self.parts / "tallies.json"  # per-month counts, derived (reflect.store.tallies)
 
     def month(self, month: str) -> Path:
         """The entries of one UTC month, `YYYY-MM`."""

@@ -22,3 +22,8 @@ def test_a_bench_script_starts(script: str) -> None:
     done = subprocess.run([sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def test_the_growth_bench_is_among_them() -> None:
+    """bench_growth.py (the Growth screen and the portfolio at 2,500 and 25,000 entries)."""
+    assert "bench_growth.py" in SCRIPTS

@@ -24,6 +24,7 @@ from reflect.cli.importing import import_
 from reflect.cli.caseload import caseload
 from reflect.cli.encryption import decrypt, encrypt, passphrase_
 from reflect.cli.keys import keys
+from reflect.cli.portfolio import portfolio
 from reflect.cli.supervision import supervision
 from reflect.cli.training import training
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
@@ -71,5 +72,5 @@ for _command in (import_, export, list_, show, delete, config, doctor, review, m
     main.add_command(_command)
 for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
     meeting.add_command(_command)
-for _command in (keys, encrypt, decrypt, passphrase_, supervision, caseload, training, rate, goal):
+for _command in (keys, encrypt, decrypt, passphrase_, supervision, caseload, training, rate, goal, portfolio):
     main.add_command(_command)

@@ -200,6 +200,7 @@ class HomeScreen(Screen[None]):
         # Priority (as n), so the keys typed right after reach the new screen; not in the search line.
         Binding("c", "rate", "Rate competencies", id="home.rate", show=False, priority=True, tooltip="Rate yourself on the twelve SAMHSA competencies (prompts, not scores)"),
         Binding("g", "goals", "Goals", id="home.goals", show=False, priority=True, tooltip="Your development goals: add, check in, mark met"),
+        Binding("p", "growth", "Growth", id="home.growth", show=False, priority=True, tooltip="Your growth: competencies by month, ratings side by side, training, goals"),
         Binding("ctrl+r", "reload", "Reload", id="home.reload", show=False, tooltip="Read the journal again"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False, tooltip="Clear the search"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit reflect"),
@@ -638,7 +639,7 @@ class HomeScreen(Screen[None]):
             return True if found and found[0] == want else None
         if action == "discard_drafts":
             return True if self._drafts else None
-        if action in ("rate", "goals", "search"):  # typed in the search line, they are letters
+        if action in ("rate", "goals", "search", "growth"):  # typed in the search line, they are letters
             return not isinstance(self.focused, Input)
         return True
 
@@ -806,6 +807,11 @@ class HomeScreen(Screen[None]):
         from reflect.screens.goals import GoalsScreen
 
         self.app.push_screen(GoalsScreen())
+
+    def action_growth(self) -> None:
+        from reflect.screens.growth import GrowthScreen
+
+        self.app.push_screen(GrowthScreen())
 
     def action_review(self) -> None:
         """The review screens, one per peer's agenda; home is back when they are done."""

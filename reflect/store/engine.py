@@ -451,9 +451,10 @@ class Engine:
 
     # --- writing ------------------------------------------------------------------------
 
-    def save(self, entry: Entry, default_peer: Callable[[], str]) -> None:
+    def save(self, entry: Entry, default_peer: Callable[[], str]) -> Doc | None:
         """Insert or replace `entry` by id (exclusive lock held), setting `recorded` (kept
-        from the stored one, else first save) and `updated` (now), and a missing peer."""
+        from the stored one, else first save) and `updated` (now), and a missing peer.
+        Returns the stored document it replaced, if any."""
         old = self.get_doc(entry.id)
         stamp = next_stamp(old)
         entry.recorded = (
@@ -463,6 +464,7 @@ class Engine:
         if not entry.peer:
             entry.peer = default_peer()
         self.apply([Entry.from_dict(entry.to_dict()).to_dict()], [])  # validated, normalised
+        return old
 
     def replay(self) -> None:
         """Finish the write a killed process committed (exclusive lock held): rename what

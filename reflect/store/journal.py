@@ -38,6 +38,7 @@ from reflect.store.review_drafts import ReviewDrafts
 from reflect.store.settings import SettingsFile, default_peer_name
 from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
+from reflect.store.tallies import Tallies
 from reflect.store.trainings import TrainingBook, trainings_table
 
 Doc = dict[str, Any]
@@ -209,7 +210,10 @@ class Journal:
                 current = self._engine.get_doc(entry.id)
                 if not _is_version(current, expected):
                     raise EntryChanged(entry.id, expected, None if current is None else Entry.from_dict(current))
-            self._engine.save(entry, self.default_peer)
+            tallies = self.tallies()  # the per-month counts, kept current (reflect.store.tallies)
+            before = tallies.idents()
+            old = self._engine.save(entry, self.default_peer)
+            tallies.saved(before, old, entry.to_dict())
         return entry
 
     def delete(self, entry_id: str) -> Entry:
@@ -363,6 +367,10 @@ class Journal:
     def growth(self) -> Growth:
         """Competency ratings and development goals (`reflect.store.growth`)."""
         return Growth(self._gate, self._ratings, self._goals)
+
+    def tallies(self) -> Tallies:
+        """Per-month counts of the entries, kept between runs (`reflect.store.tallies`)."""
+        return Tallies(self.layout, self._gate, self._engine.months())
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""
