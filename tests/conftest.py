@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fewer garbage collections: a Textual app makes tens of thousands of short-lived
+    objects per test, and with Python's default threshold (700) the collector took a fifth
+    of the app tests' CPU (5.7 s of 27 s on test_app_home + test_app_encounter_wrapup),
+    most of it walking the same imported modules again and again."""
+    gc.set_threshold(20_000, 50, 100)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported while collecting lives to the end: keep it out of every later
+    collection (gc.freeze moves it to the permanent generation)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
