@@ -93,9 +93,10 @@ def test_next_steps_are_named_not_taken(journal: Journal) -> None:
 async def test_the_review_screen_shows_the_same_cut(journal: Journal) -> None:
     app = ReflectApp(Journal(journal.path), start="review")
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(400):
-            if isinstance(app.screen, ReviewScreen):
-                break
+        for _ in range(400):  # the screen, then its agenda list mounted and filled
+            if isinstance(app.screen, ReviewScreen) and app.screen.query("#review-agenda"):
+                if app.screen.query_one("#review-agenda", OptionList).option_count:
+                    break
             await pilot.pause(0.02)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
