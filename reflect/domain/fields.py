@@ -465,6 +465,8 @@ def _make_to_dict(spec: RecordSpec) -> Callable[[Any], dict[str, Any]]:
         if f.dump is not None:
             env[f"_d_{f.name}"] = f.dump
             items.append(f"{f.name!r}: _d_{f.name}(self)")
+        elif f.kind == RECORD:  # inline: a call fewer per nested record
+            items.append(f"{f.name!r}: self.{f.name}.to_dict()")
         elif (dump := _kind_dump(f)) is not None:
             env[f"_d_{f.name}"] = dump
             items.append(f"{f.name!r}: _d_{f.name}(self.{f.name})")
