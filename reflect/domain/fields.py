@@ -465,6 +465,8 @@ def _make_to_dict(spec: RecordSpec) -> Callable[[Any], dict[str, Any]]:
         if f.dump is not None:
             env[f"_d_{f.name}"] = f.dump
             items.append(f"{f.name!r}: _d_{f.name}(self)")
+        elif f.kind == RECORD:  # inline: a call fewer per nested record
+            items.append(f"{f.name!r}: self.{f.name}.to_dict()")
         elif (dump := _kind_dump(f)) is not None:
             env[f"_d_{f.name}"] = dump
             items.append(f"{f.name!r}: _d_{f.name}(self.{f.name})")
@@ -569,20 +571,80 @@ def _required(f: Field, parse: Parse) -> Parse:
 
 def _make_from_dict(spec: RecordSpec) -> Callable[..., Any]:
     """`from_dict` from the declaration: strict about unknown fields and types, missing
-    optional fields get their defaults, required fields are checked first."""
+    optional fields get their defaults, required fields are checked first.
+
+    Compiled, as `to_dict` is: each field's value is taken and checked inline for the shape
+    valid input has (a `str`, a bool, a known choice...), and only a value that is not
+    plainly valid goes to the field's validator, which decides it (and words the error)
+    exactly as before. An import of 25,000 entries makes about 1.5 million such checks."""
     ordered = [f for f in spec.fields if f.required] + [f for f in spec.fields if not f.required]
-    plan = [(f.name, _required(f, _kind_parse(f)) if f.required else _kind_parse(f)) for f in ordered]
-    allowed, what, default_path = spec.allowed, spec.what, spec.path
-
-    def from_dict(cls: type[R], data: Any, path: str | None = None) -> R:
-        if path is None:
-            path = default_path
-        d = _obj(data, path, allowed, what)
-        return cls(**{name: parse(d, name, path) for name, parse in plan})
-
+    env: dict[str, Any] = {"_obj": _obj, "_allowed": spec.allowed, "_what": spec.what, "_default_path": spec.path,
+                           "dict": dict, "str": str, "int": int, "list": list, "_fast_list": _fast_list}
+    lines = [
+        "def from_dict(cls, data, path=None):",
+        "    if path is None:",
+        "        path = _default_path",
+        "    if data.__class__ is not dict or not _allowed.issuperset(data):",
+        "        _obj(data, path, _allowed, _what)",
+        "    d = data",
+    ]
+    names = []
+    for i, f in enumerate(ordered):
+        v, p, key = f"v{i}", f"p{i}", repr(f.name)
+        env[p] = _required(f, _kind_parse(f)) if f.required else _kind_parse(f)
+        names.append(f"{f.name}={v}")
+        call = f"{p}(d, {key}, path)"
+        fast = None if f.parse is not None else _fast_check(f, v, i, env)
+        if fast is None:
+            lines.append(f"    {v} = {call}")
+        else:
+            lines.append(f"    {v} = d.get({key})")
+            lines.append(f"    if {fast}:")
+            lines.append(f"        {v} = {call}")
+    lines.append("    return cls(" + ", ".join(names) + ")")
+    exec("\n".join(lines) + "\n", env)  # noqa: S102 - source built from declared names only
+    from_dict: Callable[..., Any] = env["from_dict"]
     from_dict.__doc__ = "The record read from plain JSON values; ValidationError names what does not fit."
     from_dict._derived = True  # type: ignore[attr-defined]
     return from_dict
+
+
+def _fast_check(f: Field, v: str, i: int, env: dict[str, Any]) -> str | None:
+    """An expression true unless `v` (the field's raw value, or None when missing) is
+    plainly valid as it is, for the kinds whose valid value is the raw value itself;
+    None: always ask the field's validator."""
+    k = f.kind
+    if f.required:
+        return f"{v}.__class__ is not str or not {v}.strip()" if k == TEXT else None
+    if k in (TEXT, OPT_TEXT):
+        return f"{v}.__class__ is not str"  # None too: the validator gives the default
+    if k == BOOL:
+        return f"{v} is not True and {v} is not False"
+    if k == TRISTATE:
+        return f"{v} is not None and {v} is not True and {v} is not False"
+    if k == COUNT:
+        return f"{v}.__class__ is not int or {v} < 0"
+    if k == CHOICE:
+        env[f"c{i}"] = frozenset(f.choices or ())
+        return f"{v}.__class__ is not str or {v} not in c{i}"
+    if k == LIST:
+        env[f"c{i}"] = None if f.choices is None else frozenset(f.choices)
+        return f"{v}.__class__ is not list or ({v} := _fast_list({v}, c{i})) is None"
+    if k in (RECORD, OPT_RECORD) and f.record is not None:
+        env[f"r{i}"] = f.record
+        return f"{v} is None or ({v} := r{i}.from_dict({v}, f'{{path}}.{f.name}' if path else {f.name!r})) is None"
+    return None
+
+
+def _fast_list(value: list[Any], choices: frozenset[str] | None) -> list[str] | None:
+    """A list of strings (of `choices`) without duplicates, or None: let `_str_list` decide."""
+    out: list[str] = []
+    for item in value:
+        if item.__class__ is not str or (choices is not None and item not in choices):
+            return None
+        if item not in out:
+            out.append(item)
+    return out
 
 
 # --- what derives from the declarations ---------------------------------------------------

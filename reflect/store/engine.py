@@ -540,15 +540,19 @@ class Engine:
                     newest[path] = (month, stamps.newest_change(data[ENTRIES].values()))
                     yield path, dumps(data), KEEP_BACKUPS
 
-        before = {shard: dict(data) for shard, data in shards.items()}
+        changed: set[str] = set()  # the shards whose content changes (no copy of each kept to compare)
         for entry_id, month in targets.items():
-            shards[where[entry_id]][entry_id] = month
+            shard_data = shards[where[entry_id]]
+            if shard_data.get(entry_id) != month:
+                shard_data[entry_id] = month
+                changed.add(where[entry_id])
         for entry_id in gone:
-            shards[where[entry_id]].pop(entry_id, None)
+            if shards[where[entry_id]].pop(entry_id, None) is not None:
+                changed.add(where[entry_id])
         shard_writes = [
             (self.layout.shard(shard), dumps(data), 0)
             for shard, data in shards.items()
-            if data != before[shard] or not self.layout.shard(shard).exists()
+            if shard in changed or not self.layout.shard(shard).exists()
         ]
         staged: list[Staged] = []
         try:
