@@ -1,0 +1,35 @@
+"""Defects found on review of the growth commands (issue 12), each with its test."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from cli_helpers import one_line_error, run, snapshot
+from test_growth_agenda import DAY, MET, UNTIL, agenda_of, journal, texts  # noqa: F401 - the fixture
+
+from reflect.domain.growth import Levels, Rating
+from reflect.store import Journal
+
+
+def test_a_partial_rating_keeps_each_categorys_earlier_rating(db_path: Path):
+    growth = Journal(db_path).growth()
+    growth.save_rating(Rating(at=datetime(2026, 1, 1, tzinfo=timezone.utc), ratings=Levels(I=2, II=3, III=4)))
+    assert run("rate", "XII=3").exit_code == 0
+    shown = run("rate").stdout
+    row = next(line for line in shown.splitlines() if line.startswith("   I. "))
+    assert "2 Starting" in row
+    assert "3 Growing" in next(line for line in shown.splitlines() if line.startswith(" XII. "))
+
+
+def test_the_agenda_reads_each_categorys_latest_rating(journal: Journal):  # noqa: F811
+    growth = journal.growth()
+    growth.save_rating(Rating(at=MET - 20 * DAY, ratings=Levels(I=2, II=3)))
+    growth.save_rating(Rating(at=MET - 2 * DAY, by="supervisor", ratings=Levels(I=5, II=3)))
+    growth.save_rating(Rating(at=UNTIL - 3 * DAY, ratings=Levels(I=4)))
+    growth.save_rating(Rating(at=UNTIL - 2 * DAY, ratings=Levels(XII=3)))  # a partial sitting, the newest
+    skills = texts(agenda_of(journal), "skills")
+    (moved,) = [t for t in skills if t.startswith("Ratings by the peer that moved")]
+    assert "I. Engages peers in collaborative and caring relationships 2 to 4" in moved
+    (gaps,) = [t for t in skills if t.startswith("Where the peer's and the supervisor's latest ratings differ most")]
+    assert "(peer 4, supervisor 5)" in gaps
