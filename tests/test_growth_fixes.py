@@ -33,3 +33,17 @@ def test_the_agenda_reads_each_categorys_latest_rating(journal: Journal):  # noq
     assert "I. Engages peers in collaborative and caring relationships 2 to 4" in moved
     (gaps,) = [t for t in skills if t.startswith("Where the peer's and the supervisor's latest ratings differ most")]
     assert "(peer 4, supervisor 5)" in gaps
+
+
+def test_a_closed_goal_stays_closed_and_takes_no_check_ins(db_path: Path, tmp_path: Path):
+    goal_id = run("goal", "add", "Lead a group").stdout.strip()
+    assert run("goal", "met", goal_id).exit_code == 0
+    before = snapshot(tmp_path)
+    one_line_error(run("goal", "drop", goal_id), "ID: the goal is met already", code=2)
+    one_line_error(run("goal", "check-in", goal_id, "still going"), "ID: the goal is met", code=2)
+    assert snapshot(tmp_path) == before
+    (goal,) = Journal(db_path).growth().goals()
+    assert goal.status == "met" and goal.met_at is not None and not goal.check_ins
+    other = run("goal", "add", "Read the ethics code").stdout.strip()
+    assert run("goal", "drop", other).exit_code == 0
+    one_line_error(run("goal", "met", other), "ID: the goal is dropped already", code=2)

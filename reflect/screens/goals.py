@@ -222,7 +222,7 @@ class GoalsScreen(Screen[None]):
             return
         try:
             done = growth.close_goal(host(self).journal, goal.id, status, at=host(self).now())
-        except JournalError as exc:
+        except (JournalError, ValueError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.notify("Goal met: a win for the next agenda." if status == "met" else f"Goal {status}.")

@@ -132,7 +132,13 @@ def check_in(journal: Journal, goal_id: str, note: str, *, at: datetime | None =
     if not anyway:
         identifier_check({"note": note})
     entry = CheckIn(note=note.strip(), at=at or now())
-    return journal.growth().change_goal(goal_id, lambda g: g.check_ins.append(entry))
+
+    def add(g: Goal) -> None:
+        if g.status != "open":
+            raise ValidationError("ID", f"the goal is {g.status}: check-ins are for open goals")
+        g.check_ins.append(entry)
+
+    return journal.growth().change_goal(goal_id, add)
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,10 @@ class Closed:
 
 
 def close_goal(journal: Journal, goal_id: str, status: str, *, at: datetime | None = None) -> Closed:
-    """Mark a goal met (stamped `met_at`) or dropped; saying it again changes nothing."""
-    if status not in ("met", "dropped", "open"):
+    """Mark an open goal met (stamped `met_at`) or dropped; saying it again changes nothing.
+    A closed goal stays as it was closed (ValidationError): a met goal is a win on the
+    agenda, and dropping it would take the win away."""
+    if status not in ("met", "dropped"):
         raise ValueError(status)
     seen: list[bool] = []
 
@@ -151,6 +159,8 @@ def close_goal(journal: Journal, goal_id: str, status: str, *, at: datetime | No
         seen.append(g.status == status)
         if g.status == status:
             return
+        if g.status != "open":
+            raise ValidationError("ID", f"the goal is {g.status} already: a closed goal cannot be {status}")
         g.status = status
         g.met_at = (at or now()) if status == "met" else None
 
