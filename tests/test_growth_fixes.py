@@ -47,3 +47,61 @@ def test_a_closed_goal_stays_closed_and_takes_no_check_ins(db_path: Path, tmp_pa
     other = run("goal", "add", "Read the ethics code").stdout.strip()
     assert run("goal", "drop", other).exit_code == 0
     one_line_error(run("goal", "met", other), "ID: the goal is dropped already", code=2)
+
+
+PHONE, EMAIL = "555-123-4567", "jane.doe@example.com"
+
+
+def test_no_message_quotes_a_value_that_could_identify_someone(db_path: Path, tmp_path: Path):
+    tid = run("training", "add", "--title", f"Ethics, call {PHONE}", "--provider", "PA Board", "--date",
+              "2026-01-05", "--hours", "3", "--category", "ethics", "--anyway").stdout.strip()  # fmt: skip
+    before = snapshot(tmp_path)
+    for args in (
+        ("goal", "add", "x", "--competency", PHONE),
+        ("goal", "met", EMAIL),
+        ("goal", "check-in", EMAIL, "going well"),
+        ("training", "edit", PHONE, "--hours", "2"),
+        ("training", "add", "--title", "t", "--provider", "p", "--date", PHONE, "--hours", "1", "--category", "ethics"),
+        ("goal", "add", "x", "--due", EMAIL),
+    ):
+        line = one_line_error(run(*args))
+        assert PHONE not in line and EMAIL not in line and "jane" not in line, line
+    assert snapshot(tmp_path) == before
+    deleted = run("training", "delete", tid, "--yes")
+    assert deleted.exit_code == 0 and PHONE not in deleted.stderr and "[phone]" in deleted.stderr
+
+
+def test_training_text_gets_the_identifier_check(db_path: Path, tmp_path: Path):
+    base = ("training", "add", "--provider", "PA Board", "--date", "2026-01-05", "--hours", "3", "--category", "ethics")
+    before = snapshot(tmp_path)
+    one_line_error(run(*base, "--title", f"call {PHONE}"), "title looks like a phone number", "--anyway", code=2)
+    one_line_error(run(*base, "--title", "Ethics", "--notes", EMAIL), "notes looks like an email address", code=2)
+    cert = tmp_path / "inputs" / f"{EMAIL}.pdf"
+    cert.parent.mkdir()
+    cert.write_bytes(b"%PDF-1")
+    one_line_error(run(*base, "--title", "Ethics", "--certificate", str(cert)), "certificate looks like", code=2)
+    assert snapshot(tmp_path) == before
+    tid = run(*base, "--title", "Ethics").stdout.strip()
+    one_line_error(run("training", "edit", tid, "--provider", PHONE), "provider looks like a phone number", code=2)
+    assert snapshot(tmp_path) != before
+    kept = run("training", "edit", tid, "--provider", PHONE, "--anyway")
+    assert kept.exit_code == 0, kept.stderr
+    assert Journal(db_path).trainings().get(tid).provider == PHONE
+
+
+def test_importing_growth_records_warns_of_identifiers_by_kind(db_path: Path, tmp_path: Path):
+    gid = run("goal", "add", f"text {EMAIL}", "--anyway").stdout.strip()
+    rid = run("rate", "I=3", "--note", f"call {PHONE}", "--anyway").stdout.strip()
+    tid = run("training", "add", "--title", "Ethics", "--provider", "PA", "--date", "2026-01-05", "--hours", "3",
+              "--category", "ethics", "--notes", f"call {PHONE}", "--anyway").stdout.strip()  # fmt: skip
+    doc = tmp_path / "inputs" / "all.json"
+    doc.parent.mkdir()
+    assert run("export", "-o", str(doc)).exit_code == 0
+    other = tmp_path / "other" / "journal.json"
+    done = run("--db", str(other), "import", str(doc))
+    assert done.exit_code == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+    assert f"warning: goal {gid}: text looks like an email address" in warned
+    assert f"warning: rating {rid}: note looks like a phone number" in warned
+    assert f"warning: training {tid}: notes looks like a phone number" in warned
+    assert PHONE not in done.stderr and EMAIL not in done.stderr

@@ -103,7 +103,12 @@ _common = [
     click.option("--tag", "tags", metavar="TAG", multiple=True, help="A word a rule pack counts by (repeatable), e.g. network; --tag '' clears them."),
     click.option("--notes", metavar="TEXT", help="Anything else worth keeping (a CEU number, an approval code)."),
     click.option("--certificate", metavar="FILE", help="Keep this certificate file in the journal."),
+    click.option("--anyway", is_flag=True, help="Keep text that looks like an identifier (a phone number, an email)."),
 ]
+
+
+def _looks_identifying(exc: Exception) -> None:
+    fail(f"{exc}: reword it, or give --anyway to keep it as typed", EXIT_BAD_INPUT)
 
 
 def _with_common(fn: Any) -> Any:
@@ -118,7 +123,7 @@ def _with_common(fn: Any) -> Any:
 @handle_errors
 def add(
     rctx: ReflectContext, title: str | None, provider: str | None, when: str | None, hours: str | None,
-    category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None,
+    category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None, anyway: bool,
 ) -> None:  # fmt: skip
     """Record a training; prints its id on stdout."""
     from reflect.usecases import training as uc
@@ -129,7 +134,10 @@ def add(
             fail(f"{option}: required (see `reflect training add --help`)", EXIT_BAD_INPUT)
     fields = _fields(title, provider, when, hours, category, tags, notes)
     cert = _read_certificate(certificate)
-    added = uc.add(rctx.journal, fields, cert)
+    try:
+        added = uc.add(rctx.journal, fields, cert, anyway=anyway)
+    except uc.LooksIdentifying as exc:
+        _looks_identifying(exc)
     with data_out() as out:
         out.write(added.id + "\n")
     say(f"added training {added.id}" + (" with its certificate" if cert else ""))
@@ -182,7 +190,7 @@ def list_(rctx: ReflectContext, as_json: bool) -> None:
 def edit(
     rctx: ReflectContext, training_id: str, title: str | None, provider: str | None, when: str | None,
     hours: str | None, category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None,
-    no_certificate: bool,
+    anyway: bool, no_certificate: bool,
 ) -> None:  # fmt: skip
     """Change a training's fields (ID: its id or a unique start of it). --tag replaces the tags."""
     from reflect.usecases import training as uc
@@ -194,7 +202,10 @@ def edit(
     if all(v is None for v in fields.values()) and cert is None and not no_certificate:
         fail("nothing to change: give --title, --provider, --date, --hours, --category, --tag, --notes "
              "or --certificate", EXIT_BAD_INPUT)  # fmt: skip
-    changed = uc.edit(rctx.journal, training_id, fields, cert, drop_certificate=no_certificate)
+    try:
+        changed = uc.edit(rctx.journal, training_id, fields, cert, drop_certificate=no_certificate, anyway=anyway)
+    except uc.LooksIdentifying as exc:
+        _looks_identifying(exc)
     say(f"changed training {changed.id}")
 
 
@@ -212,8 +223,10 @@ def delete(rctx: ReflectContext, training_id: str, yes: bool) -> None:
     """Delete a training and its certificate (ID: its id or a unique start). Asks first."""
     from reflect.usecases import training as uc
 
+    from reflect.domain.masking import mask_identifiers
+
     found = uc.get(rctx.journal, training_id)
-    what = f"{found.id} ({found.date.isoformat()}, {found.title})"
+    what = f"{found.id} ({found.date.isoformat()}, {mask_identifiers(found.title)})"
     if not yes:
         if not _can_ask():
             fail(f"not deleting training {found.id} without confirmation: no terminal to ask on; use --yes",

@@ -54,9 +54,9 @@ class TrainingBook:
         exact = [t for t in found if t.id == training_id]
         matches = exact or ([t for t in found if t.id.startswith(training_id)] if training_id else [])
         if len(matches) > 1:
-            raise NotFound(f"{training_id!r} matches {len(matches)} trainings; give more of the id")
+            raise NotFound(f"that id matches {len(matches)} trainings; give more of it")
         if not matches:
-            raise NotFound(f"no training with id {training_id!r} (see `reflect training list`)")
+            raise NotFound("no training with that id (see `reflect training list`)")  # never the value typed
         return matches[0]
 
     def save(self, training: Training, certificate: bytes | None = None) -> Training:

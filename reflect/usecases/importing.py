@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
     from reflect.domain.model import Entry
+    from reflect.domain.training import Training
     from reflect.store import ImportResult, Journal
     from reflect.store.importer import Progress
 
@@ -67,26 +68,33 @@ class _Released:
 
 @dataclass
 class IdentifierWarning:
-    """An entry whose text looks like it holds an identifier: by field, the kinds found."""
+    """A record (an entry, or a goal, rating or training) whose text looks like it holds an
+    identifier: by field, the kinds found."""
 
     entry_id: str
     fields: dict[str, list[str]] = field(default_factory=dict)  # field -> kinds, in words
+    kind: str = "entry"  # how the line names the record: entry, goal, rating, training
 
     def line(self) -> str:
         parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in self.fields.items())
-        return f"entry {self.entry_id}: {parts}"
+        return f"{self.kind} {self.entry_id}: {parts}"
 
 
 def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
     """One warning per entry whose text looks like an identifier; never the value."""
+    return _warnings(((e.id, e.text_fields()) for e in entries), "entry")
+
+
+def _warnings(records: Iterable[tuple[str, dict[str, str]]], kind: str) -> list[IdentifierWarning]:
+    """One warning per record (id, its free text by field) whose text looks like an identifier."""
     from reflect.domain.privacy import KINDS, scan_fields
 
     out = []
-    for entry in entries:
-        findings = scan_fields(entry.text_fields())
+    for record_id, texts in records:
+        findings = scan_fields({k: v for k, v in texts.items() if v})
         if not findings:
             continue
-        warning = IdentifierWarning(entry.id)
+        warning = IdentifierWarning(record_id, kind=kind)
         for f in findings:
             kinds = warning.fields.setdefault(f.field, [])
             if KINDS[f.kind] not in kinds:
@@ -128,10 +136,17 @@ class Notes:
 
     warnings: dict[str, IdentifierWarning]
     future: list[tuple[int, str]]  # (1-based position, id)
+    # The goals', ratings' and trainings' warnings: (the result's table, id) -> warning.
+    others: dict[tuple[str, str], IdentifierWarning] = field(default_factory=dict)
 
     def changed_warnings(self, result: ImportResult) -> list[IdentifierWarning]:
         changed = set(result.added) | set(result.replaced)
-        return [w for entry_id, w in self.warnings.items() if entry_id in changed]
+        out = [w for entry_id, w in self.warnings.items() if entry_id in changed]
+        for (table, record_id), w in self.others.items():
+            outcome = result.trainings if table == "trainings" else result.others.get(table, {})
+            if record_id in set(outcome.get("added", [])) | set(outcome.get("replaced", [])):
+                out.append(w)
+        return out
 
     def future_dated(self, result: ImportResult) -> FutureDated | None:
         changed = set(result.added) | set(result.replaced)
@@ -145,7 +160,22 @@ def notes(doc: ImportDoc, now: datetime | None = None) -> Notes:
 
     warnings = {w.entry_id: w for w in identifier_warnings(doc.entries)}
     future = [(i, e.id) for i, e in enumerate(doc.entries, 1) if in_future(e.occurred, now)]
-    return Notes(warnings, future)
+    return Notes(warnings, future, _other_warnings(doc))
+
+
+def _other_warnings(doc: ImportDoc) -> dict[tuple[str, str], IdentifierWarning]:
+    """Goals (their text and check-ins), ratings (the note) and trainings (title, provider,
+    notes, the certificate's file name) checked as entries are: warned of, never blocked."""
+    def training_texts(t: Training) -> dict[str, str]:
+        cert = t.certificate.name if t.certificate is not None else ""
+        return {"title": t.title, "provider": t.provider, "notes": t.notes, "certificate.name": cert}
+
+    found = {
+        "goals": _warnings(((g.id, g.text_fields()) for g in doc.goals), "goal"),
+        "ratings": _warnings(((r.id, {"note": r.note}) for r in doc.ratings), "rating"),
+        "trainings": _warnings(((t.id, training_texts(t)) for t in doc.trainings), "training"),
+    }
+    return {(table, w.entry_id): w for table, ws in found.items() for w in ws}
 
 
 def summary(result: ImportResult) -> str:
