@@ -105,3 +105,33 @@ def test_importing_growth_records_warns_of_identifiers_by_kind(db_path: Path, tm
     assert f"warning: rating {rid}: note looks like a phone number" in warned
     assert f"warning: training {tid}: notes looks like a phone number" in warned
     assert PHONE not in done.stderr and EMAIL not in done.stderr
+
+
+def test_error_lines_are_bounded_and_a_huge_level_is_bad_input(db_path: Path, tmp_path: Path):
+    long = "7" * 5000
+    before = snapshot(tmp_path)
+    for args in (
+        ("goal", "add", "x", "--competency", long),
+        ("training", "status", "--format", long),
+        ("list", "--flag", long),
+        ("rate", f"I={long}"),
+        ("rate", f"{long}=3"),
+    ):
+        line = one_line_error(run(*args), code=2)
+        assert len(line) <= 500, (args[:2], len(line))
+    one_line_error(run("rate", f"I={long}"), "I: expected 1 to 5", code=2)
+    one_line_error(run("rate", "I=555-123-4567"), "I: expected 1 to 5", code=2)
+    assert PHONE not in run("rate", "I=555-123-4567").stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_rate_refuses_what_it_used_to_take_silently(db_path: Path, tmp_path: Path):
+    before = snapshot(tmp_path)
+    one_line_error(run("rate", "I=3", "I=4"), "I: rated twice", code=2)
+    one_line_error(run("rate", "--rater", "Dana", "I=3"), "--rater", "--supervisor", code=2)
+    one_line_error(run("rate", "--self", "--supervisor", "I=3"), "not both", code=2)
+    one_line_error(run("rate", "--at", "2999-01-01", "I=3"), "--at", "future", code=2)
+    assert snapshot(tmp_path) == before
+    assert run("rate", "--self", "I=3", "--at", "2026-01-02").exit_code == 0
+    assert run("rate", "--supervisor", "--rater", "Dana", "I=2").exit_code == 0
+    assert [r.by for r in Journal(db_path).growth().ratings()] == ["self", "supervisor"]

@@ -55,18 +55,20 @@ def parse_levels(pairs: Iterable[str]) -> dict[str, int | None]:
     for n, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
         key = key.strip().upper()
-        if not sep or key not in cycle.COMPETENCY_KEYS:
-            raise ValidationError(
-                f"rating {n}", f"expected CATEGORY=LEVEL with a category I..XII (e.g. III=4), got {pair[:12]!r}"
-            )
+        if not sep or key not in cycle.COMPETENCY_KEYS:  # what was typed is not quoted: it may be anything
+            raise ValidationError(f"rating {n}", "expected CATEGORY=LEVEL with a category I..XII (e.g. III=4)")
+        if key in out:
+            raise ValidationError(key, "rated twice: give each category once")
         text = value.strip().lower()
         if text in NOT_RATED_WORDS:
             out[key] = None
             continue
-        level = int(text) if text.isdigit() else text
+        short = text.isascii() and text.isdigit() and len(text) <= 3  # never int() of 5,000 digits
+        level = int(text) if short else text
         problem = level_problem(level)
         if problem is not None:
-            raise ValidationError(key, f"expected {LOW} to {HIGH}, or - for not rated, got {value.strip()[:12]!r}")
+            got = f", got {level}" if short else ""
+            raise ValidationError(key, f"expected {LOW} to {HIGH}, or - for not rated{got}")
         out[key] = level  # type: ignore[assignment]
     return out
 
