@@ -38,3 +38,34 @@ async def test_every_way_out_of_a_typed_rating_warns_first(db_path: Path) -> Non
         await burst(pilot, "c", "escape")  # nothing typed: leaves at once
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
     assert Journal(db_path).growth().ratings() == []
+
+
+async def test_goals_close_only_after_a_yes_and_an_empty_list_says_none_are_open(db_path: Path) -> None:
+    from reflect.screens.goals import GoalsScreen
+    from reflect.usecases import growth
+
+    journal = Journal(db_path)
+    growth.add_goal(journal, "Lead a group")
+    app = new_app(Journal(db_path), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        await burst(pilot, "g", "m")
+        await settle(pilot)
+        await burst(pilot, "n")
+        await settle(pilot)
+        await burst(pilot, "d")
+        await settle(pilot)
+        await burst(pilot, "escape")  # the dialog's no
+        await settle(pilot)
+        assert [g.status for g in Journal(db_path).growth().goals()] == ["open"]
+        await burst(pilot, "m", "y")
+        await wait_for(pilot, lambda: Journal(db_path).growth().goals()[0].status == "met", "met")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GoalsScreen)
+        row = str(screen.query_one("#goal-list").get_option_at_index(0).prompt)
+        assert row.startswith("No open goals: A shows the met and dropped ones")
+        await burst(pilot, "A", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, GoalsScreen)  # no dialog: a closed goal stays closed
+    assert [g.status for g in Journal(db_path).growth().goals()] == ["met"]
