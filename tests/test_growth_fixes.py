@@ -135,3 +135,20 @@ def test_rate_refuses_what_it_used_to_take_silently(db_path: Path, tmp_path: Pat
     assert run("rate", "--self", "I=3", "--at", "2026-01-02").exit_code == 0
     assert run("rate", "--supervisor", "--rater", "Dana", "I=2").exit_code == 0
     assert [r.by for r in Journal(db_path).growth().ratings()] == ["self", "supervisor"]
+
+
+def test_groups_show_whole_and_their_theme_names_no_one(db_path: Path):
+    from reflect.domain.model import Entry, Group, Listen
+    from reflect.domain.privacy import scan_fields
+    from reflect.screens.home import entry_prompt
+
+    when = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+    big = Entry(occurred=when, id="g121", listen=Listen(story="s"), group=Group(121, "coping"))
+    Journal(db_path).save(big)
+    row = next(line for line in run("list").stdout.splitlines() if "g121" in line)
+    assert "group 121" in row
+    assert "group 121" in str(entry_prompt(big, when + timedelta(days=1)))
+    assert big.setting == "one-to-one" and "one-to-one" not in str(entry_prompt(big, when))
+    found = scan_fields(Entry(occurred=when, group=Group(4, "with John Smith and Mary Jones")).text_fields())
+    assert [(f.field, f.kind) for f in found] == [("group.theme", "full_name")] * 2
+    assert scan_fields({"group.theme": "coping with holidays"}) == []

@@ -479,6 +479,9 @@ def _group_split(es: list[Entry]) -> str:
     people = sum(e.group.headcount for e in groups if e.group is not None)
     uncounted = sum(1 for e in groups if e.group is None or not e.group.headcount)
     reached = f"{_plural(people, 'person', 'people')} in all" + (f", {uncounted} not counted" if uncounted else "")
+    counted = len(groups) - uncounted
+    if counted:  # the peer-to-participant ratio (domain.md, "Groups"): one peer to the average headcount
+        reached += f", 1 peer to {round(people / counted, 1):g} participants a group on average"
     return (
         f" [individual: {_plural(len(alone), 'encounter')}, {sum(e.minutes or 0 for e in alone)} minutes;"
         f" groups: {len(groups)}, {sum(e.minutes or 0 for e in groups)} minutes, {reached}]"
