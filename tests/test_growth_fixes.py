@@ -152,3 +152,28 @@ def test_groups_show_whole_and_their_theme_names_no_one(db_path: Path):
     found = scan_fields(Entry(occurred=when, group=Group(4, "with John Smith and Mary Jones")).text_fields())
     assert [(f.field, f.kind) for f in found] == [("group.theme", "full_name")] * 2
     assert scan_fields({"group.theme": "coping with holidays"}) == []
+
+
+def test_training_details(db_path: Path, tmp_path: Path):
+    base = ("training", "add", "--title", "Ethics", "--provider", "PA", "--date", "2026-01-05", "--hours", "3",
+            "--category", "ethics")  # fmt: skip
+    one_line_error(run(*base, "--certificate", str(tmp_path)), "--certificate", "not a regular file", code=2)
+    one_line_error(run(*base, "--certificate", "/dev/zero"), "not a regular file", code=2)
+    one_line_error(run(*base, "--certificate", str(tmp_path / "gone.pdf")), "no such file", code=2)
+    cert = tmp_path / "inputs" / "ethics.pdf"
+    cert.parent.mkdir()
+    cert.write_bytes(b"%PDF-1")
+    tid = run(*base, "--certificate", str(cert)).stdout.strip()
+    one_line_error(run("training", "edit", tid), "nothing to change", "--no-certificate", code=2)
+    doc = tmp_path / "inputs" / "all.json"
+    assert run("export", "-o", str(doc)).exit_code == 0
+    other = str(tmp_path / "other" / "journal.json")
+    assert run("--db", other, "import", str(doc)).exit_code == 0
+    (mine,) = [line for line in run("training", "list").stdout.splitlines() if tid[:8] in line]
+    (theirs,) = [line for line in run("--db", other, "training", "list").stdout.splitlines() if tid[:8] in line]
+    assert "  C  Ethics" in mine and "  ?  Ethics" in theirs  # the file stayed behind
+    status = run("training", "status", "--rules", "pa-cps", "--certified-on", "2026-01-06", "--on", "2026-01-05")
+    assert "starts in 1 day\n" in status.stdout, status.stdout
+    later = run("config", "certified_on", "2999-01-01")
+    assert later.exit_code == 0 and "warning: certified_on is after today" in later.stderr
+    assert "warning" not in run("config", "certified_on", "2025-01-01").stderr

@@ -58,8 +58,10 @@ def _read_certificate(value: str | None) -> tuple[str, bytes] | None:
     from reflect.domain.training import MAX_CERTIFICATE_BYTES
 
     path = Path(value).expanduser()
-    if not path.is_file():
+    if not path.exists():
         fail(f"--certificate: {path}: no such file", EXIT_BAD_INPUT)
+    if not path.is_file():  # a folder, /dev/zero, a pipe: nothing a certificate is kept from
+        fail(f"--certificate: {path}: not a regular file", EXIT_BAD_INPUT)
     if path.stat().st_size > MAX_CERTIFICATE_BYTES:
         fail(
             f"--certificate: {path}: larger than {MAX_CERTIFICATE_BYTES // (1024 * 1024)} MB; "
@@ -150,7 +152,8 @@ def _fit(text: str, width: int) -> str:
     return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
 
 
-def _table(rows: list[Training]) -> list[str]:
+def _table(rows: list[Training], kept: set[str]) -> list[str]:
+    """C: a certificate is kept; ?: the record names one whose file is not in this journal."""
     from reflect.domain.fields import hours_json
 
     lines = ["DATE       ID       HOURS  CATEGORY     C  TITLE (PROVIDER)"]
@@ -158,7 +161,7 @@ def _table(rows: list[Training]) -> list[str]:
         hours = str(hours_json(t.hours))
         lines.append(
             f"{t.date.isoformat()} {escape(t.id, keep_lines=False)[:8].ljust(8)} {hours.rjust(5)}  {_fit(t.category, 12)} "
-            f"{'C' if t.certificate else '-'}  {escape(' '.join(f'{t.title} ({t.provider})'.split()), keep_lines=False)}"
+            f"{('C' if t.id in kept else '?') if t.certificate else '-'}  {escape(' '.join(f'{t.title} ({t.provider})'.split()), keep_lines=False)}"
         )
     return lines
 
@@ -168,7 +171,8 @@ def _table(rows: list[Training]) -> list[str]:
 @pass_rctx
 @handle_errors
 def list_(rctx: ReflectContext, as_json: bool) -> None:
-    """List trainings, oldest first. C: a certificate is kept."""
+    """List trainings, oldest first. C: a certificate is kept; ?: its file is not in this
+    journal (a training imported from another journal)."""
     from reflect.usecases import training as uc
 
     rows = uc.trainings(rctx.journal)
@@ -176,7 +180,7 @@ def list_(rctx: ReflectContext, as_json: bool) -> None:
         if as_json:
             out.write(json.dumps([t.to_dict() for t in rows], ensure_ascii=False, indent=2) + "\n")
         elif rows:
-            out.write("\n".join(_table(rows)) + "\n")
+            out.write("\n".join(_table(rows, uc.certificates_kept(rctx.journal, rows))) + "\n")
     if not rows and not as_json:
         say("no trainings yet: reflect training add --title ... (see --help)")
 
@@ -200,8 +204,8 @@ def edit(
     fields = _fields(title, provider, when, hours, category, tags, notes)
     cert = _read_certificate(certificate)
     if all(v is None for v in fields.values()) and cert is None and not no_certificate:
-        fail("nothing to change: give --title, --provider, --date, --hours, --category, --tag, --notes "
-             "or --certificate", EXIT_BAD_INPUT)  # fmt: skip
+        fail("nothing to change: give --title, --provider, --date, --hours, --category, --tag, --notes, "
+             "--certificate or --no-certificate", EXIT_BAD_INPUT)  # fmt: skip
     try:
         changed = uc.edit(rctx.journal, training_id, fields, cert, drop_certificate=no_certificate, anyway=anyway)
     except uc.LooksIdentifying as exc:

@@ -59,6 +59,12 @@ class TrainingBook:
             raise NotFound("no training with that id (see `reflect training list`)")  # never the value typed
         return matches[0]
 
+    def files_kept(self, trainings: list[Training]) -> set[str]:
+        """The ids of these trainings whose certificate file is in this journal (a record
+        imported from another journal names its certificate without bringing the file)."""
+        with self._gate.reading():
+            return {t.id for t in trainings if t.certificate is not None and self.layout.certificate(t.id).is_file()}
+
     def save(self, training: Training, certificate: bytes | None = None) -> Training:
         """Insert or replace a training by id. With `certificate` (the file's bytes), the
         file is kept first and the record then names it (`training.certificate` must be

@@ -113,6 +113,11 @@ def trainings(journal: Journal) -> list[Training]:
     return journal.trainings().all()
 
 
+def certificates_kept(journal: Journal, rows: list[Training]) -> set[str]:
+    """The ids among `rows` whose certificate file is in this journal."""
+    return journal.trainings().files_kept(rows)
+
+
 def get(journal: Journal, training_id: str) -> Training:
     if not training_id.strip():
         raise ValidationError("", "ID is empty: give a training's id or the start of it (see `reflect training list`)")
