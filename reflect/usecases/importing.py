@@ -73,11 +73,11 @@ class IdentifierWarning:
 
     entry_id: str
     fields: dict[str, list[str]] = field(default_factory=dict)  # field -> kinds, in words
-    kind: str = "entry"  # how the line names the record: entry, goal, rating, training
+    record: str = "entry"  # how the line names the record: entry, goal, rating, training
 
     def line(self) -> str:
         parts = "; ".join(f"{name} looks like {' and '.join(kinds)}" for name, kinds in self.fields.items())
-        return f"{self.kind} {self.entry_id}: {parts}"
+        return f"{self.record} {self.entry_id}: {parts}"
 
 
 def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
@@ -85,7 +85,7 @@ def identifier_warnings(entries: Iterable[Entry]) -> list[IdentifierWarning]:
     return _warnings(((e.id, e.text_fields()) for e in entries), "entry")
 
 
-def _warnings(records: Iterable[tuple[str, dict[str, str]]], kind: str) -> list[IdentifierWarning]:
+def _warnings(records: Iterable[tuple[str, dict[str, str]]], record: str) -> list[IdentifierWarning]:
     """One warning per record (id, its free text by field) whose text looks like an identifier."""
     from reflect.domain.privacy import KINDS, scan_fields
 
@@ -94,7 +94,7 @@ def _warnings(records: Iterable[tuple[str, dict[str, str]]], kind: str) -> list[
         findings = scan_fields({k: v for k, v in texts.items() if v})
         if not findings:
             continue
-        warning = IdentifierWarning(record_id, kind=kind)
+        warning = IdentifierWarning(record_id, record=record)
         for f in findings:
             kinds = warning.fields.setdefault(f.field, [])
             if KINDS[f.kind] not in kinds:
