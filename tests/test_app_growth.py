@@ -78,7 +78,7 @@ async def test_goals_added_checked_in_and_met_by_keys(db_path: Path) -> None:
         await pilot.pause()
         assert app.focused is screen.query_one("#goal-text", Input)  # refused once, said why
         assert len(Journal(db_path).growth().goals()) == 1
-        await burst(pilot, "escape", "m")
+        await burst(pilot, "escape", "m", "y")
         await wait_for(pilot, lambda: Journal(db_path).growth().goals()[0].status == "met", "met")
         await settle(pilot)
     (goal,) = Journal(db_path).growth().goals()

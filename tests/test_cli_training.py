@@ -176,10 +176,10 @@ def test_ids_are_taken_by_a_unique_start(db_path: Path):
     book = Journal().trainings()
     for tid in ("abc1-one", "abc2-two"):
         book.save(Training(title=tid, provider="P", date=date(2025, 1, 1), hours=1.0, category="peer", id=tid))
-    one_line_error(run("training", "edit", "abc", "--hours", "2"), "'abc' matches 2 trainings", code=1)
+    one_line_error(run("training", "edit", "abc", "--hours", "2"), "that id matches 2 trainings", code=1)
     assert run("training", "edit", "abc2", "--hours", "2").exit_code == 0
     assert [t["hours"] for t in stored()] == [1, 2]
-    one_line_error(run("training", "delete", "nope", "--yes"), "no training with id", code=1)
+    one_line_error(run("training", "delete", "nope", "--yes"), "no training with that id", code=1)
     one_line_error(run("training", "delete", " ", "--yes"), "ID is empty", code=2)
 
 

@@ -112,7 +112,8 @@ def test_workload_counts_group_encounters_by_headcount_and_minutes_apart(journal
     (work,) = [t for t in texts(agenda_of(journal), "wellbeing") if t.startswith("Workload")]
     assert work.startswith(
         "Workload: 4 encounters, 225 minutes [individual: 1 encounter, 30 minutes; "
-        "groups: 3, 195 minutes, 13 people in all, 1 not counted] in this window;"
+        "groups: 3, 195 minutes, 13 people in all, 1 not counted, 1 peer to 6.5 participants a group on average]"
+        " in this window;"
     )
     assert "holidays" not in work  # themes are not workload
 

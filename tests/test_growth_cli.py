@@ -67,7 +67,7 @@ def test_goal_text_is_privacy_checked_and_bad_input_is_refused(db_path: Path, tm
     before = snapshot(tmp_path)
     one_line_error(run("goal", "add", "  "), "text: required: what the goal is", code=2)
     one_line_error(run("goal", "add", "x", "--due", "someday soon"), "--due", code=2)
-    one_line_error(run("goal", "check-in", "nope", "hi"), "no goal with id", code=1)
+    one_line_error(run("goal", "check-in", "nope", "hi"), "no goal with that id", code=1)
     assert snapshot(tmp_path) == before
 
 

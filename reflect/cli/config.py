@@ -98,3 +98,9 @@ def config(rctx: ReflectContext, key: str | None, value: str | None, unset: str 
         say(f"crisis_lines set ({n} line{'s' if n != 1 else ''})")
     else:
         say(f"{key} set to {getattr(settings, key)!r}")
+    if key == "certified_on" and not changed.reset:
+        from datetime import date
+
+        day = settings.certified_day()
+        if day is not None and day > date.today():  # a typo in the year, usually
+            warn("certified_on is after today: training status will show a cycle not yet started (check the year)")

@@ -85,20 +85,21 @@ def _table(entries: list[Entry], width: int) -> Iterator[str]:
 
     whens = [format_when(e.occurred) for e in entries]
     when_w = min(max((len(w) for w in whens), default=4), 20)
-    id_w, person_w, setting_w, flags_w = 8, 10, 8, 6
+    settings = [_setting(e) for e in entries]
+    id_w, person_w, setting_w, flags_w = 8, 10, max(8, *(len(s) for s in settings)), 6  # "group 121" whole
     fixed = when_w + id_w + person_w + setting_w + flags_w + 5
     summary_w = max(width - fixed, 10)
     yield " ".join(
         (_fit("WHEN", when_w), _fit("ID", id_w), _fit("PERSON", person_w),
          _fit("SETTING", setting_w), _fit("FLAGS", flags_w), "SUMMARY")
     ).rstrip()  # fmt: skip
-    for e, when in zip(entries, whens):
+    for e, when, setting in zip(entries, whens, settings):
         row = " ".join(
             (
                 _fit(when, when_w),
                 escape(e.id, keep_lines=False)[:id_w].ljust(id_w),
                 _fit(e.person or "-", person_w),
-                _fit(_setting(e), setting_w),
+                _fit(setting, setting_w),
                 _fit(_marks(e), flags_w),
                 _fit(e.summary(summary_w) or e.question or "(no text)", summary_w),
             )

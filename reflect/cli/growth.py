@@ -70,8 +70,8 @@ def _side_by_side(ratings: list[Rating]) -> Iterator[str]:
 
 @click.command("rate")
 @click.argument("pairs", nargs=-1, metavar="[CATEGORY=LEVEL]...")
-@click.option("--self", "by", flag_value="self", default=True, help="Your own rating (the default).")
-@click.option("--supervisor", "by", flag_value="supervisor", help="Your supervisor's rating, as given in supervision.")
+@click.option("--self", "as_self", is_flag=True, help="Your own rating (the default).")
+@click.option("--supervisor", "as_supervisor", is_flag=True, help="Your supervisor's rating, as given in supervision.")
 @click.option("--rater", metavar="NAME", default="", help="Who rated (the supervisor's name; optional).")
 @click.option("--note", metavar="TEXT", default="", help="A line about the rating.")
 @click.option("--at", "at", metavar="WHEN", help="When it was rated (default: now).")
@@ -80,8 +80,8 @@ def _side_by_side(ratings: list[Rating]) -> Iterator[str]:
 @pass_rctx
 @handle_errors
 def rate(
-    rctx: ReflectContext, pairs: tuple[str, ...], by: str, rater: str, note: str, at: str | None, anyway: bool,
-    as_json: bool,
+    rctx: ReflectContext, pairs: tuple[str, ...], as_self: bool, as_supervisor: bool, rater: str, note: str,
+    at: str | None, anyway: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Rate the twelve SAMHSA competency categories, 1 to 5 (- for not rated).
 
@@ -93,9 +93,18 @@ def rate(
     1 New to me · 2 Starting · 3 Growing · 4 Steady · 5 Sharing it.
     Ratings are prompts for discussion, not scores.
     """
+    from reflect.domain.years import in_future
     from reflect.usecases import growth as uc
 
+    if as_self and as_supervisor:
+        fail("give --self or --supervisor, not both", EXIT_BAD_INPUT)
+    by = "supervisor" if as_supervisor else "self"
+    if rater and by != "supervisor":
+        fail("--rater names the supervisor: give it with --supervisor", EXIT_BAD_INPUT)
     if not pairs:
+        if rater or note or at is not None or as_self or as_supervisor:
+            fail("give the ratings (CATEGORY=LEVEL, e.g. III=4) with --self, --supervisor, --rater, --note or --at",
+                 EXIT_BAD_INPUT)  # fmt: skip
         ratings = uc.ratings(rctx.journal)
         if as_json:
             with data_out() as out:
@@ -108,6 +117,8 @@ def rate(
     if not rated:
         fail("give at least one category a level from 1 to 5 (e.g. III=4)", EXIT_BAD_INPUT)
     when = parse_date_option(at, "--at", end=False)
+    if when is not None and in_future(when):  # it would become the latest, ahead of every rating to come
+        fail("--at: the time is in the future; give when it was rated", EXIT_BAD_INPUT)
     try:
         rating = uc.take_rating(rctx.journal, levels, by=by, rater=rater, note=note, at=when, anyway=anyway)
     except uc.LooksIdentifying as exc:

@@ -134,9 +134,15 @@ class OneLineUsageError(click.UsageError):
         self.exit_code = exc.exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
+        """One line of bounded length (`one_line`), with any identifier a value typed on
+        the command line holds (`--competency 555-123-4567`) masked by its kind."""
+        from reflect.domain.terminal import one_line
+
         path = self.ctx.command_path.split()[1:] if self.ctx is not None else []
         where = " ".join(["reflect", *path])
-        click.echo(f"reflect: {self.format_message()} (see `{where} --help`)", err=True)
+        hint = f" (see `{where} --help`)"
+        click.echo(f"reflect: {one_line(_masked_typed(self.format_message()), max(LINE_LIMIT - len(hint), 80))}{hint}",
+                   err=True)  # fmt: skip
 
 
 def _one_line(exc: click.UsageError) -> click.UsageError:
@@ -223,6 +229,32 @@ def db_option(fn: F) -> F:
 
 
 MESSAGE_SCAN = 2000  # characters of a message masked: well past what one_line shows
+LINE_LIMIT = 400  # terminal.LIMIT: the most one message line shows
+
+
+def _masked(text: str) -> str:
+    """`text` with each identifier masked by kind; only what `fail` can show is scanned
+    (a 10 MB value costs nothing)."""
+    from reflect.domain.masking import mask_identifiers
+
+    cut = MESSAGE_SCAN
+    return mask_identifiers(text[:cut]) + ("…" if len(text) > cut else "")
+
+
+def typed(value: str) -> str:
+    """A value typed on the command line, as a message may quote it: quoted, with any
+    identifier in it masked by kind ('[phone]'), dates aside (a date typed to --since is
+    what the message is about, not someone's birthday). Cut to what `fail` can show."""
+    return repr(_masked_typed(value))
+
+
+def _masked_typed(message: str) -> str:
+    """A usage error's message with the identifiers in it masked, dates aside (`typed`)."""
+    from reflect.domain.privacy import mask, scan_text
+
+    text = message[:MESSAGE_SCAN]
+    found = [f for f in scan_text("", text) if f.kind not in ("date", "dob")]
+    return mask(text, found) + ("…" if len(message) > MESSAGE_SCAN else "")
 
 
 def input_error(exc: Exception) -> str:
@@ -232,13 +264,9 @@ def input_error(exc: Exception) -> str:
     the second line of defence (a message from elsewhere that quotes one), applied here,
     once, for every command."""
     from reflect.domain.formats import ImportFormatError
-    from reflect.domain.masking import mask_identifiers
     from reflect.domain.model import ValidationError
 
-    def masked(text: str) -> str:  # only what `fail` can show is scanned: a 10 MB value costs nothing
-        cut = MESSAGE_SCAN
-        return mask_identifiers(text[:cut]) + ("…" if len(text) > cut else "")
-
+    masked = _masked
     if isinstance(exc, ImportFormatError):
         return ": ".join(p for p in (exc.source, exc.position, masked(exc.reason)) if p)
     if isinstance(exc, ValidationError):
@@ -367,11 +395,14 @@ def parse_date_option(value: str | None, option: str, *, end: bool = False) -> d
 
     try:
         when = parse_when(value, end=end)
-    except DateError as exc:
-        fail(f"{option}: {exc}", EXIT_BAD_INPUT)
+    except DateError as exc:  # the value typed is never quoted whole: it may be anything
+        said = str(exc)  # it quotes the value: masked where it holds an identifier
+        for raw in {value, value.strip()}:
+            said = said.replace(repr(raw), typed(raw))
+        fail(f"{option}: {said}", EXIT_BAD_INPUT)
     except (ValueError, OverflowError):  # 0001-01-01 in a zone east of UTC has no local time
         when = None
     if when is None or not (MIN_YEAR <= when.year <= MAX_YEAR):
-        fail(f"{option}: {value!r} is out of range (give a date between {MIN_YEAR} and {MAX_YEAR})", EXIT_BAD_INPUT)
+        fail(f"{option}: {typed(value)} is out of range (give a date between {MIN_YEAR} and {MAX_YEAR})", EXIT_BAD_INPUT)
     return when
 

@@ -58,8 +58,10 @@ def _read_certificate(value: str | None) -> tuple[str, bytes] | None:
     from reflect.domain.training import MAX_CERTIFICATE_BYTES
 
     path = Path(value).expanduser()
-    if not path.is_file():
+    if not path.exists():
         fail(f"--certificate: {path}: no such file", EXIT_BAD_INPUT)
+    if not path.is_file():  # a folder, /dev/zero, a pipe: nothing a certificate is kept from
+        fail(f"--certificate: {path}: not a regular file", EXIT_BAD_INPUT)
     if path.stat().st_size > MAX_CERTIFICATE_BYTES:
         fail(
             f"--certificate: {path}: larger than {MAX_CERTIFICATE_BYTES // (1024 * 1024)} MB; "
@@ -103,7 +105,12 @@ _common = [
     click.option("--tag", "tags", metavar="TAG", multiple=True, help="A word a rule pack counts by (repeatable), e.g. network; --tag '' clears them."),
     click.option("--notes", metavar="TEXT", help="Anything else worth keeping (a CEU number, an approval code)."),
     click.option("--certificate", metavar="FILE", help="Keep this certificate file in the journal."),
+    click.option("--anyway", is_flag=True, help="Keep text that looks like an identifier (a phone number, an email)."),
 ]
+
+
+def _looks_identifying(exc: Exception) -> None:
+    fail(f"{exc}: reword it, or give --anyway to keep it as typed", EXIT_BAD_INPUT)
 
 
 def _with_common(fn: Any) -> Any:
@@ -118,7 +125,7 @@ def _with_common(fn: Any) -> Any:
 @handle_errors
 def add(
     rctx: ReflectContext, title: str | None, provider: str | None, when: str | None, hours: str | None,
-    category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None,
+    category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None, anyway: bool,
 ) -> None:  # fmt: skip
     """Record a training; prints its id on stdout."""
     from reflect.usecases import training as uc
@@ -129,7 +136,10 @@ def add(
             fail(f"{option}: required (see `reflect training add --help`)", EXIT_BAD_INPUT)
     fields = _fields(title, provider, when, hours, category, tags, notes)
     cert = _read_certificate(certificate)
-    added = uc.add(rctx.journal, fields, cert)
+    try:
+        added = uc.add(rctx.journal, fields, cert, anyway=anyway)
+    except uc.LooksIdentifying as exc:
+        _looks_identifying(exc)
     with data_out() as out:
         out.write(added.id + "\n")
     say(f"added training {added.id}" + (" with its certificate" if cert else ""))
@@ -142,7 +152,8 @@ def _fit(text: str, width: int) -> str:
     return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
 
 
-def _table(rows: list[Training]) -> list[str]:
+def _table(rows: list[Training], kept: set[str]) -> list[str]:
+    """C: a certificate is kept; ?: the record names one whose file is not in this journal."""
     from reflect.domain.fields import hours_json
 
     lines = ["DATE       ID       HOURS  CATEGORY     C  TITLE (PROVIDER)"]
@@ -150,7 +161,7 @@ def _table(rows: list[Training]) -> list[str]:
         hours = str(hours_json(t.hours))
         lines.append(
             f"{t.date.isoformat()} {escape(t.id, keep_lines=False)[:8].ljust(8)} {hours.rjust(5)}  {_fit(t.category, 12)} "
-            f"{'C' if t.certificate else '-'}  {escape(' '.join(f'{t.title} ({t.provider})'.split()), keep_lines=False)}"
+            f"{('C' if t.id in kept else '?') if t.certificate else '-'}  {escape(' '.join(f'{t.title} ({t.provider})'.split()), keep_lines=False)}"
         )
     return lines
 
@@ -160,7 +171,8 @@ def _table(rows: list[Training]) -> list[str]:
 @pass_rctx
 @handle_errors
 def list_(rctx: ReflectContext, as_json: bool) -> None:
-    """List trainings, oldest first. C: a certificate is kept."""
+    """List trainings, oldest first. C: a certificate is kept; ?: its file is not in this
+    journal (a training imported from another journal)."""
     from reflect.usecases import training as uc
 
     rows = uc.trainings(rctx.journal)
@@ -168,7 +180,7 @@ def list_(rctx: ReflectContext, as_json: bool) -> None:
         if as_json:
             out.write(json.dumps([t.to_dict() for t in rows], ensure_ascii=False, indent=2) + "\n")
         elif rows:
-            out.write("\n".join(_table(rows)) + "\n")
+            out.write("\n".join(_table(rows, uc.certificates_kept(rctx.journal, rows))) + "\n")
     if not rows and not as_json:
         say("no trainings yet: reflect training add --title ... (see --help)")
 
@@ -182,7 +194,7 @@ def list_(rctx: ReflectContext, as_json: bool) -> None:
 def edit(
     rctx: ReflectContext, training_id: str, title: str | None, provider: str | None, when: str | None,
     hours: str | None, category: str | None, tags: tuple[str, ...], notes: str | None, certificate: str | None,
-    no_certificate: bool,
+    anyway: bool, no_certificate: bool,
 ) -> None:  # fmt: skip
     """Change a training's fields (ID: its id or a unique start of it). --tag replaces the tags."""
     from reflect.usecases import training as uc
@@ -192,9 +204,12 @@ def edit(
     fields = _fields(title, provider, when, hours, category, tags, notes)
     cert = _read_certificate(certificate)
     if all(v is None for v in fields.values()) and cert is None and not no_certificate:
-        fail("nothing to change: give --title, --provider, --date, --hours, --category, --tag, --notes "
-             "or --certificate", EXIT_BAD_INPUT)  # fmt: skip
-    changed = uc.edit(rctx.journal, training_id, fields, cert, drop_certificate=no_certificate)
+        fail("nothing to change: give --title, --provider, --date, --hours, --category, --tag, --notes, "
+             "--certificate or --no-certificate", EXIT_BAD_INPUT)  # fmt: skip
+    try:
+        changed = uc.edit(rctx.journal, training_id, fields, cert, drop_certificate=no_certificate, anyway=anyway)
+    except uc.LooksIdentifying as exc:
+        _looks_identifying(exc)
     say(f"changed training {changed.id}")
 
 
@@ -212,8 +227,10 @@ def delete(rctx: ReflectContext, training_id: str, yes: bool) -> None:
     """Delete a training and its certificate (ID: its id or a unique start). Asks first."""
     from reflect.usecases import training as uc
 
+    from reflect.domain.masking import mask_identifiers
+
     found = uc.get(rctx.journal, training_id)
-    what = f"{found.id} ({found.date.isoformat()}, {found.title})"
+    what = f"{found.id} ({found.date.isoformat()}, {mask_identifiers(found.title)})"
     if not yes:
         if not _can_ask():
             fail(f"not deleting training {found.id} without confirmation: no terminal to ask on; use --yes",

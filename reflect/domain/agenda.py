@@ -22,7 +22,7 @@ from typing import Any
 
 from reflect.domain import cycle
 from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
-from reflect.domain.growth import FRAMING, RATER_LABELS, Goal, Rating, differences, moved
+from reflect.domain.growth import FRAMING, RATER_LABELS, Goal, Rating, differences, latest, moved
 from reflect.domain.masking import mask_identifiers, mask_person
 from reflect.domain.model import Entry, Meeting, Story, iso
 
@@ -479,6 +479,9 @@ def _group_split(es: list[Entry]) -> str:
     people = sum(e.group.headcount for e in groups if e.group is not None)
     uncounted = sum(1 for e in groups if e.group is None or not e.group.headcount)
     reached = f"{_plural(people, 'person', 'people')} in all" + (f", {uncounted} not counted" if uncounted else "")
+    counted = len(groups) - uncounted
+    if counted:  # the peer-to-participant ratio (domain.md, "Groups"): one peer to the average headcount
+        reached += f", 1 peer to {round(people / counted, 1):g} participants a group on average"
     return (
         f" [individual: {_plural(len(alone), 'encounter')}, {sum(e.minutes or 0 for e in alone)} minutes;"
         f" groups: {len(groups)}, {sum(e.minutes or 0 for e in groups)} minutes, {reached}]"
@@ -513,12 +516,13 @@ def _ratings_lines(ratings: list[Rating], since: datetime, until: datetime) -> l
         mine = [r for r in taken if r.by == by]
         if len(mine) < 2 or mine[-1].at < since:
             continue
-        changes = moved(mine[-2], mine[-1])
+        earlier = [r for r in mine if r.at < since] or mine[:-1]  # each category's latest, then and now
+        changes = moved(latest(earlier, by), latest(mine, by))
         if changes:
             said = "; ".join(f"{_category(k)} {a} to {b}" for k, a, b in changes)
-            items.append(Item(f"Ratings by {RATER_LABELS[by]} that moved since {day(mine[-2].at)}: {said}. {FRAMING}"))
-    latest_self = next((r for r in reversed(taken) if r.by == "self"), None)
-    latest_sup = next((r for r in reversed(taken) if r.by == "supervisor"), None)
+            items.append(Item(f"Ratings by {RATER_LABELS[by]} that moved since {day(earlier[-1].at)}: {said}. {FRAMING}"))
+    latest_self = latest(taken, "self")
+    latest_sup = latest(taken, "supervisor")
     gaps = differences(latest_self, latest_sup)[:3]
     if gaps:
         said = "; ".join(f"{_category(k)} (peer {a}, supervisor {b})" for k, a, b in gaps)

@@ -161,9 +161,20 @@ def scale_line(n: int | None) -> str:
 
 
 def latest(ratings: Iterable[Rating], by: str, until: datetime | None = None) -> Rating | None:
-    """The newest rating by `by` taken by `until` (any time when None)."""
-    found = [r for r in ratings if r.by == by and (until is None or r.at <= until)]
-    return max(found, key=lambda r: r.at) if found else None
+    """Each category's latest rating by `by` taken by `until` (any time when None), as one
+    rating dated by the newest sitting: a sitting that rates only some categories leaves the
+    others at their earlier ratings, not "not rated" (README: each category's latest)."""
+    found = sorted((r for r in ratings if r.by == by and (until is None or r.at <= until)), key=lambda r: r.at)
+    if not found:
+        return None
+    newest = found[-1]
+    levels: dict[str, int] = {}
+    for r in found:
+        levels.update(r.ratings.rated())
+    if levels == newest.ratings.rated():
+        return newest
+    return Rating(at=newest.at, id=newest.id, by=newest.by, rater=newest.rater, note=newest.note,
+                  ratings=Levels(**levels))  # fmt: skip
 
 
 def moved(before: Rating | None, after: Rating | None) -> list[tuple[str, int, int]]:

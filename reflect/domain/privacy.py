@@ -75,6 +75,9 @@ MASKS: dict[str, str] = {
 }
 
 PERSON_FIELD = "person"
+#: Fields checked as strictly as the person field (full names too): a group's theme names
+#: no one (domain.md, "Groups"), and "with John Smith and Mary Jones" would.
+NAME_FIELDS: tuple[str, ...] = (PERSON_FIELD, "group.theme")
 
 # --- building blocks ------------------------------------------------------------
 
@@ -674,11 +677,12 @@ def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
     """Findings for many fields (e.g. `Entry.text_fields()`), field by field in the order given.
 
     The field named "person" gets the stricter `scan_person` check, because it is the one
-    place a real name is most likely to be typed. The other fields are scanned as one text
+    place a real name is most likely to be typed; so does a group's theme (`NAME_FIELDS`),
+    which names no one. The other fields are scanned as one text
     (joined by _FIELD_SEP), which costs one scan per entry rather than one per field.
     """
     given = [(name, text) for name, text in fields.items() if isinstance(text, str) and text]
-    free = [(name, text) for name, text in given if name != PERSON_FIELD]
+    free = [(name, text) for name, text in given if name not in NAME_FIELDS]
     found: dict[str, list[Finding]] = {}
     if free:
         offsets = []
@@ -696,7 +700,12 @@ def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
             found[name] = _resolve(name, bucket) if bucket else []
     out: list[Finding] = []
     for name, text in given:
-        out.extend(scan_person(text) if name == PERSON_FIELD else found[name])
+        if name == PERSON_FIELD:
+            out.extend(scan_person(text))
+        elif name in NAME_FIELDS:
+            out.extend(Finding(name, f.kind, f.start, f.end) for f in scan_person(text))
+        else:
+            out.extend(found[name])
     return out
 
 

@@ -431,13 +431,17 @@ def _num(hours: float) -> str:
     return str(hours_json(hours))
 
 
+def _days(span: timedelta) -> str:
+    return "1 day" if span.days == 1 else f"{span.days} days"
+
+
 def status_text(s: Status) -> str:
     """The status for a person to read (the caller escapes it for the terminal)."""
     p = s.pack
     out = [
         f"{p.title} ({p.name})",
         f"Cycle {s.start.isoformat()} to {s.end.isoformat()}: "
-        + (f"{s.days_left} days left" if s.today >= s.start else f"starts in {(s.start - s.today).days} days"),
+        + (f"{_days(timedelta(days=s.days_left))} left" if s.today >= s.start else f"starts in {_days(s.start - s.today)}"),
         "",
     ]
     width = max([len(ln.label) for ln in s.lines] + [5])

@@ -242,6 +242,9 @@ class ReflectApp(App["list[Meeting] | None"]):
             self._quit_keeping_drafts()
 
     def _quit_keeping_drafts(self) -> None:
+        ask = getattr(self.screen, "ask_before_quit", None)  # a screen with unsaved work warns first
+        if ask is not None and not ask():
+            return
         encounter = sys.modules.get("reflect.screens.encounter")
         kind = getattr(encounter, "EncounterScreen", None)
         if kind is not None and isinstance(self.screen, kind):

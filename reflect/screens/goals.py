@@ -106,7 +106,8 @@ class GoalsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Development goals", id="goals-title")
-        yield Static("a new goal · c check in · m met (a win) · d drop · A all", id="goals-hint", markup=False)
+        yield Static("a new goal (tab: its category I..XII, then a due date) · c check in · m met (a win) · "
+                     "d drop · A all", id="goals-hint", markup=False)  # fmt: skip
         yield OptionList(id="goal-list")
         with Horizontal(classes="goal-line"):
             yield Label("New goal")
@@ -175,11 +176,22 @@ class GoalsScreen(Screen[None]):
         listing = self.query_one(OptionList)
         listing.clear_options()
         if not self.goals:
-            listing.add_option(Option("No goals yet: press a to write one.", id="none", disabled=True))
+            closed = not self.show_all and bool(self._closed_count())
+            empty = "No open goals: A shows the met and dropped ones, a writes a new one." if closed else (
+                "No goals yet: press a to write one.")  # fmt: skip
+            listing.add_option(Option(empty, id="none", disabled=True))
             return
         listing.add_options([Option(goal_line(g), id=g.id) for g in self.goals])
         ids = [g.id for g in self.goals]
         listing.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _closed_count(self) -> int:
+        from reflect.usecases import growth
+
+        try:
+            return sum(1 for g in growth.goals(host(self).journal, include_closed=True) if g.status != "open")
+        except JournalError:
+            return 0
 
     def highlighted(self) -> Goal | None:
         listing = self.query_one(OptionList)
@@ -215,14 +227,30 @@ class GoalsScreen(Screen[None]):
         self.dismiss(None)
 
     def _close(self, status: str) -> None:
-        from reflect.usecases import growth
+        """Ask first (a goal closed stays closed), then mark the highlighted goal."""
+        from functools import partial
+
+        from reflect.screens.widgets import ConfirmDialog
 
         goal = self.highlighted()
         if goal is None:
             return
+        if goal.status != "open":
+            self.notify(f"This goal is {goal.status} already: a closed goal stays as it was closed.", severity="warning")
+            return
+        verb = "Mark this goal met (a win for the next agenda)" if status == "met" else "Drop this goal"
+        question = f"{verb}?\n{clip(goal.text, 60)}\nA closed goal stays closed."
+        yes = "Met" if status == "met" else "Drop"
+        self.app.push_screen(ConfirmDialog(question, yes=yes, no="Keep open"), partial(self._close_answered, goal, status))
+
+    def _close_answered(self, goal: Goal, status: str, yes: bool | None) -> None:
+        from reflect.usecases import growth
+
+        if not yes:
+            return
         try:
             done = growth.close_goal(host(self).journal, goal.id, status, at=host(self).now())
-        except JournalError as exc:
+        except (JournalError, ValueError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.notify("Goal met: a win for the next agenda." if status == "met" else f"Goal {status}.")

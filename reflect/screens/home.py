@@ -74,10 +74,19 @@ def entry_prompt(entry: Entry, now: datetime) -> Content:
         " ",
         (clip(entry.person or "—", PERSON_WIDTH), "bold"),
         " ",
-        clip(SETTING_SHORT.get(entry.setting, entry.setting), 10),
+        clip(setting_cell(entry), 10),
         " ",
         shared_cell(entry),
     )
+
+
+def setting_cell(entry: Entry) -> str:
+    """The setting; a group encounter says so whatever its setting, with its headcount
+    ("group 8"), as `reflect list` does."""
+    if entry.in_group:
+        n = entry.group.headcount if entry.group is not None else 0
+        return f"group {n}" if n else "group"
+    return SETTING_SHORT.get(entry.setting, entry.setting)
 
 
 def shared_cell(entry: Entry) -> Content:

@@ -109,7 +109,7 @@ class RatingScreen(Screen[Rating | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="rating.save", tooltip="Save this rating"),
-        Binding("escape", "leave", "Leave", id="rating.leave", tooltip="Leave without saving"),
+        Binding("escape", "leave", "Leave", id="rating.leave", tooltip="Leave (asks first when a rating is typed)"),
         Binding("tab", "app.focus_next", "Next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
         *(Binding(key, f"{action}({arg})", show=False, priority=True) for key, (action, arg) in ROW_KEYS.items()),
@@ -127,6 +127,7 @@ class RatingScreen(Screen[Rating | None]):
         self.rater = rater
         self._anyway = False  # the note looked like an identifier, and the peer saves again
         self._ready = False  # the keys typed before the rows had focus have all been applied
+        self._armed: str | None = None  # the way out already warned about: taken when pressed again
 
     def compose(self) -> ComposeResult:
         who = "Your own rating" if self.by == "self" else "The supervisor's rating"
@@ -175,17 +176,29 @@ class RatingScreen(Screen[Rating | None]):
             (self.focus_next if event.key == "tab" else self.focus_previous)()
         elif event.key == "ctrl+s":  # behind the keys typed into the note before it
             self.focused.call_later(self.action_save)
+        elif event.key == "escape":
+            self.focused.call_later(self.action_leave)
         else:
             self.focused._forward_event(events.Key(event.key, event.character))
 
     def _row(self) -> LevelRow | None:
         return self.focused if isinstance(self.focused, LevelRow) else None
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the note (or the supervisor's name) saves, as ctrl+s does; after an
+        identifier warning, a second enter keeps the note as typed."""
+        event.stop()
+        self.action_save()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._armed = None
+
     def action_level(self, n: int) -> None:
         """Set the focused row (0: not rated) and move to the next, at once."""
         row = self._row()
         if row is None:
             return
+        self._armed = None
         row.level = n or None
         self.action_move(1)
 
@@ -232,5 +245,24 @@ class RatingScreen(Screen[Rating | None]):
         self.notify(f"Rating saved. {FRAMING}")
         self.dismiss(rating)
 
+    def _unsaved(self) -> bool:
+        """Whether leaving now would lose something typed: a level, or the note."""
+        note = self.query_one("#rating-note", Input).value.strip()
+        return bool(note) or any(v is not None for v in self.levels().values())
+
+    def _ask_first(self, key: str, what: str) -> bool:
+        """True when this way out may be taken now; else say what is not saved, once
+        (the encounter's rule: every way out warns about unsaved work)."""
+        if not self._unsaved() or self._armed == key:
+            return True
+        self._armed = key
+        self.notify(f"This rating is not saved: ctrl+s saves it; {key} again {what}.", severity="warning")
+        return False
+
+    def ask_before_quit(self) -> bool:
+        """The app asks before ctrl+q quits from here (`ReflectApp.action_quit`)."""
+        return self._ask_first("ctrl+q", "quits without it")
+
     def action_leave(self) -> None:
-        self.dismiss(None)
+        if self._ask_first("esc", "leaves without it"):
+            self.dismiss(None)

@@ -85,5 +85,5 @@ def find_goal(goals: list[Goal], goal_id: str) -> Goal:
     if len(found) == 1:
         return found[0]
     if found:
-        raise NotFound(f"goal id {wanted!r} matches {len(found)} goals; give more of it")
-    raise NotFound(f"no goal with id {wanted!r}")
+        raise NotFound(f"that id matches {len(found)} goals; give more of it")
+    raise NotFound("no goal with that id (see `reflect goal list --all`)")  # never the value typed

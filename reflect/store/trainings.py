@@ -54,10 +54,16 @@ class TrainingBook:
         exact = [t for t in found if t.id == training_id]
         matches = exact or ([t for t in found if t.id.startswith(training_id)] if training_id else [])
         if len(matches) > 1:
-            raise NotFound(f"{training_id!r} matches {len(matches)} trainings; give more of the id")
+            raise NotFound(f"that id matches {len(matches)} trainings; give more of it")
         if not matches:
-            raise NotFound(f"no training with id {training_id!r} (see `reflect training list`)")
+            raise NotFound("no training with that id (see `reflect training list`)")  # never the value typed
         return matches[0]
+
+    def files_kept(self, trainings: list[Training]) -> set[str]:
+        """The ids of these trainings whose certificate file is in this journal (a record
+        imported from another journal names its certificate without bringing the file)."""
+        with self._gate.reading():
+            return {t.id for t in trainings if t.certificate is not None and self.layout.certificate(t.id).is_file()}
 
     def save(self, training: Training, certificate: bytes | None = None) -> Training:
         """Insert or replace a training by id. With `certificate` (the file's bytes), the

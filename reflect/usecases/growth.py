@@ -55,18 +55,20 @@ def parse_levels(pairs: Iterable[str]) -> dict[str, int | None]:
     for n, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
         key = key.strip().upper()
-        if not sep or key not in cycle.COMPETENCY_KEYS:
-            raise ValidationError(
-                f"rating {n}", f"expected CATEGORY=LEVEL with a category I..XII (e.g. III=4), got {pair[:12]!r}"
-            )
+        if not sep or key not in cycle.COMPETENCY_KEYS:  # what was typed is not quoted: it may be anything
+            raise ValidationError(f"rating {n}", "expected CATEGORY=LEVEL with a category I..XII (e.g. III=4)")
+        if key in out:
+            raise ValidationError(key, "rated twice: give each category once")
         text = value.strip().lower()
         if text in NOT_RATED_WORDS:
             out[key] = None
             continue
-        level = int(text) if text.isdigit() else text
+        short = text.isascii() and text.isdigit() and len(text) <= 3  # never int() of 5,000 digits
+        level = int(text) if short else text
         problem = level_problem(level)
         if problem is not None:
-            raise ValidationError(key, f"expected {LOW} to {HIGH}, or - for not rated, got {value.strip()[:12]!r}")
+            got = f", got {level}" if short else ""
+            raise ValidationError(key, f"expected {LOW} to {HIGH}, or - for not rated{got}")
         out[key] = level  # type: ignore[assignment]
     return out
 
@@ -132,7 +134,13 @@ def check_in(journal: Journal, goal_id: str, note: str, *, at: datetime | None =
     if not anyway:
         identifier_check({"note": note})
     entry = CheckIn(note=note.strip(), at=at or now())
-    return journal.growth().change_goal(goal_id, lambda g: g.check_ins.append(entry))
+
+    def add(g: Goal) -> None:
+        if g.status != "open":
+            raise ValidationError("ID", f"the goal is {g.status}: check-ins are for open goals")
+        g.check_ins.append(entry)
+
+    return journal.growth().change_goal(goal_id, add)
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,10 @@ class Closed:
 
 
 def close_goal(journal: Journal, goal_id: str, status: str, *, at: datetime | None = None) -> Closed:
-    """Mark a goal met (stamped `met_at`) or dropped; saying it again changes nothing."""
-    if status not in ("met", "dropped", "open"):
+    """Mark an open goal met (stamped `met_at`) or dropped; saying it again changes nothing.
+    A closed goal stays as it was closed (ValidationError): a met goal is a win on the
+    agenda, and dropping it would take the win away."""
+    if status not in ("met", "dropped"):
         raise ValueError(status)
     seen: list[bool] = []
 
@@ -151,6 +161,8 @@ def close_goal(journal: Journal, goal_id: str, status: str, *, at: datetime | No
         seen.append(g.status == status)
         if g.status == status:
             return
+        if g.status != "open":
+            raise ValidationError("ID", f"the goal is {g.status} already: a closed goal cannot be {status}")
         g.status = status
         g.met_at = (at or now()) if status == "met" else None
 

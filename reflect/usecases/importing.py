@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
     from reflect.domain.model import Entry, Meeting
+    from reflect.domain.training import Training
     from reflect.store import ImportResult, Journal
     from reflect.store.importer import Progress
 
@@ -149,13 +150,20 @@ class Notes:
     warnings: dict[str, IdentifierWarning]
     future: list[tuple[int, str]]  # (1-based position, id)
     meetings: dict[str, IdentifierWarning] = field(default_factory=dict)  # by meeting id
+    # The goals', ratings' and trainings' warnings: (the result's table, id) -> warning.
+    others: dict[tuple[str, str], IdentifierWarning] = field(default_factory=dict)
 
     def changed_warnings(self, result: ImportResult) -> list[IdentifierWarning]:
         changed = set(result.added) | set(result.replaced)
         meetings = set(result.meetings.get("added", ())) | set(result.meetings.get("replaced", ()))
-        return [w for entry_id, w in self.warnings.items() if entry_id in changed] + [
+        out = [w for entry_id, w in self.warnings.items() if entry_id in changed] + [
             w for meeting_id, w in self.meetings.items() if meeting_id in meetings
         ]
+        for (table, record_id), w in self.others.items():
+            outcome = result.trainings if table == "trainings" else result.others.get(table, {})
+            if record_id in set(outcome.get("added", [])) | set(outcome.get("replaced", [])):
+                out.append(w)
+        return out
 
     def future_dated(self, result: ImportResult) -> FutureDated | None:
         changed = set(result.added) | set(result.replaced)
@@ -170,7 +178,22 @@ def notes(doc: ImportDoc, now: datetime | None = None) -> Notes:
 
     warnings = {w.entry_id: w for w in identifier_warnings(doc.entries)}
     future = [(i, e.id) for i, e in enumerate(doc.entries, 1) if in_future(e.occurred, now)]
-    return Notes(warnings, future, {w.entry_id: w for w in meeting_warnings(doc.meetings)})
+    return Notes(warnings, future, {w.entry_id: w for w in meeting_warnings(doc.meetings)}, _other_warnings(doc))
+
+
+def _other_warnings(doc: ImportDoc) -> dict[tuple[str, str], IdentifierWarning]:
+    """Goals (their text and check-ins), ratings (the note) and trainings (title, provider,
+    notes, the certificate's file name) checked as entries are: warned of, never blocked."""
+    def training_texts(t: Training) -> dict[str, str]:
+        cert = t.certificate.name if t.certificate is not None else ""
+        return {"title": t.title, "provider": t.provider, "notes": t.notes, "certificate.name": cert}
+
+    found = {
+        "goals": _warnings(((g.id, g.text_fields()) for g in doc.goals), "goal"),
+        "ratings": _warnings(((r.id, {"note": r.note}) for r in doc.ratings), "rating"),
+        "trainings": _warnings(((t.id, training_texts(t)) for t in doc.trainings), "training"),
+    }
+    return {(table, w.entry_id): w for table, ws in found.items() for w in ws}
 
 
 def summary(result: ImportResult) -> str:

@@ -28,6 +28,8 @@ from reflect.domain.training_rules import (
     shipped_pack,
     status,
 )
+from reflect.usecases.growth import LooksIdentifying as LooksIdentifying  # noqa: F401 - what add and edit refuse with
+from reflect.usecases.growth import identifier_check as identifier_check_texts
 
 if TYPE_CHECKING:
     from reflect.store import Journal
@@ -111,25 +113,46 @@ def trainings(journal: Journal) -> list[Training]:
     return journal.trainings().all()
 
 
+def certificates_kept(journal: Journal, rows: list[Training]) -> set[str]:
+    """The ids among `rows` whose certificate file is in this journal."""
+    return journal.trainings().files_kept(rows)
+
+
 def get(journal: Journal, training_id: str) -> Training:
     if not training_id.strip():
         raise ValidationError("", "ID is empty: give a training's id or the start of it (see `reflect training list`)")
     return journal.trainings().get(training_id)
 
 
-def add(journal: Journal, fields: dict[str, Any], certificate: tuple[str, bytes] | None = None) -> Training:
+def identifier_check(training: Training, certificate: tuple[str, bytes] | None = None) -> None:
+    """`LooksIdentifying` (by field and kind, never the value) when the title, provider,
+    notes or certificate's file name look like they hold an identifier, as an entry's text
+    is checked: a training is the peer's own, but a phone number or a name in its notes
+    would travel with every export and portfolio."""
+    name = certificate[0] if certificate is not None else (training.certificate.name if training.certificate else "")
+    texts = {"title": training.title, "provider": training.provider, "notes": training.notes, "certificate": name}
+    identifier_check_texts(texts)
+
+
+def add(
+    journal: Journal, fields: dict[str, Any], certificate: tuple[str, bytes] | None = None, *, anyway: bool = False
+) -> Training:
     """A new training from its fields (`title`, `provider`, `date`, `hours`, `category`,
-    `tags`, `notes`), with the certificate file (name, bytes) kept if given."""
+    `tags`, `notes`), with the certificate file (name, bytes) kept if given. Text that
+    looks like an identifier is refused (`LooksIdentifying`) unless `anyway`."""
     training = Training.from_dict({k: v for k, v in fields.items() if v is not None and k != "id"})
     _check_category(journal, training.category)
+    if not anyway:
+        identifier_check(training, certificate)
     return _save(journal, training, certificate)
 
 
 def edit(
     journal: Journal, training_id: str, changes: dict[str, Any], certificate: tuple[str, bytes] | None = None,
-    *, drop_certificate: bool = False,
+    *, drop_certificate: bool = False, anyway: bool = False,
 ) -> Training:  # fmt: skip
-    """The training with these fields changed (the others as they were), saved."""
+    """The training with these fields changed (the others as they were), saved. A changed
+    text that looks like an identifier is refused (`LooksIdentifying`) unless `anyway`."""
     old = get(journal, training_id)
     data = old.to_dict()
     data.update({k: v for k, v in changes.items() if v is not None})
@@ -138,6 +161,9 @@ def edit(
     training = Training.from_dict(data)
     if training.category != old.category:
         _check_category(journal, training.category)
+    if not anyway:
+        given = {k: str(changes[k]) for k in ("title", "provider", "notes") if changes.get(k) is not None}
+        identifier_check_texts({**given, "certificate": certificate[0] if certificate is not None else ""})
     return _save(journal, training, certificate)
 
 
