@@ -135,6 +135,26 @@ class EncounterScreen(Screen[Entry | None]):
         width: 5;
         margin-right: 0;
     }
+    /* Under 76 columns the context row takes two lines: at 60x20 the Min field was
+       past the right edge (reachable by Tab, never seen). */
+    EncounterScreen.-narrow #context {
+        layout: grid;
+        grid-size: 4;
+        grid-columns: auto 1fr auto 1fr;
+        height: 2;
+    }
+    EncounterScreen.-narrow StepPage > .guide {
+        width: 20;
+    }
+    EncounterScreen.-narrow StepPage .fields > Label {
+        width: 1fr;  /* a long question wraps rather than being cut */
+    }
+    EncounterScreen.-narrow WrapUpPage .mi-row {
+        layout: grid;  /* one count a line: the second was past the right edge */
+        grid-size: 2;
+        grid-columns: 15 8;
+        height: 2;
+    }
     EncounterScreen #hint-row {
         height: 1;
         padding: 0 1;
@@ -159,6 +179,8 @@ class EncounterScreen(Screen[Entry | None]):
         height: 1fr;
     }
     """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
 
     # Nothing is focused until on_mount has put the values in place and chosen the field
     # (the app's "*" would give the When field the first keys). Keys typed before then
