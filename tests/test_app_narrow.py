@@ -88,3 +88,18 @@ async def test_the_context_row_shows_every_field_at_60x20(journal: Journal) -> N
         for wid in ("when", "person", "setting", "minutes"):
             region = screen.query_one(f"#{wid}").region
             assert Region(0, 0, *NARROW).contains_region(region), (wid, region)
+
+
+async def test_the_crisis_key_shows_in_home_s_footer_at_60x20(journal: Journal) -> None:
+    from reflect.screens.footer import Footer
+
+    app = ReflectApp(journal, clock=frozen)
+    async with app.run_test(size=NARROW) as pilot:
+        home = await home_ready(pilot)
+        await settle(pilot)
+        footer = home.query_one(Footer)
+        crisis = [k for k in footer.children if "Crisis" in str(k.render())]
+        assert crisis, "no crisis key in the footer"
+        geometry = home.find_widget(crisis[0])
+        assert Region(0, 0, *NARROW).contains_region(geometry.region.intersection(geometry.clip))
+        assert geometry.region.intersection(geometry.clip) == geometry.region  # whole, not cut

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.widgets import Footer as TextualFooter
+
+NARROW = 76  # below this many columns the keys sit closer and the palette key goes, so ^x Crisis shows
 
 
 class Footer(TextualFooter):
@@ -18,9 +21,16 @@ class Footer(TextualFooter):
 
     _shown: tuple[Any, ...] | None = None
 
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW
+        if narrow != self.compact:
+            self.compact = narrow
+            self.show_command_palette = not narrow  # ctrl+p still opens it; help names it
+            self.call_after_refresh(self.recompose)
+
     def _keys(self) -> tuple[Any, ...]:
         app = self.app
-        return tuple(
+        return (self.show_command_palette,) + tuple(
             (binding.key, app.get_key_display(binding), binding.description, binding.action, binding.show,
              binding.group, enabled, tooltip)
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
