@@ -82,8 +82,11 @@ class Pane:
     def __init__(self, name: str, command: str, size: tuple[int, int], env: dict[str, str]):
         self.name = name
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # Without -u, a PYTHONDONTWRITEBYTECODE in the bench's own environment reaches the
+        # pane: reflect (not byte-compiled by an editable install) then compiled every module
+        # from source at each start, which no installed copy does; textual's are compiled.
         start = [*TMUX, "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
-                 f"env {exports} {command}"]
+                 f"env -u PYTHONDONTWRITEBYTECODE {exports} {command}"]
         for attempt in range(5):  # the server left by the last session may still be exiting
             self.started = time.perf_counter()
             if subprocess.run(start, capture_output=True).returncode == 0:
@@ -103,6 +106,14 @@ class Pane:
                 raise TimeoutError(f"{self.name}: {needle!r} not on screen after {timeout}s:\n{self.text()}")
             time.sleep(POLL)
         return time.perf_counter() - since
+
+    def wait_gone(self, needle: str, timeout: float = 60.0) -> None:
+        """Until `needle` has left the screen (the screen showing it has been closed)."""
+        since = time.perf_counter()
+        while needle in self.text():
+            if time.perf_counter() - since > timeout:
+                raise TimeoutError(f"{self.name}: {needle!r} still on screen after {timeout}s")
+            time.sleep(POLL)
 
     def press(self, *keys: str) -> float:
         at = time.perf_counter()
@@ -159,6 +170,8 @@ def one_run(kind: str, db: Path, settings: Path, size: tuple[int, int], widgets:
         time.sleep(0.3)  # let the glance settle, as a person reads the screen first
         out["entry"] = pane.wait_for(MARK_STORY, pane.press("Enter"))
         pane.press("Escape")
+        # The entry view shows the person too: wait for its story to go, then for home.
+        pane.wait_gone(MARK_STORY)
         pane.wait_for(MARK_PERSON, time.perf_counter())
         time.sleep(0.2)
         out["encounter"] = pane.wait_for(MARK_LISTEN, pane.press("n"))
@@ -195,7 +208,7 @@ def main() -> None:
     discard_drafts(db, settings)
     widgets = count_widgets(db, settings)
     runs: dict[str, dict[str, list[float]]] = {"reflect": {}, "bare": {}}
-    one_run("bare", db, settings, size, widgets)  # warm the disk cache and .pyc files for both
+    one_run("bare", db, settings, size, widgets)  # warm the disk cache and write .pyc files for both
     one_run("reflect", db, settings, size, widgets)
     for _ in range(args.reps):
         for kind in ("bare", "reflect"):

@@ -38,6 +38,7 @@ async def test_crisis_marked_on_listen_saves_the_entry_with_its_actions() -> Non
         await settle(pilot)
         # The screen stays open so the reflection can be finished now or later.
         assert app.screen is screen
+        await screen.action_goto("wrapup")  # built when first shown, ticked as ctrl+x marked it
         assert screen.query_one("#flag-crisis", Checkbox).value is True
         assert "saved" in str(screen.query_one("#status", Static).render())
         [e] = Journal().recent()
@@ -49,6 +50,7 @@ async def test_crisis_marked_on_listen_saves_the_entry_with_its_actions() -> Non
         assert e.crisis.notes == "Stayed with them until the team arrived."
         assert Journal().drafts() == []
         # Finishing the reflection later saves the same entry again, not a second one.
+        await screen.action_goto("listen")
         await pilot.press("ctrl+n")
         await type_text(pilot, "Shaken, and glad I called.")
         await pilot.press("ctrl+s")
@@ -82,6 +84,7 @@ async def test_crisis_key_works_from_every_step_and_escape_always_closes() -> No
             assert app.screen is screen
             await pilot.press("ctrl+n")
         # Closing the panel keeps the crisis marked, saves nothing, and the peer can still leave.
+        await screen.action_goto("wrapup")  # built when first shown, ticked as ctrl+x marked it
         assert screen.query_one("#flag-crisis", Checkbox).value is True
         assert journal.count() == 0
         await pilot.press("escape")
@@ -128,4 +131,5 @@ async def test_unreadable_supervisor_time_is_pointed_out_not_guessed() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen  # back on the form, nothing saved
+        await screen.action_goto("wrapup")  # built when first shown, ticked as ctrl+x marked it
         assert screen.query_one("#flag-crisis", Checkbox).value is True

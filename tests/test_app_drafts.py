@@ -7,6 +7,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from encounter_helpers import SIZE, encounter, new_app, settle, type_text, wait_for
 from reflect.domain.model import Draft
 from reflect.screens.encounter import EncounterScreen
+from reflect.screens.steps import PAGES
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal
 
@@ -48,13 +49,15 @@ async def test_an_app_stopped_mid_entry_leaves_a_draft_a_new_app_resumes_word_fo
         app2.push_screen(EncounterScreen(journal, draft=draft))
         await pilot.pause()
         screen = encounter(pilot)
+        assert screen.query_one("#how", TextArea).text == "Briefly, then asked again"
+        assert app2.focused is screen.query_one("#how", TextArea)  # the step it was on
+        await type_text(pilot, "!")
+        await screen.action_goto("listen")  # the other pages are built when first shown
+        await screen.action_goto("reflect")
         assert screen.query_one("#story", TextArea).text == STORY
         assert screen.query_one("#matters", TextArea).text == MATTERS
         assert screen.query_one("#person", Input).value == "R."
         assert screen.query_one("#experience", TextArea).text == "It reminded me of my first year."
-        assert screen.query_one("#how", TextArea).text == "Briefly, then asked again"
-        assert app2.focused is screen.query_one("#how", TextArea)  # the step it was on
-        await type_text(pilot, "!")
         await pilot.press("ctrl+s")
         await settle(pilot)
     [e] = journal.recent()
@@ -117,6 +120,8 @@ async def test_every_kind_of_field_survives_a_draft() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = encounter(pilot)
+        for page in PAGES[::-1]:  # each page is built when first shown
+            await screen.action_goto(page)
         screen.query_one("#when", Input).value = "not a date at all"
         screen.query_one("#setting", Select).value = "phone"
         screen.query_one("#minutes", Input).value = "20"
@@ -141,7 +146,11 @@ async def test_every_kind_of_field_survives_a_draft() -> None:
         await pilot.pause()
         s = encounter(pilot)
         assert s.query_one("#when", Input).value == "not a date at all"
+        unbuilt = s._form()  # the pages not shown yet are read from the draft itself
+        for page in PAGES:
+            await s.action_goto(page)
         form = s._form()
+        assert form == unbuilt
         assert form["setting"] == "phone" and form["minutes"] == 20
         assert form["listen"]["themes"] == ["grief", "hope"]
         assert form["select"]["decision"] == "hold"

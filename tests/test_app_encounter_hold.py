@@ -20,15 +20,19 @@ async def test_holding_back_asks_why_and_what_happened_next() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
         screen = encounter(pilot)
-        assert not screen.query_one("#held_back_because").display  # undecided: not asked
-        await burst(pilot, *"They wanted to be heard", "ctrl+n", "ctrl+n", "up", "enter")
+        await burst(pilot, *"They wanted to be heard", "ctrl+n", "ctrl+n")
         await settle(pilot)
-        for wid in HIDDEN_ON_HOLD:
+        assert not screen.query_one("#held_back_because").display  # undecided: not asked
+        await burst(pilot, "up", "enter")
+        await settle(pilot)
+        for wid in HIDDEN_ON_HOLD[:-2]:
             assert not screen.query_one(f"#{wid}").display, wid
         assert not screen.query_one("#heading-select-checks").display
         assert screen.query_one("#held_back_because").display
         await burst(pilot, "tab", *"too raw for me today", "ctrl+n", *"called their sister")
         await settle(pilot)
+        for wid in HIDDEN_ON_HOLD[-2:]:  # on Share, built when first shown
+            assert not screen.query_one(f"#{wid}").display, wid
         label = str(screen.query_one("#label-next_steps", Label).render())
         assert "did next" in label
         await burst(pilot, "ctrl+s")
@@ -47,7 +51,8 @@ async def test_changing_back_to_share_shows_the_sharing_fields_again() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
         screen = encounter(pilot)
-        await burst(pilot, "ctrl+n", "ctrl+n", "up", "enter", "up", "enter")  # hold, then share
+        # hold, then share, then on to Share (built when first shown)
+        await burst(pilot, "ctrl+n", "ctrl+n", "up", "enter", "up", "enter", "ctrl+n")
         await settle(pilot)
         for wid in HIDDEN_ON_HOLD:
             assert screen.query_one(f"#{wid}").display, wid

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.timer import Timer
 from textual.widget import AwaitMount
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from reflect.domain import model
 from reflect.root import journal_locked, open_journal
@@ -268,7 +268,7 @@ class ReflectApp(App["list[Meeting] | None"]):
 
     def get_key_display(self, binding: Binding) -> str:
         """In a text field "?" is typed, not a key: there the footer names f1 for help."""
-        if binding.action == "help" and isinstance(self.focused, (Input, TextArea)):
+        if binding.action == "help" and _is_text_field(self.focused):
             return "f1"
         return super().get_key_display(binding)
 
@@ -282,6 +282,14 @@ class ReflectApp(App["list[Meeting] | None"]):
             key = self.get_key_display(binding)
             help_text = f"{binding.tooltip or binding.description} (key: {key})"
             yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, node))
+
+
+def _is_text_field(widget: object) -> bool:
+    """An Input or a TextArea. TextArea is not imported for home (a slower start): until a
+    screen has imported it, no widget can be one."""
+    # getattr: the warm-up thread may be importing it now (in sys.modules, not yet filled).
+    area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
+    return isinstance(widget, Input) or (isinstance(area, type) and isinstance(widget, area))
 
 
 def _import_next_screens() -> None:

@@ -68,6 +68,13 @@ class CrisisPanel(ModalScreen[Crisis | None]):
         height: auto;
         max-height: 1fr;
     }
+    /* A short terminal (60x20): the body scrolls, so the buttons stay on screen. */
+    CrisisPanel.-short > #crisis-panel {
+        height: 100%;
+    }
+    CrisisPanel.-short #crisis-body {
+        height: 1fr;
+    }
     CrisisPanel #crisis-guidance {
         margin: 1 0;
         color: $text-muted;
@@ -104,6 +111,8 @@ class CrisisPanel(ModalScreen[Crisis | None]):
         margin-right: 2;
     }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     BINDINGS = [
         Binding("escape", "close", "Close (crisis stays marked)"),

@@ -87,6 +87,16 @@ class DraftKeeper:
         self._kept = _key(draft)
         self._opened = draft.entry
 
+    def reopened(self, was: Draft, now: Draft) -> None:
+        """The form as it opened, read again more exactly (`was` is now read as `now`, the
+        encounter's pages built after its first frame): where `was` stood, `now` does."""
+        if self._kept == _key(was):
+            self._kept = _key(now)
+        if self._opened == was.entry:
+            self._opened = now.entry
+        if self._wanted is was:
+            self._wanted = now
+
     def want(self, draft: Draft) -> None:
         """The form changed: write it DRAFT_DELAY after the first change (steady typing still saves)."""
         if self._closed:

@@ -12,6 +12,9 @@ with the saved Entry, or None when the peer leaves without saving (the draft sta
 
 from __future__ import annotations
 
+import asyncio
+import copy
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +31,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     ContentSwitcher,
-    Footer,
     Input,
     Label,
     RadioButton,
@@ -47,12 +49,13 @@ from reflect.domain.settings import Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
 from reflect.domain.years import in_future
+from reflect.screens.footer import Footer
 from reflect.screens.conflict import KEEP_COPY, OVERWRITE, TAKE_THEIRS, ConflictPrompt
 from reflect.screens.context import host
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
-from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_item, shown, show_for_decision
+from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_value, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.domain import fields
 from reflect.screens.steps import (
@@ -67,6 +70,7 @@ from reflect.screens.steps import (
     PAGE_TITLES,
     PAGES,
     DateError,
+    StepPage,
     Tristate,
     field_base,
     field_widget,
@@ -79,6 +83,12 @@ from reflect.store import EntryChanged
 
 if TYPE_CHECKING:
     from reflect.store import Journal
+
+
+# The page holding each form widget ("context" is the row above the pages, always built).
+PAGE_OF: dict[str, str] = {item.id: page for page, items in FORM.items() for item in items} | {"story-text": "select"}
+# The pages whose fields depend on the decision to share or hold back.
+DECIDED_PAGES = ("select", "share")
 
 
 class FormError(ValueError):
@@ -126,6 +136,26 @@ class EncounterScreen(Screen[Entry | None]):
         width: 5;
         margin-right: 0;
     }
+    /* Under 76 columns the context row takes two lines: at 60x20 the Min field was
+       past the right edge (reachable by Tab, never seen). */
+    EncounterScreen.-narrow #context {
+        layout: grid;
+        grid-size: 4;
+        grid-columns: auto 1fr auto 1fr;
+        height: 2;
+    }
+    EncounterScreen.-narrow StepPage > .guide {
+        width: 20;
+    }
+    EncounterScreen.-narrow StepPage .fields > Label {
+        width: 1fr;  /* a long question wraps rather than being cut */
+    }
+    EncounterScreen.-narrow WrapUpPage .mi-row {
+        layout: grid;  /* one count a line: the second was past the right edge */
+        grid-size: 2;
+        grid-columns: 15 8;
+        height: 2;
+    }
     EncounterScreen #hint-row {
         height: 1;
         padding: 0 1;
@@ -150,6 +180,8 @@ class EncounterScreen(Screen[Entry | None]):
         height: 1fr;
     }
     """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
 
     # Nothing is focused until on_mount has put the values in place and chosen the field
     # (the app's "*" would give the When field the first keys). Keys typed before then
@@ -229,6 +261,23 @@ class EncounterScreen(Screen[Entry | None]):
         self._early = True  # keys reaching the screen itself were typed before it had focus
         self._page_focus: dict[str, str] = {}
         self._raw_when = ""  # what the When field opens with
+        # Only the page the encounter opens on is built before the first frame; each other
+        # page when it is first shown (building all five took most of the time to open,
+        # and held up a ctrl+x typed just after). The form reads the items of a page not
+        # built yet from the entry: nothing can have been typed there.
+        self._opened_entry: Entry | None = None  # what every page is built from
+        self._opened: Draft | None = None  # the form as it opened
+        self._ready_pages: set[str] = set()  # mounted and filled
+        self._page_built: dict[str, asyncio.Event] = {}  # set once building a page has ended
+        self._after_build: dict[str, list[Callable[[], object]]] = {}
+        self._widgets: dict[str, Widget] = {}  # the form's widgets by id, as found
+        self._story_texts: dict[str, str] = {}
+        self._crisis_marked = False  # ctrl+x ticked the crisis flag; its checkbox not yet
+
+    @property
+    def built_pages(self) -> frozenset[str]:
+        """The pages built so far (each is built when first shown)."""
+        return frozenset(self._ready_pages)
 
     @property
     def kept_draft_id(self) -> str | None:
@@ -260,11 +309,15 @@ class EncounterScreen(Screen[Entry | None]):
         with Horizontal(id="hint-row"):
             yield Static("", id="when-hint")
             yield Static("", id="status")
-        stories = self._stories()
+        self._page_built[self._page] = asyncio.Event()
         with ContentSwitcher(id="pages", initial=f"page-{self._page}"):
-            for page in PAGES:
-                yield PAGE_CLASSES[page](entry, stories)
+            yield self._build_page(self._page)
         yield Footer()
+
+    def _build_page(self, page: str) -> Widget:
+        assert self._opened_entry is not None
+        stories = self._stories() if page == "select" else []
+        return PAGE_CLASSES[page](self._opened_entry, stories)
 
     def _stories(self) -> list[tuple[str, str]]:
         """The story bank as (label, id); a retired story the entry uses stays listed."""
@@ -309,6 +362,7 @@ class EncounterScreen(Screen[Entry | None]):
         else:
             entry = Entry(occurred=now)
         self._base = entry
+        self._opened_entry = entry
         self._crisis = entry.crisis
         self._when_default = (show_when(entry.occurred), entry.occurred)
         self._when = entry.occurred
@@ -320,19 +374,116 @@ class EncounterScreen(Screen[Entry | None]):
         assert self._base is not None and self._when_default is not None
         if self._raw_when != self._when_default[0]:
             self._read_when()
-        for item in ITEMS.values():
-            if item.widget == fields.RADIO:
-                self.query_one(f"#{item.id}-{value_at(self._base, item.path)}", RadioButton).value = True
-        for area in self.query(TextArea):  # carry on writing where the text ends
-            area.move_cursor(area.document.end)
-        self._show_story(self._base.select.story_id)
-        self._show_decision(self._base.select.decision)
+        self._fill(self)
+        self._ready_pages.add(self._page)
+        self._page_built[self._page].set()
+        if self._page in DECIDED_PAGES:
+            self._show_decision(self._base.select.decision, self)
         self._latest = self._form()
-        self._keeper.start(self._draft())
+        self._opened = self._draft()
+        self._keeper.start(self._opened)
         self._show_page(self._page, focus=True)
         self._update_status()
         self._ready = True
         self.post_message(self._EarlyKeysDone())  # queued behind every key that came before focus
+
+    def _fill(self, within: Widget) -> None:
+        """What a widget is not built with: the entry's radio choices; each text's cursor at its end."""
+        assert self._opened_entry is not None
+        for item in ITEMS.values():
+            if item.widget == fields.RADIO:
+                for button in within.query(f"#{item.id}-{value_at(self._opened_entry, item.path)}"):
+                    if isinstance(button, RadioButton):
+                        button.value = True
+        for area in within.query(TextArea):  # carry on writing where the text ends
+            area.move_cursor(area.document.end)
+
+    def _build(self, page: str) -> asyncio.Event:
+        """Build `page` (once) on a task of its own; the event is set when that has ended."""
+        event = self._page_built.get(page)
+        if event is None:
+            event = self._page_built[page] = asyncio.Event()
+            self.run_worker(self._mount_page(page, event), group="pages", name=f"encounter: {page}",
+                            exit_on_error=False)  # fmt: skip
+        return event
+
+    async def _mount_page(self, page: str, event: asyncio.Event) -> None:
+        try:
+            switcher = self.query_one("#pages", ContentSwitcher)
+            widget = self._build_page(page)
+            widget.display = False
+            later = [p for p in PAGES[PAGES.index(page) + 1 :] if p in self._page_built and p != page]
+            following = next((c for c in switcher.children if c.id in {f"page-{p}" for p in later}), None)
+            if following is not None:
+                await switcher.mount(widget, before=following)
+            else:
+                await switcher.mount(widget)
+            if not self._finished:
+                self._page_mounted(page, widget)
+        finally:
+            event.set()
+
+    def _page_mounted(self, page: str, widget: Widget) -> None:
+        """A page is there: fill it, and read the form as it opened again."""
+        assert self._opened is not None
+        self._fill(widget)
+        # Its items, as their widgets read them, over the form as it opened (that reading
+        # took them from the entry): the draft keeper compares with this.
+        entry = read_form(self._find_in(widget), copy.deepcopy(self._opened.entry), None, FORM[page])
+        was = self._opened
+        opened = Draft(entry=entry, id=was.id, step=was.step, entry_id=was.entry_id)
+        self._keeper.reopened(self._opened, opened)
+        self._opened = opened
+        self._ready_pages.add(page)
+        if page in DECIDED_PAGES:
+            self._show_decision(str(self._value("select.decision")), widget)
+        if self._crisis_marked:
+            self._tick_crisis()
+        for callback in self._after_build.pop(page, []):
+            callback()
+        self._schedule_draft()
+
+    def _when_built(self, page: str, callback: Callable[[], object]) -> None:
+        """Run `callback` once `page` is built (now, if it is)."""
+        if page in self._ready_pages:
+            callback()
+        else:
+            self._after_build.setdefault(page, []).append(callback)
+            self._build(page)
+
+    def _find_in(self, within: Widget) -> Callable[[str], Widget | None]:
+        def find(wid: str) -> Widget | None:
+            try:
+                return within.query_one(f"#{wid}")
+            except NoMatches:
+                return None
+
+        return find
+
+    def _find(self, wid: str) -> Widget | None:
+        """The form's widget `wid`, or None on a page not built yet."""
+        widget = self._widgets.get(wid)
+        if widget is None:
+            page = PAGE_OF.get(wid)
+            if page is not None and page != "context" and page not in self._ready_pages:
+                return None
+            try:
+                widget = self.query_one(f"#{wid}")
+            except NoMatches:
+                return None
+            if any(isinstance(node, StepPage) and node.page not in self._ready_pages for node in widget.ancestors):
+                return None  # mounted, not yet filled
+            self._widgets[wid] = widget
+        return widget
+
+    def _value(self, path: str) -> object:
+        """One item's value: its widget's, or the entry's while its page is not built."""
+        item = ITEMS[path]
+        widget = self._find(item.id)
+        if widget is None:
+            assert self._base is not None
+            return value_at(self._base, path)
+        return read_value(widget, item)
 
     class _EarlyKeysDone(Message):
         """Every key typed before the form had focus has been handed on."""
@@ -395,7 +546,9 @@ class EncounterScreen(Screen[Entry | None]):
         """The form as an entry dict (the contract shape). An unreadable `when` is kept as typed."""
         assert self._base is not None
         when = iso(self._when) if self._when is not None else self.query_one("#when", Input).value
-        d = read_form(self, self._base.to_dict(), when)
+        d = read_form(self._find, self._base.to_dict(), when)
+        if self._crisis_marked:
+            d["flags"]["crisis"] = True
         d["crisis"] = None if self._crisis is None else self._crisis.to_dict()
         return d
 
@@ -451,7 +604,7 @@ class EncounterScreen(Screen[Entry | None]):
         elif wid == "flag-discuss":
             self._show_question(self.query_one("#flag-discuss", Checkbox).value)
         elif wid == ITEMS["select.decision"].id:
-            self._show_decision(str(read_item(self, ITEMS["select.decision"])))
+            self._show_decision(str(self._value("select.decision")))
         self._update_status()
         self._schedule_draft()
 
@@ -481,25 +634,30 @@ class EncounterScreen(Screen[Entry | None]):
         text = " ".join(text.split())
         if len(text) > 160:
             text = text[:159].rstrip() + "…"
-        preview = self.query_one("#story-text", Static)
+        preview = self._find("story-text")
+        if not isinstance(preview, Static):
+            return
         preview.update(text)
         preview.display = bool(text)
 
-    def _show_decision(self, decision: str) -> None:
-        show_for_decision(self, decision)
+    def _show_decision(self, decision: str, within: Widget | None = None) -> None:
+        """Show what fits the decision, on the pages built (`within` one page, just built)."""
+        show_for_decision(within or self, decision)
         if decision == "hold":
-            self.query_one("#story-text", Static).display = False
+            preview = self._find("story-text")
+            if preview is not None:
+                preview.display = False
         else:
-            value = self.query_one("#story-choice", Select).value
-            self._show_story(None if value in (NEW_PART, Select.BLANK) else str(value))
+            value = self._value("select.story_id")
+            self._show_story(None if value in (NEW_PART, Select.BLANK, None) else str(value))
 
     def _show_question(self, show: bool) -> None:
         self.query_one("#question-box").set_class(not show, "-hidden")
 
     def _update_status(self) -> None:
         try:
-            private = read_item(self, ITEMS["visibility"]) == "private"
-            crisis = self.query_one("#flag-crisis", Checkbox).value
+            private = self._value("visibility") == "private"
+            crisis = bool(self._value("flags.crisis")) or self._crisis_marked
         except NoMatches:
             return
         parts: list[str | tuple[str, str]] = []
@@ -512,7 +670,10 @@ class EncounterScreen(Screen[Entry | None]):
             parts += ["  ", ("saved", "$success")]
         elif self._keeper.on_disk:
             parts += ["  ", "draft kept"]
-        self.query_one("#status", Static).update(Content.assemble(*parts))
+        try:
+            self.query_one("#status", Static).update(Content.assemble(*parts))
+        except NoMatches:  # the screen is being taken down
+            pass
 
     # --- drafts -------------------------------------------------------------------------
 
@@ -558,6 +719,9 @@ class EncounterScreen(Screen[Entry | None]):
     # --- pages --------------------------------------------------------------------------
 
     def _show_page(self, page: str, *, focus: bool = True) -> None:
+        if page not in self._ready_pages:
+            self._when_built(page, lambda: self._show_page(page, focus=focus))
+            return
         self._page = page
         self.query_one("#pages", ContentSwitcher).current = f"page-{page}"
         self._render_progress()
@@ -603,29 +767,32 @@ class EncounterScreen(Screen[Entry | None]):
                 parts.append(f"[@click=screen.goto('{page}')][dim]{label}[/][/]")
         self.query_one("#progress", Static).update("›".join(parts))
 
-    def action_goto(self, page: str) -> None:
+    async def action_goto(self, page: str) -> None:
         if page in PAGES:
+            if page not in self._ready_pages:
+                # The keys typed after this one wait too, so they reach the page's field.
+                await self._build(page).wait()
             self._show_page(page)
             self._schedule_draft()
 
-    def action_next_step(self) -> None:
+    async def action_next_step(self) -> None:
         i = PAGES.index(self._page)
         if i < len(PAGES) - 1:
-            self.action_goto(PAGES[i + 1])
+            await self.action_goto(PAGES[i + 1])
 
-    def action_prev_step(self) -> None:
+    async def action_prev_step(self) -> None:
         i = PAGES.index(self._page)
         if i > 0:
-            self.action_goto(PAGES[i - 1])
+            await self.action_goto(PAGES[i - 1])
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
         if button.startswith("next-"):
             event.stop()
-            self.action_next_step()
+            await self.action_next_step()
         elif button.startswith("back-"):
             event.stop()
-            self.action_prev_step()
+            await self.action_prev_step()
         elif button.startswith("save-"):
             event.stop()
             self.action_save()
@@ -727,6 +894,9 @@ class EncounterScreen(Screen[Entry | None]):
         page, wid = FIELD_WIDGETS.get(base, (None, ""))
         if not wid:
             return
+        if page is not None and page not in self._ready_pages:
+            self._when_built(page, lambda: self._go_to_field(field, findings))
+            return
         if page is not None:
             self._show_page(page, focus=False)
         widget = self.query_one(f"#{wid}")
@@ -742,6 +912,10 @@ class EncounterScreen(Screen[Entry | None]):
             widget.cursor_position = finding.start
 
     def _focus_widget(self, wid: str) -> None:
+        for name, (page, widget_id) in FIELD_WIDGETS.items():
+            if widget_id == wid and page is not None and page not in self._ready_pages:
+                self._when_built(page, lambda: self._focus_widget(wid))
+                return
         for name, (page, widget_id) in FIELD_WIDGETS.items():
             if widget_id == wid and page is not None:
                 self._show_page(page, focus=False)
@@ -846,22 +1020,38 @@ class EncounterScreen(Screen[Entry | None]):
     # --- crisis ------------------------------------------------------------------------------------
 
     def action_crisis(self) -> None:
-        """Mark a crisis and open the panel; safety first, never blocked by the form."""
+        """Mark a crisis and open the panel; safety first, never blocked by the form.
+
+        The panel comes first: the flag is marked at once (the form reads it) and its
+        checkbox ticked once the panel shows, since ticking it reads the form and asks for
+        a draft, which had the panel wait."""
         if isinstance(self.app.screen, CrisisPanel):
             return
-        self.query_one("#flag-crisis", Checkbox).value = True
+        self._crisis_marked = True
         try:
             lines = self.journal.settings().crisis_lines
         except Exception:  # noqa: BLE001 - unreadable settings must not hide the crisis lines
             lines = Settings().crisis_lines
         self.app.push_screen(CrisisPanel(lines, self._crisis, clock=self.now), self._after_crisis)
+        self.call_after_refresh(self._tick_crisis)
+
+    def _tick_crisis(self) -> None:
+        """The crisis checkbox ticked as ctrl+x marked it (a Changed message: status, draft)."""
+        flag = self._find("flag-crisis")
+        if isinstance(flag, Checkbox):
+            self._crisis_marked = False
+            flag.value = True
+        # else ticked when the wrap-up page is built; the form reads the mark till then
+        self._update_status()
+        self._schedule_draft()
 
     def _after_crisis(self, crisis: Crisis | None) -> None:
+        if self._crisis_marked:
+            self._tick_crisis()
         if crisis is None:
             self.notify("Crisis stays marked (untick it on Wrap-up if it was a mistake). ctrl+x reopens the panel.")
             return
         self._crisis = crisis
-        self.query_one("#flag-crisis", Checkbox).value = True
         try:
             self._latest = self._form()
         except NoMatches:

@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reflect.domain import cycle
 from reflect.domain.model import Entry, entry_labels
+from reflect.screens.footer import Footer
 from reflect.screens.context import host
 from reflect.screens.widgets import MARKERS, flag_on, format_when
 from reflect.store import JournalError

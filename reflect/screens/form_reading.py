@@ -7,6 +7,7 @@ widget. Also here: which items a held-back decision hides, and when an entry is 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.widget import Widget
@@ -31,8 +32,12 @@ def split_list(text: str) -> list[str]:
 
 
 def read_item(root: Widget, item: FormItem) -> object:
-    """One widget's value, as the entry holds it."""
-    widget = root.query_one(f"#{item.id}")
+    """One item's value, as the entry holds it, from its widget under `root`."""
+    return read_value(root.query_one(f"#{item.id}"), item)
+
+
+def read_value(widget: Widget, item: FormItem) -> object:
+    """What `widget`, built for `item`, holds, as the entry holds it."""
     if isinstance(widget, TextArea):
         return widget.text
     if isinstance(widget, Input):
@@ -66,12 +71,26 @@ def _radio(radios: RadioSet, item: FormItem) -> str:
     return str(value_at(Entry(), item.path))
 
 
-def read_form(root: Widget, base: dict[str, Any], when: object) -> dict[str, Any]:
+def read_form(
+    find: Callable[[str], Widget | None],
+    base: dict[str, Any],
+    when: object,
+    items: Iterable[FormItem] | None = None,
+) -> dict[str, Any]:
     """The form over `base` (the entry as last saved) as an entry dict; `when` is the
-    date field's value (an ISO time, or the text typed when it cannot be read)."""
+    date field's value (an ISO time, or the text typed when it cannot be read).
+
+    `find` gives an item's widget by id, or None for a page not built yet: nothing can
+    have been typed there, so `base` holds its value. `items` reads only those items."""
     d = base
-    for item in ITEMS.values():
-        value = when if item.widget == fields.DATE_W else read_item(root, item)
+    for item in ITEMS.values() if items is None else items:
+        if item.widget == fields.DATE_W:
+            value = when
+        else:
+            widget = find(item.id)
+            if widget is None:
+                continue
+            value = read_value(widget, item)
         *parents, name = item.path.split(".")
         here = d
         for part in parents:
@@ -83,6 +102,9 @@ def read_form(root: Widget, base: dict[str, Any], when: object) -> dict[str, Any
     counts = {k: mi.get(k) or 0 for k, _ in cycle.OARS}
     talk = mi.get("change_talk", [])
     d["mi"] = {**counts, "change_talk": talk} if any(counts.values()) or talk else None
+    group = d.get("group")
+    if isinstance(group, dict) and not group.get("headcount") and not str(group.get("theme") or "").strip():
+        d["group"] = None  # no group, as the entry reads it: the form reads alike built or not
     return d
 
 
@@ -98,7 +120,9 @@ def show_for_decision(root: Widget, decision: str) -> None:
             heading.display = shown
     for path, label in HOLD_LABELS.items():
         item = ITEMS[path]
-        root.query_one(f"#label-{item.id}", Label).update(label if hold else item.label)
+        for widget in root.query(f"#label-{item.id}"):  # none while its page is not built
+            if isinstance(widget, Label):
+                widget.update(label if hold else item.label)
 
 
 def shown(widget: Widget, within: Widget) -> bool:

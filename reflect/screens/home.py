@@ -24,11 +24,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Sparkline, Static
+from textual.widgets import Header, Input, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from reflect.domain import dates
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, ValidationError
+from reflect.screens.footer import Footer
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.screens.context import host
@@ -199,6 +200,10 @@ class HomeScreen(Screen[None]):
         # priority: `n` opens the encounter before the keys typed after it are read, so
         # they land in the story, never in home's list (issue 9, item 2)
         Binding("n", "new_encounter", "New", id="home.new", tooltip="Journal a new encounter", priority=True),
+        # priority, as `n`: enter opens the row before the keys typed after it are read, so
+        # they reach the entry view (an `e` right after enter edited from home, under it).
+        Binding("enter", "open", "Open", id="home.open", show=False, priority=True,
+                tooltip="Open the highlighted entry, or resume the highlighted draft"),
         Binding("slash", "search", "Search", id="home.search", key_display="/", tooltip="Search and filter entries", priority=True),
         Binding("e", "edit", "Edit", id="home.edit", show=False, tooltip="Edit the highlighted entry"),
         Binding("d,delete", "discard_draft", "Discard", id="home.discard", show=False, tooltip="Discard the highlighted draft"),
@@ -642,6 +647,8 @@ class HomeScreen(Screen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":  # from the list only: in the search line enter searches
+            return isinstance(self.focused, EntryList) and self.app.screen is self
         if action in ("discard_draft", "edit", "delete_entry"):
             found = self._highlighted() if self.is_mounted else None
             want = "draft" if action == "discard_draft" else "entry"
@@ -687,7 +694,12 @@ class HomeScreen(Screen[None]):
 
     @on(EntryList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:
+        """A row clicked."""
         event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Open the highlighted row: the entry, or the draft to resume."""
         found = self._highlighted()
         if found is None:
             return

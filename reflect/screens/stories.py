@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, DataTable, Header, Input, Label, Static, TextArea
 
 from reflect.domain import cycle
 from reflect.domain.model import Story, ValidationError, clip
+from reflect.screens.footer import Footer
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
 
