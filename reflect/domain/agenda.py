@@ -747,8 +747,8 @@ def build_agendas(
         for got in load_late(min(cuts.values()), until):
             cut = _cut_for(cuts, got.peer)
             if isinstance(got, PrivateCrisis):
-                if cut is not None and got.changed >= cut and got.occurred < start(got.peer):
-                    hidden.append(got)
+                if cut is not None and got.changed >= cut and got.occurred < start(got.peer) and got not in hidden:
+                    hidden.append(got)  # once: the same entry may come from `load` too
             elif cut is not None and changed_at(got) >= cut and got.occurred < start(got.peer):
                 late.append(got)
     if peer is not None:
