@@ -12,6 +12,7 @@ from reflect.cli.kit import (
     atomic_output,
     complete_entry_id,
     data_out,
+    exit_if_damaged,
     fail,
     handle_errors,
     parse_date_option,
@@ -86,6 +87,7 @@ def export(
             exporting.write(out, chosen, exported_at=now())
     if chosen.left_out:
         say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+    exit_if_damaged(chosen.damaged)
 
 
 def _recipients(rctx: ReflectContext, to: tuple[str, ...]) -> list[str]:
@@ -157,3 +159,4 @@ def _export_packet(
         say(f"sealed {plural(chosen.written, 'entry')} for {plural(others, 'key')} and you, to {output}")
     if chosen.left_out:
         say(f"left out {plural(chosen.left_out, 'private entry')} (use --include-private, or --id ID to export one by name)")
+    exit_if_damaged(chosen.damaged)
