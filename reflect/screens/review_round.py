@@ -66,7 +66,8 @@ class ReviewRound:
 
         journal = host(self._screen).journal
         try:
-            agendas = journal_agendas(journal, **asdict(self._options))
+            # A damaged file costs its part (the agenda says which), never Safety first.
+            agendas = journal_agendas(journal, damaged=[], **asdict(self._options))
             settings = owner_settings(journal)  # its peer is whose credential settings hold
         except Exception as exc:  # noqa: BLE001 - a journal that cannot be read is said, not crashed on
             self._post(self._failed, str(exc) or type(exc).__name__)
