@@ -20,6 +20,7 @@ from reflect.cli.kit import (
     ReflectContext,
     complete_entry_id,
     data_out,
+    exit_if_damaged,
     fail,
     handle_errors,
     parse_date_option,
@@ -30,6 +31,8 @@ from reflect.cli.kit import (
 from reflect.domain.terminal import escape
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reflect.domain.model import Entry
 
 
@@ -161,12 +164,14 @@ def list_(
     if limit is None:
         limit = 0 if as_json else LIST_DEFAULT_LIMIT
     cap = limit or None
+    damaged: list[Path] = []  # month files missing or unreadable: named at the end, exit 1
     if as_json:
-        listed = listing.entries_for_scripts(rctx.journal, flt, include_private=include_private, limit=cap)
+        listed = listing.entries_for_scripts(rctx.journal, flt, include_private=include_private, limit=cap, damaged=damaged)
         with data_out() as out:
             _write_json_array(out, (e.to_dict() for e in listed.entries))
         if listed.left_out:
             say(f"left out {plural(listed.left_out, 'private entry')} (use --include-private)")
+        exit_if_damaged(damaged)
         return
     if search:  # the stored text is tested before any entry is built (item 17 of issue 9)
         from reflect.usecases import browsing
@@ -175,15 +180,16 @@ def list_(
         more = cap is not None and len(found) > cap
         listed = listing.Listed(found[:cap] if cap is not None else found, more=more)
     else:
-        listed = listing.entries_for_owner(rctx.journal, flt, limit=cap)
+        listed = listing.entries_for_owner(rctx.journal, flt, limit=cap, damaged=damaged)
     if listed.entries:
         with data_out() as out:
             for line in _table(listed.entries, _list_width()):
                 out.write(line + "\n")
         if listed.more:
             say(f"showing the newest {cap}; use --limit N (0 for all) to see more")
-    else:
+    elif not damaged:
         say("no entries match" if (since or until or flags or tags or search) else "the journal has no entries yet")
+    exit_if_damaged(damaged)
 
 
 @click.command("show")

@@ -13,6 +13,7 @@ from reflect.cli.kit import (
     atomic_output,
     complete_entry_id,
     data_out,
+    exit_if_damaged,
     fail,
     handle_errors,
     parse_date_option,
@@ -99,6 +100,7 @@ def _notes(chosen: Export) -> None:
     if chosen.changed_meetings:
         warn(f"{plural(chosen.changed_meetings, 'meeting')} changed after attestation: "
              "the attestation no longer holds (see `reflect meeting list`)")  # fmt: skip
+    exit_if_damaged(chosen.damaged)
 
 
 def _recipients(rctx: ReflectContext, to: tuple[str, ...]) -> list[str]:

@@ -15,7 +15,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +93,17 @@ def warn(message: str) -> None:
     from reflect.domain.terminal import one_line
 
     click.echo(f"warning: {one_line(message)}", err=True)
+
+
+def exit_if_damaged(damaged: Iterable[Path | str]) -> None:
+    """After a command gave what it could: name each file it could not read (missing or
+    damaged) and exit 1, so a read never looks complete while something is left out."""
+    named = list(dict.fromkeys(str(p) for p in damaged))
+    for path in named:
+        warn(f"{path} is missing or damaged: what it holds was left out. "
+             "Run `reflect doctor` to see the journal's state, `reflect doctor --repair` to restore it.")  # fmt: skip
+    if named:
+        sys.exit(EXIT_ERROR)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:

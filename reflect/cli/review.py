@@ -20,6 +20,7 @@ from reflect.cli.kit import (
     EXIT_BAD_INPUT,
     ReflectContext,
     check_journal_location,
+    exit_if_damaged,
     fail,
     handle_errors,
     input_error,
@@ -33,6 +34,8 @@ FORMATS = ("markdown", "json", "text")
 
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reflect.domain.model import Meeting
 
 
@@ -112,6 +115,7 @@ def review(
     problem = uc.unreadable_schedule(rctx.journal.settings().schedule)
     if problem:
         warn(problem)
+    damaged: list[Path] = []  # files of the journal that did not read: named at the end, exit 1
     try:
         if sources:
             from functools import partial
@@ -125,7 +129,8 @@ def review(
             )  # fmt: skip
         else:
             agendas = uc.journal_agendas(
-                rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private
+                rctx.journal, until=until_dt, since=since_dt, peer=peer, include_private=include_private,
+                damaged=damaged,
             )
     except ImportFormatError as exc:
         fail(input_error(exc), EXIT_BAD_INPUT)
@@ -138,6 +143,7 @@ def review(
     if fmt != "json":  # json escapes control characters itself; text and markdown show them
         agendas = [map_text(a, escape) for a in agendas]
     agenda_render.write(sys.stdout, agendas, fmt)
+    exit_if_damaged(damaged)
     if include_private:
         warn("private entries are included: share this agenda with care")
 

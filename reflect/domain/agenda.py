@@ -751,8 +751,8 @@ def build_agendas(
         for got in load_late(min(cuts.values()), until):
             cut = _cut_for(cuts, got.peer)
             if isinstance(got, PrivateCrisis):
-                if cut is not None and got.changed >= cut and got.occurred < start(got.peer):
-                    hidden.append(got)
+                if cut is not None and got.changed >= cut and got.occurred < start(got.peer) and got not in hidden:
+                    hidden.append(got)  # once: the same entry may come from `load` too
             elif cut is not None and changed_at(got) >= cut and got.occurred < start(got.peer):
                 late.append(got)
     if peer is not None:
@@ -793,3 +793,17 @@ def reviewed_by(meetings: Iterable[Meeting], until: datetime) -> dict[str, Meeti
 def _cut_for(cuts: Mapping[str, datetime], peer: str) -> datetime | None:
     found = [c for c in (cuts.get(peer), cuts.get("")) if c is not None]
     return max(found) if found else None
+
+
+def note_unread(agendas: Iterable[Agenda], notes: Iterable[tuple[str, str]]) -> None:
+    """Add to each agenda, in the section each note names (section key, file name), that a
+    file could not be read: its part of the agenda may be missing, and "Nothing to raise"
+    is not said over a month nobody could read (safety first)."""
+    notes = list(notes)
+    for agenda in agendas:
+        for key, name in notes:
+            section = agenda.section(key)
+            if section.empty:
+                section.items.clear()
+            section.items.append(Item(f"Could not be read: {name} (missing or damaged); what it holds is not on "
+                                      "this agenda. Run `reflect doctor`."))  # fmt: skip

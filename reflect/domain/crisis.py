@@ -64,6 +64,7 @@ class PrivateCrisis:
     occurred: datetime
     changed: datetime
     notified: bool
+    id: str = ""  # the entry's id: the same entry found twice (in the window, and late) counts once
 
     @classmethod
     def of(cls, record: Record, *, default_peer: str = "") -> PrivateCrisis:
@@ -72,9 +73,10 @@ class PrivateCrisis:
             assert occurred is not None, "a stored entry has its time"
             changed = _time(record.get("updated")) or _time(record.get("recorded")) or occurred
             peer = record.get("peer")
+            entry_id = record.get("id")
             return cls(peer if isinstance(peer, str) and peer else default_peer, occurred, changed,
-                       supervisor_notified(record))  # fmt: skip
-        return cls(record.peer or default_peer, record.occurred, changed_at(record), supervisor_notified(record))
+                       supervisor_notified(record), entry_id if isinstance(entry_id, str) else "")  # fmt: skip
+        return cls(record.peer or default_peer, record.occurred, changed_at(record), supervisor_notified(record), record.id)
 
 
 def _time(value: Any) -> datetime | None:

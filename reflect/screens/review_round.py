@@ -4,6 +4,8 @@ peer, in turn. Home starts one with `r`; `reflect review` starts the app on one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -66,7 +68,12 @@ class ReviewRound:
 
         journal = host(self._screen).journal
         try:
-            agendas = journal_agendas(journal, **asdict(self._options))
+            # A damaged file costs its part (the agenda says which), never Safety first; but
+            # over a damaged meetings file no meeting could be recorded: said up front.
+            damaged: list[Path] = []
+            agendas = journal_agendas(journal, damaged=damaged, **asdict(self._options))
+            if journal.meetings_path in damaged:
+                journal.review_meetings()  # raises, naming the file
             settings = owner_settings(journal)  # its peer is whose credential settings hold
         except Exception as exc:  # noqa: BLE001 - a journal that cannot be read is said, not crashed on
             self._post(self._failed, str(exc) or type(exc).__name__)

@@ -89,9 +89,13 @@ def _newest_stamp(path: Path) -> datetime | None:
     return max(parsed, default=datetime.min.replace(tzinfo=timezone.utc))
 
 
-def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator[Doc]:
+def changed_dicts(
+    engine: Engine, after: datetime, before: datetime, *, skip_damaged: list[Path] | None = None
+) -> Iterator[Doc]:
     """Stored entries recorded or changed after `after` (their `updated` stamp, else
-    `recorded`) that happened before `before`, month by month, oldest month first."""
+    `recorded`) that happened before `before`, month by month, oldest month first. With
+    `skip_damaged` (a list), a month file that is missing or does not read is named in it
+    and left out; without, it raises."""
     after_a, before_a = aware(after), aware(before)
     assert after_a is not None and before_a is not None
     with engine.gate.reading():
@@ -102,7 +106,13 @@ def changed_dicts(engine: Engine, after: datetime, before: datetime) -> Iterator
                 newest = _newest_stamp(engine.layout.month(month))
                 if newest is not None and newest < after_a:
                     continue  # written since (a repair, an older reflect), but nothing in it changed
-            docs = engine.month_docs(month)
+            try:
+                docs = engine.month_docs(month)
+            except CorruptFile as exc:
+                if skip_damaged is None:
+                    raise
+                skip_damaged.append(exc.path)
+                continue
         for doc in docs:
             stamp = stamps.change_stamp(doc)
             if stamp is None or stamp < after_a:

@@ -166,10 +166,22 @@ def _stage_all(writes: Iterable[tuple[Path, bytes, int]], backup_dir: Path, many
 
 
 def check_entries(path: Path, docs: Iterable[Doc]) -> None:
-    """Every stored entry has a string id and occurred time; else the file is corrupt."""
+    """Every stored entry has a string id and an occurred time that reads (and its other
+    stamps read); else the file is corrupt, named as doctor names it, not an internal error."""
     for doc in docs:
         if not (isinstance(doc.get("id"), str) and isinstance(doc.get("occurred"), str)):
             raise CorruptFile(path, "an entry without an id or an occurred time")
+        for key in _STAMPS:
+            value = doc.get(key)
+            if value is None and key != "occurred":
+                continue
+            try:
+                datetime.fromisoformat(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise CorruptFile(path, f"an entry whose {key} is not a date and time") from None
+
+
+_STAMPS = ("occurred", "recorded", "updated")
 
 
 @dataclass
@@ -285,6 +297,13 @@ class Engine:
         except FileNotFoundError:
             return []
 
+    def missing_months(self, have: list[str]) -> list[str]:
+        """Months `stamps.json` says reflect wrote (files are never removed) that are not
+        among `have`: lost files, which a read must name rather than pass over."""
+        names = [f"{m}.json" for m in stamps.read(self.layout) if isinstance(m, str)]
+        present = set(have)
+        return [m for m in self.layout.months([n for n in names if _MONTH_NAME.fullmatch(n)]) if m not in present]
+
     def month_tables(self, month: str) -> dict[str, Any] | None:
         """A month file as parsed and checked: every entry has a string id and time."""
         path = self.layout.month(month)
@@ -397,12 +416,15 @@ class Engine:
         meanwhile are seen once, where they were. Nothing is opened until the first item is
         asked for; the files are closed when the iterator is exhausted or closed.
 
-        With `skip_damaged` (a list), a month file that does not read is left out and
-        appended to it, so one damaged month costs a listing or an export only that month;
-        without, it raises."""
+        With `skip_damaged` (a list), a month file that does not read, or that reflect
+        wrote and is gone (`missing_months`), is left out and appended to it, so one
+        damaged month costs a listing or an export only that month; without, a damaged
+        one raises (a missing one is passed over, as doctor reports it)."""
         since, until = aware(since), aware(until)
         with self.gate.reading():
             months = _month_range(since, until, self.months())
+            if skip_damaged is not None:  # a month reflect wrote and that is gone: named, not passed over
+                skip_damaged.extend(self.layout.month(m) for m in _month_range(since, until, self.missing_months(months)))
             if newest_first:
                 months.reverse()
             snap = Snapshot([(m, self.layout.month(m)) for m in months])

@@ -28,7 +28,7 @@ from reflect.domain.model import Draft, Entry, Meeting, Story, ValidationError, 
 from reflect.domain.training import Training
 from reflect.domain.growth import Goal, Rating
 from reflect.domain.worked import WorkedWeek
-from reflect.store import migrate
+from reflect.store import migrate, stamps
 from reflect.store.engine import ENTRIES, Engine, month_of, read_intent, read_shard, shard_of
 from reflect.store.errors import JournalError
 from reflect.store.lock import Gate
@@ -537,6 +537,8 @@ class Health:
             state = "cannot be read" if month in unreadable else "does not hold it" if month in months else "is missing"
             found.add(f"entry {entry_id} is lost: {where} {state}", lasting=not (repair and forget))
         report.lost = [] if (repair and forget) else sorted(lost)
+        if repair and forget:  # the months lost with them: reads stop naming them as missing
+            stamps.forget(self.layout, self.engine.missing_months(self.engine.months()))
         wanted = dict(actual) if forget else {**lost, **actual}
         if indexed != wanted:
             missing = len(set(actual) - set(indexed))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reflect.domain.model import Entry, Meeting, Story
+from reflect.domain.model import Entry, Meeting, Story, now
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.training import Training
 from reflect.store.engine import Engine, month_of
@@ -52,6 +52,7 @@ class Incoming:
     months: dict[str, str]
     twice: list[str]
     repeated: int = 0  # entries given again under an id already seen (counted for progress)
+    unstamped: set[str] = field(default_factory=set)  # came without `recorded`: stamped now
 
 
 def prepare(
@@ -63,10 +64,15 @@ def prepare(
     incoming: dict[str, Doc] = {}
     twice: list[str] = []
     repeated = 0
+    unstamped: set[str] = set()
+    imported_at = now()
     for n, entry in enumerate(entries, 1):
         if not entry.peer:
             default = default if default is not None else peer()
             entry.peer = default
+        if entry.recorded is None:  # new to this journal now: an agenda must see it (late)
+            entry.recorded = imported_at
+            unstamped.add(entry.id)
         doc = entry.to_dict()
         if entry.id in incoming:  # the same id twice in one input
             repeated += 1
@@ -80,7 +86,13 @@ def prepare(
         if progress is not None and n % STEP == 0:
             progress(n, total)
     months = {entry_id: month_of(doc["occurred"]) for entry_id, doc in incoming.items()}
-    return Incoming(incoming, months, twice, repeated)
+    return Incoming(incoming, months, twice, repeated, unstamped)
+
+
+def _same_but_stamps(old: Doc, doc: Doc) -> bool:
+    """The stored entry is this one, which came without stamps (the journal gave its own)."""
+    keep = ("recorded", "updated")
+    return {k: v for k, v in old.items() if k not in keep} == {k: v for k, v in doc.items() if k not in keep}
 
 
 def _merge_table(
@@ -150,7 +162,7 @@ def merge(
         if old is None:
             result.added.append(entry_id)
             puts.append(doc)
-        elif old == doc:
+        elif old == doc or (entry_id in incoming.unstamped and _same_but_stamps(old, doc)):
             result.unchanged.append(entry_id)
         elif replace:
             result.replaced.append(entry_id)

@@ -159,10 +159,17 @@ class Journal:
         """Pages and searches over the month files by cursor: the same cost at any depth."""
         return Browser(self.layout, self._gate.reading)
 
-    def changed_dicts(self, after: datetime, before: datetime) -> Iterator[Doc]:
+    def changed_dicts(self, after: datetime, before: datetime, *, skip_damaged: list[Path] | None = None) -> Iterator[Doc]:
         """Stored entries recorded or changed after `after` that happened before `before`
-        (the late entries an agenda adds); reads only month files written since `after`."""
-        return changes.changed_dicts(self._engine, after, before)
+        (the late entries an agenda adds); reads only month files written since `after`.
+        `skip_damaged` as in `entry_records`."""
+        return changes.changed_dicts(self._engine, after, before, skip_damaged=skip_damaged)
+
+    def missing_months(self) -> list[Path]:
+        """Month files reflect wrote (`stamps.json` names each) that are gone: a read that
+        cannot tell whether they held what it looks for names them (cheap: no month is read)."""
+        with self._gate.reading():
+            return [self.layout.month(m) for m in self._engine.missing_months(self._engine.months())]
 
     def entry_dicts_by_id(self, ids: list[str]) -> dict[str, Doc]:
         """The stored entries of these ids that exist, by id."""
@@ -174,10 +181,13 @@ class Journal:
         page = islice(self.entry_dicts(newest_first=True), offset, offset + max(limit, 0))
         return [Entry.from_dict(doc) for doc in page]
 
-    def find(self, flt: EntryFilter, *, limit: int | None = None, newest_first: bool = True) -> list[Entry]:
+    def find(
+        self, flt: EntryFilter, *, limit: int | None = None, newest_first: bool = True,
+        skip_damaged: list[Path] | None = None,
+    ) -> list[Entry]:  # fmt: skip
         """Entries that pass the filter, newest first unless asked otherwise."""
         out: list[Entry] = []
-        for entry in self.entries(flt.since, flt.until, newest_first=newest_first):
+        for entry in self.entries(flt.since, flt.until, newest_first=newest_first, skip_damaged=skip_damaged):
             if flt.matches(entry):
                 out.append(entry)
                 if limit is not None and len(out) >= limit:

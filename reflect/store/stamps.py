@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from reflect.paths import Layout
-from reflect.store.storage import CorruptFile, read_bytes
+from reflect.store.storage import CorruptFile, read_bytes, write_json
 
 Doc = dict[str, Any]
 Stamps = dict[str, list[Any]]
@@ -120,3 +120,12 @@ def newest_of(stamps: Stamps, month: str, info: os.stat_result) -> datetime | No
     except ValueError:
         return None
     return dt if dt.tzinfo else None
+
+
+def forget(layout: Layout, months: Iterable[str]) -> None:
+    """Drop the stamps of months whose files are gone for good (doctor, when the loss is
+    acknowledged), so reads stop naming them. Exclusive lock held by the caller."""
+    gone = set(months)
+    old = read(layout)
+    if gone & set(old):
+        write_json(layout.stamps, {k: v for k, v in old.items() if k not in gone})

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reflect.domain.crisis import PrivateCrisis, is_crisis
+from reflect.usecases.damage import Damaged, or_else
 from reflect.usecases.visibility import shown
 
 if TYPE_CHECKING:
@@ -298,14 +299,20 @@ def journal_agendas(
     since: datetime | None = None,
     peer: str | None = None,
     include_private: bool = False,
+    damaged: Damaged | None = None,
 ) -> list[Agenda]:
-    """The agendas from the local journal, one per peer (the review screen uses this too)."""
-    from reflect.domain.agenda import build_agendas
+    """The agendas from the local journal, one per peer (the review screen uses this too).
+
+    With `damaged` (a list), a file that is missing or does not read (a month, the
+    meetings, stories, ratings, goals) is named there and left out, and each agenda says
+    so in the section it feeds: Safety first is never lost to a damaged side file."""
+    from reflect.domain.agenda import build_agendas, note_unread
     from reflect.domain.model import Entry, now
 
     until = until or now()
     settings = journal.settings()
     growth = journal.growth()  # the journal's owner's ratings and goals
+    before = len(damaged) if damaged is not None else 0
 
     def pick(docs: Iterable[dict[str, Any]]) -> Iterator[Entry | PrivateCrisis]:
         # Selected on the stored dict: a private entry left out is never built into an
@@ -317,23 +324,38 @@ def journal_agendas(
                 yield PrivateCrisis.of(doc)
 
     def load(lo: datetime, hi: datetime) -> Iterator[Entry | PrivateCrisis]:
-        return pick(journal.entry_dicts(lo, hi))
+        return pick(journal.entry_dicts(lo, hi, skip_damaged=damaged))
 
-    def load_late(after: datetime, before: datetime) -> Iterator[Entry | PrivateCrisis]:
-        return pick(journal.changed_dicts(after, before))
+    def load_late(after: datetime, hi: datetime) -> Iterator[Entry | PrivateCrisis]:
+        return pick(journal.changed_dicts(after, hi, skip_damaged=damaged))
 
-    return build_agendas(
+    built = build_agendas(
         load,
-        journal.review_meetings(),
+        or_else(journal.review_meetings, damaged) or [],
         until=until,
         since=since,
         peer=peer,
-        stories=journal.stories(),
+        stories=or_else(journal.stories, damaged) or [],
         next_meeting=next_meeting_for(settings.schedule, until),
         fallback_peers=[settings.peer or journal.default_peer()],
         load_late=load_late,
-        growth={settings.peer or journal.default_peer(): (growth.ratings(), growth.goals())},
-    )
+        growth={settings.peer or journal.default_peer(): (or_else(growth.ratings, damaged) or [],
+                                                          or_else(growth.goals, damaged) or [])},
+    )  # fmt: skip
+    if damaged is not None:  # a lost month may have held a late crisis: never "nothing" over it
+        damaged.extend(journal.missing_months())
+    if damaged is not None and len(damaged) > before:
+        unread = list(dict.fromkeys(damaged[before:]))
+        damaged[before:] = unread
+        note_unread(built, [(_section_fed(p), p.name) for p in unread])
+    return built
+
+
+def _section_fed(path: Path) -> str:
+    """Where the agenda says a file could not be read: growth for ratings and goals;
+    Safety first for the rest (a month of entries, or the meetings, which decide which
+    entries are still unreviewed: either may hide a crisis)."""
+    return "growth" if path.name in ("ratings.json", "goals.json") else "safety"
 
 
 

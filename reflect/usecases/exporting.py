@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from reflect.usecases.damage import or_else
 from reflect.usecases.visibility import Selection, shown
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class Export:
     ratings: list[dict[str, Any]] = field(default_factory=list)  # the peer's own records:
     goals: list[dict[str, Any]] = field(default_factory=list)  # no entry's text in them
     changed_meetings: int = 0  # meetings going out whose attestation no longer holds
+    damaged: list[Path] = field(default_factory=list)  # files missing or unreadable, left out (complete after `write`)
 
     @property
     def left_out(self) -> int:
@@ -81,33 +84,34 @@ def select(
             used = {e.select.story_id for e in picked if e.select.story_id}
             export.stories = [s.to_dict() for s in journal.stories() if s.id in used]
         return export
-    records = journal.entry_records(since, until, with_text=fmt in ("json", "jsonl"))
-    export = Export(fmt, records, Selection(include_private))
+    damaged: list[Path] = []  # one file that does not read costs that file, never the export
+    records = journal.entry_records(since, until, with_text=fmt in ("json", "jsonl"), skip_damaged=damaged)
+    export = Export(fmt, records, Selection(include_private), damaged=damaged)
     if fmt in ("json", "markdown"):
-        export.stories = [s.to_dict() for s in journal.stories()]
+        export.stories = [s.to_dict() for s in (or_else(journal.stories, damaged) or [])]
     if fmt == "json":
         from reflect.domain.attestation import standing
 
         held = [
             m
-            for m in journal.meetings(with_agenda=True)
+            for m in (or_else(lambda: journal.meetings(with_agenda=True), damaged) or [])
             if (since is None or m.held >= since) and (until is None or m.held <= until)
         ]
         export.changed_meetings = sum(1 for m in held if any(not ok for _, ok in standing(m)))
         meetings = [m.to_dict() for m in held]
-        export.meetings = meetings if include_private else without_private_text(journal, meetings)
+        export.meetings = meetings if include_private else without_private_text(journal, meetings, damaged)
         export.worked = [
             w.to_dict()
-            for w in journal.worked()
+            for w in (or_else(journal.worked, damaged) or [])
             if (since is None or w.week >= since.date()) and (until is None or w.week <= until.date())
         ]
         export.trainings = [
-            t.to_dict() for t in journal.trainings().all()
+            t.to_dict() for t in (or_else(lambda: journal.trainings().all(), damaged) or [])
             if (since is None or t.date >= since.date()) and (until is None or t.date <= until.date())
         ]  # fmt: skip
         growth = journal.growth()
-        export.ratings = [r.to_dict() for r in growth.ratings() if _within(r.at, since, until)]
-        export.goals = [g.to_dict() for g in growth.goals() if _within(g.created, since, until)]
+        export.ratings = [r.to_dict() for r in (or_else(growth.ratings, damaged) or []) if _within(r.at, since, until)]
+        export.goals = [g.to_dict() for g in (or_else(growth.goals, damaged) or []) if _within(g.created, since, until)]
     return export
 
 
@@ -115,21 +119,24 @@ def _within(at: datetime, since: datetime | None, until: datetime | None) -> boo
     return (since is None or at >= since) and (until is None or at <= until)
 
 
-def without_private_text(journal: Journal, meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def without_private_text(
+    journal: Journal, meetings: list[dict[str, Any]], damaged: list[Path] | None = None
+) -> list[dict[str, Any]]:
     """The meetings with their stored agendas cleared of private text.
 
     A meeting keeps the agenda as it was on the table, and a review run with
     `--include-private` put private entries on it. Each item citing an entry that is
     private now, or that is gone (nobody can tell what it was), leaves the export, and
     so does its text in `discussed`; the meeting's own notes and actions stay (the
-    supervision's words, not an entry's). The journal keeps the agenda whole."""
+    supervision's words, not an entry's). The journal keeps the agenda whole. With
+    `damaged`, a month file that does not read is named there and its entries count as gone."""
     from reflect.domain.agenda import redact_stored
 
     cited = sorted({
         e for m in meetings for s in (m.get("agenda") or {}).get("sections") or []
         for i in s.get("items") or [] for e in i.get("entries") or []
     })  # fmt: skip
-    docs = journal.entry_dicts_by_id(cited) if cited else {}
+    docs = (or_else(lambda: journal.entry_dicts_by_id(cited), damaged) or {}) if cited else {}  # unread: treated as gone
     visible = {i for i, d in docs.items() if shown(d)}
     out = []
     for m in meetings:

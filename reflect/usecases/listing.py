@@ -15,6 +15,7 @@ from reflect.usecases.visibility import Selection
 
 if TYPE_CHECKING:
     from reflect.domain.model import Entry, EntryFilter, Story
+    from reflect.usecases.damage import Damaged
     from reflect.store import Journal
 
 
@@ -27,12 +28,15 @@ class Listed:
     more: bool = False  # more entries matched than the limit let through
 
 
-def entries_for_scripts(journal: Journal, flt: EntryFilter, *, include_private: bool, limit: int | None) -> Listed:
+def entries_for_scripts(
+    journal: Journal, flt: EntryFilter, *, include_private: bool, limit: int | None, damaged: Damaged | None = None
+) -> Listed:
     """The entries matching `flt`, newest first, at most `limit` (None: all). Private ones
-    only when asked for: `include_private`, or filtering on the private flag."""
+    only when asked for: `include_private`, or filtering on the private flag. Month files
+    missing or damaged are named in `damaged` (when given) and the others listed."""
     selection = Selection(include_private or "private" in flt.flags)
     out = Listed()
-    for entry in journal.entries(flt.since, flt.until, newest_first=True):
+    for entry in journal.entries(flt.since, flt.until, newest_first=True, skip_damaged=damaged):
         if not flt.matches(entry) or not selection.keep(entry):
             continue
         if limit is None or len(out.entries) < limit:
@@ -43,10 +47,10 @@ def entries_for_scripts(journal: Journal, flt: EntryFilter, *, include_private: 
     return out
 
 
-def entries_for_owner(journal: Journal, flt: EntryFilter, *, limit: int | None) -> Listed:
+def entries_for_owner(journal: Journal, flt: EntryFilter, *, limit: int | None, damaged: Damaged | None = None) -> Listed:
     """The entries matching `flt`, newest first, at most `limit`: private ones included
-    (the owner's table marks them)."""
-    found = journal.find(flt, limit=None if limit is None else limit + 1)
+    (the owner's table marks them). `damaged` as in `entries_for_scripts`."""
+    found = journal.find(flt, limit=None if limit is None else limit + 1, skip_damaged=damaged)
     more = limit is not None and len(found) > limit
     return Listed(found[:limit] if limit is not None else found, more=more)
 
