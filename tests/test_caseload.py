@@ -180,3 +180,25 @@ def test_the_newer_export_wins_whatever_the_order_given(files: list[str], key: t
         (bob,) = caseload(order, journal, rules="dc", read=lambda p: packets.read_document(p, opened), now=NOW).cases
         assert bob.packet == order.index(files[2]) + 1
         assert bob.crises == 0  # the older file's crisis, two days ago, is not his latest export's
+
+
+def test_a_meeting_the_rule_does_not_count_neither_keeps_the_peer_on_time_nor_adds_hours(tmp_path: Path) -> None:
+    """DC counts face-to-face supervision: a peer met only by phone 60 days ago is overdue
+    from the end of that meeting's week, and the phone hour is not in the Hours column;
+    the same meeting by video counts (due the week after, its hour counted)."""
+    held = (NOW - 60 * DAY).date()
+    monday = held - timedelta(days=held.weekday())
+    rows = {}
+    for delivery in ("phone", "video"):
+        recent = meeting("gil", 10 * DAY, mid=f"m-recent-{delivery}")
+        recent["delivery"] = delivery
+        old = meeting("gil", 60 * DAY, mid=f"m-old-{delivery}")
+        old["delivery"] = delivery
+        path = tmp_path / f"gil-{delivery}.json"
+        path.write_text(json.dumps(document([], [old] if delivery == "phone" else [old, recent])))
+        (rows[delivery],) = caseload([str(path)], Journal(os.environ["REFLECT_DB"]), rules="dc", now=NOW).cases
+    phone, video = rows["phone"], rows["video"]
+    assert phone.next_due == monday + timedelta(days=6)
+    assert phone.overdue_days == (NOW.date() - phone.next_due).days > 0
+    assert "meeting-overdue" in phone.attention and phone.minutes == 0
+    assert video.minutes == 60  # the recent video meeting, within the last four weeks
