@@ -159,3 +159,19 @@ def test_the_editor_file_is_private_in_the_runtime_folder_and_removed_even_on_fa
     [(path, mode, text)] = seen
     assert path.parent == runtime and mode == 0o600 and text == "a private sentence"
     assert list(runtime.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [(), ("new",)])
+def test_the_app_s_return_code_is_the_exit_status(command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three wrong passphrases end the app with return code 2 (the test above); `reflect`
+    (and `reflect new`) must exit with it, not 0."""
+    from click.testing import CliRunner
+
+    from reflect.cli.commands import main
+    from reflect.screens import app as app_module
+
+    def run(self: app_module.ReflectApp) -> None:  # the app as it ends after the third wrong try
+        self._return_code = 2
+
+    monkeypatch.setattr(app_module.ReflectApp, "run", run)
+    assert CliRunner().invoke(main, list(command)).exit_code == 2
