@@ -14,6 +14,16 @@ Two more things are left out, so that only a change to the record breaks it:
   absent field and an empty one read the same, so a field added to the format later does
   not change the digest of a record attested before it.
 
+Datetimes (`held`, `since`, `until`) are written in UTC in the canonical form, so the same
+instant written with another offset (`00:00+00:00` as `01:00+01:00`) is the same record.
+
+What an attestation stores (`bound`) is the digest of the record's digest together with
+that attestation's own role, name and time (UTC), so changing who attested, or as what,
+or when, breaks it too. Attestations made before names were bound (their digest is the
+record's alone, over the canonical form or as the record was written) still read as
+holding while the record is unchanged; their name and role are not bound: attest again
+to bind them.
+
 It shows that a record changed, not who changed it: it is not a signature.
 """
 
@@ -21,6 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -51,26 +63,75 @@ def _empty(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
-def content(meeting: Meeting) -> dict[str, Any]:
-    """What an attestation vouches for: the record less what the module docstring leaves out."""
+DATETIMES = ("held", "since", "until")
+
+
+def _utc(value: Any) -> Any:
+    """An ISO datetime with an offset, written in UTC; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return value if parsed.tzinfo is None else parsed.astimezone(timezone.utc).isoformat()
+
+
+def content(meeting: Meeting, *, utc: bool = True) -> dict[str, Any]:
+    """What an attestation vouches for: the record less what the module docstring leaves out
+    (`utc=False`: its datetimes as written, the form attestations before 2026-11-30 used)."""
     data = {k: v for k, v in meeting.to_dict().items() if k not in LEFT_OUT}
+    if utc:
+        for key in DATETIMES:
+            if key in data:
+                data[key] = _utc(data[key])
     data["actions"] = [{k: v for k, v in a.items() if k not in ACTION_STATE} for a in data.get("actions") or []]
     pruned: dict[str, Any] = _pruned(data)
     return pruned
 
 
+def _hash(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return f"{ALGORITHM}:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
+
+
 def digest(meeting: Meeting) -> str:
     """`sha256:HEX` of the meeting's content, the same for equal content in any process."""
-    canonical = json.dumps(content(meeting), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return f"{ALGORITHM}:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
+    return _hash(content(meeting))
+
+
+def bound(record: str, role: str, name: str, at: str) -> str:
+    """The digest an attestation stores: the record's `digest` with the attestation's own
+    role, name and time (an ISO string, taken in UTC)."""
+    return _hash({"record": record, "role": role, "name": name, "at": _utc(at)})
+
+
+def _fields(a: Attestation | Mapping[str, Any]) -> Mapping[str, Any]:
+    return a if isinstance(a, Mapping) else a.to_dict()
+
+
+def holding(meeting: Meeting, attestations: Sequence[Attestation | Mapping[str, Any]]) -> list[bool]:
+    """Whether each attestation (an Attestation or its stored dict) still vouches for the
+    record as it is now, and for its own role, name and time."""
+    record = digest(meeting)
+    legacy: set[str] | None = None
+    out = []
+    for a in attestations:
+        d = _fields(a)
+        ok = d["digest"] == bound(record, d["role"], d["name"], d["at"])
+        if not ok:  # made before names were bound: the record's digest alone
+            if legacy is None:
+                legacy = {record, _hash(content(meeting, utc=False))}
+            ok = d["digest"] in legacy
+        out.append(ok)
+    return out
 
 
 def holds(meeting: Meeting, attestation: Attestation) -> bool:
     """Whether `attestation` still vouches for the record as it is now."""
-    return attestation.digest == digest(meeting)
+    return holding(meeting, [attestation])[0]
 
 
 def standing(meeting: Meeting) -> list[tuple[Attestation, bool]]:
     """Each attestation with whether it still holds, in the order they were made."""
-    current = digest(meeting)
-    return [(a, a.digest == current) for a in meeting.attestations]
+    return list(zip(meeting.attestations, holding(meeting, meeting.attestations), strict=True))

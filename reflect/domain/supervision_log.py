@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from reflect.domain.attestation import digest
+from reflect.domain.attestation import holding
 from reflect.domain.fields import spec_of
 from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
@@ -151,7 +151,7 @@ def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
         for a in d["actions"]:
             text_, owner = next(shown), next(shown)
             actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
-        current = digest(_Stored(d)) if d["attestations"] else ""  # type: ignore[arg-type]  # reads only to_dict()
+        holds = holding(_Stored(d), d["attestations"]) if d["attestations"] else []  # type: ignore[arg-type]  # reads only to_dict()
         creds = d["credentials"]
         out.append(LoggedMeeting(
             id=d["id"], held=_at(d["held"]), peer=d["peer"], supervisor=d["supervisor"],
@@ -159,8 +159,8 @@ def logged(docs: Sequence[dict[str, Any]]) -> list[LoggedMeeting]:
             kind=d["kind"], delivery=d["delivery"], observed=d["observed"], summary=summary,
             competence=competence, growth_areas=growth, actions=tuple(actions),
             attestations=tuple(
-                LoggedAttestation(a["role"], a["name"], _at(a["at"]), a["digest"], a["digest"] == current)
-                for a in d["attestations"]
+                LoggedAttestation(a["role"], a["name"], _at(a["at"]), a["digest"], ok)
+                for a, ok in zip(d["attestations"], holds, strict=True)
             ),
         ))  # fmt: skip
     return out

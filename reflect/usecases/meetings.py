@@ -247,14 +247,15 @@ def attest(
     made: list[Attested] = []
 
     def sign(meeting: Meeting) -> Meeting:
-        current = attestation.digest(meeting)
-        same = [a for a in meeting.attestations if a.role == role and a.name == name and a.digest == current]
+        same = [a for a, ok in attestation.standing(meeting) if a.role == role and a.name == name and ok]
         named = getattr(meeting, role).strip()
         different = bool(named) and named.casefold() != name.casefold()
         if same:
             made.append(Attested(meeting, same[0], True, different))
             return meeting
-        att = Attestation(role=role, name=name, at=at or now(), digest=current)
+        stamp = at or now()
+        current = attestation.bound(attestation.digest(meeting), role, name, stamp.isoformat())
+        att = Attestation(role=role, name=name, at=stamp, digest=current)
         meeting.attestations.append(att)
         made.append(Attested(meeting, att, False, different))
         return meeting
