@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import Scanner, element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.spreadsheet import cell as spreadsheet_cell
 from reflect.domain.training import Training
 from reflect.domain.growth import Goal, Rating
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
@@ -177,8 +178,8 @@ def _cell(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)
+        return spreadsheet_cell(LIST_SEPARATOR.join(str(v) for v in value))
+    return spreadsheet_cell(str(value))  # a formula is written as text (domain/spreadsheet.py)
 
 
 def _row(d: dict[str, Any], paths: tuple[tuple[str, ...], ...] = _CSV_PATHS) -> list[str]:
