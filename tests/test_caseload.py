@@ -202,3 +202,18 @@ def test_a_meeting_the_rule_does_not_count_neither_keeps_the_peer_on_time_nor_ad
     assert phone.overdue_days == (NOW.date() - phone.next_due).days > 0
     assert "meeting-overdue" in phone.attention and phone.minutes == 0
     assert video.minutes == 60  # the recent video meeting, within the last four weeks
+
+
+@pytest.mark.parametrize("fmt,found", [("csv", "CSV"), ("markdown", "Markdown")])
+def test_a_csv_or_markdown_export_is_named_not_read_as_broken_json(tmp_path: Path, fmt: str, found: str) -> None:
+    """Only JSON can be read back: review, import and caseload say what the file is, in one line, exit 2."""
+    from datetime import datetime, timezone
+
+    from reflect.domain.model import Entry, Listen
+
+    Journal(os.environ["REFLECT_DB"]).save(Entry(occurred=datetime(2026, 11, 2, tzinfo=timezone.utc), listen=Listen(story="a talk")))
+    path = tmp_path / f"packet.{fmt}"
+    assert run("export", "--format", fmt, "-o", str(path)).exit_code == 0
+    for args in (("caseload", "--from", str(path)), ("review", "--from", str(path), "--format", "markdown"), ("import", str(path))):
+        line = one_line_error(run(*args), found, "only JSON", code=2)
+        assert "line 1 column 1" not in line

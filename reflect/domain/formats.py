@@ -505,6 +505,17 @@ def _position(what: str, i: int, line: int | None) -> str:
     return f"{what} {i + 1}" + ("" if line is None else f" (line {line})")
 
 
+def _other_format(text: str) -> str:
+    """"CSV" or "Markdown" when `text` (not JSON) reads as one of reflect's other export
+    formats (a `#` heading first; a comma-separated header line), else ""."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if first.startswith("#"):
+        return "Markdown"
+    if first[:1] not in ("{", "[", '"') and "," in first:
+        return "CSV"
+    return ""
+
+
 def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") -> ImportDoc:
     """Read any shape `reflect import` accepts and validate all of it, so that the
     caller can write everything or nothing: an export document (format marker and a
@@ -532,6 +543,9 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
     except json.JSONDecodeError as exc:
         if _looks_like_jsonl(text):
             return _parse_jsonl(text, source, entry, check_text)
+        found = _other_format(text)
+        if found:  # an export written with --format csv or markdown: say so, not "line 1 column 1"
+            raise ImportFormatError(source, "", f"this is a {found} file; only JSON exports and packets can be read back") from None
         raise ImportFormatError(
             source, "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
