@@ -136,6 +136,12 @@ def identifier_findings(fields: dict[str, str]) -> list[Finding]:
     return scan_fields({k: v for k, v in fields.items() if k in FREE_TEXT})
 
 
+def with_control_characters(fields: dict[str, str]) -> list[str]:
+    """The free-text fields holding a control character other than newline and tab (an
+    escape sequence would recolour or rewrite a terminal that shows the record)."""
+    return [k for k, v in fields.items() if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in v)]
+
+
 def free_text_of(meeting: Meeting) -> dict[str, str]:
     return {name: getattr(meeting, name) for name in FREE_TEXT}
 
