@@ -217,3 +217,12 @@ def test_a_csv_or_markdown_export_is_named_not_read_as_broken_json(tmp_path: Pat
     for args in (("caseload", "--from", str(path)), ("review", "--from", str(path), "--format", "markdown"), ("import", str(path))):
         line = one_line_error(run(*args), found, "only JSON", code=2)
         assert "line 1 column 1" not in line
+
+
+def test_the_heading_is_never_cut_mid_phrase(tmp_path: Path) -> None:
+    """Without rules the heading is longer than 80 columns: the rules go on a line of their own."""
+    path = tmp_path / "hal.json"
+    path.write_text(json.dumps(document([], [meeting("hal", 3 * DAY)])))
+    table = text(caseload([str(path)], Journal(os.environ["REFLECT_DB"]), rules="", now=NOW))
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "no rules (the schedule alone)" in table and "…" not in table.splitlines()[0]
