@@ -31,10 +31,10 @@ class PassphraseError(Exception):
 
 
 class NoPassphrase(PassphraseError):
-    def __init__(self) -> None:
-        super().__init__(
-            "the passphrase is needed: run in a terminal, or name a file holding it in REFLECT_PASSPHRASE_FILE"
-        )
+    """`env`: the variable that would name the file (the new passphrase has its own)."""
+
+    def __init__(self, env: str = ENV_FILE) -> None:
+        super().__init__(f"the passphrase is needed: run in a terminal, or name a file holding it in {env}")
 
 
 def from_file(env: str = ENV_FILE) -> str | None:

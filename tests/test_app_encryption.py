@@ -159,3 +159,37 @@ def test_the_editor_file_is_private_in_the_runtime_folder_and_removed_even_on_fa
     [(path, mode, text)] = seen
     assert path.parent == runtime and mode == 0o600 and text == "a private sentence"
     assert list(runtime.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [(), ("new",)])
+def test_the_app_s_return_code_is_the_exit_status(command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three wrong passphrases end the app with return code 2 (the test above); `reflect`
+    (and `reflect new`) must exit with it, not 0."""
+    from click.testing import CliRunner
+
+    from reflect.cli.commands import main
+    from reflect.screens import app as app_module
+
+    def run(self: app_module.ReflectApp) -> None:  # the app as it ends after the third wrong try
+        self._return_code = 2
+
+    monkeypatch.setattr(app_module.ReflectApp, "run", run)
+    assert CliRunner().invoke(main, list(command)).exit_code == 2
+
+
+async def test_while_locked_no_draft_is_attempted_and_the_status_says_save_keeps_it(encrypted: Path) -> None:
+    """A draft needs the key: before the passphrase none is tried, so there is no "Draft not
+    kept" error, and the status says truly that the text is kept when it is saved."""
+    app = new_app(Journal(encrypted), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), "the passphrase")
+        await burst(pilot, "ctrl+x", "escape")  # the panel closed, the crisis marked: a change
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        screen = app.screen
+        status = str(screen.query_one("#status").render())
+        assert "kept when you save" in status and "NOT kept" not in status
+        await burst(pilot, "escape")  # leave: the draft is flushed on the way out
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), "back to the passphrase")
+        titles = [n.title for n in app._notifications]
+        assert "Draft not kept" not in titles and screen._keeper.failed is None
+    assert not list((encrypted.parent / "journal.json.d" / "inbox").glob("*"))  # nothing saved, nothing sealed

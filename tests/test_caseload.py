@@ -180,3 +180,49 @@ def test_the_newer_export_wins_whatever_the_order_given(files: list[str], key: t
         (bob,) = caseload(order, journal, rules="dc", read=lambda p: packets.read_document(p, opened), now=NOW).cases
         assert bob.packet == order.index(files[2]) + 1
         assert bob.crises == 0  # the older file's crisis, two days ago, is not his latest export's
+
+
+def test_a_meeting_the_rule_does_not_count_neither_keeps_the_peer_on_time_nor_adds_hours(tmp_path: Path) -> None:
+    """DC counts face-to-face supervision: a peer met only by phone 60 days ago is overdue
+    from the end of that meeting's week, and the phone hour is not in the Hours column;
+    the same meeting by video counts (due the week after, its hour counted)."""
+    held = (NOW - 60 * DAY).date()
+    monday = held - timedelta(days=held.weekday())
+    rows = {}
+    for delivery in ("phone", "video"):
+        recent = meeting("gil", 10 * DAY, mid=f"m-recent-{delivery}")
+        recent["delivery"] = delivery
+        old = meeting("gil", 60 * DAY, mid=f"m-old-{delivery}")
+        old["delivery"] = delivery
+        path = tmp_path / f"gil-{delivery}.json"
+        path.write_text(json.dumps(document([], [old] if delivery == "phone" else [old, recent])))
+        (rows[delivery],) = caseload([str(path)], Journal(os.environ["REFLECT_DB"]), rules="dc", now=NOW).cases
+    phone, video = rows["phone"], rows["video"]
+    assert phone.next_due == monday + timedelta(days=6)
+    assert phone.overdue_days == (NOW.date() - phone.next_due).days > 0
+    assert "meeting-overdue" in phone.attention and phone.minutes == 0
+    assert video.minutes == 60  # the recent video meeting, within the last four weeks
+
+
+@pytest.mark.parametrize("fmt,found", [("csv", "CSV"), ("markdown", "Markdown")])
+def test_a_csv_or_markdown_export_is_named_not_read_as_broken_json(tmp_path: Path, fmt: str, found: str) -> None:
+    """Only JSON can be read back: review, import and caseload say what the file is, in one line, exit 2."""
+    from datetime import datetime, timezone
+
+    from reflect.domain.model import Entry, Listen
+
+    Journal(os.environ["REFLECT_DB"]).save(Entry(occurred=datetime(2026, 11, 2, tzinfo=timezone.utc), listen=Listen(story="a talk")))
+    path = tmp_path / f"packet.{fmt}"
+    assert run("export", "--format", fmt, "-o", str(path)).exit_code == 0
+    for args in (("caseload", "--from", str(path)), ("review", "--from", str(path), "--format", "markdown"), ("import", str(path))):
+        line = one_line_error(run(*args), found, "only JSON", code=2)
+        assert "line 1 column 1" not in line
+
+
+def test_the_heading_is_never_cut_mid_phrase(tmp_path: Path) -> None:
+    """Without rules the heading is longer than 80 columns: the rules go on a line of their own."""
+    path = tmp_path / "hal.json"
+    path.write_text(json.dumps(document([], [meeting("hal", 3 * DAY)])))
+    table = text(caseload([str(path)], Journal(os.environ["REFLECT_DB"]), rules="", now=NOW))
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "no rules (the schedule alone)" in table and "…" not in table.splitlines()[0]

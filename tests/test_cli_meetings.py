@@ -88,6 +88,9 @@ def test_attest_without_a_name_is_refused(tmp_path: Path) -> None:
         (("--held", "2099-01-01"), "--held"),
         (("--peer", " "), "--peer"),
         (("--summary", "Called her at 555-123-4567"), "--summary looks like a phone number"),
+        (("--summary", "a\x1b[31mred"), "--summary: control characters"),
+        (("--competence", "bell\x07"), "--competence: control characters"),
+        (("--growth-areas", "c1\x9bq"), "--growth-areas: control characters"),
     ],
 )
 def test_bad_input_is_one_line_naming_the_option(tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
@@ -211,3 +214,7 @@ def test_export_says_how_many_meetings_no_longer_hold_their_attestation(tmp_path
     assert "Something else" not in result.stderr and changed_id not in result.stderr
     written = run("export", "-o", str(tmp_path / "out.json"))
     assert written.exit_code == 0 and "1 meeting changed after attestation" in written.stderr
+def test_free_text_keeps_newlines_and_tabs(tmp_path: Path) -> None:
+    meeting_id = added("--summary", "line one\n\tline two")
+    shown = run("meeting", "show", meeting_id, "--json")
+    assert json.loads(shown.stdout)["meeting"]["summary"] == "line one\n\tline two"

@@ -633,3 +633,14 @@ def test_a_competency_numeral_with_a_trailing_newline_is_named_as_such() -> None
 def test_a_summary_skips_a_field_of_spaces() -> None:
     e = Entry.from_dict({"occurred": "2026-11-01T10:00:00+00:00", "listen": {"story": "   ", "matters": "the job"}})
     assert e.summary() == "the job"
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@A1", "\t=1", "\r=1"])
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(text: str) -> None:
+    """CSV injection (OWASP): such a cell is written as text, a single quote before it."""
+    entry = full_entry()
+    entry.listen.story = text
+    out = io.StringIO()
+    write_csv(out, [entry])
+    (row,) = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    assert row["listen.story"] == "'" + text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -225,3 +226,40 @@ def test_the_fast_pruning_keeps_the_general_rule() -> None:
     for _ in range(2000):
         doc = {k: value(0) for k in "abcdefgh"}
         assert attestation._pruned(doc) == general(doc)
+def _edit_stored(journal: Journal, change: Callable[[dict[str, Any]], None]) -> uc.Standing:
+    path = journal.meetings_path
+    data = json.loads(path.read_text())
+    (doc,) = data["meetings"].values()
+    change(doc)
+    path.write_text(json.dumps(data))
+    (stored,) = fresh(journal).meetings()
+    return uc.Standing.of(stored)
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("name", "Mallory"), ("role", "peer"), ("at", "2026-11-04T09:00:00+00:00")],
+)
+def test_changing_who_attested_or_when_breaks_the_attestation(journal: Journal, field: str, value: str) -> None:
+    """An attestation binds its own role, name and time, not only the record's content."""
+    m = add(journal)
+    uc.attest(journal, m.id, "supervisor")
+    standing = _edit_stored(journal, lambda doc: doc["attestations"][0].__setitem__(field, value))
+    assert standing.changed and standing.mark() == "CHANGED after attestation"
+    assert not standing.counts("supervisor") and not standing.counts("peer")
+
+
+def test_the_same_instant_with_another_offset_is_the_same_record(journal: Journal) -> None:
+    """`held` rewritten from 00:00 UTC to 01:00+01:00 is the same instant: still attested;
+    an attestation stored before names were bound (the record's digest alone) still holds."""
+    m = add(journal, HELD.replace(hour=0))
+    uc.attest(journal, m.id, "supervisor")
+    record = attestation.digest(fresh(journal).get_meeting(m.id))
+
+    def rewrite(doc: dict[str, Any]) -> None:
+        assert doc["held"] == "2026-11-03T00:00:00+00:00"
+        doc["held"] = "2026-11-03T01:00:00+01:00"
+        doc["attestations"].append({"role": "peer", "name": "alex", "at": "2026-11-03T10:00:00+00:00", "digest": record})
+
+    standing = _edit_stored(journal, rewrite)
+    assert [ok for _, ok in standing.attestations] == [True, True] and not standing.changed

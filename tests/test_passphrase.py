@@ -132,3 +132,20 @@ def test_remember_then_forget_through_the_command(tmp_path: Path, monkeypatch: p
     codec.forget_identities()
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 2 and "REFLECT_PASSPHRASE_FILE" in result.stderr
+
+
+def test_changing_it_without_a_terminal_names_the_new_passphrase_s_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The current passphrase came from its file; the new one has none and no terminal:
+    the one line names REFLECT_NEW_PASSPHRASE_FILE, not the variable that was set."""
+    from click.testing import CliRunner
+
+    from reflect.cli import main
+    from reflect.store import Journal
+
+    install_identity(tmp_path, monkeypatch)
+    Journal().set_encryption(unlock_identity().public)
+    monkeypatch.delenv(passphrase.ENV_NEW_FILE, raising=False)
+    result = CliRunner().invoke(main, ["passphrase"])
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()[-1]  # after the notice that it cannot be recovered
+    assert "REFLECT_NEW_PASSPHRASE_FILE" in line

@@ -340,3 +340,17 @@ def test_rules_command_lists_and_reads_packs(tmp_path: Path) -> None:
     bad = tmp_path / "inputs" / "bad.json"
     bad.write_text('{"format": "reflect-supervision-rules", "version": 1, "name": "x", "title": "x", "source": 3}')
     one_line_error(run("supervision", "rules", str(bad)), "rules file", "source: expected a source object", code=2)
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(db_path: Path) -> None:
+    """CSV injection (OWASP): a cell starting with =, +, -, @, tab or CR gets a single quote."""
+    j = Journal(db_path)
+    texts = ['=SUM(1,2)*cmd', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "plain"]
+    ms = [meeting(i) for i in range(len(texts))]
+    for m, t in zip(ms, texts, strict=True):
+        m.summary = t
+    j.import_records(meetings=ms)
+    out = run("supervision", "log", "--since", "2026-03-01", "--until", "2026-06-01", "--format", "csv").stdout
+    summaries = [r["summary"] for r in csv.DictReader(io.StringIO(out, newline="")) if r["record"] == "meeting"]
+    assert [s[0] for s in summaries[:5]] == ["'"] * 5 and summaries[5] == "plain"
+    assert summaries[0] == "'" + texts[0]

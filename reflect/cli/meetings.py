@@ -109,6 +109,8 @@ def meeting_add(
     if peer is not None and not peer:
         fail("--peer: the name is empty", EXIT_BAD_INPUT)
     texts = {"summary": summary, "competence": competence, "growth_areas": growth_areas}
+    for key in uc.with_control_characters(texts):  # as --peer and config refuse them
+        fail(f"{TEXT_OPTIONS[key]}: control characters are not allowed (only newlines and tabs)", EXIT_BAD_INPUT)
     findings = uc.identifier_findings(texts)
     if findings:
         by_option: dict[str, list[str]] = {}

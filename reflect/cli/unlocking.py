@@ -69,7 +69,7 @@ def ask_new(what: str = "New passphrase", env: str = "REFLECT_PASSPHRASE_FILE") 
     if given is not None:
         return given
     if not terminal_available():
-        fail(str(NoPassphrase()), EXIT_BAD_INPUT)
+        fail(str(NoPassphrase(env)), EXIT_BAD_INPUT)
     for _ in range(3):
         first = str(click.prompt(what, hide_input=True, err=True, default="", show_default=False))
         if not first:

@@ -14,6 +14,16 @@ Two more things are left out, so that only a change to the record breaks it:
   absent field and an empty one read the same, so a field added to the format later does
   not change the digest of a record attested before it.
 
+Datetimes (`held`, `since`, `until`) are written in UTC in the canonical form, so the same
+instant written with another offset (`00:00+00:00` as `01:00+01:00`) is the same record.
+
+What an attestation stores (`bound`) is the digest of the record's digest together with
+that attestation's own role, name and time (UTC), so changing who attested, or as what,
+or when, breaks it too. Attestations made before names were bound (their digest is the
+record's alone, over the canonical form or as the record was written) still read as
+holding while the record is unchanged; their name and role are not bound: attest again
+to bind them.
+
 It shows that a record changed, not who changed it: it is not a signature.
 """
 
@@ -21,6 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,6 +42,7 @@ LEFT_OUT = ("attestations", "agenda", "discussed")
 ACTION_STATE = ("done",)  # of each action item: follow-up, not the record
 ALGORITHM = "sha256"
 EMPTY: tuple[Any, ...] = ("", None, False, 0, [], {})
+DATETIMES = ("held", "since", "until")
 
 
 def _pruned(value: Any) -> Any:
@@ -79,29 +92,49 @@ def _empty(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
-def stored_content(doc: dict[str, Any]) -> dict[str, Any]:
+def _utc(value: Any) -> Any:
+    """An ISO datetime with an offset, written in UTC; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return value if parsed.tzinfo is None else parsed.astimezone(timezone.utc).isoformat()
+
+
+def stored_content(doc: dict[str, Any], *, utc: bool = True) -> dict[str, Any]:
     """What an attestation vouches for, from a meeting in `Meeting.to_dict()` shape: the
-    record less what the module docstring leaves out."""
+    record less what the module docstring leaves out (`utc=False`: its datetimes as
+    written, the form attestations before 2026-11-30 used)."""
     data = _pruned_dict(doc, (*LEFT_OUT, "actions"))
+    if utc:
+        for key in DATETIMES:
+            if key in data:
+                data[key] = _utc(data[key])
     actions = [_pruned_dict(a, ACTION_STATE) for a in doc.get("actions") or []]
     if actions:
         data["actions"] = actions
     return data
 
 
-def content(meeting: Meeting) -> dict[str, Any]:
+def content(meeting: Meeting, *, utc: bool = True) -> dict[str, Any]:
     """What an attestation vouches for: the record less what the module docstring leaves out."""
-    return stored_content(meeting.to_dict())
+    return stored_content(meeting.to_dict(), utc=utc)
 
 
 # The canonical form: sorted keys, no spaces, UTF-8 (the C encoder, made once).
 _canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
+def _hash(value: Any) -> str:
+    return f"{ALGORITHM}:{hashlib.sha256(_canonical(value).encode('utf-8')).hexdigest()}"
+
+
 def stored_digest(doc: dict[str, Any]) -> str:
     """`digest` of a meeting in `Meeting.to_dict()` shape, read from the store without
     building the record (the supervision log checks thousands)."""
-    return f"{ALGORITHM}:{hashlib.sha256(_canonical(stored_content(doc)).encode('utf-8')).hexdigest()}"
+    return _hash(stored_content(doc))
 
 
 def digest(meeting: Meeting) -> str:
@@ -109,12 +142,44 @@ def digest(meeting: Meeting) -> str:
     return stored_digest(meeting.to_dict())
 
 
+def bound(record: str, role: str, name: str, at: str) -> str:
+    """The digest an attestation stores: the record's `digest` with the attestation's own
+    role, name and time (an ISO string, taken in UTC)."""
+    return _hash({"record": record, "role": role, "name": name, "at": _utc(at)})
+
+
+def _fields(a: Attestation | Mapping[str, Any]) -> Mapping[str, Any]:
+    return a if isinstance(a, Mapping) else a.to_dict()
+
+
+def stored_holding(doc: dict[str, Any], attestations: Sequence[Attestation | Mapping[str, Any]]) -> list[bool]:
+    """Whether each attestation (an Attestation or its stored dict) still vouches for the
+    record `doc` (in `Meeting.to_dict()` shape) as it is now, and for its own role, name
+    and time."""
+    record = stored_digest(doc)
+    legacy: set[str] | None = None
+    out = []
+    for a in attestations:
+        d = _fields(a)
+        ok = d["digest"] == bound(record, d["role"], d["name"], d["at"])
+        if not ok:  # made before names were bound: the record's digest alone
+            if legacy is None:
+                legacy = {record, _hash(stored_content(doc, utc=False))}
+            ok = d["digest"] in legacy
+        out.append(ok)
+    return out
+
+
+def holding(meeting: Meeting, attestations: Sequence[Attestation | Mapping[str, Any]]) -> list[bool]:
+    """`stored_holding` of a meeting record."""
+    return stored_holding(meeting.to_dict(), attestations)
+
+
 def holds(meeting: Meeting, attestation: Attestation) -> bool:
     """Whether `attestation` still vouches for the record as it is now."""
-    return attestation.digest == digest(meeting)
+    return holding(meeting, [attestation])[0]
 
 
 def standing(meeting: Meeting) -> list[tuple[Attestation, bool]]:
     """Each attestation with whether it still holds, in the order they were made."""
-    current = digest(meeting)
-    return [(a, a.digest == current) for a in meeting.attestations]
+    return list(zip(meeting.attestations, holding(meeting, meeting.attestations), strict=True))

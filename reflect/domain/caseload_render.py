@@ -69,11 +69,10 @@ def text(caseload: Caseload) -> str:
     """The table: a heading line, one row per peer (most urgent first, `!` marking whoever
     needs attention), and a legend. Every line fits 80 columns."""
     rules = f"rules {caseload.rules}" if caseload.rules else "no rules (the schedule alone)"
-    lines = [
-        fit(f"Caseload on {caseload.today.isoformat()}: hours {caseload.since.isoformat()} "
-            f"to {caseload.until.isoformat()}, {rules}", WIDTH),
-        _line(" ", [title for title, _, _ in COLUMNS]),
-    ]  # fmt: skip
+    head = f"Caseload on {caseload.today.isoformat()}: hours {caseload.since.isoformat()} to {caseload.until.isoformat()},"
+    # The rules on the same line when they fit, else on the next: never cut mid-phrase.
+    heading = [f"{head} {escape(rules, keep_lines=False)}"] if len(head) + 1 + len(rules) <= WIDTH else [head, fit(rules, WIDTH)]
+    lines = [*heading, _line(" ", [title for title, _, _ in COLUMNS])]
     for case in caseload.ordered():
         lines.append(_line("!" if case.attention else " ", cells(case)))
     if not caseload.cases:

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from reflect.domain import cycle
 from reflect.domain.jsonscan import Scanner, element_offset, line_at
 from reflect.domain.fields import CHOICE, LIST, csv_columns, labels, spec_of
+from reflect.domain.spreadsheet import cell as spreadsheet_cell
 from reflect.domain.training import Training
 from reflect.domain.growth import Goal, Rating
 from reflect.domain.years import RANGE_PROBLEM, datetime_problem
@@ -177,8 +178,8 @@ def _cell(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)
+        return spreadsheet_cell(LIST_SEPARATOR.join(str(v) for v in value))
+    return spreadsheet_cell(str(value))  # a formula is written as text (domain/spreadsheet.py)
 
 
 def _row(d: dict[str, Any], paths: tuple[tuple[str, ...], ...] = _CSV_PATHS) -> list[str]:
@@ -504,6 +505,17 @@ def _position(what: str, i: int, line: int | None) -> str:
     return f"{what} {i + 1}" + ("" if line is None else f" (line {line})")
 
 
+def _other_format(text: str) -> str:
+    """"CSV" or "Markdown" when `text` (not JSON) reads as one of reflect's other export
+    formats (a `#` heading first; a comma-separated header line), else ""."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if first.startswith("#"):
+        return "Markdown"
+    if first[:1] not in ("{", "[", '"') and "," in first:
+        return "CSV"
+    return ""
+
+
 def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") -> ImportDoc:
     """Read any shape `reflect import` accepts and validate all of it, so that the
     caller can write everything or nothing: an export document (format marker and a
@@ -531,6 +543,9 @@ def parse_import(text: str, *, source: str = "<stdin>", default_peer: str = "") 
     except json.JSONDecodeError as exc:
         if _looks_like_jsonl(text):
             return _parse_jsonl(text, source, entry, check_text)
+        found = _other_format(text)
+        if found:  # an export written with --format csv or markdown: say so, not "line 1 column 1"
+            raise ImportFormatError(source, "", f"this is a {found} file; only JSON exports and packets can be read back") from None
         raise ImportFormatError(
             source, "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from reflect.domain.attestation import stored_digest
+        holds = stored_holding(d, d["attestations"]) if d["attestations"] else []
 from reflect.domain.fields import spec_of
 from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
@@ -161,7 +161,7 @@ def logged(
         for a in d["actions"]:
             text_, owner = next(shown), next(shown)
             actions.append(LoggedAction(text_, owner, None if a["due"] is None else date.fromisoformat(a["due"]), a["done"]))
-        current = stored_digest(d) if d["attestations"] else ""
+        holds = stored_holding(d, d["attestations"]) if d["attestations"] else []
         creds = d["credentials"]
         out.append(LoggedMeeting(
             id=d["id"], held=_at(d["held"]) if when is None else next(when), peer=d["peer"], supervisor=d["supervisor"],
@@ -169,8 +169,8 @@ def logged(
             kind=d["kind"], delivery=d["delivery"], observed=d["observed"], summary=summary,
             competence=competence, growth_areas=growth, actions=tuple(actions),
             attestations=tuple(
-                LoggedAttestation(a["role"], a["name"], _at(a["at"]), a["digest"], a["digest"] == current)
-                for a in d["attestations"]
+                LoggedAttestation(a["role"], a["name"], _at(a["at"]), a["digest"], ok)
+                for a, ok in zip(d["attestations"], holds, strict=True)
             ),
         ))  # fmt: skip
     return out

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from reflect.domain.supervision_log import LoggedMeeting, SupervisionLog
 from reflect.domain.supervision_rules import duration
+from reflect.domain.spreadsheet import cell
 from reflect.domain.terminal import escape as visible
 
 FORMATS: tuple[str, ...] = ("markdown", "csv", "json", "html")
@@ -168,7 +169,7 @@ def _csv_rows(log: SupervisionLog) -> Iterator[dict[str, str]]:
 def write_csv(out: TextIO, log: SupervisionLog) -> None:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
-    writer.writerows({k: visible(v) for k, v in row.items()} for row in _csv_rows(log))
+    writer.writerows({k: cell(visible(v)) for k, v in row.items()} for row in _csv_rows(log))
 
 
 # --- HTML ---------------------------------------------------------------------------------------

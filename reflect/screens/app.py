@@ -304,5 +304,9 @@ def _import_next_screens() -> None:
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:
-    """Open the journal and run the app until the peer quits."""
-    ReflectApp(journal=open_journal(db), start=start).run()
+    """Open the journal and run the app until the peer quits. The app's return code is the
+    process's exit status (three wrong passphrases: 2), so a script sees the failure."""
+    app = ReflectApp(journal=open_journal(db), start=start)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)

@@ -8,6 +8,10 @@ written again.
 
 Writes can overlap (a worker's and a `flush` on leaving); each carries a sequence number
 and, under one lock, a write older than one already done is skipped.
+
+While `held()` says so (an encrypted journal before its passphrase: a draft cannot be
+written with the public key alone) no draft is attempted at all, so no failure is
+reported; the screen says the text is kept when it is saved (a save goes to the inbox).
 """
 
 from __future__ import annotations
@@ -61,8 +65,10 @@ class DraftKeeper:
         *,
         on_disk: bool,
         on_status: Callable[[], None],
+        held: Callable[[], bool] = lambda: False,
     ) -> None:
         self._screen = screen
+        self._held = held
         self._journal = journal
         self.draft_id = draft_id
         self.on_disk = on_disk  # a draft of this form is in the journal
@@ -125,10 +131,18 @@ class DraftKeeper:
         self._seq += 1
         return draft, self._seq
 
+    @property
+    def held(self) -> bool:
+        """Drafts are not written now (the journal is locked): only a save keeps the text."""
+        return self._held()
+
     def _due(self) -> None:
         self._timer = None
         if self._closed:
             return
+        if self._held():
+            self._on_status()
+            return  # the next change asks again (the journal may be unlocked by then)
         job = self._next()
         if job is None:
             if self.failed is not None and self._wanted is not None and _key(self._wanted) == self._kept:
@@ -147,7 +161,7 @@ class DraftKeeper:
     def flush(self, draft: Draft | None = None) -> bool:
         """Write any unwritten change now, on this thread (leaving, quitting). True when a draft is kept."""
         self._stop_timer()
-        if self._closed:
+        if self._closed or self._held():
             return False
         if draft is not None:
             self._wanted = draft

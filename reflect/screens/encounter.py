@@ -253,6 +253,7 @@ class EncounterScreen(Screen[Entry | None]):
             draft.id if draft is not None else model.new_id(),
             on_disk=draft is not None,
             on_status=self._update_status,
+            held=lambda: bool(getattr(self.app, "locked", False)),
         )
         self._saving = False
         self._leave_after_save = True
@@ -668,6 +669,8 @@ class EncounterScreen(Screen[Entry | None]):
             parts += ["  ", ("draft NOT kept", "$error bold")]
         elif self._saved is not None:
             parts += ["  ", ("saved", "$success")]
+        elif self._keeper.held:
+            parts += ["  ", "kept when you save"]
         elif self._keeper.on_disk:
             parts += ["  ", "draft kept"]
         try:

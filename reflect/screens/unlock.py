@@ -3,7 +3,8 @@
 The first screen of the app while the identity is locked: a no-echo field, three tries,
 then the app ends (exit 2) with nothing written. The crisis key works from here at once:
 the panel opens on a new encounter, and its save needs only the public key (it waits
-sealed in the journal's inbox until the key is unlocked; store/inbox.py). A passphrase
+sealed in the journal's inbox until the key is unlocked; store/inbox.py). Drafts are not
+written until then (they would need the key): the encounter says "kept when you save". A passphrase
 in `REFLECT_PASSPHRASE_FILE`, or in the OS keyring when the person chose that, is tried
 first, off the UI thread (scrypt takes a second or two).
 """
@@ -38,7 +39,7 @@ class UnlockScreen(Screen[None]):
         with Vertical(id="unlock"):
             yield Static("This journal is encrypted. Type your passphrase, then enter.", markup=False)
             yield Input(password=True, id="passphrase", placeholder="passphrase")
-            yield Static("ctrl+x opens the crisis panel now; what you record there is kept.",
+            yield Static("ctrl+x opens the crisis panel now; what you record is kept when you save it (ctrl+s).",
                          id="unlock-status", markup=False)  # fmt: skip
         yield Footer()
 

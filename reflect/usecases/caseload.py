@@ -13,9 +13,12 @@ two exports. Per peer, from that file:
 
 - the last meeting held by now, and the next due: the rules' `next_due` (the last day to
   keep every frequency and gap rule), or, when a whole period after the last meeting went
-  by without one, the end of that period (overdue: `next_due` looks at today's period), else the first meeting of the local schedule after
+  by without one, the end of that period (overdue: `next_due` looks at today's period;
+  meetings the rule does not count are not "one", so a peer met only by phone under DC
+  is overdue from the end of the first meeting's week), else the first meeting of the local schedule after
   the last one (a date already past is overdue);
-- supervision minutes in the period against the rules' `target`: the last four whole
+- supervision minutes in the period against the rules' `target` (only meetings a rule
+  of the pack counts: under DC a phone call is not supervision time): the last four whole
   weeks (Monday to Sunday), or, for a pack with a `total` rule, everything up to today
   (a running total);
 - crisis encounters since the last meeting (`crisis.is_crisis`): those that happened after
@@ -134,11 +137,22 @@ def _missed(pack: Pack, meetings: list[Meeting], today: date) -> date | None:
         if rule.type != "frequency":
             continue
         counted = [m for m in meetings if rule.counts(m)]
-        if not counted or next_due(replace(pack, rules=(rule,)), meetings, today) is None:
+        if not meetings or next_due(replace(pack, rules=(rule,)), meetings, today) is None:
             continue  # never met (next_due says when), or the rule no longer applies
+        if not counted:
+            # Met, but never in a way the rule counts (a phone call under a face-to-face
+            # rule): every period from the first meeting's fell short.
+            dues.append(period_end(rule.period, period_start(rule.period, local_day(meetings[0].held))))
+            continue
         following = period_end(rule.period, period_start(rule.period, local_day(counted[-1].held))) + timedelta(days=1)
         dues.append(period_end(rule.period, following))
     return min(dues, default=None)
+
+
+def _counts(pack: Pack | None, meeting: Meeting) -> bool:
+    """Whether a meeting's minutes count toward the hours: with rules, only a meeting
+    some rule of the pack counts (DC counts face-to-face: in person or by video)."""
+    return pack is None or not pack.rules or any(rule.counts(meeting) for rule in pack.rules)
 
 
 def _crises(f: _Read, peer: str, last: Meeting | None, now: datetime) -> tuple[int, int, int]:
@@ -193,7 +207,7 @@ def _case(
             if scheduled < now:
                 overdue = max(1, (today - due).days)
     since, until = _period(pack, meetings, today)
-    minutes = sum(m.minutes for m in meetings if since <= local_day(m.held) <= until)
+    minutes = sum(m.minutes for m in meetings if since <= local_day(m.held) <= until and _counts(pack, m))
     wanted = target(pack, since, until, worked) if pack is not None else None
     crises, untold, private = _crises(f, peer, last, now)
     open_n = late_n = 0

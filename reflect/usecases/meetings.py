@@ -136,6 +136,12 @@ def identifier_findings(fields: dict[str, str]) -> list[Finding]:
     return scan_fields({k: v for k, v in fields.items() if k in FREE_TEXT})
 
 
+def with_control_characters(fields: dict[str, str]) -> list[str]:
+    """The free-text fields holding a control character other than newline and tab (an
+    escape sequence would recolour or rewrite a terminal that shows the record)."""
+    return [k for k, v in fields.items() if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in v)]
+
+
 def free_text_of(meeting: Meeting) -> dict[str, str]:
     return {name: getattr(meeting, name) for name in FREE_TEXT}
 
@@ -247,14 +253,15 @@ def attest(
     made: list[Attested] = []
 
     def sign(meeting: Meeting) -> Meeting:
-        current = attestation.digest(meeting)
-        same = [a for a in meeting.attestations if a.role == role and a.name == name and a.digest == current]
+        same = [a for a, ok in attestation.standing(meeting) if a.role == role and a.name == name and ok]
         named = getattr(meeting, role).strip()
         different = bool(named) and named.casefold() != name.casefold()
         if same:
             made.append(Attested(meeting, same[0], True, different))
             return meeting
-        att = Attestation(role=role, name=name, at=at or now(), digest=current)
+        stamp = at or now()
+        current = attestation.bound(attestation.digest(meeting), role, name, stamp.isoformat())
+        att = Attestation(role=role, name=name, at=stamp, digest=current)
         meeting.attestations.append(att)
         made.append(Attested(meeting, att, False, different))
         return meeting
