@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-        holds = stored_holding(d, d["attestations"]) if d["attestations"] else []
+from reflect.domain.attestation import stored_holding
 from reflect.domain.fields import spec_of
 from reflect.domain.model import Meeting as MeetingRecord
 from reflect.domain.model import iso
