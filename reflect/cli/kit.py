@@ -369,6 +369,18 @@ def data_out(*, newline: str | None = None) -> Iterator[TextIO]:
 def atomic_output(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
     """A file written whole or not at all: a temp file beside it (mode 0600, it holds
     journal text), fsync, then rename over the target. On any error the target is untouched."""
+    with _atomic(path, lambda fd: os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as f:
+        yield f
+
+
+def write_whole(path: str | os.PathLike[str], data: bytes) -> None:
+    """`data` to `path` as `atomic_output` writes text: whole or not at all, mode 0600."""
+    with _atomic(path, lambda fd: os.fdopen(fd, "wb")) as f:
+        f.write(data)
+
+
+@contextmanager
+def _atomic(path: str | os.PathLike[str], opener: Callable[[int], Any]) -> Iterator[Any]:
     if not str(path).strip():
         fail("-o: the file name is empty (give a file, or leave -o out for stdout)", EXIT_BAD_INPUT)
     target = Path(path).expanduser()
@@ -384,7 +396,7 @@ def atomic_output(path: str | os.PathLike[str], *, newline: str | None = None) -
     except OSError as exc:  # a read-only folder: name the file asked for, not the temp file
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+        with opener(fd) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -8,9 +8,7 @@ status says where you stand against your board's renewal rules (text or JSON).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +26,7 @@ from reflect.cli.kit import (
     parse_date_option,
     pass_rctx,
     say,
+    write_whole,
 )
 from reflect.domain.terminal import escape
 
@@ -243,32 +242,6 @@ def delete(rctx: ReflectContext, training_id: str, yes: bool) -> None:
     say(f"deleted training {what}")
 
 
-def _write_bytes(target: Path, data: bytes) -> None:
-    """`data` to `target` whole or not at all: a temp file beside it (0600), fsynced, renamed."""
-    folder = target.parent
-    if target.is_dir():
-        fail(f"{target}: is a folder; give a file name", EXIT_BAD_INPUT)
-    if not folder.is_dir():
-        fail(f"{target}: folder {folder} does not exist", EXIT_BAD_INPUT)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 @training.command("certificate")
 @click.argument("training_id", metavar="ID")
 @click.option("-o", "--output", metavar="FILE", help="Write it to FILE (default: stdout, when not a terminal).")
@@ -290,7 +263,7 @@ def certificate(rctx: ReflectContext, training_id: str, output: str | None) -> N
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        _write_bytes(Path(output).expanduser(), data)
+        write_whole(output, data)
         say(f"wrote the certificate of training {found.id} ({meta.name}, {meta.size} bytes) to {output}")
 
 
