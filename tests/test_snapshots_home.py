@@ -142,9 +142,13 @@ def test_review(snap_compare, journal):
     from reflect.screens.review_screen import ReviewScreen
 
     async def review(pilot) -> None:
-        for _ in range(500):
-            if isinstance(pilot.app.screen, ReviewScreen):
-                break
+        from textual.widgets import OptionList
+
+        for _ in range(500):  # the screen, then its agenda mounted and filled (a worker builds it)
+            screen = pilot.app.screen
+            if isinstance(screen, ReviewScreen) and screen.query("#review-agenda"):
+                if screen.query_one("#review-agenda", OptionList).option_count:
+                    break
             await pilot.pause(0.01)
         await pilot.pause()
 
