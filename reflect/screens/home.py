@@ -327,15 +327,15 @@ class HomeScreen(Screen[None]):
         self._post(self._show_first, gen, drafts, page, keep, stamp)
 
     def _show_error(self, gen: int, message: str) -> None:
-        if gen != self._generation:
+        if gen != self._generation or not self.query("#status"):
             return
         self.query_one("#status", Static).update(message)
         self.notify(message, title="Cannot read the journal", severity="error", timeout=10)
         self._mark_ready()
 
     def _show_first(self, gen: int, drafts: list[Draft], page: EntryPage, keep: str | None, stamp: Stamp) -> None:
-        if gen != self._generation:
-            return
+        if gen != self._generation or not self.query(EntryList):
+            return  # a newer read, or the screen is closing (quit while the page was read)
         self._stamp = stamp
         self._drafts = drafts
         self._entries, self._keys = page.entries, page.keys
