@@ -117,11 +117,14 @@ def heatmap(months: tuple[str, ...], tallies: Mapping[str, Iterable[Tally]]) -> 
     return Heatmap(months, rows, tuple(merged[m].encounters for m in months))
 
 
+def rating_column(r: Rating) -> RatingColumn:
+    """One sitting as a column of the twelve categories, I..XII (the screen and the portfolio)."""
+    return RatingColumn(r.by, r.at, tuple(r.ratings.get(k) for k in cycle.COMPETENCY_KEYS))
+
+
 def rating_columns(ratings: Iterable[Rating], shown: int = RATINGS_SHOWN) -> tuple[RatingColumn, ...]:
     every = sorted(ratings, key=lambda r: r.at)
-    return tuple(
-        RatingColumn(r.by, r.at, tuple(r.ratings.get(k) for k in cycle.COMPETENCY_KEYS)) for r in every[-shown:]
-    )
+    return tuple(rating_column(r) for r in every[-shown:])
 
 
 def progress(status: Status) -> TrainingProgress:

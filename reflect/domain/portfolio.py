@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from reflect.domain import cycle
+from reflect.domain.growth_view import RatingColumn
 
 FORMAT = "reflect-portfolio"
 VERSION = 1
@@ -72,13 +73,6 @@ class CategoryHours:
 
 
 @dataclass(frozen=True)
-class RatingRow:
-    at: datetime
-    by: str  # self / supervisor
-    levels: tuple[int | None, ...]  # I..XII
-
-
-@dataclass(frozen=True)
 class GoalMet:
     met: date
     text: str
@@ -102,7 +96,7 @@ class Portfolio:
     supervision: SupervisionHours
     training: tuple[CategoryHours, ...]
     courses: tuple[Course, ...]
-    ratings: tuple[RatingRow, ...]
+    ratings: tuple[RatingColumn, ...]  # oldest first
     goals_met: tuple[GoalMet, ...]
     goals_open: int
 

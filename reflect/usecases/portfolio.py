@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from reflect.domain import cycle
 from reflect.domain.growth_tally import Tally, tally_of
+from reflect.domain.growth_view import rating_column
 from reflect.domain.portfolio import (
     WITHHELD,
     CategoryHours,
@@ -21,7 +22,6 @@ from reflect.domain.portfolio import (
     GoalMet,
     MonthRow,
     Portfolio,
-    RatingRow,
     SupervisionHours,
 )
 
@@ -110,9 +110,7 @@ def portfolio(
         supervision=SupervisionHours(len(held), minutes["individual"], minutes["group"], minutes[""]),
         training=tuple(CategoryHours(c, sum(h), len(h)) for c, h in sorted(categories.items())),
         courses=tuple(Course(t.date, t.title, t.provider, t.hours, t.category) for t in done),
-        ratings=tuple(
-            RatingRow(r.at, r.by, tuple(r.ratings.get(k) for k in cycle.COMPETENCY_KEYS)) for r in ratings
-        ),
+        ratings=tuple(rating_column(r) for r in ratings),
         goals_met=tuple(
             GoalMet((g.met_at or datetime.min).date(), _goal_text(g.text), g.competency) for g in met
         ),
