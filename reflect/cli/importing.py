@@ -6,9 +6,11 @@ Ctrl-C held until the write is whole, and says what happened on stderr.
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -119,6 +121,40 @@ def _read_source(source: str, identity_file: str | None = None) -> tuple[str, st
     raise AssertionError("unreachable")
 
 
+CHUNK = 1 << 20  # bytes of a file read at a time: the input is never held whole
+
+
+def _open_source(source: str, identity_file: str | None) -> tuple[Iterable[str], Callable[[], str], str, int]:
+    """The input as chunks of text, a way to have it whole (for the parse that names what
+    is wrong, or reads a shape the streamed read leaves to it), its name in messages, and
+    its size (for progress). A plain file is read a chunk at a time; stdin and a sealed
+    packet (opened with the person's identity) are read whole first, as `_read_source` says."""
+    if source != "-":
+        head = None
+        try:
+            with open(source, "rb") as f:
+                head = f.read(1 << 16)
+                size = os.fstat(f.fileno()).st_size
+        except OSError:  # missing, a folder, not allowed: `_read_source` says which
+            pass
+        from reflect.usecases import packets
+
+        if head is not None and not packets.is_sealed(head):
+            return _file_chunks(source), lambda: _read_source(source, identity_file)[0], source, size
+    text, name = _read_source(source, identity_file)
+    return (text,), lambda: text, name, len(text)
+
+
+def _file_chunks(path: str) -> Iterator[str]:
+    """A file's text, decoded as UTF-8 a chunk at a time (bad UTF-8 raises; the caller
+    then reads it whole through `_read_source`, which names the byte)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
 @click.command("import")
 @click.argument("source", metavar="FILE|-")
 @click.option("--replace", is_flag=True, help="Overwrite records whose id is already in the journal with other content.")
@@ -138,19 +174,18 @@ def import_(rctx: ReflectContext, source: str, replace: bool, dry_run: bool, ide
     """
     from reflect.usecases import importing
 
-    text, name = _read_source(source, identity_file)  # a packet's passphrase is asked for here
+    chunks, whole, name, size = _open_source(source, identity_file)  # a packet's passphrase is asked for here
     progress = ProgressLine(sys.stderr, label="checking…" if dry_run else "importing…")  # timed from here
     journal = rctx.journal
-    doc = importing.parse(journal, text, source=name)
-    del text  # a big input is not held through the write, nor are its entries (release=True)
-    notes = importing.notes(doc)
+    prepared = importing.read(
+        journal, chunks, source=name, whole=whole, progress=lambda read: progress(read, 3 * max(size, 1))
+    )  # read one entry at a time: never the whole text, nor its entries as objects
+    notes = prepared.notes
     # Ctrl-C before this point leaves the journal as it was (handle_errors says so).
     # During the write it is held until the write is whole: all of the import, never part.
     with interrupt_deferred() as interrupted:  # till the end: the summary is the news
         try:
-            result = importing.apply(
-                journal, doc, replace=replace, dry_run=dry_run, progress=progress, release=True
-            )
+            result = importing.write(journal, prepared, replace=replace, dry_run=dry_run, progress=progress)
         finally:
             progress.close(final=not interrupted)
         during_write = bool(interrupted)

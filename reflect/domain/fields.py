@@ -19,7 +19,7 @@ from dataclasses import MISSING, dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, TypeVar
 
-from reflect.domain.years import date_problem, datetime_problem
+from reflect.domain.years import MAX_YEAR, MIN_YEAR, date_problem, datetime_problem
 
 # --- errors and small value helpers ----------------------------------------------------
 
@@ -614,6 +614,9 @@ def _fast_check(f: Field, v: str, i: int, env: dict[str, Any]) -> str | None:
     plainly valid as it is, for the kinds whose valid value is the raw value itself;
     None: always ask the field's validator."""
     k = f.kind
+    if k in (DATETIME, OPT_DATETIME):  # required or not: None goes to the validator
+        env["_fast_datetime"] = _fast_datetime
+        return f"{v}.__class__ is not str or ({v} := _fast_datetime({v})) is None"
     if f.required:
         return f"{v}.__class__ is not str or not {v}.strip()" if k == TEXT else None
     if k in (TEXT, OPT_TEXT):
@@ -634,6 +637,20 @@ def _fast_check(f: Field, v: str, i: int, env: dict[str, Any]) -> str | None:
         env[f"r{i}"] = f.record
         return f"{v} is None or ({v} := r{i}.from_dict({v}, f'{{path}}.{f.name}' if path else {f.name!r})) is None"
     return None
+
+
+def _fast_datetime(value: str) -> datetime | None:
+    """A date-time in the form reflect writes (`2024-05-01T09:30:00+00:00`) and well inside
+    the years reflect holds (an offset cannot take its UTC year out), as
+    `parse_iso_datetime` reads it; None: let `parse_iso_datetime` decide (and word the
+    error). Each entry has three: an import of 25,000 parses 75,000."""
+    if len(value) != 25 or value[19] not in "+-":
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if MIN_YEAR < dt.year < MAX_YEAR and dt.tzinfo is not None else None
 
 
 def _fast_list(value: list[Any], choices: frozenset[str] | None) -> list[str] | None:

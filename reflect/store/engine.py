@@ -18,6 +18,7 @@ nowhere.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -163,6 +164,17 @@ def _stage_all(writes: Iterable[tuple[Path, bytes, int]], backup_dir: Path, many
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+@dataclass(frozen=True)
+class PackedPut:
+    """An entry to write as the compact JSON it is stored as (an import's: see
+    `reflect.domain.import_stream`), with what the write needs to know of it."""
+
+    id: str
+    month: str
+    text: bytes  # the stored document, UTF-8: exactly `dumps` of it
+    updated: str  # its `updated` stamp, as stored
 
 
 def check_entries(path: Path, docs: Iterable[Doc]) -> None:
@@ -519,48 +531,58 @@ class Engine:
         deletes: list[str],
         *,
         files: Iterable[tuple[Path, bytes, int]] = (),
+        packed: list[PackedPut] | None = None,
     ) -> None:
         """Write entries and remove ids across months and index shards, atomically as a set,
         with `files` (path, bytes, backups kept) of the same write (an import's stories and
-        meetings) in the same set.
+        meetings) in the same set. `packed`: more entries to write, each already its stored
+        JSON (an import's), spliced into the month files as they are (over `puts` of the
+        same id).
 
         Exclusive lock held. Every file the write touches is read (and so known to parse)
         and every new file written under a temp name before the intent is recorded, so a
         corrupt file or a full disk refuses the write with nothing changed.
         """
         files = list(files)
-        if not puts and not deletes and not files:
+        packed = packed or []
+        if not puts and not deletes and not files and not packed:
             return
         by_id: dict[str, Doc] = {}
         for doc in puts:  # the same id twice: the last one wins, and is stored once
             by_id.pop(doc["id"], None)
             by_id[doc["id"]] = doc
+        targets = {doc["id"]: month_of(doc["occurred"]) for doc in by_id.values()}
+        for p in packed:
+            if by_id.pop(p.id, None) is not None:
+                del targets[p.id]
+            targets[p.id] = p.month
         puts = list(by_id.values())
-        targets = {doc["id"]: month_of(doc["occurred"]) for doc in puts}
         gone = [i for i in dict.fromkeys(deletes) if i not in targets]
         where = {entry_id: shard_of(entry_id) for entry_id in [*targets, *gone]}  # each id hashed once
         shards = self.shards(where.values())
         # Which month files change: where each id is now, and where it goes.
-        changes: dict[str, tuple[set[str], list[Doc]]] = {}
+        changes: dict[str, tuple[set[str], list[Doc | PackedPut]]] = {}
         for entry_id, shard in where.items():
             current = shards[shard].get(entry_id)
             if current is not None:
                 changes.setdefault(current, (set(), []))[0].add(entry_id)
-        for doc in puts:
-            remove, add = changes.setdefault(targets[doc["id"]], (set(), []))
-            remove.add(doc["id"])
-            add.append(doc)
+        items: list[Doc | PackedPut] = [*puts, *packed]
+        for item in items:
+            item_id = item.id if isinstance(item, PackedPut) else item["id"]
+            remove, add = changes.setdefault(targets[item_id], (set(), []))
+            remove.add(item_id)
+            add.append(item)
         newest: dict[Path, tuple[str, str | None]] = {}  # month file -> (month, its newest change)
 
         def month_writes() -> Iterator[tuple[Path, bytes, int]]:
             # One month at a time, read (so known to parse) and serialised once: a big
             # import never holds every month's old and new content at once.
             for month, (remove, add) in sorted(changes.items()):
-                data = self.month_after(month, self.month_tables(month), remove, add)
-                if data is not None:
+                written = self.month_bytes(month, self.month_tables(month), remove, add)
+                if written is not None:
                     path = self.layout.month(month)
-                    newest[path] = (month, stamps.newest_change(data[ENTRIES].values()))
-                    yield path, dumps(data), KEEP_BACKUPS
+                    newest[path] = (month, written[1])
+                    yield path, written[0], KEEP_BACKUPS
 
         changed: set[str] = set()  # the shards whose content changes (no copy of each kept to compare)
         for entry_id, month in targets.items():
@@ -606,6 +628,27 @@ class Engine:
                 s.discard()
             raise
         self.finish(Intent([(s.path, s.temp, s.backup, s.keep) for s in staged], targets, gone))
+
+    def month_bytes(
+        self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc | PackedPut]
+    ) -> tuple[bytes, str | None] | None:
+        """The month file's new bytes and its newest change (`stamps`), or None when nothing
+        is to be written. Entries that come packed are spliced in as the bytes they are:
+        the file is exactly what `dumps` of its documents gives, without encoding them again."""
+        if not any(isinstance(a, PackedPut) for a in add) or set(data or {}) - {ENTRIES}:
+            docs = [a if isinstance(a, dict) else json.loads(a.text) for a in add]
+            after = self.month_after(month, data, remove, docs)
+            if after is None:
+                return None
+            return dumps(after), stamps.newest_change(after[ENTRIES].values())
+        kept = {k: v for k, v in ((data or {}).get(ENTRIES) or {}).items() if v.get("id") not in remove}
+        key = int(next_key(kept))
+        parts = [b"%s:%s" % (dumps(k), dumps(v)) for k, v in kept.items()]
+        for a in add:
+            parts.append(b'"%d":%s' % (key, a.text if isinstance(a, PackedPut) else dumps(a)))
+            key += 1
+        changed = (a if isinstance(a, dict) else {"updated": a.updated} for a in add)
+        return b'{"entries":{' + b",".join(parts) + b"}}", stamps.newest_change(chain(kept.values(), changed))
 
     def month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
         """The month file's new content, or None when nothing is to be written."""

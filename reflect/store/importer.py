@@ -6,17 +6,21 @@ conflict refuses the whole import (nothing written) unless the caller asked to r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflect.domain.model import Entry, Meeting, Story, now
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.training import Training
-from reflect.store.engine import Engine, month_of
+from reflect.store.engine import Engine, PackedPut, month_of
 from reflect.store.errors import Conflict
 from reflect.store.tables import Table, next_key, split_agenda
+
+if TYPE_CHECKING:
+    from reflect.domain.import_stream import Packed
 
 Doc = dict[str, Any]
 
@@ -89,6 +93,68 @@ def prepare(
     return Incoming(incoming, months, twice, repeated, unstamped)
 
 
+@dataclass
+class PackedIncoming:
+    """Entries that come packed (validated, each its stored JSON: `import_stream.Packed`),
+    with the UTC month of each worked out outside the lock, as `prepare` does."""
+
+    packed: Packed
+    months: list[str]
+
+
+def prepare_packed(packed: Packed) -> PackedIncoming:
+    """The month of each packed entry (a date no month can hold is refused here, before
+    anything is locked). Its ids are unique already: the reader refuses an id twice."""
+    return PackedIncoming(packed, [month_of(o) for o in packed.occurred])
+
+
+def _merge_entries(
+    engine: Engine, incoming: Incoming | PackedIncoming, replace: bool, result: ImportResult,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[Doc], list[PackedPut]]:  # fmt: skip
+    """Compare the incoming entries with the journal's: what to write, as documents or
+    as packed entries (a stored one is decoded only to compare it)."""
+    puts: list[Doc] = []
+    if isinstance(incoming, PackedIncoming):
+        packed = incoming.packed
+        stored = engine.lookup(packed.ids)
+        out: list[PackedPut] = []
+        for n, entry_id in enumerate(packed.ids):
+            if progress is not None and (n + 1) % STEP == 0:
+                progress(n + 1)
+            old = stored.get(entry_id)
+            if old is not None:
+                doc = json.loads(packed.texts[n])
+                if old == doc or (entry_id in packed.unstamped and _same_but_stamps(old, doc)):
+                    result.unchanged.append(entry_id)
+                    continue
+                if not replace:
+                    result.conflicts.append(entry_id)
+                    continue
+                result.replaced.append(entry_id)
+            else:
+                result.added.append(entry_id)
+            out.append(PackedPut(entry_id, incoming.months[n], packed.texts[n], packed.updated[n]))
+        return puts, out
+    result.conflicts.extend(incoming.twice)
+    stored = engine.lookup(list(incoming.docs))
+    for n, (entry_id, doc) in enumerate(incoming.docs.items(), 1):
+        if progress is not None and n % STEP == 0:
+            progress(n)
+        old = stored.get(entry_id)
+        if old is None:
+            result.added.append(entry_id)
+            puts.append(doc)
+        elif old == doc or (entry_id in incoming.unstamped and _same_but_stamps(old, doc)):
+            result.unchanged.append(entry_id)
+        elif replace:
+            result.replaced.append(entry_id)
+            puts.append(doc)
+        elif entry_id not in result.conflicts:
+            result.conflicts.append(entry_id)
+    return puts, []
+
+
 def _same_but_stamps(old: Doc, doc: Doc) -> bool:
     """The stored entry is this one, which came without stamps (the journal gave its own)."""
     keep = ("recorded", "updated")
@@ -136,7 +202,7 @@ def merge(
     engine: Engine,
     stories_table: Table,
     meetings_table: Table,
-    incoming: Incoming,
+    incoming: Incoming | PackedIncoming,
     stories: Iterable[Story],
     meetings: Iterable[Meeting],
     *,
@@ -152,23 +218,7 @@ def merge(
     index shard and month file the entries touch once, then write them all in one `apply`.
     `progress(k)` says how many entries have been compared with the journal."""
     result = ImportResult(dry_run=dry_run)
-    result.conflicts.extend(incoming.twice)
-    stored = engine.lookup(list(incoming.docs))
-    puts: list[Doc] = []
-    for n, (entry_id, doc) in enumerate(incoming.docs.items(), 1):
-        if progress is not None and n % STEP == 0:
-            progress(n)
-        old = stored.get(entry_id)
-        if old is None:
-            result.added.append(entry_id)
-            puts.append(doc)
-        elif old == doc or (entry_id in incoming.unstamped and _same_but_stamps(old, doc)):
-            result.unchanged.append(entry_id)
-        elif replace:
-            result.replaced.append(entry_id)
-            puts.append(doc)
-        elif entry_id not in result.conflicts:
-            result.conflicts.append(entry_id)
+    puts, packed = _merge_entries(engine, incoming, replace, result, progress)
     main = stories_table.load()
     meeting_file = meetings_table.load()
     story_rows, meeting_rows = stories_table.rows(main), meetings_table.rows(meeting_file)
@@ -208,5 +258,5 @@ def merge(
     if trainings is not None and (result.trainings["added"] or result.trainings["replaced"]):
         files.append(trainings[0].staged(training_file, training_rows))
     files += staged_others
-    engine.apply(puts, [], files=files)
+    engine.apply(puts, [], files=files, packed=packed)
     return result

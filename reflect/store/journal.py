@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from datetime import datetime
 from enum import Enum
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
@@ -31,7 +31,7 @@ from reflect.store.engine import Engine, stored_version
 from reflect.store.growth import Growth
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
-from reflect.store.importer import ImportResult, Progress, merge, prepare
+from reflect.store.importer import ImportResult, Progress, merge, prepare, prepare_packed
 from reflect.store.lock import Gate
 from reflect.store.queries import for_review
 from reflect.store.review_drafts import ReviewDrafts
@@ -40,6 +40,9 @@ from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
 from reflect.store.tallies import Tallies
 from reflect.store.trainings import TrainingBook, trainings_table
+
+if TYPE_CHECKING:
+    from reflect.domain.import_stream import Packed
 
 Doc = dict[str, Any]
 Bound = datetime | None
@@ -258,6 +261,34 @@ class Journal:
         n = len(incoming.docs) + incoming.repeated
         total = 3 * n
         report(n, total)
+        with self._gate.writing():
+            result = merge(
+                self._engine, self._stories, self._meetings, incoming, stories, meetings,
+                replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
+                worked=worked, worked_table=self._worked,
+                trainings=(trainings_table(self.layout), trainings),
+                others=(("ratings", self._ratings, ratings), ("goals", self._goals, goals)),
+            )  # fmt: skip
+        report(total, total)
+        return result
+
+    def import_packed(
+        self, entries: Packed, stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
+        *, replace: bool = False, dry_run: bool = False, progress: Progress | None = None,
+        worked: Iterable[WorkedWeek] = (),
+        trainings: Iterable[Training] = (),
+        ratings: Iterable[Rating] = (),
+        goals: Iterable[Goal] = (),
+    ) -> ImportResult:  # fmt: skip
+        """`import_records` for entries read by `reflect.domain.import_stream`: validated
+        and kept as their stored JSON, written into the month files as they are (never
+        held as objects or encoded twice). Same merge, same one commit; `progress` counts
+        from a third (the entries were made ready as they were read) to the whole."""
+        n = len(entries)
+        total = 3 * n
+        report = progress or (lambda done, total: None)
+        report(n, total)
+        incoming = prepare_packed(entries)
         with self._gate.writing():
             result = merge(
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,

@@ -7,13 +7,14 @@ value), for the adapter to show; they never block an import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reflect.domain.formats import ImportDoc
+    from reflect.domain.import_stream import Packed
     from reflect.domain.model import Entry, Meeting
     from reflect.domain.training import Training
     from reflect.store import ImportResult, Journal
@@ -47,6 +48,70 @@ def apply(
         entries, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress, worked=doc.worked,
         trainings=doc.trainings, ratings=doc.ratings, goals=doc.goals,
     )
+
+
+@dataclass
+class Prepared:
+    """An input read, validated and checked for what to warn of, ready to `write`: its
+    entries packed as they stream in (`reflect.domain.import_stream`), or, for a shape
+    only the whole-text parse reads, in `doc.entries` as objects."""
+
+    doc: ImportDoc
+    packed: Packed | None
+    notes: Notes
+
+
+def read(
+    journal: Journal,
+    chunks: Iterable[str],
+    *,
+    source: str,
+    whole: Callable[[], str],
+    progress: Callable[[int], None] | None = None,
+    now: datetime | None = None,
+) -> Prepared:
+    """The records of an input that arrives as `chunks` of text, validated whole before
+    anything is written, with what to warn of (`notes`). An export document or an array of
+    entries is read one entry at a time and kept packed, never as the whole text nor as
+    objects; for any other shape, or any problem, `whole()` gives the whole text and
+    `parse` reads it (so its error names the entry, field and kind as ever).
+    `progress(characters)` hears how much has been read; `now`: the clock."""
+    from reflect.domain.import_stream import stream_import
+    from reflect.domain.model import now as clock
+    from reflect.domain.years import in_future
+
+    warnings: dict[str, IdentifierWarning] = {}
+    future: list[tuple[int, str]] = []
+
+    def observe(batch: list[Entry], first: int) -> None:
+        warnings.update((w.entry_id, w) for w in identifier_warnings(batch))
+        future.extend((first + i, e.id) for i, e in enumerate(batch, 1) if in_future(e.occurred, now))
+
+    streamed = stream_import(
+        chunks, default_peer=journal.default_peer(), imported_at=clock(), observe=observe, progress=progress
+    )
+    if streamed is None:
+        doc = parse(journal, whole(), source=source)
+        return Prepared(doc, None, notes(doc, now))
+    found = notes(streamed.doc, now)  # its meetings, goals, ratings, trainings (no entries)
+    found.warnings, found.future = warnings, future
+    return Prepared(streamed.doc, streamed.entries, found)
+
+
+def write(
+    journal: Journal, prepared: Prepared, *, replace: bool = False, dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:  # fmt: skip
+    """`apply` for what `read` gave: all of it, or on a conflict without `replace`, none
+    of it (`Conflict`); nothing on a dry run. Entries read as objects are let go as the
+    store takes them in."""
+    if prepared.packed is None:
+        return apply(journal, prepared.doc, replace=replace, dry_run=dry_run, progress=progress, release=True)
+    doc = prepared.doc
+    return journal.import_packed(
+        prepared.packed, doc.stories, doc.meetings, replace=replace, dry_run=dry_run, progress=progress,
+        worked=doc.worked, trainings=doc.trainings, ratings=doc.ratings, goals=doc.goals,
+    )  # fmt: skip
 
 
 class _Released:
