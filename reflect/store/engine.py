@@ -166,7 +166,7 @@ def _stage_all(writes: Iterable[tuple[Path, bytes, int]], backup_dir: Path, many
         pool.shutdown(wait=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackedPut:
     """An entry to write as the compact JSON it is stored as (an import's: see
     `reflect.domain.import_stream`), with what the write needs to know of it."""
