@@ -217,11 +217,10 @@ def _str_list(
         raise ValidationError(_join(path, key), f"expected a list of strings, got {kind_of(value)}")
     out: list[str] = []
     for i, item in enumerate(value):
-        item_path = f"{_join(path, key)}[{i}]"
         if not isinstance(item, str):
-            raise ValidationError(item_path, f"expected a string, got {kind_of(item)}")
+            raise ValidationError(f"{_join(path, key)}[{i}]", f"expected a string, got {kind_of(item)}")
         if choices is not None and item not in choices:
-            raise ValidationError(item_path, not_one_of(item, choices))
+            raise ValidationError(f"{_join(path, key)}[{i}]", not_one_of(item, choices))
         if item not in out:
             out.append(item)
     return out
@@ -635,7 +634,10 @@ def _fast_check(f: Field, v: str, i: int, env: dict[str, Any]) -> str | None:
         return f"{v}.__class__ is not list or ({v} := _fast_list({v}, c{i})) is None"
     if k in (RECORD, OPT_RECORD) and f.record is not None:
         env[f"r{i}"] = f.record
-        return f"{v} is None or ({v} := r{i}.from_dict({v}, f'{{path}}.{f.name}' if path else {f.name!r})) is None"
+        call = f"({v} := r{i}.from_dict({v}, f'{{path}}.{f.name}' if path else {f.name!r})) is None"
+        if k == OPT_RECORD and f.default is None and f.default_factory is None:  # null is the default itself
+            return f"{v} is not None and {call}"
+        return f"{v} is None or {call}"
     return None
 
 
