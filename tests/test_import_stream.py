@@ -241,3 +241,23 @@ def test_without_orjson_the_streamed_import_writes_the_same(tmp_path: Path, monk
     result = run("--db", str(other), "import", str(doc))
     assert result.exit_code == 0, result.stderr
     assert _journal_files(Journal(other).parts) == with_orjson
+
+
+def test_an_encrypted_journal_takes_a_streamed_import_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packed entries go through the same staging, so through the codec: every month
+    file and backup written is an age file, and the entries read back."""
+    from age_helpers import install_identity
+
+    from reflect.store.codec import AGE_HEADER
+
+    install_identity(tmp_path, monkeypatch)
+    Journal().save(Entry(occurred=datetime(2023, 1, 3, tzinfo=UTC), listen=Listen(story="first")))
+    assert run("encrypt").exit_code == 0
+    doc = _document(tmp_path / "in.json", 30)
+    result = run("import", str(doc))
+    assert result.exit_code == 0, result.stderr
+    j = Journal()
+    months = [p for p in j.parts.rglob("*.json*") if p.parent.name in ("entries", "backups", "index")]
+    assert len(months) > 20 and all(p.read_bytes().startswith(AGE_HEADER) for p in months)
+    assert b"We talked" not in b"".join(p.read_bytes() for p in j.parts.rglob("*") if p.is_file())
+    assert j.count() == 31 and j.get(json.loads(doc.read_text(encoding="utf-8"))["entries"][7]["id"]).person == "J"
