@@ -261,3 +261,31 @@ def test_an_encrypted_journal_takes_a_streamed_import_sealed(tmp_path: Path, mon
     assert len(months) > 20 and all(p.read_bytes().startswith(AGE_HEADER) for p in months)
     assert b"We talked" not in b"".join(p.read_bytes() for p in j.parts.rglob("*") if p.is_file())
     assert j.count() == 31 and j.get(json.loads(doc.read_text(encoding="utf-8"))["entries"][7]["id"]).person == "J"
+
+
+def test_a_named_pipe_is_read_once_whole(tmp_path: Path) -> None:
+    """`reflect import <(gunzip -c export.json.gz)` names a pipe: it can be read only once,
+    so it is not opened for a look at its start and then again for the chunks."""
+    import os
+    import threading
+
+    doc = _document(tmp_path / "in.json", 20)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as out:
+            out.write(doc.read_bytes())
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    reflect = Path(sys.executable).parent / "reflect"  # the installed command, in its own process
+    try:  # a second open of the pipe would wait for a writer for ever: the old code hung here
+        result = subprocess.run([str(reflect), "import", str(fifo)], capture_output=True, text=True, timeout=120)
+    finally:
+        if writer.is_alive():  # unblock the writer when the command never read
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    writer.join()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "imported entries: 20 added, 0 unchanged\n"
+    assert Journal().count() == 20

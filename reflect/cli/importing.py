@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -132,9 +133,10 @@ def _open_source(source: str, identity_file: str | None) -> tuple[Iterable[str],
     if source != "-":
         head = None
         try:
-            with open(source, "rb") as f:
-                head = f.read(1 << 16)
-                size = os.fstat(f.fileno()).st_size
+            if stat.S_ISREG(os.stat(source).st_mode):  # a pipe (`<(...)`) is read once, whole
+                with open(source, "rb") as f:
+                    head = f.read(1 << 16)
+                    size = os.fstat(f.fileno()).st_size
         except OSError:  # missing, a folder, not allowed: `_read_source` says which
             pass
         from reflect.usecases import packets
