@@ -131,7 +131,7 @@ def _open_source(source: str, identity_file: str | None) -> tuple[Iterable[str],
     its size (for progress). A plain file is read a chunk at a time; stdin and a sealed
     packet (opened with the person's identity) are read whole first, as `_read_source` says."""
     if source != "-":
-        head = None
+        head, size = None, 0
         try:
             if stat.S_ISREG(os.stat(source).st_mode):  # a pipe (`<(...)`) is read once, whole
                 with open(source, "rb") as f:

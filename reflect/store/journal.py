@@ -31,7 +31,7 @@ from reflect.store.engine import Engine, stored_version
 from reflect.store.growth import Growth
 from reflect.store.errors import EntryChanged, NotFound
 from reflect.store.health import Health, HealthReport
-from reflect.store.importer import ImportResult, Progress, merge, prepare, prepare_packed
+from reflect.store.importer import ImportResult, Incoming, PackedIncoming, Progress, merge, prepare, prepare_packed
 from reflect.store.lock import Gate
 from reflect.store.queries import for_review
 from reflect.store.review_drafts import ReviewDrafts
@@ -259,18 +259,10 @@ class Journal:
         report(0, total)
         incoming = prepare(entries, self.default_peer, replace, progress, total)
         n = len(incoming.docs) + incoming.repeated
-        total = 3 * n
-        report(n, total)
-        with self._gate.writing():
-            result = merge(
-                self._engine, self._stories, self._meetings, incoming, stories, meetings,
-                replace=replace, dry_run=dry_run, progress=lambda k: report(n + k, total),
-                worked=worked, worked_table=self._worked,
-                trainings=(trainings_table(self.layout), trainings),
-                others=(("ratings", self._ratings, ratings), ("goals", self._goals, goals)),
-            )  # fmt: skip
-        report(total, total)
-        return result
+        return self._merge_import(
+            incoming, n, report, stories, meetings, replace=replace, dry_run=dry_run, worked=worked,
+            trainings=trainings, ratings=ratings, goals=goals,
+        )  # fmt: skip
 
     def import_packed(
         self, entries: Packed, stories: Iterable[Story] = (), meetings: Iterable[Meeting] = (),
@@ -284,11 +276,21 @@ class Journal:
         and kept as their stored JSON, written into the month files as they are (never
         held as objects or encoded twice). Same merge, same one commit; `progress` counts
         from a third (the entries were made ready as they were read) to the whole."""
-        n = len(entries)
-        total = 3 * n
-        report = progress or (lambda done, total: None)
-        report(n, total)
         incoming = prepare_packed(entries)
+        return self._merge_import(
+            incoming, len(entries), progress or (lambda done, total: None), stories, meetings, replace=replace,
+            dry_run=dry_run, worked=worked, trainings=trainings, ratings=ratings, goals=goals,
+        )  # fmt: skip
+
+    def _merge_import(
+        self, incoming: Incoming | PackedIncoming, n: int, report: Progress, stories: Iterable[Story],
+        meetings: Iterable[Meeting], *, replace: bool, dry_run: bool, worked: Iterable[WorkedWeek],
+        trainings: Iterable[Training], ratings: Iterable[Rating], goals: Iterable[Goal],
+    ) -> ImportResult:  # fmt: skip
+        """The locked part of an import of `n` entries made ready: compare and write (the
+        second and third of the three progress units per entry)."""
+        total = 3 * n
+        report(n, total)
         with self._gate.writing():
             result = merge(
                 self._engine, self._stories, self._meetings, incoming, stories, meetings,
