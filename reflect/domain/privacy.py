@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Callable, Iterable, Mapping, Sequence
 
 import ahocorasick_rs
@@ -372,7 +372,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}",
         digits=r"\d{1,2}(?:st|nd|rd|th)?\s++(?:of\s++)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-        words="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+        words="|".join(
+            f"{m}\\b" for m in "jan january feb february mar march apr april may jun june jul july aug august sep sept"
+            " september oct october nov november dec december".split()
+        ),
     ),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567
     _rule(
@@ -398,7 +401,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)",
         start=f"pPcCmMtTfF{_W}", needs=("phone", "cell", "mobile", "tel", "fax", "call", "text"), folded=True,
-        words="phone|cell|mobile|tel|fax|call|text",
+        words=r"phone\b|cell\b|mobile\b|tel\b|fax\b|call\b|text\b",
     ),
     _rule(
         "zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*+(?:[:\#]|is|was)?\s*+(?P<v>{_ZIP})",
@@ -455,8 +458,9 @@ _RULES: tuple[_Rule, ...] = (
 
 
 def _marks(prefixes: list[str]) -> str:
-    """One empty group per prefix, set when that prefix holds here."""
-    return "".join(f"(?:(?=(?:{p}))()|)" for p in prefixes)
+    """One group per prefix, holding the character here (truthy, for `compress`) when that
+    prefix holds here, else None. Every prefix reads at least one character."""
+    return "".join(f"(?:(?=(?:{p}))(?=((?s:.)))|)" for p in prefixes)
 
 
 def _trie(alternatives: list[str]) -> str:
@@ -507,11 +511,13 @@ _DIGIT_GATE = re.compile(rf"[\d(+](?<=(?<!\d)(?={_DIGIT_ANY})(?s:.))")
 
 _NUMBERS = bytes.maketrans(b"23456789+", b"11111111(")
 _SPACE = r"\t-\r\x1c-\x20?"  # \s (with \x1c-\x1f, as str.isspace) or any non-ASCII character
-_MONTHS = (  # (?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) on ASCII, as classes the engine tests at once
-    "[jJ](?:[aA][nN]|[uU][nNlL])|[fF][eE][bB]|[mM][aA][rRyY]|[aA](?:[pP][rR]|[uU][gG])|[sS][eE][pP]|[oO][cC][tT]"
-    "|[nN][oO][vV]|[dD][eE][cC]"
+# What may follow the spaces after a number: a capital or a digit, "y", "of " or a month, the
+# month (?i:jan|feb|...) spelt with a small first letter (a capital is in [A-Z]), so each
+# alternative starts with a literal the engine checks before entering it.
+_AFTER_SPACES = (
+    rf"[A-Z01yY(]|j[aA][nN]|j[uU][nNlL]|f[eE][bB]|m[aA][rRyY]|a(?:[pP][rR]|[uU][gG])|s[eE][pP]"
+    rf"|o(?:f[{_SPACE}]|[cC][tT])|n[oO][vV]|d[eE][cC]"
 )
-_AFTER_SPACES = rf"[A-Z01yY(]|of[{_SPACE}]|{_MONTHS}"
 _AFTER_RUN = (  # what may follow a number's run of digits, for `_DIGIT_ANY`, by its first character
     rf"[{_SPACE}]++(?:{_AFTER_SPACES}|[{_SPACE}\-]*+[yY])|[.\-?/](?:[01(]|[{_SPACE}\-]*+[yY])"
     rf"|[A-Za-z](?:[{_SPACE}]++(?:{_AFTER_SPACES})|(?<=[tT])[hH]|(?<=[snrt])[tdh][{_SPACE}])|[yY(]"
@@ -531,12 +537,16 @@ _WORDS = bytes(
 
 def _images(alternative: str) -> list[bytes]:
     """Every form a keyword alternative (`words`) takes in the keyword copy: its letters,
-    each escaped character, "-" or \\s a space, each optional one there and not there."""
+    each escaped character, "-" or \\s a space, each optional one there and not there.
+
+    A final \\b reads as a space too, though a word also ends where the text does: no
+    image is found there, which is exact because every word rule needs a digit after its
+    keyword."""
     forms = [b""]
     for atom, optional in re.findall(r"(\\.|[^\\?])(\??)", alternative):
-        if atom != r"\s" and not re.fullmatch(r"\\?[-.#a-z0-9]", atom):
+        if atom not in (r"\s", r"\b") and not re.fullmatch(r"\\?[-.#a-z0-9]", atom):
             raise ValueError(f"a keyword the byte pass cannot read: {alternative!r}")
-        image = b" " if atom == r"\s" else atom[-1].encode().translate(_WORDS)
+        image = b" " if atom in (r"\s", r"\b") else atom[-1].encode().translate(_WORDS)
         forms = [f + image for f in forms] + (forms if optional else [])
     return forms
 
@@ -591,13 +601,13 @@ def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
     found: list[list[int]] = [[] for _ in range(n + 2)]
     text = probe.text
     match = _DIGIT_MARKS.match
+    which = range(n + 2)
     for at in _number_starts(probe):
         marks = match(text, at)
         if marks is None:
             continue
-        for i, hit in enumerate(marks.groups()):
-            if hit is not None:
-                found[i].append(at)
+        for i in compress(which, marks.groups()):
+            found[i].append(at)
     out: dict[int, list[int]] = {id(rule): starts for rule, starts in zip(_DIGIT_RULES, found) if starts}
     vin = [s for at in found[n + 1] for s in range(max(0, at - 16), at + 1)]  # a vehicle number starts at most 16 back
     if vin:
