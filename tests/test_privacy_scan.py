@@ -516,12 +516,20 @@ def old_number_starts(text: str) -> set[int]:
     return {m.start() for m in new._DIGIT_GATE.finditer(text)}
 
 
+def trie(alternatives: list[str]) -> str:
+    """The alternatives grouped by first letter, so the engine rejects most words at once."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
+
+
 def old_keyword_starts(low: str) -> set[int]:
     """The two keyword passes as they were (a str regex after a space, one after any other
     character, and the text's start): what the byte pass must find, or more. A keyword
     that ends the text (a \\b there) starts no match, and is left out."""
     words = [alt.replace(r"\b", r"\b(?=.)") for r in new._WORD_RULES for alt in (r.words or "").split("|")]
-    keywords = new._trie(words)
+    keywords = trie(words)
     found = {m.start() + 1 for m in re.finditer(f" (?:{keywords})", low)}
     found |= {m.start() + 1 for m in re.finditer(f"[^0-9a-z_ ](?:{keywords})", low)}
     if re.match(f"(?:{keywords})", low):

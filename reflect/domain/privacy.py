@@ -463,14 +463,6 @@ def _marks(prefixes: list[str]) -> str:
     return "".join(f"(?:(?=(?:{p}))(?=((?s:.)))|)" for p in prefixes)
 
 
-def _trie(alternatives: list[str]) -> str:
-    """The alternatives grouped by first letter, so the engine rejects most words at once."""
-    by_letter: dict[str, list[str]] = {}
-    for alt in alternatives:
-        by_letter.setdefault(alt[0], []).append(alt[1:])
-    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
-
-
 _DIGIT_RULES = tuple(r for r in _RULES if r.digits is not None)
 _WORD_RULES = tuple(r for r in _RULES if r.words is not None)
 _STATE_ZIP = next(r for r in _RULES if r.rides == "zip")
@@ -551,17 +543,21 @@ def _images(alternative: str) -> list[bytes]:
     return forms
 
 
-# Each image, and the word rules (by index in _WORD_RULES) one of whose keywords it is.
-_IMAGE_RULES: dict[bytes, list[int]] = {}
-for _i, _r in enumerate(_WORD_RULES):
-    for _alt in (_r.words or "").split("|"):
-        for _form in _images(_alt):
-            _rules = _IMAGE_RULES.setdefault(b" " + _form, [])
-            if _i not in _rules:
-                _rules.append(_i)
-_KEYWORD_IMAGES = sorted(_IMAGE_RULES)
-_KEYWORD_RULES = [tuple(_IMAGE_RULES[image]) for image in _KEYWORD_IMAGES]
-_KEYWORD_MATCHER = ahocorasick_rs.BytesAhoCorasick(_KEYWORD_IMAGES)
+def _image_rules() -> dict[bytes, tuple[int, ...]]:
+    """Each keyword image after the space that starts a word, and the word rules (by index
+    in _WORD_RULES) one of whose keywords it is."""
+    rules: dict[bytes, list[int]] = {}
+    for i, rule in enumerate(_WORD_RULES):
+        for alternative in (rule.words or "").split("|"):
+            for form in _images(alternative):
+                found = rules.setdefault(b" " + form, [])
+                if i not in found:
+                    found.append(i)
+    return {image: tuple(found) for image, found in sorted(rules.items())}
+
+
+_KEYWORD_IMAGES, _KEYWORD_RULES = zip(*_image_rules().items())
+_KEYWORD_MATCHER = ahocorasick_rs.BytesAhoCorasick(list(_KEYWORD_IMAGES))
 _DIGIT_MARKS = re.compile(_marks(_DIGIT_PREFIXES))
 _WORD_MARKS = re.compile(_marks([r.words or "" for r in _WORD_RULES]))
 _SHARED = (*_DIGIT_RULES, *(r for r in _WORD_RULES if r.digits is None), _VIN)
