@@ -43,7 +43,9 @@ def expected(records: list[dict[str, object]]) -> list[str]:
 
 
 @pytest.mark.parametrize("batch", [2, 2000])
-def test_import_warns_per_record_as_the_check_one_by_one_did(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_warns_per_record_as_the_check_one_by_one_did(
+    batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Batches closing between records (2) or holding all of them: the same lines, in order."""
     monkeypatch.setattr(importing, "_SCAN_BATCH", batch)
     records = [record(n, random.Random(n)) for n in range(1, 30)]

@@ -469,8 +469,11 @@ def test_no_whitespace_run_is_split_by_backtracking() -> None:
 # ======================================================================================
 
 # Characters a phone keyboard or a paste brings: curly quotes, dashes, accents, emoji (outside
-# the BMP), no-break and thin spaces, \x00 and the ASCII separators \s matches in a str.
-FAST_EXTRAS = ["’", "“", "”", "—", "–", "é", "ü", "😀", "\xa0", "\u2009", "\x00", "\x1c", "\x85", "?", "‑"]
+# the BMP), no-break, thin and line-separator spaces, a lone surrogate (JSON allows one), \x00
+# and the ASCII separators \s matches in a str.
+FAST_EXTRAS = [
+    "’", "“", "”", "—", "–", "é", "ü", "😀", "\xa0", "\u2009", "\u2028", "\x00", "\x1c", "\x85", "?", "‑", "\ud800",
+]  # fmt: skip
 # What sends a text to the str passes: a decimal digit that is not ASCII, and the fold characters.
 SLOW_EXTRAS = ["٣", "٤٥", "１２", "ſ", "K", "İ", "ı"]
 
