@@ -1,15 +1,18 @@
 """The identifier scan on big inputs. Prints figures (ms) and ratios; asserts nothing.
 
-    python bench/bench_privacy.py [--mb 10] [--entries 25000] [--before-mb 0.25] [--repeat 3]
+    python bench/bench_privacy.py [--mb 10] [--entries 25000] [--before-mb 0.25] [--repeat 5]
 
-Measures, each beside a baseline from the same run:
+Measures, each beside a baseline from the same run (medians; a figure and its baseline are
+timed in turn, round after round, so a machine whose load moves moves both):
 
   field    scan_text of one --mb field of journal prose with a few identifiers in it, beside
            json.loads of that field as a JSON string times the number of kinds
            (target from issue 8, item 16: within 2x)
-  entries  scan_fields of the text fields of --entries typical entries (each entry's
+  entries  the identifier check of --entries typical entries (each entry's
            Entry.text_fields(), person included), beside json.loads of the same entries
-           as one JSON document (target: a small multiple)
+           as one JSON document (target: a small multiple): scan_fields entry by entry (as
+           the app checks one entry on save), and the path import takes
+           (usecases.importing.identifier_warnings: scan_many, a batch of entries per scan)
   linear   scan_text of 1x and 2x the field, and of three adversarial megabytes (digits and
            spaces, capitalised words, dots and at signs) at 1x and 2x: a ratio near 2 is linear
   before   the scan as it was before issue 8 (the verbatim copy kept in
@@ -34,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from reflect.domain import privacy  # noqa: E402
 from reflect.domain.model import Entry  # noqa: E402
+from reflect.usecases.importing import identifier_warnings  # noqa: E402
 
 PROSE = """\
 We met for 45 minutes at the drop-in, starting around 3pm. J. talked about the
@@ -59,6 +63,17 @@ SLIPS = [
     "He was born on 03/14/1985 and dreads birthdays.",
     "They moved to 42 Oak Avenue Apt 4 last week.",
 ]
+
+
+def paired_ms(*fns: Callable[[], object], repeat: int) -> list[float]:
+    """The median of each of `fns`, timed one after the other in each of `repeat` rounds."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, out in zip(fns, times):
+            t = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -120,7 +135,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--entries", type=int, default=25000)
     ap.add_argument("--before-mb", type=float, default=0.25)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     rng = random.Random(42)
     kinds = len(privacy.KINDS)
@@ -128,19 +143,21 @@ def main() -> None:
     size = int(args.mb * 1_000_000)
     text = field_text(size, rng)
     doc = json.dumps(text)
-    base = median_ms(lambda: json.loads(doc), args.repeat)
-    scan = median_ms(lambda: privacy.scan_text("listen.story", text), args.repeat)
+    base, scan = paired_ms(lambda: json.loads(doc), lambda: privacy.scan_text("listen.story", text), repeat=args.repeat)
     print(f"field    {args.mb:g} MB: scan_text {scan:8.1f} ms | json.loads {base:6.1f} ms x {kinds} kinds = "
           f"{base * kinds:7.1f} ms | ratio {scan / (base * kinds):.2f} (target <= 2)")
 
     ents = entries(args.entries, rng)
     fields = [e.text_fields() for e in ents]
     edoc = json.dumps([e.to_dict() for e in ents])
-    ebase = median_ms(lambda: json.loads(edoc), args.repeat)
-    escan = median_ms(lambda: [privacy.scan_fields(f) for f in fields], args.repeat)
+    ebase, escan, iscan = paired_ms(
+        lambda: json.loads(edoc), lambda: [privacy.scan_fields(f) for f in fields], lambda: identifier_warnings(ents),
+        repeat=args.repeat,
+    )
     chars = sum(len(v) for f in fields for v in f.values())
     print(f"entries  {args.entries}: scan_fields {escan:8.1f} ms ({chars / 1e6:.1f} M characters of text) | "
           f"json.loads of the {len(edoc) / 1e6:.1f} MB document {ebase:6.1f} ms | ratio {escan / ebase:.2f}")
+    print(f"entries  {args.entries}: import's check (scan_many) {iscan:8.1f} ms | ratio {iscan / ebase:.2f}")
 
     one = text[:1_000_000]
     t1 = median_ms(lambda: privacy.scan_text("f", one), args.repeat)

@@ -298,7 +298,8 @@ def test_every_kind_has_a_label_and_every_label_reads_as_a_noun_phrase() -> None
 
 
 def test_module_is_pure() -> None:
-    """privacy imports only the standard library (design.md: no textual, no tinydb)."""
+    """privacy imports the standard library and the C keyword matcher only (design.md: no
+    textual, no tinydb)."""
     tree = ast.parse(Path(privacy.__file__).read_text(encoding="utf-8"))
     imported = {
         (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
@@ -306,4 +307,5 @@ def test_module_is_pure() -> None:
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    assert imported <= {"__future__", "re", "dataclasses", "datetime", "typing"}
+    stdlib = {"__future__", "re", "bisect", "dataclasses", "datetime", "itertools", "typing"}
+    assert imported <= stdlib | {"ahocorasick_rs"}

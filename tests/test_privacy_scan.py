@@ -462,3 +462,185 @@ def test_no_whitespace_run_is_split_by_backtracking() -> None:
     assert any(split_run.search(rule.regex.pattern) for rule in _RULES)  # the copy above had them
     for rule in new._RULES:
         assert not split_run.search(rule.regex.pattern), rule.regex.pattern
+
+
+# ======================================================================================
+# The byte passes and the batch API (issue 8, item 16, second round)
+# ======================================================================================
+
+# Characters a phone keyboard or a paste brings: curly quotes, dashes, accents, emoji (outside
+# the BMP), no-break, thin and line-separator spaces, a lone surrogate (JSON allows one), \x00
+# and the ASCII separators \s matches in a str.
+FAST_EXTRAS = [
+    "’", "“", "”", "—", "–", "é", "ü", "😀", "\xa0", "\u2009", "\u2028", "\x00", "\x1c", "\x85", "?", "‑", "\ud800",
+]  # fmt: skip
+# What sends a text to the str passes: a decimal digit that is not ASCII, and the fold characters.
+SLOW_EXTRAS = ["٣", "٤٥", "１２", "ſ", "K", "İ", "ı"]
+
+
+ASCII_PIECES = [p for p in PIECES if p.isascii()]
+
+
+def extra_text(rng: random.Random, extras: list[str]) -> str:
+    """A random text of identifier pieces (as `random_text`, the ASCII ones) with the
+    `extras` dropped in, often right next to a number or a keyword."""
+    parts = []
+    for _ in range(rng.randint(1, 20)):
+        parts.append(rng.choice(ASCII_PIECES) if rng.random() < 0.7 else rng.choice(extras))
+        parts.append(rng.choice([" ", "", "\n", ", ", rng.choice(extras)]))
+    return "".join(parts)
+
+
+def reference_fields(fields: dict[str, object]) -> list[tuple[str, str, int, int]]:
+    """`scan_fields` as the reference scan gives it: each field alone, person and name fields
+    by `scan_person`."""
+    out = []
+    for name, text in fields.items():
+        if not isinstance(text, str) or not text:
+            continue
+        found = scan_person(text) if name in new.NAME_FIELDS else scan_text(name, text)
+        out += [(name, f.kind, f.start, f.end) for f in found]
+    return out
+
+
+def flat(findings: list[new.Finding]) -> list[tuple[str, str, int, int]]:
+    return [(f.field, f.kind, f.start, f.end) for f in findings]
+
+
+# What the digit gate looks for after a number, each spelt a few ways.
+GATE_PIECES = [
+    "1", "90", "09", "2024", "12345", "7", " ", "\t", "\x1c", "\x85", "\xa0", "–", "-", ".", "/", "(", "+", "st ",
+    "nd\n", "rd\x1f", "th", "TH", "y", "Y", "of ", "A", "Q", "z", "’", "ſ", "٣", "é", "Jan", "sEp", "DEC",
+    *"jan feb mar apr may jun jul aug sep oct nov dec".split(),
+]  # fmt: skip
+
+
+def old_number_starts(text: str) -> set[int]:
+    return {m.start() for m in new._DIGIT_GATE.finditer(text)}
+
+
+def trie(alternatives: list[str]) -> str:
+    """The alternatives grouped by first letter, so the engine rejects most words at once."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
+
+
+def old_keyword_starts(low: str) -> set[int]:
+    """The two keyword passes as they were (a str regex after a space, one after any other
+    character, and the text's start): what the byte pass must find, or more. A keyword
+    that ends the text (a \\b there) starts no match, and is left out."""
+    words = [alt.replace(r"\b", r"\b(?=.)") for r in new._WORD_RULES for alt in (r.words or "").split("|")]
+    keywords = trie(words)
+    found = {m.start() + 1 for m in re.finditer(f" (?:{keywords})", low)}
+    found |= {m.start() + 1 for m in re.finditer(f"[^0-9a-z_ ](?:{keywords})", low)}
+    if re.match(f"(?:{keywords})", low):
+        found.add(0)
+    return found
+
+
+def test_curly_quotes_dashes_and_emoji_take_the_byte_passes() -> None:
+    text = "She said “call me on 555–123–4567 — it’s fine” 😀 and I’m born on 03/14/1985…"
+    assert new._Probe(text).plain is not None
+    assert new._Probe("fine, 555-123-4567 and ٣ more").plain is None  # \d matches ٣: the str passes
+    assert new._Probe("ſsn 123-45-6789").plain is None  # a fold character: the str passes
+    old, now = both(text)
+    assert now == old and {k for k, _, _ in now} == {"phone", "dob"}
+
+
+@pytest.mark.parametrize("extras", [FAST_EXTRAS, SLOW_EXTRAS], ids=["byte passes", "str passes"])
+def test_non_ascii_texts_give_the_same_findings_as_before(extras: list[str]) -> None:
+    rng = random.Random(11)
+    fast = 0
+    for _ in range(500):
+        text = extra_text(rng, extras)
+        fast += new._Probe(text).plain is not None
+        old, now = both(text)
+        assert now == old, repr(text)
+        old_p, now_p = both_person(text)
+        assert now_p == old_p, repr(text)
+    assert fast == 500 if extras is FAST_EXTRAS else fast < 250
+
+
+@pytest.mark.parametrize("extras", [[" "], FAST_EXTRAS, SLOW_EXTRAS], ids=["ascii", "byte passes", "str passes"])
+def test_the_byte_passes_find_every_start_the_str_passes_found(extras: list[str]) -> None:
+    """Each pass on its own, on many texts (no reference scan, so many): a start missed
+    here could be one no test text happens to need."""
+    rng = random.Random(5)
+    texts = [*CORPUS, *adversarial(400).values()] + [extra_text(rng, extras) for _ in range(3000)]
+    texts += [random_text(rng) for _ in range(3000)]
+    texts += ["".join(rng.choice(GATE_PIECES) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for text in texts:
+        probe = new._Probe(text)
+        assert set(new._number_starts(probe)) >= old_number_starts(text), repr(text)
+        if probe.lowered is not None:
+            found = {s for starts in new._keyword_starts(probe, probe.lowered) for s in starts}
+            assert found >= old_keyword_starts(probe.lowered), repr(text)
+
+
+def test_every_keyword_image_is_a_space_and_letters() -> None:
+    """The images the matcher looks for: what `_WORDS` makes of each keyword (and its
+    optional dots, dashes and spaces), after the space that starts a word."""
+    assert b" d o b" in new._KEYWORD_IMAGES and b" dob" in new._KEYWORD_IMAGES
+    assert b" b day" in new._KEYWORD_IMAGES and b" ss " in new._KEYWORD_IMAGES
+    for image in new._KEYWORD_IMAGES:
+        assert image.startswith(b" ") and image.translate(new._WORDS) == image
+    with pytest.raises(ValueError):
+        new._images("licen[cs]e")  # a class the image maker cannot spell out
+
+
+def test_a_keyword_that_ends_the_text_starts_no_match() -> None:
+    """Why an image may end in a space where the keyword ends in \\b: each rule needs a
+    digit after its keyword, so none matches a text that ends with the keyword."""
+    for rule in new._WORD_RULES:
+        for alt in (rule.words or "").split("|"):
+            for form in new._images(alt):
+                keyword = form.decode().strip()
+                for text in (keyword, "x " + keyword, keyword.upper(), "x " + keyword + " "):
+                    assert list(rule.spans(text)) == [], (rule.kind, text)
+
+
+def names_and_texts(rng: random.Random) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for name in rng.sample(["person", "group.theme", "listen.story", "reflect.impact", "notes", "a", "b"], 4):
+        fields[name] = rng.choice([random_text(rng), random_text(rng), extra_text(rng, FAST_EXTRAS), "", None, 7])
+    return fields
+
+
+def test_scan_many_gives_what_each_record_alone_gives_before() -> None:
+    rng = random.Random(3)
+    records = [names_and_texts(rng) for _ in range(300)]
+    many = new.scan_many(records)  # type: ignore[arg-type]
+    assert [flat(f) for f in many] == [reference_fields(r) for r in records]
+    assert many == [new.scan_fields(r) for r in records]  # type: ignore[arg-type]
+    assert new.scan_many([]) == [] and new.scan_many([{}, {"x": ""}]) == [[], []]
+
+
+def test_scan_many_in_small_batches_gives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch closes between two fields wherever it fills: every place gives the same."""
+    rng = random.Random(4)
+    records = [names_and_texts(rng) for _ in range(100)]
+    whole = new.scan_many(records)  # type: ignore[arg-type]
+    for batch in (1, 30, 200):
+        monkeypatch.setattr(new, "_BATCH", batch)
+        assert new.scan_many(records) == whole  # type: ignore[arg-type]
+
+
+EDGES = [
+    "555-123-4567", "born on", "03/14/1985", "MRN", "00451234", "Ohio", "43215", "www.", "example.com",
+    "a@", "b.org", "x.y", "@b.org", "+44", "20 7946 0958", "123", "45-6789", "SSN", "123-45-6789", "PO Box",
+    "1234", "1HGCM8263", "3A004352", "Maria", "Gonzalez", "turned", "90", "ZIP code", "02110", "<>", "\n<>\n",
+    "\n", " ", "(", "555) 123 4567", "ſsn", "٣", "call", "5551234567", "March", "14, 1985", "Street", "42 Oak",
+]  # fmt: skip
+
+
+def test_fields_at_the_edges_of_a_join_are_their_own() -> None:
+    """Two fields whose ends would make an identifier together, were they one text: each
+    gives what it gives alone, in scan_fields and across records in scan_many."""
+    pairs = [(a, b) for a in EDGES for b in EDGES]
+    records = [{"listen.story": a, "notes": b} for a, b in pairs]
+    records += [{"person": a, "group.theme": b, "notes": a + b} for a, b in pairs[::7]]
+    expected = [reference_fields(r) for r in records]  # type: ignore[arg-type]
+    assert [flat(new.scan_fields(r)) for r in records] == expected
+    assert [flat(f) for f in new.scan_many(records)] == expected

@@ -11,18 +11,22 @@ Findings name the field and the KIND of identifier, with offsets, and never carr
 the matched text: warnings go to stderr, logs and screens, and repeating an
 identifier there would spread exactly what we are warning about.
 
-Pure: stdlib only, no textual, no tinydb.
+Pure: no textual, no tinydb; the stdlib and one C multi-pattern matcher (ahocorasick_rs).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Mapping
+from itertools import accumulate, compress
+from typing import Callable, Iterable, Mapping, Sequence
+
+import ahocorasick_rs
 
 __all__ = [
-    "Finding", "KINDS", "MASKS", "scan_text", "scan_fields", "scan_person", "describe", "warning_line",
+    "Finding", "KINDS", "MASKS", "scan_text", "scan_fields", "scan_many", "scan_person", "describe", "warning_line",
     "mask", "mask_identifiers",
 ]
 
@@ -201,12 +205,13 @@ def _valid_ip(m: re.Match[str]) -> bool:
 _FOLDS = "\u0130\u0131\u017f\u212a"
 _FOLDS_RX = re.compile(f"[{_FOLDS}]")
 _DIGIT_RX = re.compile(r"\d")
+_ASCII = bytes(range(128))
 
 
 class _Probe:
     """What one text holds, computed once per scan so a rule that cannot match is skipped."""
 
-    __slots__ = ("text", "has_digit", "lowered")
+    __slots__ = ("text", "has_digit", "lowered", "plain")
 
     def __init__(self, text: str):
         self.text = text
@@ -215,6 +220,17 @@ class _Probe:
         # None: lowercase offsets differ, or a fold character; every keyword counts as present.
         folds = any(c in text for c in _FOLDS)
         self.lowered: str | None = None if folds or len(low) != len(text) else low
+        # One byte per character, each non-ASCII one as "?", for the byte passes (`_starts`);
+        # None where a "?" could hide what a pass looks for: a decimal digit that is not
+        # ASCII (\d matches ٣) or a fold character. Curly quotes, dashes, accents and
+        # emoji keep it: the passes read "?" as "maybe a space or a dash".
+        self.plain: bytes | None = None
+        if text.isascii():
+            self.plain = text.encode("ascii")
+        elif not folds:
+            rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII)
+            if _DIGIT_RX.search(rest.decode("utf-8", "surrogatepass")) is None:
+                self.plain = text.encode("ascii", "replace")
 
     def has_any(self, literals: tuple[str, ...], folded: bool) -> bool:
         if folded:
@@ -356,7 +372,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "date", _TEXT_DATE, start=rf"\dJjFfMmAaSsOoNnDd{_W}",
         digits=r"\d{1,2}(?:st|nd|rd|th)?\s++(?:of\s++)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-        words="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+        words="|".join(
+            f"{m}\\b" for m in "jan january feb february mar march apr april may jun june jul july aug august sep sept"
+            " september oct october nov november dec december".split()
+        ),
     ),
     # phones: 555-123-4567, (555) 123 4567, +1 555.123.4567
     _rule(
@@ -382,7 +401,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "phone", r"(?i:\b(?:phone|cell|mobile|tel|fax|call|text)\b)\W{0,3}(?P<v>\d{10,11})(?!\d)",
         start=f"pPcCmMtTfF{_W}", needs=("phone", "cell", "mobile", "tel", "fax", "call", "text"), folded=True,
-        words="phone|cell|mobile|tel|fax|call|text",
+        words=r"phone\b|cell\b|mobile\b|tel\b|fax\b|call\b|text\b",
     ),
     _rule(
         "zip", rf"(?i:\b(?:zip|zip\s*code|zipcode|postal\s+code)\b)\s*+(?:[:\#]|is|was)?\s*+(?P<v>{_ZIP})",
@@ -439,16 +458,9 @@ _RULES: tuple[_Rule, ...] = (
 
 
 def _marks(prefixes: list[str]) -> str:
-    """One empty group per prefix, set when that prefix holds here."""
-    return "".join(f"(?:(?=(?:{p}))()|)" for p in prefixes)
-
-
-def _trie(alternatives: list[str]) -> str:
-    """The alternatives grouped by first letter, so the engine rejects most words at once."""
-    by_letter: dict[str, list[str]] = {}
-    for alt in alternatives:
-        by_letter.setdefault(alt[0], []).append(alt[1:])
-    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in sorted(by_letter.items()))
+    """One group per prefix, holding the character here (truthy, for `compress`) when that
+    prefix holds here, else None. Every prefix reads at least one character."""
+    return "".join(f"(?:(?=(?:{p}))(?=((?s:.)))|)" for p in prefixes)
 
 
 _DIGIT_RULES = tuple(r for r in _RULES if r.digits is not None)
@@ -471,53 +483,137 @@ _DIGIT_ANY = (
 )
 # a digit, "(" or "+" not after a digit: every digit rule refuses a digit before its start
 _DIGIT_GATE = re.compile(rf"[\d(+](?<=(?<!\d)(?={_DIGIT_ANY})(?s:.))")
-# The same gate for an ASCII text (str.isascii() is a flag, free to ask), where \d is [0-9]:
-# a bitmap class the engine tests faster than the Unicode digit category (225 -> 142 ms
-# of CPU for 10 MB of prose).
-_ASCII_DIGIT_GATE = re.compile(rf"[0-9(+](?<=(?<!\d)(?={_DIGIT_ANY})(?s:.))")
+
+# --- the byte passes ---------------------------------------------------------------
+#
+# The engine skips to a literal first character at memory speed, but tests a class
+# ([0-9(+]) character by character, and enters a keyword alternation at every space. So
+# the gate and the keyword pass run on bytes copies of the text, one byte per character
+# (`_Probe.plain`), where `bytes.translate` has made what they look for literal:
+#
+# - numbers: every digit 1-9 reads "1" and "+" reads "(" (`_NUMBERS`), so three literal
+#   passes ("1", "0", "(") find where a number may start. Each pass asks `_DIGIT_ANY` with
+#   the values it lost loosened (`9\d` is any two digits), "?" (any non-ASCII character)
+#   allowed wherever `\s` or "–" is, and every run of digits or spaces taken whole (nothing
+#   after one reads a digit or a space): it holds wherever `_DIGIT_ANY` holds, and the
+#   marks, on the text itself, decide.
+# - keywords: every character but [0-9a-z_] reads " " and capitals read small (`_WORDS`),
+#   so a keyword at a word start is " " and its letters: the images of every keyword
+#   (`_images`) are found in one pass by an Aho-Corasick automaton, in C.
+
+_NUMBERS = bytes.maketrans(b"23456789+", b"11111111(")
+_SPACE = r"\t-\r\x1c-\x20?"  # \s (with \x1c-\x1f, as str.isspace) or any non-ASCII character
+# What may follow the spaces after a number: a capital or a digit, "y", "of " or a month, the
+# month (?i:jan|feb|...) spelt with a small first letter (a capital is in [A-Z]), so each
+# alternative starts with a literal the engine checks before entering it.
+_AFTER_SPACES = (
+    rf"[A-Z01yY(]|j[aA][nN]|j[uU][nNlL]|f[eE][bB]|m[aA][rRyY]|a(?:[pP][rR]|[uU][gG])|s[eE][pP]"
+    rf"|o(?:f[{_SPACE}]|[cC][tT])|n[oO][vV]|d[eE][cC]"
+)
+_AFTER_RUN = (  # what may follow a number's run of digits, for `_DIGIT_ANY`, by its first character
+    rf"[{_SPACE}]++(?:{_AFTER_SPACES}|[{_SPACE}\-]*+[yY])|[.\-?/](?:[01(]|[{_SPACE}\-]*+[yY])"
+    rf"|[A-Za-z](?:[{_SPACE}]++(?:{_AFTER_SPACES})|(?<=[tT])[hH]|(?<=[snrt])[tdh][{_SPACE}])|[yY(]"
+)
+_NUMBER_GATES = tuple(
+    re.compile(p.encode())
+    for p in (
+        rf"1(?<![01]1)(?:(?<=[A-HJ-NPR-Z]1)|(?=[01]{{4}}|[01]*+(?:{_AFTER_RUN})))",
+        rf"0(?<![01]0)(?:(?<=[A-HJ-NPR-Z]0)|(?=[01]|{_AFTER_RUN}))",
+        r"\((?<![01]\()(?:(?<=[A-HJ-NPR-Z]\()|(?=[01]))",
+    )
+)
+_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32 for c in range(256)
+)
+
+
+def _images(alternative: str) -> list[bytes]:
+    """Every form a keyword alternative (`words`) takes in the keyword copy: its letters,
+    each escaped character, "-" or \\s a space, each optional one there and not there.
+
+    A final \\b reads as a space too, though a word also ends where the text does: no
+    image is found there, which is exact because every word rule needs a digit after its
+    keyword."""
+    forms = [b""]
+    for atom, optional in re.findall(r"(\\.|[^\\?])(\??)", alternative):
+        if atom not in (r"\s", r"\b") and not re.fullmatch(r"\\?[-.#a-z0-9]", atom):
+            raise ValueError(f"a keyword the byte pass cannot read: {alternative!r}")
+        image = b" " if atom in (r"\s", r"\b") else atom[-1].encode().translate(_WORDS)
+        forms = [f + image for f in forms] + (forms if optional else [])
+    return forms
+
+
+def _image_rules() -> dict[bytes, tuple[int, ...]]:
+    """Each keyword image after the space that starts a word, and the word rules (by index
+    in _WORD_RULES) one of whose keywords it is."""
+    rules: dict[bytes, list[int]] = {}
+    for i, rule in enumerate(_WORD_RULES):
+        for alternative in (rule.words or "").split("|"):
+            for form in _images(alternative):
+                found = rules.setdefault(b" " + form, [])
+                if i not in found:
+                    found.append(i)
+    return {image: tuple(found) for image, found in sorted(rules.items())}
+
+
+_KEYWORD_IMAGES, _KEYWORD_RULES = zip(*_image_rules().items())
+_KEYWORD_MATCHER = ahocorasick_rs.BytesAhoCorasick(list(_KEYWORD_IMAGES))
 _DIGIT_MARKS = re.compile(_marks(_DIGIT_PREFIXES))
-_KEYWORDS = _trie([alt for r in _WORD_RULES for alt in (r.words or "").split("|")])
-_AFTER_SPACE = re.compile(f" (?:{_KEYWORDS})")  # the engine finds each space at memchr speed
-_AFTER_OTHER = re.compile(f"[^0-9a-z_ ](?:{_KEYWORDS})")  # any other character (a few are letters)
-_AT_START = re.compile(f"(?:{_KEYWORDS})")
 _WORD_MARKS = re.compile(_marks([r.words or "" for r in _WORD_RULES]))
 _SHARED = (*_DIGIT_RULES, *(r for r in _WORD_RULES if r.digits is None), _VIN)
 
 
+def _number_starts(probe: _Probe) -> list[int]:
+    """Where the digit gate holds, or may: ascending."""
+    if probe.plain is None:
+        return [m.start() for m in _DIGIT_GATE.finditer(probe.text)]
+    numbers = probe.plain.translate(_NUMBERS)
+    found: list[int] = []
+    for gate in _NUMBER_GATES:
+        found += [m.start() for m in gate.finditer(numbers)]
+    found.sort()
+    return found
+
+
+def _keyword_starts(probe: _Probe, low: str) -> list[list[int]]:
+    """For each word rule, where one of its keywords may start in `low` at a word start
+    (unordered, maybe twice): the image is a necessary condition, the rule decides."""
+    found: list[list[int]] = [[] for _ in _WORD_RULES]
+    plain = probe.plain if probe.plain is not None else low.encode("ascii", "replace")
+    for image, start, _ in _KEYWORD_MATCHER.find_matches_as_indexes(plain.translate(_WORDS), overlapping=True):
+        for i in _KEYWORD_RULES[image]:
+            found[i].append(start + 1)
+    at_start = _WORD_MARKS.match(low)  # the text's first word, which no character precedes
+    for i, hit in enumerate(at_start.groups() if at_start else ()):
+        if hit is not None:
+            found[i].append(0)
+    return found
+
+
 def _starts(probe: _Probe) -> tuple[dict[int, list[int]], bool]:
-    """For each rule (by id) that the shared passes serve, the places it may start; and
-    whether the text holds a ZIP the state-name rule could follow."""
-    out: dict[int, list[int]] = {}
-    zip_seen = False
+    """For each rule (by id) that the shared passes serve, the places it may start
+    (ascending); and whether the text holds a ZIP the state-name rule could follow."""
     n = len(_DIGIT_RULES)
+    found: list[list[int]] = [[] for _ in range(n + 2)]
     text = probe.text
-    for gate in (_ASCII_DIGIT_GATE if text.isascii() else _DIGIT_GATE).finditer(text):
-        at = gate.start()
-        marks = _DIGIT_MARKS.match(text, at)
-        groups = marks.groups() if marks else ()
-        if not groups:
+    match = _DIGIT_MARKS.match
+    which = range(n + 2)
+    for at in _number_starts(probe):
+        marks = match(text, at)
+        if marks is None:
             continue
-        for rule, hit in zip(_DIGIT_RULES, groups):
-            if hit is not None:
-                out.setdefault(id(rule), []).append(at)
-        zip_seen = zip_seen or groups[n] is not None
-        if groups[n + 1] is not None:  # a vehicle number starts at most 16 characters back
-            out.setdefault(id(_VIN), []).extend(range(max(0, at - 16), at + 1))
+        for i in compress(which, marks.groups()):
+            found[i].append(at)
+    out: dict[int, list[int]] = {id(rule): starts for rule, starts in zip(_DIGIT_RULES, found) if starts}
+    vin = [s for at in found[n + 1] for s in range(max(0, at - 16), at + 1)]  # a vehicle number starts at most 16 back
+    if vin:
+        out[id(_VIN)] = sorted(set(vin))  # overlapping ranges
     low = probe.lowered
     if low is not None:
-        found = [m.start() + 1 for m in _AFTER_SPACE.finditer(low)]
-        found += [m.start() + 1 for m in _AFTER_OTHER.finditer(low)]
-        if _AT_START.match(low):
-            found.append(0)
-        for at in sorted(found):
-            marks = _WORD_MARKS.match(low, at)
-            for rule, hit in zip(_WORD_RULES, marks.groups() if marks else ()):
-                if hit is not None:
-                    out.setdefault(id(rule), []).append(at)
-    for rule in (*_WORD_RULES, _VIN):
-        if id(rule) in out and (rule.digits is not None or rule is _VIN):
-            out[id(rule)] = sorted(set(out[id(rule)]))  # served twice, or overlapping ranges
-    return out, zip_seen
+        for rule, starts in zip(_WORD_RULES, _keyword_starts(probe, low)):
+            if starts:
+                out[id(rule)] = sorted(set(starts + out.get(id(rule), [])))  # maybe served twice
+    return out, bool(found[n])
 
 
 # The three rules that need no digit start next to a literal: found with str.find and
@@ -673,40 +769,73 @@ def scan_person(value: str) -> list[Finding]:
 _FIELD_SEP = "\n<>\n"
 
 
+#: About how many characters of free text one joined scan reads (`scan_many`): the fixed
+#: costs of a scan (a dozen passes, the lowercase and byte copies) are paid once per batch,
+#: and the copies stay a few megabytes however many records there are.
+_BATCH = 1 << 20
+
+
 def scan_fields(fields: Mapping[str, str]) -> list[Finding]:
     """Findings for many fields (e.g. `Entry.text_fields()`), field by field in the order given.
 
     The field named "person" gets the stricter `scan_person` check, because it is the one
     place a real name is most likely to be typed; so does a group's theme (`NAME_FIELDS`),
-    which names no one. The other fields are scanned as one text
+    which names no one. The fields are scanned as one text
     (joined by _FIELD_SEP), which costs one scan per entry rather than one per field.
     """
-    given = [(name, text) for name, text in fields.items() if isinstance(text, str) and text]
-    free = [(name, text) for name, text in given if name not in NAME_FIELDS]
-    found: dict[str, list[Finding]] = {}
-    if free:
-        offsets = []
-        at = 0
-        for _, text in free:
-            offsets.append(at)
-            at += len(text) + len(_FIELD_SEP)
-        buckets: list[list[tuple[str, int, int]]] = [[] for _ in free]
-        i = 0
-        for kind, start, end in sorted(_candidates(_FIELD_SEP.join(t for _, t in free)), key=lambda c: c[1]):
-            while i + 1 < len(free) and start >= offsets[i + 1]:
-                i += 1
-            buckets[i].append((kind, start - offsets[i], end - offsets[i]))
-        for (name, _), bucket in zip(free, buckets):
-            found[name] = _resolve(name, bucket) if bucket else []
-    out: list[Finding] = []
-    for name, text in given:
-        if name == PERSON_FIELD:
-            out.extend(scan_person(text))
-        elif name in NAME_FIELDS:
-            out.extend(Finding(name, f.kind, f.start, f.end) for f in scan_person(text))
-        else:
-            out.extend(found[name])
+    return scan_many([fields])[0]
+
+
+def scan_many(records: Sequence[Mapping[str, str]]) -> list[list[Finding]]:
+    """`scan_fields` of each record, in order, from one scan of all their fields joined by
+    _FIELD_SEP (a batch of about `_BATCH` characters at a time): 25,000 entries pay a
+    scan's fixed costs a few times rather than 25,000 times. A person or name field
+    (`NAME_FIELDS`) rides along and is checked for full names on its own.
+
+    Lean on purpose: nothing is built per field that has no finding, since allocating
+    hundreds of thousands of small lists wakes the garbage collector, which then walks
+    everything the caller holds (a whole import)."""
+    names: list[str] = []
+    texts: list[str] = []
+    for fields in records:
+        for name, text in fields.items():
+            if isinstance(text, str) and text:
+                names.append(name)
+                texts.append(text)
+    found: dict[int, list[Finding]] = {}
+    first = size = 0
+    for k, text in enumerate(texts):
+        if size and size + len(text) > _BATCH:
+            found.update(_scan_joined(names, texts, first, k))
+            first, size = k, 0
+        size += len(text) + len(_FIELD_SEP)
+    if texts:
+        found.update(_scan_joined(names, texts, first, len(texts)))
+    out: list[list[Finding]] = []
+    k = 0
+    for fields in records:
+        findings: list[Finding] = []
+        for text in fields.values():
+            if isinstance(text, str) and text:
+                if k in found:
+                    findings += found[k]
+                k += 1
+        out.append(findings)
     return out
+
+
+def _scan_joined(names: list[str], texts: list[str], first: int, stop: int) -> dict[int, list[Finding]]:
+    """The findings of texts[first:stop] (by index, only those with findings), from one
+    scan of them joined by _FIELD_SEP."""
+    offsets = list(accumulate((len(t) + len(_FIELD_SEP) for t in texts[first : stop - 1]), initial=0))
+    by_text: dict[int, list[tuple[str, int, int]]] = {}
+    for kind, start, end in _candidates(_FIELD_SEP.join(texts[first:stop])):
+        i = bisect_right(offsets, start) - 1
+        by_text.setdefault(first + i, []).append((kind, start - offsets[i], end - offsets[i]))
+    for k in range(first, stop):
+        if names[k] in NAME_FIELDS and (spans := _full_names(texts[k])):
+            by_text.setdefault(k, []).extend(("full_name", s, e) for s, e in spans)
+    return {k: _resolve(names[k], found) for k, found in sorted(by_text.items())}
 
 
 def mask(text: str, findings: Iterable[Finding]) -> str:

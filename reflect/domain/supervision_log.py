@@ -119,15 +119,13 @@ def _cut(text: str) -> str:
 
 def masked(texts: Iterable[str]) -> dict[str, str]:
     """Each distinct text, as the log cuts it, masked for identifiers by kind the way
-    `mask_identifiers` masks one, in one scan of them all (a scan costs more to start
+    `mask_identifiers` masks one, scanned together (`scan_many`: a scan costs more to start
     than to run on; owners and stock phrases repeat, and are scanned once)."""
-    from reflect.domain.privacy import mask, scan_fields
+    from reflect.domain.privacy import mask, scan_many
 
     unique = list(dict.fromkeys(c for c in map(_cut, texts) if c))
-    by_field: dict[str, list[Any]] = {}
-    for f in scan_fields({str(i): t for i, t in enumerate(unique)}):
-        by_field.setdefault(f.field, []).append(f)
-    return {t: mask(t, by_field[str(i)]) if str(i) in by_field else t for i, t in enumerate(unique)}
+    found = scan_many([{"text": t} for t in unique])
+    return {t: mask(t, findings) if findings else t for t, findings in zip(unique, found)}
 
 
 def mask_all(texts: list[str], shown: Mapping[str, str] | None = None) -> list[str]:
