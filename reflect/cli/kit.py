@@ -164,7 +164,23 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
 
 class ReflectGroup(click.Group):
     """The command group, with usage errors (here and in every subcommand) on one line,
-    and `--db` given to every command added to it, so none can be left without."""
+    and `--db` given to every command added to it, so none can be left without.
+
+    `lazy` names commands by "module:attribute", imported only when one is asked for
+    (click's LazyGroup pattern): `reflect` with no command opens the app without importing
+    every command's module first; `--help` and completion list them all, loading each."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            self.add_command(_load_command(self.lazy[cmd_name]), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if not isinstance(cmd, click.Group) and not any(p.name == "db" for p in cmd.params):
@@ -199,6 +215,17 @@ class ReflectGroup(click.Group):
             if os.environ.get("REFLECT_DEBUG"):
                 raise
             _fail_unexpected(exc)
+
+
+def _load_command(spec: str) -> click.Command:
+    """The command `spec` ("module:attribute") names, imported now."""
+    import importlib
+
+    module, _, attribute = spec.partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{spec} is not a click command")
+    return command
 
 
 def _fail_unexpected(exc: BaseException) -> NoReturn:
