@@ -49,6 +49,22 @@ def test_reflect_alone_imports_no_command_module() -> None:
     assert cli == ["reflect.cli.commands", "reflect.cli.kit"], cli
 
 
+def test_reflect_alone_imports_neither_the_doctor_nor_the_importer() -> None:
+    loaded = set(_loaded_at_start())
+    unused = {"reflect.store.health", "reflect.store.importer", "reflect.store.growth", "reflect.store.trainings",
+              "reflect.store.tallies", "reflect.store.review_drafts", "reflect.domain.growth",
+              "reflect.domain.training", "reflect.domain.worked", "reflect.domain.portfolio"}  # fmt: skip
+    assert sorted(unused & loaded) == []
+
+
+def test_the_store_package_still_gives_its_report_types() -> None:
+    from reflect.store import HealthReport, ImportResult
+    from reflect.store.health import HealthReport as Report
+    from reflect.store.importer import ImportResult as Result
+
+    assert (HealthReport, ImportResult) == (Report, Result)
+
+
 def test_help_lists_every_command_with_its_short_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0, result.output
