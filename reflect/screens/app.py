@@ -29,6 +29,7 @@ from reflect.root import journal_locked, open_journal
 from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
+from reflect.usecases.first_page import ReadAhead
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
@@ -84,6 +85,8 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.journal = journal
         self.start = start
         self.locked = journal_locked(journal)  # encrypted, key not unlocked: the passphrase first
+        # Home's first page, read while Textual starts (home takes it on mount).
+        self.read_ahead = ReadAhead(journal) if start != "review" and first is None and not self.locked else None
         self.review = review
         self.first = first
         self._clock = clock
@@ -142,7 +145,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         Home imports none of them (start-up stays light), so the first `n`, enter or ctrl+x
         paid for importing them (the privacy patterns, the five steps) while the person waited.
         """
-        if not getattr(self.screen, "ready", True):
+        if not (getattr(self.screen, "ready", True) and getattr(self.screen, "shown", True)):
             return
         if self._warm_timer is not None:
             self._warm_timer.stop()
