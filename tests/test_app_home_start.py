@@ -119,3 +119,19 @@ async def test_a_journal_that_does_not_read_says_so_on_home(db_path: Path) -> No
         await wait_for(pilot, lambda: home.ready, "home to give up")
         status = str(home.query_one("#status").render())
         assert month.name in status or "damaged" in status or "corrupt" in status.casefold(), status
+
+
+async def test_the_collector_is_back_once_the_first_frame_is_drawn(db_path: Path) -> None:
+    import gc
+
+    journal_of(db_path)
+    app = Recording(Journal(db_path))
+    app.frames = []
+    gc.disable()  # as `reflect` starts the app (cli/kit.py app_starting)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            home = app.screen_stack[0]
+            await wait_for(pilot, lambda: home.ready and gc.isenabled(), "the collector")
+            assert app.frames and app.frames[0] == 3
+    finally:
+        gc.enable()

@@ -100,3 +100,29 @@ def test_installed_reflect_help_is_whole() -> None:
     assert result.returncode == 0, result.stderr
     for name in COMMANDS:
         assert f"  {name} " in result.stdout, name
+
+
+# `reflect` with no command, run_app replaced by a note of the garbage collector's state.
+GC_STATE = r"""
+import gc, sys
+import reflect.screens.app as app
+
+def run_app(db=None, *, start="home"):
+    sys.stderr.write(f"DURING={gc.isenabled()}\n")
+    raise RuntimeError("the app failed")
+
+app.run_app = run_app
+from reflect.cli import main
+for args in ([], ["new"]):
+    try:
+        main(args, standalone_mode=False)
+    except SystemExit:  # the failure said in one line, as for any command
+        pass
+    sys.stderr.write(f"AFTER={gc.isenabled()}\n")
+"""
+
+
+def test_the_collector_waits_while_the_app_starts_and_is_back_however_it_ends() -> None:
+    result = subprocess.run([sys.executable, "-c", GC_STATE], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    states = [line for line in result.stderr.splitlines() if line.startswith(("DURING", "AFTER"))]
+    assert states == ["DURING=False", "AFTER=True"] * 2, result.stderr

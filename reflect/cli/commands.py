@@ -16,7 +16,7 @@ from __future__ import annotations
 import click
 
 from reflect import __version__
-from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
+from reflect.cli.kit import ReflectContext, ReflectGroup, app_starting, check_journal_location, pass_rctx
 
 # Each command's module is imported only when that command runs (or --help lists them):
 # `reflect` alone opens the app without loading click commands it will never run.
@@ -59,9 +59,10 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = ReflectContext(db)
     if ctx.invoked_subcommand is None:
         check_journal_location(db)
-        from reflect.screens.app import run_app
+        with app_starting():
+            from reflect.screens.app import run_app
 
-        run_app(ctx.obj.db)
+            run_app(ctx.obj.db)
 
 
 # --- new ------------------------------------------------------------------------------------
@@ -72,6 +73,7 @@ def main(ctx: click.Context, db: str | None) -> None:
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
     check_journal_location(rctx.db)
-    from reflect.screens.app import run_app
+    with app_starting():
+        from reflect.screens.app import run_app
 
-    run_app(rctx.db, start="new")
+        run_app(rctx.db, start="new")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import io
 import os
 import signal
@@ -55,6 +56,23 @@ class ReflectContext:
             open_keys_or_fail(self.db)  # an encrypted journal: its identity, once per process
             self._journal = open_journal(self.db)
         return self._journal
+
+
+@contextmanager
+def app_starting() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the app starts: importing Textual and
+    the screens and reading home's first page make tens of thousands of objects, and the
+    collections they set off (each walking every object made so far) were about a sixth of
+    the time home took to appear. The app turns it back on once its first frame is drawn
+    (ReflectApp, with `gc.freeze`, so start-up's objects are never walked again); this
+    turns it on again however the app ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_journal_location(db: str | None) -> None:

@@ -8,6 +8,7 @@ screens is also a command in the palette (ctrl+p), so nothing depends on remembe
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -112,6 +113,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(_collect_from_now_on)
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -293,6 +295,14 @@ def _is_text_field(widget: object) -> bool:
     # getattr: the warm-up thread may be importing it now (in sys.modules, not yet filled).
     area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
     return isinstance(widget, Input) or (isinstance(area, type) and isinstance(widget, area))
+
+
+def _collect_from_now_on() -> None:
+    """After the first frame: the garbage collector on again when start-up turned it off
+    (cli/kit.py `app_starting`), with what start-up made frozen (never walked again)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _import_next_screens() -> None:
