@@ -653,6 +653,8 @@ class HomeScreen(Screen[None]):
         return f"Next supervision: {format_when(nxt, now)} ({described})"
 
     def _show_glance(self, glance: Glance) -> None:
+        if not self.query("#week-chart"):
+            return  # the screen is closing (quit while the glance was read)
         self.query_one("#week-chart", Sparkline).data = glance.weeks
         recent = sum(glance.weeks)
         whole = f" · {glance.total} in all" if glance.total is not None else ""
