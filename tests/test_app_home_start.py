@@ -127,7 +127,7 @@ async def test_the_collector_is_back_once_the_first_frame_is_drawn(db_path: Path
     journal_of(db_path)
     app = Recording(Journal(db_path))
     app.frames = []
-    gc.disable()  # as `reflect` starts the app (cli/kit.py app_starting)
+    gc.disable()  # as `reflect` starts the app (cli/opening.py app_starting)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             home = app.screen_stack[0]

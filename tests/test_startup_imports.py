@@ -8,6 +8,7 @@ code, the declarations' derived readers and writers. `--help` still lists every 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def _loaded_at_start() -> list[str]:
 def test_reflect_alone_imports_no_command_module() -> None:
     loaded = _loaded_at_start()
     cli = [m for m in loaded if m.startswith("reflect.cli.")]
-    assert cli == ["reflect.cli.commands", "reflect.cli.kit"], cli
+    assert cli == ["reflect.cli.commands", "reflect.cli.kit", "reflect.cli.opening"], cli
 
 
 def test_reflect_alone_imports_neither_the_doctor_nor_the_importer() -> None:
@@ -126,3 +127,56 @@ def test_the_collector_waits_while_the_app_starts_and_is_back_however_it_ends() 
     result = subprocess.run([sys.executable, "-c", GC_STATE], capture_output=True, text=True, cwd=ROOT, timeout=120)
     states = [line for line in result.stderr.splitlines() if line.startswith(("DURING", "AFTER"))]
     assert states == ["DURING=False", "AFTER=True"] * 2, result.stderr
+
+
+# `reflect` as the installed command starts it (reflect.cli.start:run), run_app noted.
+ENTRY = r"""
+import gc, json, sys
+import reflect.screens.app as app
+FAIL = sys.argv[-1] == "fail"
+
+def run_app(db=None, *, start="home"):
+    sys.stderr.write("CALLED=" + json.dumps([db, start, gc.isenabled(), "click" in sys.modules]) + "\n")
+    if FAIL:
+        raise RuntimeError("the app failed")
+
+app.run_app = run_app
+from reflect.cli.start import run
+sys.argv = sys.argv[:1]
+run()
+"""
+
+
+def _entry(tmp_path: Path, *extra: str, db: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "REFLECT_DB": db if db is not None else str(tmp_path / "journal.json")}
+    return subprocess.run([sys.executable, "-c", ENTRY, *extra], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env=env)  # fmt: skip
+
+
+def test_reflect_alone_opens_the_app_without_click(tmp_path: Path) -> None:
+    result = _entry(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "CALLED=" + json.dumps([None, "home", False, False]) in result.stderr
+
+
+def test_reflect_alone_refuses_a_bad_location_as_the_click_group_does(tmp_path: Path) -> None:
+    fast = _entry(tmp_path, db=str(tmp_path))  # a folder
+    via_click = CliRunner().invoke(main, [], env={"REFLECT_DB": str(tmp_path)})
+    assert fast.returncode == via_click.exit_code == 2
+    assert fast.stderr.strip() == via_click.stderr.strip() == f"reflect: {tmp_path}: is a folder; the journal is a file (e.g. {tmp_path / 'journal.json'})"
+    empty = _entry(tmp_path, db="")
+    assert empty.returncode == 2 and empty.stderr.startswith("reflect: REFLECT_DB is set but empty"), empty.stderr
+
+
+def test_an_app_that_fails_is_one_line_as_through_the_click_group(tmp_path: Path) -> None:
+    result = _entry(tmp_path, "fail")
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("CALLED=")]
+    assert lines == ["reflect: internal error (RuntimeError: the app failed); please report it (REFLECT_DEBUG=1 shows where)"]
+
+
+def test_the_installed_reflect_alone_checks_its_journal_before_the_app(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("reflect")
+    env = {**os.environ, "REFLECT_DB": str(tmp_path)}
+    result = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and "is a folder" in result.stderr, result.stderr

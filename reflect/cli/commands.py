@@ -16,7 +16,8 @@ from __future__ import annotations
 import click
 
 from reflect import __version__
-from reflect.cli.kit import ReflectContext, ReflectGroup, app_starting, check_journal_location, pass_rctx
+from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
+from reflect.cli.opening import app_starting
 
 # Each command's module is imported only when that command runs (or --help lists them):
 # `reflect` alone opens the app without loading click commands it will never run.

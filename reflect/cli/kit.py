@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import gc
 import io
 import os
 import signal
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO, TypeVar
 
 import click
 
+from reflect.cli.opening import journal_location_problem
 from reflect.domain.years import MAX_YEAR, MIN_YEAR  # the one range of dates reflect holds
 
 if TYPE_CHECKING:
@@ -58,42 +58,12 @@ class ReflectContext:
         return self._journal
 
 
-@contextmanager
-def app_starting() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the app starts: importing Textual and
-    the screens and reading home's first page make tens of thousands of objects, and the
-    collections they set off (each walking every object made so far) were about a sixth of
-    the time home took to appear. The app turns it back on once its first frame is drawn
-    (ReflectApp, with `gc.freeze`, so start-up's objects are never walked again); this
-    turns it on again however the app ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_journal_location(db: str | None) -> None:
-    """Refuse a journal location that cannot work, in one line, before anything is created.
-
-    paths.journal_path decides (an empty --db or REFLECT_DB is refused there, rather than
-    quietly meaning the default journal); this only reports it. A folder, or a path under
-    a file, is named as such."""
-    from reflect import paths
-
-    try:
-        path = paths.journal_path(db)
-    except paths.JournalPathError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-    if path.is_dir():
-        fail(f"{path}: is a folder; the journal is a file (e.g. {path / 'journal.json'})", EXIT_BAD_INPUT)
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                fail(f"{path}: cannot be a journal: {parent} is a file, not a folder", EXIT_BAD_INPUT)
-            break
+    """Refuse a journal location that cannot work, in one line, before anything is created
+    (`opening.journal_location_problem` says why)."""
+    problem = journal_location_problem(db)
+    if problem is not None:
+        fail(problem, EXIT_BAD_INPUT)
 
 
 pass_rctx = click.make_pass_decorator(ReflectContext, ensure=True)

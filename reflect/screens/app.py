@@ -299,7 +299,7 @@ def _is_text_field(widget: object) -> bool:
 
 def _collect_from_now_on() -> None:
     """After the first frame: the garbage collector on again when start-up turned it off
-    (cli/kit.py `app_starting`), with what start-up made frozen (never walked again)."""
+    (cli/opening.py `app_starting`), with what start-up made frozen (never walked again)."""
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
