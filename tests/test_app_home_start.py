@@ -150,3 +150,18 @@ async def test_a_glance_read_after_home_started_closing_is_dropped(db_path: Path
         await wait_for(pilot, lambda: home.ready and home.glance_ready, "home to load")
         await home.query_one("#glance").remove()  # as the screen's teardown does
         home._show_glance(Glance([0] * 16, "Next supervision: …", 3, 0))
+
+
+async def test_a_page_read_ahead_then_changed_on_disk_is_read_again(db_path: Path) -> None:
+    """The app reads home's page as it is built; an entry saved between then and home's
+    mount (another process, a script) is listed at once, not after the next poll."""
+    journal_of(db_path)
+    app = Recording(Journal(db_path))
+    app.frames = []
+    assert app.read_ahead is not None and app.read_ahead.wait(30.0) is not None
+    Journal(db_path).save(Entry(occurred=now(), person="Late", listen=Listen(story="saved meanwhile")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen_stack[0]
+        await wait_for(pilot, lambda: home.ready, "home to load")
+        assert home.query_one(EntryList).option_count == 4
+        assert "Late" in str(home.query_one(EntryList).get_option_at_index(0).prompt)

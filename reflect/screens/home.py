@@ -321,12 +321,16 @@ class HomeScreen(Screen[None]):
         if ahead is not None:
             try:
                 first = ahead.wait(READ_AHEAD_WAIT)
+                # Read as the app was built: taken only if the journal has not changed since.
+                current = first is not None and first.stamp == browsing.stamp(self.journal)
             except (JournalError, ValidationError, OSError) as exc:
                 self._show_error(self._generation, str(exc))
                 return
-            if first is not None:
+            if first is not None and current:
                 self._show_first(self._generation, first.drafts, first.page, keep, first.stamp)
                 return
+            if first is not None:
+                ahead = None  # out of date: read afresh
         self.run_worker(
             partial(self._read_first, self._generation, self._filter, keep, ahead),
             thread=True, group="home-list", name="home: first page",
