@@ -16,25 +16,35 @@ from __future__ import annotations
 import click
 
 from reflect import __version__
-from reflect.cli.config import config
-from reflect.cli.doctor import doctor
-from reflect.cli.entries import delete, list_, show
-from reflect.cli.exporting import export
-from reflect.cli.importing import import_
-from reflect.cli.caseload import caseload
-from reflect.cli.encryption import decrypt, encrypt, passphrase_
-from reflect.cli.keys import keys
-from reflect.cli.portfolio import portfolio
-from reflect.cli.supervision import supervision
-from reflect.cli.training import training
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
-from reflect.cli.review import meeting, review
-from reflect.cli.meetings import COMMANDS as MEETING_COMMANDS
-from reflect.cli.growth import goal, rate
+from reflect.cli.opening import app_starting
+
+# Each command's module is imported only when that command runs (or --help lists them):
+# `reflect` alone opens the app without loading click commands it will never run.
+COMMANDS = {
+    "import": "reflect.cli.importing:import_",
+    "export": "reflect.cli.exporting:export",
+    "list": "reflect.cli.entries:list_",
+    "show": "reflect.cli.entries:show",
+    "delete": "reflect.cli.entries:delete",
+    "config": "reflect.cli.config:config",
+    "doctor": "reflect.cli.doctor:doctor",
+    "review": "reflect.cli.review:review",
+    "meeting": "reflect.cli.review:meeting",  # with meeting add, show, attest (cli/meetings.py)
+    "keys": "reflect.cli.keys:keys",
+    "encrypt": "reflect.cli.encryption:encrypt",
+    "decrypt": "reflect.cli.encryption:decrypt",
+    "passphrase": "reflect.cli.encryption:passphrase_",
+    "supervision": "reflect.cli.supervision:supervision",
+    "caseload": "reflect.cli.caseload:caseload",
+    "training": "reflect.cli.training:training",
+    "rate": "reflect.cli.growth:rate",
+    "goal": "reflect.cli.growth:goal",
+    "portfolio": "reflect.cli.portfolio:portfolio",
+}
 
 
-
-@click.group(cls=ReflectGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ReflectGroup, lazy=COMMANDS, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     metavar="PATH",
@@ -50,9 +60,10 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = ReflectContext(db)
     if ctx.invoked_subcommand is None:
         check_journal_location(db)
-        from reflect.screens.app import run_app
+        with app_starting():
+            from reflect.screens.app import run_app
 
-        run_app(ctx.obj.db)
+            run_app(ctx.obj.db)
 
 
 # --- new ------------------------------------------------------------------------------------
@@ -63,14 +74,7 @@ def main(ctx: click.Context, db: str | None) -> None:
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
     check_journal_location(rctx.db)
-    from reflect.screens.app import run_app
+    with app_starting():
+        from reflect.screens.app import run_app
 
-    run_app(rctx.db, start="new")
-
-
-for _command in (import_, export, list_, show, delete, config, doctor, review, meeting):
-    main.add_command(_command)
-for _command in MEETING_COMMANDS:  # meeting add, show, attest (cli/meetings.py)
-    meeting.add_command(_command)
-for _command in (keys, encrypt, decrypt, passphrase_, supervision, caseload, training, rate, goal, portfolio):
-    main.add_command(_command)
+        run_app(rctx.db, start="new")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO, TypeVar
 
 import click
 
+from reflect.cli.opening import journal_location_problem
 from reflect.domain.years import MAX_YEAR, MIN_YEAR  # the one range of dates reflect holds
 
 if TYPE_CHECKING:
@@ -58,24 +59,11 @@ class ReflectContext:
 
 
 def check_journal_location(db: str | None) -> None:
-    """Refuse a journal location that cannot work, in one line, before anything is created.
-
-    paths.journal_path decides (an empty --db or REFLECT_DB is refused there, rather than
-    quietly meaning the default journal); this only reports it. A folder, or a path under
-    a file, is named as such."""
-    from reflect import paths
-
-    try:
-        path = paths.journal_path(db)
-    except paths.JournalPathError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-    if path.is_dir():
-        fail(f"{path}: is a folder; the journal is a file (e.g. {path / 'journal.json'})", EXIT_BAD_INPUT)
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                fail(f"{path}: cannot be a journal: {parent} is a file, not a folder", EXIT_BAD_INPUT)
-            break
+    """Refuse a journal location that cannot work, in one line, before anything is created
+    (`opening.journal_location_problem` says why)."""
+    problem = journal_location_problem(db)
+    if problem is not None:
+        fail(problem, EXIT_BAD_INPUT)
 
 
 pass_rctx = click.make_pass_decorator(ReflectContext, ensure=True)
@@ -164,7 +152,23 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
 
 class ReflectGroup(click.Group):
     """The command group, with usage errors (here and in every subcommand) on one line,
-    and `--db` given to every command added to it, so none can be left without."""
+    and `--db` given to every command added to it, so none can be left without.
+
+    `lazy` names commands by "module:attribute", imported only when one is asked for
+    (click's LazyGroup pattern): `reflect` with no command opens the app without importing
+    every command's module first; `--help` and completion list them all, loading each."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            self.add_command(_load_command(self.lazy[cmd_name]), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if not isinstance(cmd, click.Group) and not any(p.name == "db" for p in cmd.params):
@@ -199,6 +203,17 @@ class ReflectGroup(click.Group):
             if os.environ.get("REFLECT_DEBUG"):
                 raise
             _fail_unexpected(exc)
+
+
+def _load_command(spec: str) -> click.Command:
+    """The command `spec` ("module:attribute") names, imported now."""
+    import importlib
+
+    module, _, attribute = spec.partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{spec} is not a click command")
+    return command
 
 
 def _fail_unexpected(exc: BaseException) -> NoReturn:

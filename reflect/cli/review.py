@@ -206,3 +206,15 @@ def meeting_list(rctx: ReflectContext, peer: str | None, as_json: bool) -> None:
         ]
         parts += [p for p in (attestation_mark(m),) if p]
         click.echo(escape("  ".join(parts), keep_lines=False))
+
+
+def _add_meeting_commands() -> None:
+    """meeting add, show and attest live in cli/meetings.py; they join the group here, so
+    the group is whole however it is reached (`reflect meeting`, or imported)."""
+    from reflect.cli.meetings import COMMANDS
+
+    for command in COMMANDS:
+        meeting.add_command(command)
+
+
+_add_meeting_commands()

@@ -373,9 +373,24 @@ class RecordSpec:
 
 
 class Record:
-    """Base of every declared record, so the type checker sees what `@record` derives."""
+    """Base of every declared record, so the type checker sees what `@record` derives.
+
+    `__repr__` and `__eq__` are written once here rather than compiled by `dataclass` for
+    each record (as dataclass writes them: a start-up cost paid by every command)."""
 
     SPEC: ClassVar[RecordSpec]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _compared(type(self)))
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _compared(type(self))
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: as a dataclass is
     if TYPE_CHECKING:  # filled in by @record from the declarations
 
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
@@ -384,6 +399,17 @@ class Record:
 
         @classmethod
         def from_dict(cls: type[R], data: Any, path: str = "") -> R: ...
+
+
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
+def _compared(cls: type) -> tuple[str, ...]:
+    """The dataclass fields of `cls` that repr shows and equality compares (all, in order)."""
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def spec_of(cls: type) -> RecordSpec:
@@ -401,7 +427,7 @@ def record(
     derived one (reached as `_from_dict`/`_to_dict`)."""
 
     def wrap(cls: type[R]) -> type[R]:
-        dc = dataclass(cls)
+        dc = dataclass(cls, repr=False, eq=False)  # Record's __repr__ and __eq__ serve every record
         declared: dict[str, Field] = {}
         for f in dataclasses.fields(dc):  # type: ignore[arg-type]
             d = f.metadata.get(_SPEC)
@@ -413,15 +439,51 @@ def record(
             tuple(declared[n] for n in names), what, path, form_id, frozenset(names)
         )
         dc.SPEC = spec
-        dc._to_dict = _make_to_dict(spec)  # type: ignore[attr-defined]
-        dc._from_dict = classmethod(_make_from_dict(spec))  # type: ignore[attr-defined]
+        dc._to_dict = _later_to_dict(dc, spec)  # type: ignore[attr-defined]
+        dc._from_dict = _later_from_dict(dc, spec)  # type: ignore[attr-defined]
         for name in ("to_dict", "from_dict"):
             own = getattr(dc, name, None)
             if own is None or getattr(own, "_derived", False):  # a hand-written one (inherited too) stays
-                setattr(dc, name, getattr(dc, f"_{name}"))
+                setattr(dc, name, dc.__dict__[f"_{name}"])
         return dc
 
     return wrap
+
+
+# `to_dict` and `from_dict` are compiled on a record's first use, not at import: a command
+# (and the app's start) reads and writes a few of the records the modules it imports declare.
+
+
+def _install(dc: type, name: str, stub: object, compiled: object) -> None:
+    """Put the compiled method where the stub was (as `_name`, and as `name` when derived)."""
+    for attr in (f"_{name}", name):
+        if dc.__dict__.get(attr) is stub:
+            setattr(dc, attr, compiled)
+
+
+def _later_to_dict(dc: type, spec: RecordSpec) -> Callable[[Any], dict[str, Any]]:
+    def to_dict(self: Any) -> dict[str, Any]:
+        compiled = _make_to_dict(spec)
+        _install(dc, "to_dict", to_dict, compiled)
+        return compiled(self)
+
+    to_dict.__doc__ = "The record as plain JSON values (the export contract)."
+    to_dict._derived = True  # type: ignore[attr-defined]
+    return to_dict
+
+
+def _later_from_dict(dc: type, spec: RecordSpec) -> classmethod[Any, Any, Any]:
+    stub: classmethod[Any, Any, Any]
+
+    def from_dict(cls: Any, data: Any, path: str | None = None) -> Any:
+        compiled = classmethod(_make_from_dict(spec))
+        _install(dc, "from_dict", stub, compiled)
+        return compiled.__func__(cls, data, path)
+
+    from_dict.__doc__ = "The record read from plain JSON values; ValidationError names what does not fit."
+    from_dict._derived = True  # type: ignore[attr-defined]
+    stub = classmethod(from_dict)
+    return stub
 
 
 def _export_order(cls: type, attrs: tuple[str, ...], order: tuple[str, ...] | None) -> tuple[str, ...]:

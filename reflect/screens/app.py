@@ -8,6 +8,7 @@ screens is also a command in the palette (ctrl+p), so nothing depends on remembe
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from reflect.root import journal_locked, open_journal
 from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
 from reflect.store import Journal, JournalError
+from reflect.usecases.first_page import ReadAhead
 
 if TYPE_CHECKING:
     from reflect.domain.model import Meeting
@@ -84,6 +86,8 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.journal = journal
         self.start = start
         self.locked = journal_locked(journal)  # encrypted, key not unlocked: the passphrase first
+        # Home's first page, read while Textual starts (home takes it on mount).
+        self.read_ahead = ReadAhead(journal) if start != "review" and first is None and not self.locked else None
         self.review = review
         self.first = first
         self._clock = clock
@@ -109,6 +113,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(_collect_from_now_on)
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -142,7 +147,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         Home imports none of them (start-up stays light), so the first `n`, enter or ctrl+x
         paid for importing them (the privacy patterns, the five steps) while the person waited.
         """
-        if not getattr(self.screen, "ready", True):
+        if not (getattr(self.screen, "ready", True) and getattr(self.screen, "shown", True)):
             return
         if self._warm_timer is not None:
             self._warm_timer.stop()
@@ -290,6 +295,14 @@ def _is_text_field(widget: object) -> bool:
     # getattr: the warm-up thread may be importing it now (in sys.modules, not yet filled).
     area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
     return isinstance(widget, Input) or (isinstance(area, type) and isinstance(widget, area))
+
+
+def _collect_from_now_on() -> None:
+    """After the first frame: the garbage collector on again when start-up turned it off
+    (cli/opening.py `app_starting`), with what start-up made frozen (never walked again)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _import_next_screens() -> None:

@@ -34,7 +34,7 @@ from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
 from reflect.screens.context import host
 from reflect.store import Journal, JournalError
-from reflect.usecases import browsing
+from reflect.usecases import browsing, first_page
 from reflect.usecases.browsing import EntryPage
 
 if TYPE_CHECKING:
@@ -44,7 +44,11 @@ if TYPE_CHECKING:
     from reflect.screens.encounter import EncounterScreen
 
 POLL = 1.0  # seconds between looks for other processes' changes (a listing and a few stats)
-PAGE = 50
+PAGE = first_page.PAGE
+# How long home's mount waits for the page read ahead (usecases/first_page.py), to list it
+# in its first frame; past this (a journal locked by another process's long write) it draws
+# "Loading…" and lists the entries when the read ends.
+READ_AHEAD_WAIT = 0.25
 WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
@@ -232,7 +236,8 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.ready = False
+        self.ready = False  # the first page is listed
+        self.shown = False  # ... and drawn: the glance and the app's warm-up start after it
         self.glance_ready = False
         self._generation = 0
         self._filter: EntryFilter | None = None
@@ -307,24 +312,47 @@ class HomeScreen(Screen[None]):
     # --- loading the list ---------------------------------------------------------------
 
     def load(self, keep: str | None = None) -> None:
-        """Read drafts and the first page again (after a search, a save, a discard)."""
+        """Read drafts and the first page again (after a search, a save, a discard). The
+        first time, the page the app read ahead is listed at once when it is there."""
         if getattr(self.app, "locked", False):
             return  # an encrypted journal before its passphrase: read once it is unlocked
         self._generation += 1
+        ahead = self._take_read_ahead() if self._filter is None and keep is None else None
+        if ahead is not None:
+            try:
+                first = ahead.wait(READ_AHEAD_WAIT)
+                # Read as the app was built: taken only if the journal has not changed since.
+                current = first is not None and first.stamp == browsing.stamp(self.journal)
+            except (JournalError, ValidationError, OSError) as exc:
+                self._show_error(self._generation, str(exc))
+                return
+            if first is not None and current:
+                self._show_first(self._generation, first.drafts, first.page, keep, first.stamp)
+                return
+            if first is not None:
+                ahead = None  # out of date: read afresh
         self.run_worker(
-            partial(self._read_first, self._generation, self._filter, keep),
+            partial(self._read_first, self._generation, self._filter, keep, ahead),
             thread=True, group="home-list", name="home: first page",
         )
 
-    def _read_first(self, gen: int, flt: EntryFilter | None, keep: str | None) -> None:
+    def _take_read_ahead(self) -> first_page.ReadAhead | None:
+        """The app's read-ahead of this page, used once (later loads read afresh)."""
+        ahead = getattr(self.app, "read_ahead", None)
+        if ahead is not None:
+            self.app.read_ahead = None  # type: ignore[attr-defined]  # ReflectApp's, when there
+        return ahead if isinstance(ahead, first_page.ReadAhead) else None
+
+    def _read_first(
+        self, gen: int, flt: EntryFilter | None, keep: str | None, ahead: first_page.ReadAhead | None = None
+    ) -> None:
         try:
-            stamp = browsing.stamp(self.journal)  # before reading: a change during the read is seen next time
-            drafts = self.journal.drafts()
-            page = browsing.older(self.browser, None, PAGE, flt)
+            first = ahead.wait(None) if ahead is not None else None
+            first = first or first_page.read_first(self.journal, flt, self.browser)
         except (JournalError, ValidationError, OSError) as exc:
             self._post(self._show_error, gen, str(exc))
             return
-        self._post(self._show_first, gen, drafts, page, keep, stamp)
+        self._post(self._show_first, gen, first.drafts, first.page, keep, first.stamp)
 
     def _show_error(self, gen: int, message: str) -> None:
         if gen != self._generation or not self.query("#status"):
@@ -353,7 +381,13 @@ class HomeScreen(Screen[None]):
     def _mark_ready(self) -> None:
         if not self.ready:
             self.ready = True
-            self.load_glance()
+            self.call_after_refresh(self._first_drawn)
+
+    def _first_drawn(self) -> None:
+        """The list is on screen: now the glance (a thread reading 16 weeks), which would
+        otherwise compete with drawing the list the peer is waiting for."""
+        self.shown = True
+        self.load_glance()
 
     def _rebuild(self, keep: str | None = None) -> None:
         """Fill the list from the drafts and entries in memory, keeping the highlight."""
@@ -623,6 +657,8 @@ class HomeScreen(Screen[None]):
         return f"Next supervision: {format_when(nxt, now)} ({described})"
 
     def _show_glance(self, glance: Glance) -> None:
+        if not self.query("#week-chart"):
+            return  # the screen is closing (quit while the glance was read)
         self.query_one("#week-chart", Sparkline).data = glance.weeks
         recent = sum(glance.weeks)
         whole = f" · {glance.total} in all" if glance.total is not None else ""

@@ -21,25 +21,26 @@ from typing import TYPE_CHECKING, Any
 
 from reflect import paths
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, Story, ValidationError, now
-from reflect.domain.growth import Goal, Rating
 from reflect.domain.settings import Settings
-from reflect.domain.worked import WorkedWeek
-from reflect.domain.training import Training
 from reflect.store import changes, codec, encryption, inbox, migrate
 from reflect.store.browse import Browser
 from reflect.store.engine import Engine, stored_version
-from reflect.store.growth import Growth
 from reflect.store.errors import EntryChanged, NotFound
-from reflect.store.health import Health, HealthReport
-from reflect.store.importer import ImportResult, Incoming, PackedIncoming, Progress, merge, prepare, prepare_packed
 from reflect.store.lock import Gate
-from reflect.store.queries import for_review
-from reflect.store.review_drafts import ReviewDrafts
 from reflect.store.settings import SettingsFile, default_peer_name
 from reflect.store.storage import KEEP_BACKUPS
 from reflect.store.tables import Table
-from reflect.store.tallies import Tallies
-from reflect.store.trainings import TrainingBook, trainings_table
+
+if TYPE_CHECKING:  # imported where used: opening the app needs none of them (a faster start)
+    from reflect.domain.growth import Goal, Rating
+    from reflect.domain.training import Training
+    from reflect.domain.worked import WorkedWeek
+    from reflect.store.growth import Growth
+    from reflect.store.health import Health, HealthReport
+    from reflect.store.importer import ImportResult, Incoming, PackedIncoming, Progress
+    from reflect.store.review_drafts import ReviewDrafts
+    from reflect.store.tallies import Tallies
+    from reflect.store.trainings import TrainingBook
 
 if TYPE_CHECKING:
     from reflect.domain.import_stream import Packed
@@ -95,7 +96,7 @@ class Journal:
 
         self._gate.on_open = on_open
         self._gate.on_pending = self._engine.replay
-        self._health = Health(self._gate, self._engine, self._settings, self._stories, self._meetings, self._drafts)
+        self._checker: Health | None = None  # made by `check`, the only one to use it
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
@@ -257,6 +258,8 @@ class Journal:
         total = 3 * len(entries) if isinstance(entries, Sized) else 0
         report = progress or (lambda done, total: None)
         report(0, total)
+        from reflect.store.importer import prepare
+
         incoming = prepare(entries, self.default_peer, replace, progress, total)
         n = len(incoming.docs) + incoming.repeated
         return self._merge_import(
@@ -276,6 +279,8 @@ class Journal:
         and kept as their stored JSON, written into the month files as they are (never
         held as objects or encoded twice). Same merge, same one commit; `progress` counts
         from a third (the entries were made ready as they were read) to the whole."""
+        from reflect.store.importer import prepare_packed
+
         incoming = prepare_packed(entries)
         return self._merge_import(
             incoming, len(entries), progress or (lambda done, total: None), stories, meetings, replace=replace,
@@ -289,6 +294,9 @@ class Journal:
     ) -> ImportResult:  # fmt: skip
         """The locked part of an import of `n` entries made ready: compare and write (the
         second and third of the three progress units per entry)."""
+        from reflect.store.importer import merge
+        from reflect.store.trainings import trainings_table
+
         total = 3 * n
         report(n, total)
         with self._gate.writing():
@@ -344,6 +352,8 @@ class Journal:
         """The meetings a review needs, oldest first: each peer's last, and every meeting
         with an action still open, chosen from the stored documents before any is built."""
         with self._gate.reading():
+            from reflect.store.queries import for_review
+
             docs = for_review(self._meetings.docs())
         return sorted((Meeting.from_dict(d) for d in docs), key=lambda m: m.held)
 
@@ -391,11 +401,15 @@ class Journal:
         """Hours worked by week, oldest week first (one peer's with `peer`)."""
         with self._gate.reading():
             docs = self._worked.docs()
+        from reflect.domain.worked import WorkedWeek
+
         out = [w for w in (WorkedWeek.from_dict(d) for d in docs) if peer is None or w.peer == peer]
         return sorted(out, key=lambda w: w.week)
 
     def save_worked(self, worked: WorkedWeek) -> WorkedWeek:
         """Record one peer's hours for one week, over any record of that peer and week."""
+        from reflect.domain.worked import WorkedWeek
+
         with self._gate.writing():
             for doc in self._worked.docs():
                 if doc.get("peer") == worked.peer and doc.get("week") == worked.week.isoformat():
@@ -405,18 +419,26 @@ class Journal:
 
     def trainings(self) -> TrainingBook:
         """Continuing education: the trainings and the certificate files kept for them."""
+        from reflect.store.trainings import TrainingBook
+
         return TrainingBook(self.layout, self._gate)
 
     def growth(self) -> Growth:
         """Competency ratings and development goals (`reflect.store.growth`)."""
+        from reflect.store.growth import Growth
+
         return Growth(self._gate, self._ratings, self._goals)
 
     def tallies(self) -> Tallies:
         """Per-month counts of the entries, kept between runs (`reflect.store.tallies`)."""
+        from reflect.store.tallies import Tallies
+
         return Tallies(self.layout, self._gate, self._engine.months())
 
     def review_drafts(self) -> ReviewDrafts:
         """Reviews in progress, one per peer, offered back when that peer's review opens."""
+        from reflect.store.review_drafts import ReviewDrafts
+
         return ReviewDrafts(self.layout, self._gate)
 
     def drafts(self) -> list[Draft]:
@@ -462,3 +484,12 @@ class Journal:
     def check(self, *, repair: bool = False) -> HealthReport:
         """Read every file; report what is wrong; with `repair`, put right what can be."""
         return self._health.check(repair=repair)
+
+    @property
+    def _health(self) -> Health:
+        """The doctor, made (and its module imported) on first use."""
+        if self._checker is None:
+            from reflect.store.health import Health
+
+            self._checker = Health(self._gate, self._engine, self._settings, self._stories, self._meetings, self._drafts)
+        return self._checker
