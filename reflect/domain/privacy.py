@@ -792,34 +792,40 @@ def scan_many(records: Sequence[Mapping[str, str]]) -> list[list[Finding]]:
     scan's fixed costs a few times rather than 25,000 times. A person or name field
     (`NAME_FIELDS`) rides along and is checked for full names on its own.
 
-    Lean on purpose: nothing is built per field that has no finding, since allocating
+    Lean on purpose: the bookkeeping per field runs in C (extend, map, accumulate,
+    compress), and nothing is built per field that has no finding, since allocating
     hundreds of thousands of small lists wakes the garbage collector, which then walks
     everything the caller holds (a whole import)."""
     names: list[str] = []
     texts: list[str] = []
     for fields in records:
-        for name, text in fields.items():
-            if isinstance(text, str) and text:
-                names.append(name)
-                texts.append(text)
+        names.extend(fields)
+        texts.extend(fields.values())
+    counts = list(map(len, records))
+    if not all(map(str.__instancecheck__, texts)) or not all(texts):  # rare: drop what is not text
+        keep = [isinstance(t, str) and bool(t) for t in texts]
+        names, texts = list(compress(names, keep)), list(compress(texts, keep))
+        counts = [sum(isinstance(t, str) and bool(t) for t in f.values()) for f in records]
+    ends = list(accumulate((len(t) + len(_FIELD_SEP) for t in texts), initial=0))
     found: dict[int, list[Finding]] = {}
-    first = size = 0
-    for k, text in enumerate(texts):
-        if size and size + len(text) > _BATCH:
-            found.update(_scan_joined(names, texts, first, k))
-            first, size = k, 0
-        size += len(text) + len(_FIELD_SEP)
-    if texts:
-        found.update(_scan_joined(names, texts, first, len(texts)))
+    first = 0
+    while first < len(texts):
+        # as many texts as fit in _BATCH characters, at least one
+        stop = max(bisect_right(ends, ends[first] + _BATCH) - 1, first + 1)
+        found.update(_scan_joined(names, texts, first, stop))
+        first = stop
+    if not found:
+        return [[] for _ in counts]
     out: list[list[Finding]] = []
-    k = 0
-    for fields in records:
+    firsts = list(accumulate(counts, initial=0))
+    hits = sorted(found)
+    h = 0
+    for r in range(len(counts)):
         findings: list[Finding] = []
-        for text in fields.values():
-            if isinstance(text, str) and text:
-                if k in found:
-                    findings += found[k]
-                k += 1
+        stop = firsts[r + 1]
+        while h < len(hits) and hits[h] < stop:
+            findings += found[hits[h]]
+            h += 1
         out.append(findings)
     return out
 
@@ -832,9 +838,12 @@ def _scan_joined(names: list[str], texts: list[str], first: int, stop: int) -> d
     for kind, start, end in _candidates(_FIELD_SEP.join(texts[first:stop])):
         i = bisect_right(offsets, start) - 1
         by_text.setdefault(first + i, []).append((kind, start - offsets[i], end - offsets[i]))
-    for k in range(first, stop):
-        if names[k] in NAME_FIELDS and (spans := _full_names(texts[k])):
-            by_text.setdefault(k, []).extend(("full_name", s, e) for s, e in spans)
+    named = list(compress(range(first, stop), map(NAME_FIELDS.__contains__, names[first:stop])))
+    if named:  # the name fields joined too: one pass of the name rules for all of them
+        starts = list(accumulate((len(texts[k]) + len(_FIELD_SEP) for k in named[:-1]), initial=0))
+        for s, e in _full_names(_FIELD_SEP.join(texts[k] for k in named)):
+            i = bisect_right(starts, s) - 1
+            by_text.setdefault(named[i], []).append(("full_name", s - starts[i], e - starts[i]))
     return {k: _resolve(names[k], found) for k, found in sorted(by_text.items())}
 
 
