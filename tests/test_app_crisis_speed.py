@@ -10,9 +10,20 @@ import sys
 import textwrap
 from pathlib import Path
 
-from encounter_helpers import SIZE, new_app, settle
+from typing import Any
+
+import pytest
+from textual import events
+from textual.screen import Screen
+from textual.widgets import SelectionList, Static
+
+from encounter_helpers import SIZE, home_ready, new_app, settle, wait_for
+from reflect.domain import cycle
+from reflect.domain.settings import CrisisLine
+from reflect.screens.app import ReflectApp
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.encounter import EncounterScreen
+from reflect.store import Journal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +68,114 @@ def test_home_imports_the_next_screens_once_it_is_ready(tmp_path: Path) -> None:
                                "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["False", "True"], done.stdout
+
+
+# --- first-use costs paid while the peer reads home, and each style applied once ---------------
+
+
+def css_sources(app: ReflectApp) -> set[tuple[str, str]]:
+    return set(app.stylesheet.source)
+
+
+async def test_home_primes_the_styles_so_n_and_ctrl_x_add_no_css(tmp_path: Path) -> None:
+    """The first `n` and ctrl+x of a session added a dozen widget classes' CSS to the
+    stylesheet, each addition parsing it again while the peer waited: once home is ready,
+    the warm-up adds them all, so opening the encounter and the panel adds none."""
+    app = new_app(Journal(tmp_path / "j.json"), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        primed = ("EncounterScreen.DEFAULT_CSS", "CrisisPanel.DEFAULT_CSS")
+        await wait_for(pilot, lambda: all(any(k[1] == name for k in css_sources(app)) for name in primed),
+                       "the warm-up to prime the styles")  # fmt: skip
+        before = css_sources(app)
+        await pilot.press("n", "ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        await settle(pilot)
+        assert css_sources(app) - before == set()
+
+
+def looks(screen: Screen[Any]) -> list[tuple[object, ...]]:
+    """What styling decides for each widget of `screen`."""
+    return [
+        (w.id, w.styles.color, w.styles.background, w.styles.border, w.styles.height, w.styles.width,
+         w.styles.padding, w.styles.display, w.styles.text_style)
+        for w in screen.query("*")
+    ]  # fmt: skip
+
+
+async def test_a_new_screen_is_styled_once_as_it_first_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual styles a pushed screen's widgets as they mount, then all of them again as the
+    screen first shows; the encounter and the crisis panel skip that second pass, and look
+    exactly as they would have with it."""
+    resumed: list[tuple[str, bool]] = []
+    original = Screen._on_screen_resume
+
+    def spy(self: Screen[Any], event: events.ScreenResume) -> None:
+        resumed.append((type(self).__name__, event.refresh_styles))
+        original(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", spy)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        encounter = app.screen
+        assert isinstance(encounter, EncounterScreen)
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        await settle(pilot)
+        assert ("EncounterScreen", False) in resumed and ("CrisisPanel", False) in resumed, resumed
+        for screen in (encounter, app.screen):
+            shown = looks(screen)
+            screen.update_node_styles(animate=False)  # the pass skipped
+            assert looks(screen) == shown
+
+
+async def test_the_panel_built_ahead_is_the_one_shown(tmp_path: Path) -> None:
+    """Once the encounter is on screen it builds its crisis panel ahead, so ctrl+x only mounts it."""
+    app = new_app(Journal(tmp_path / "j.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        encounter = app.screen
+        assert isinstance(encounter, EncounterScreen)
+        await wait_for(pilot, lambda: encounter._spare_panel is not None, "the panel built ahead")
+        spare = encounter._spare_panel
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        assert app.screen is spare
+
+
+async def test_a_panel_built_ahead_shows_the_crisis_lines_as_they_are_now(tmp_path: Path) -> None:
+    """Crisis lines changed (another process, `reflect config`) after the panel was built
+    ahead: ctrl+x shows the lines as they are now, not as they were."""
+    journal = Journal(tmp_path / "j.json")
+    app = new_app(journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        encounter = app.screen
+        assert isinstance(encounter, EncounterScreen)
+        await wait_for(pilot, lambda: encounter._spare_panel is not None, "the panel built ahead")
+        settings = journal.settings()
+        settings.crisis_lines = [CrisisLine("Night line Qzx", "call 0800 000 000")]
+        journal.save_settings(settings)
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        lines = str(app.screen.query_one("#crisis-lines", Static).render())
+        assert "Night line Qzx" in lines
+
+
+async def test_ctrl_x_again_shows_what_was_saved_the_first_time(tmp_path: Path) -> None:
+    """The panel built ahead for a second ctrl+x is built from the crisis just saved."""
+    journal = Journal(tmp_path / "j.json")
+    app = new_app(journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+x", "down", "space", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter again")
+        await settle(pilot)
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        ticked = list(app.screen.query_one("#crisis-actions", SelectionList).selected)
+        assert ticked == [cycle.CRISIS_ACTION_KEYS[1]]
+        await settle(pilot)
+    saved = journal.recent(5)
+    assert [e.crisis.actions for e in saved if e.crisis] == [[cycle.CRISIS_ACTION_KEYS[1]]]
