@@ -16,6 +16,7 @@ import pytest
 from textual import events
 from textual.screen import Screen
 from textual.widgets import SelectionList, Static
+from textual.widgets._footer import FooterKey
 
 from encounter_helpers import SIZE, home_ready, new_app, settle, wait_for
 from reflect.domain import cycle
@@ -23,6 +24,7 @@ from reflect.domain.settings import CrisisLine
 from reflect.screens.app import ReflectApp
 from reflect.screens.crisis import CrisisPanel
 from reflect.screens.encounter import EncounterScreen
+from reflect.screens.footer import Footer
 from reflect.store import Journal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,3 +181,35 @@ async def test_ctrl_x_again_shows_what_was_saved_the_first_time(tmp_path: Path) 
         await settle(pilot)
     saved = journal.recent(5)
     assert [e.crisis.actions for e in saved if e.crisis] == [[cycle.CRISIS_ACTION_KEYS[1]]]
+
+
+async def test_a_hidden_screens_footer_is_not_rebuilt_and_is_right_when_it_shows_again(tmp_path: Path) -> None:
+    """Home's footer was rebuilt as an encounter opened over it (and the encounter's as the
+    crisis panel opened), 15 to 30 ms each just after the new screen appeared; a hidden
+    footer now waits, and is brought up to date when its screen shows again."""
+    app = new_app(Journal(tmp_path / "j.json"), start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        await settle(pilot)
+        footer = home.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        shown = [k.description for k in keys]
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        encounter = app.screen
+        await settle(pilot)
+        assert list(footer.query(FooterKey)) == keys  # the same widgets: not rebuilt while hidden
+        own = list(encounter.query_one(Footer).query(FooterKey))
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        await settle(pilot)
+        assert list(encounter.query_one(Footer).query(FooterKey)) == own
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is encounter, "the encounter again")
+        await settle(pilot)
+        assert "Save" in [k.description for k in encounter.query_one(Footer).query(FooterKey)]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home, "home again")
+        await settle(pilot)
+        assert [k.description for k in footer.query(FooterKey)] == shown
+        assert footer._shown == footer._keys()  # up to date with home's keys
