@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from textual import events
 from textual.screen import Screen
-from textual.widgets import SelectionList, Static
+from textual.app import App
+from textual.widgets import SelectionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 
 from encounter_helpers import SIZE, home_ready, new_app, settle, wait_for
@@ -213,3 +214,77 @@ async def test_a_hidden_screens_footer_is_not_rebuilt_and_is_right_when_it_shows
         await settle(pilot)
         assert [k.description for k in footer.query(FooterKey)] == shown
         assert footer._shown == footer._keys()  # up to date with home's keys
+
+
+@pytest.mark.parametrize(("size", "wanted"), [((60, 20), "-narrow"), ((80, 24), "-wide")])
+async def test_the_first_frame_is_laid_out_for_the_terminals_width(
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], wanted: str
+) -> None:
+    """The encounter's -narrow/-wide class came from the Resize after its first frame: at 60
+    columns the first frame was laid out for a wide terminal, then every widget restyled."""
+    first: dict[str, set[str]] = {}
+    display = App._display
+
+    def spy(self: App[Any], screen: Screen[Any], renderable: object) -> None:
+        first.setdefault(type(screen).__name__, set(screen.classes))
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", spy)
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert wanted in first["EncounterScreen"]
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPanel), "the crisis panel")
+        await settle(pilot)
+        assert ("-short" if size[1] < 24 else "-tall") in first["CrisisPanel"]
+
+
+async def test_a_new_screen_is_not_laid_out_again_at_the_size_it_was_laid_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual followed a pushed screen's first layout with a Resize at the same size, and laid
+    the whole screen out again (60 ms of CPU for the encounter, ahead of the next key); a real
+    resize afterwards still lays it out for the new size."""
+    resized: list[tuple[str, tuple[int, int]]] = []
+    original = Screen._screen_resized
+
+    def spy(self: Screen[Any], size: Any) -> None:
+        resized.append((type(self).__name__, tuple(size)))
+        original(self, size)
+
+    monkeypatch.setattr(Screen, "_screen_resized", spy)
+    app = new_app(start="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        await settle(pilot)
+        encounter = app.screen
+        assert isinstance(encounter, EncounterScreen)
+        assert ("EncounterScreen", SIZE) not in resized, resized
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert ("EncounterScreen", (60, 20)) in resized
+        assert "-narrow" in encounter.classes
+        assert encounter.query_one("#context").region.height == 2  # the row in two lines
+
+
+async def test_typing_does_not_lay_the_whole_screen_out_at_each_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each key updated the status line with what it already said, and Static.update lays the
+    screen out again: 11 keys, 13 layouts of the whole encounter."""
+    layouts: list[str] = []
+    original = Screen._refresh_layout
+
+    def spy(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", spy)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        layouts.clear()
+        await pilot.press(*"hello there")
+        await settle(pilot)
+        assert layouts.count("EncounterScreen") <= 3, layouts
+        area = app.screen.query_one("#story", TextArea)
+        assert area.text == "hello there"

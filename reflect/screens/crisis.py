@@ -23,7 +23,7 @@ from reflect.domain import cycle
 from reflect.domain.model import Crisis
 from reflect.domain.settings import CrisisLine
 
-from reflect.screens.styled import StyledOnce
+from reflect.screens.styled import StyledOnce, classes_for_size
 from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
 
 
@@ -142,6 +142,7 @@ class CrisisPanel(StyledOnce, ModalScreen[Crisis | None]):
         return not self.is_running and self.lines == lines and self.crisis == (crisis or Crisis())
 
     def compose(self) -> ComposeResult:
+        classes_for_size(self)
         yield self._panel
 
     def _build(self) -> Vertical:

@@ -57,7 +57,7 @@ from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_value, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
-from reflect.screens.styled import StyledOnce
+from reflect.screens.styled import StyledOnce, classes_for_size
 from reflect.domain import fields
 from reflect.screens.steps import (
     FUTURE_SLACK_MINUTES,
@@ -276,6 +276,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._story_texts: dict[str, str] = {}
         self._crisis_marked = False  # ctrl+x ticked the crisis flag; its checkbox not yet
         self._spare_panel: CrisisPanel | None = None  # built ahead for ctrl+x (see _prepare_crisis)
+        self._status_shown: tuple[object, ...] = ()  # what the status line shows
 
     @property
     def built_pages(self) -> frozenset[str]:
@@ -303,6 +304,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         return stories
 
     def compose(self) -> ComposeResult:
+        classes_for_size(self)
         entry = self._start()
         yield Static(id="progress")
         with Horizontal(id="context"):
@@ -676,10 +678,13 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
             parts += ["  ", "kept when you save"]
         elif self._keeper.on_disk:
             parts += ["  ", "draft kept"]
+        if tuple(parts) == self._status_shown:
+            return  # unchanged: updating it anyway laid the whole screen out again
         try:
             self.query_one("#status", Static).update(Content.assemble(*parts))
         except NoMatches:  # the screen is being taken down
-            pass
+            return
+        self._status_shown = tuple(parts)
 
     # --- drafts -------------------------------------------------------------------------
 
@@ -1050,7 +1055,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
     def _prepare_crisis(self) -> None:
         """Build the crisis panel ahead, once this screen is on show: ctrl+x then only mounts
         it (building its widgets was a fifth of the time it took to appear)."""
-        if self._spare_panel is None and not self._finished:
+        if self._spare_panel is None and not self._finished and self.app.screen is self:
             self._spare_panel = CrisisPanel(self._crisis_lines(), self._crisis, clock=self.now)
 
     def _tick_crisis(self) -> None:
