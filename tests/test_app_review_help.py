@@ -121,7 +121,7 @@ def heading_of_current_section(screen: ReviewScreen) -> str:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])
-@pytest.mark.parametrize("jumps", [0, 1, 2, 3, 6])
+@pytest.mark.parametrize("jumps", [0, 2, 6])
 async def test_the_current_sections_heading_stays_in_view_once(journal: Journal, jumps: int, size: tuple[int, int]) -> None:
     """The heading is in view however far the list scrolled (pinned above the list once its
     own row has gone), and only once: the pinned copy sat right above its row (failed before:
