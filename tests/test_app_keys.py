@@ -7,7 +7,9 @@ from functools import partial
 
 from collections.abc import Callable
 
+import pytest
 from textual.color import Color
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -126,3 +128,43 @@ async def test_text_boxes_grow_with_the_terminal() -> None:
             heights[size] = (screen.query_one("#story").outer_size.height, screen.query_one("#matters").outer_size.height)
     assert heights[SIZE] == (7, 5)  # 80x24 as before
     assert heights[(120, 40)] == (11, 8)  # 28% and 20% of the height
+
+
+def assert_hanging_indent(keys: Static) -> None:
+    """Each line of the help's keys: a key, then its text two columns on; or a wrapped line
+    indented to that text column (never under the keys)."""
+    shown = [strip.text.rstrip() for strip in keys.render_lines(Region(0, 0, keys.size.width, keys.size.height))]
+    first = shown[0]
+    width = first.index("  ", len(first) - len(first.lstrip()))  # the key column's right edge
+    wrapped = 0
+    for line in shown:
+        if line[:width].strip():
+            assert line[width : width + 2] == "  ", line
+        else:
+            assert line[: width + 2].strip() == "" and line.strip(), line
+            wrapped += 1
+    assert wrapped  # some text is long enough to wrap, at either size
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_help_keeps_the_indent_of_wrapped_lines(size: tuple[int, int]) -> None:
+    """Failed before at 60 columns: help wrapped its text to a 50-column column by hand, the
+    box was narrower, and Textual wrapped those lines again from the left edge, under the keys."""
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert_hanging_indent(app.screen.query_one("#help-keys", Static))
+
+
+async def test_help_wraps_again_when_the_terminal_narrows() -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        await pilot.press("f1")
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert_hanging_indent(app.screen.query_one("#help-keys", Static))

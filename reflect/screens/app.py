@@ -24,6 +24,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from reflect.domain import model
 from reflect.root import journal_locked, open_journal
@@ -154,6 +155,14 @@ class ReflectApp(App["list[Meeting] | None"]):
         self.run_worker(
             _import_next_screens, thread=True, group="warm", name="import the next screens", exit_on_error=False
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The next screens imported: their styles are primed now, on this thread, rather than
+        at the first `n` or ctrl+x (see screens/warm.py)."""
+        if event.worker.group == "warm" and event.state == WorkerState.SUCCESS and event.worker.result:
+            from reflect.screens.warm import next_screen_classes, prime_styles
+
+            prime_styles(self, next_screen_classes())
 
     # --- themes -------------------------------------------------------------------------
 
@@ -305,15 +314,16 @@ def _collect_from_now_on() -> None:
         gc.enable()
 
 
-def _import_next_screens() -> None:
+def _import_next_screens() -> bool:
     """Importing is all it does: the modules are then cached in sys.modules. A failure here
-    is left for the real import (on the UI thread) to report."""
+    is left for the real import (on the UI thread) to report. True when all were imported."""
     try:
         import reflect.screens.encounter
         import reflect.screens.entry_view
         import reflect.screens.help  # noqa: F401
-    except Exception:  # noqa: BLE001, S110 - a warm-up only
-        pass
+    except Exception:  # noqa: BLE001 - a warm-up only
+        return False
+    return True
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:

@@ -23,6 +23,7 @@ from reflect.domain import cycle
 from reflect.domain.model import Crisis
 from reflect.domain.settings import CrisisLine
 
+from reflect.screens.styled import StyledOnce, classes_for_size
 from reflect.screens.steps import DateError, describe_when, parse_when, show_when, when_problem
 
 
@@ -37,7 +38,7 @@ class ActionList(SelectionList[str]):
         self._toggle_highlighted_selection()
 
 
-class CrisisPanel(ModalScreen[Crisis | None]):
+class CrisisPanel(StyledOnce, ModalScreen[Crisis | None]):
     """Dismisses with the Crisis record to save, or None when closed (escape).
 
     The actions list has focus from the first frame: a peer in a crisis types ctrl+x,
@@ -132,38 +133,58 @@ class CrisisPanel(ModalScreen[Crisis | None]):
         self.lines = lines
         self.crisis = crisis or Crisis()
         self.clock = clock
+        # Built now, not in compose: an encounter makes its panel ahead, while the peer
+        # writes, so ctrl+x only mounts it (see EncounterScreen.action_crisis).
+        self._panel = self._build()
+
+    def shows(self, lines: list[CrisisLine], crisis: Crisis | None) -> bool:
+        """Whether this panel (not yet shown) was built from these lines and this crisis."""
+        return not self.is_running and self.lines == lines and self.crisis == (crisis or Crisis())
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="crisis-panel") as panel:
-            panel.border_title = "Crisis: safety first"
-            panel.border_subtitle = "esc closes"
-            with VerticalScroll(id="crisis-body"):
-                lines: list[str | tuple[str, str]] = []
-                for line in self.lines:
-                    lines += [(line.name, "bold"), f": {line.how}\n"]
-                yield Static(Content.assemble(*lines).rstrip(), id="crisis-lines")
-                yield Static(cycle.CRISIS_GUIDANCE, id="crisis-guidance")
-                yield Label("What was done (space ticks)")
-                yield ActionList(
+        classes_for_size(self)
+        yield self._panel
+
+    def _build(self) -> Vertical:
+        lines: list[str | tuple[str, str]] = []
+        for line in self.lines:
+            lines += [(line.name, "bold"), f": {line.how}\n"]
+        told = self.crisis.supervisor_notified_at
+        panel = Vertical(
+            VerticalScroll(
+                Static(Content.assemble(*lines).rstrip(), id="crisis-lines"),
+                Static(cycle.CRISIS_GUIDANCE, id="crisis-guidance"),
+                Label("What was done (space ticks)"),
+                ActionList(
                     *[Selection(label, key, key in self.crisis.actions) for key, label in cycle.CRISIS_ACTIONS],
                     id="crisis-actions",
                     compact=True,
-                )
-                with Horizontal(classes="row"):
-                    yield Label("Supervisor told")
-                    told = self.crisis.supervisor_notified_at
-                    yield Input(
+                ),
+                Horizontal(
+                    Label("Supervisor told"),
+                    Input(
                         "" if told is None else show_when(told),
                         id="told-at",
                         placeholder="now, 10 minutes ago",
                         compact=True,
-                    )
-                    yield Static("", id="told-hint")
-                yield Label("Notes (what happened next; no identifying details)")
-                yield TextArea(self.crisis.notes, id="crisis-notes", soft_wrap=True, tab_behavior="focus", compact=True)
-            with Horizontal(classes="buttons"):
-                yield Button("Save what was done (ctrl+s)", id="crisis-save", variant="error", compact=True)
-                yield Button("Close (esc)", id="crisis-close", compact=True)
+                    ),
+                    Static("", id="told-hint"),
+                    classes="row",
+                ),
+                Label("Notes (what happened next; no identifying details)"),
+                TextArea(self.crisis.notes, id="crisis-notes", soft_wrap=True, tab_behavior="focus", compact=True),
+                id="crisis-body",
+            ),
+            Horizontal(
+                Button("Save what was done (ctrl+s)", id="crisis-save", variant="error", compact=True),
+                Button("Close (esc)", id="crisis-close", compact=True),
+                classes="buttons",
+            ),
+            id="crisis-panel",
+        )
+        panel.border_title = "Crisis: safety first"
+        panel.border_subtitle = "esc closes"
+        return panel
 
     def on_mount(self) -> None:
         # Not `.focus()`: that waits in the app's queue behind keys already typed, which

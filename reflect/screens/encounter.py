@@ -45,7 +45,7 @@ from textual.worker import Worker, WorkerState
 
 from reflect.domain import cycle
 from reflect.domain import model
-from reflect.domain.settings import Settings
+from reflect.domain.settings import CrisisLine, Settings
 from reflect.domain.model import Crisis, Draft, Entry, Story, ValidationError, iso, parse_iso_datetime
 from reflect.domain.privacy import Finding, scan_fields
 from reflect.domain.years import in_future
@@ -57,6 +57,7 @@ from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_value, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
+from reflect.screens.styled import StyledOnce, classes_for_size
 from reflect.domain import fields
 from reflect.screens.steps import (
     FUTURE_SLACK_MINUTES,
@@ -99,7 +100,7 @@ class FormError(ValueError):
         self.widget = widget
 
 
-class EncounterScreen(Screen[Entry | None]):
+class EncounterScreen(StyledOnce, Screen[Entry | None]):
     """Journal one encounter through the four steps; dismisses with the saved Entry or None."""
 
     DEFAULT_CSS = """
@@ -274,6 +275,8 @@ class EncounterScreen(Screen[Entry | None]):
         self._widgets: dict[str, Widget] = {}  # the form's widgets by id, as found
         self._story_texts: dict[str, str] = {}
         self._crisis_marked = False  # ctrl+x ticked the crisis flag; its checkbox not yet
+        self._spare_panel: CrisisPanel | None = None  # built ahead for ctrl+x (see _prepare_crisis)
+        self._status_shown: tuple[object, ...] = ()  # what the status line shows
 
     @property
     def built_pages(self) -> frozenset[str]:
@@ -301,6 +304,7 @@ class EncounterScreen(Screen[Entry | None]):
         return stories
 
     def compose(self) -> ComposeResult:
+        classes_for_size(self)
         entry = self._start()
         yield Static(id="progress")
         with Horizontal(id="context"):
@@ -387,6 +391,7 @@ class EncounterScreen(Screen[Entry | None]):
         self._update_status()
         self._ready = True
         self.post_message(self._EarlyKeysDone())  # queued behind every key that came before focus
+        self.call_after_refresh(self._prepare_crisis)
 
     def _fill(self, within: Widget) -> None:
         """What a widget is not built with: the entry's radio choices; each text's cursor at its end."""
@@ -673,10 +678,13 @@ class EncounterScreen(Screen[Entry | None]):
             parts += ["  ", "kept when you save"]
         elif self._keeper.on_disk:
             parts += ["  ", "draft kept"]
+        if tuple(parts) == self._status_shown:
+            return  # unchanged: updating it anyway laid the whole screen out again
         try:
             self.query_one("#status", Static).update(Content.assemble(*parts))
         except NoMatches:  # the screen is being taken down
-            pass
+            return
+        self._status_shown = tuple(parts)
 
     # --- drafts -------------------------------------------------------------------------
 
@@ -1031,12 +1039,24 @@ class EncounterScreen(Screen[Entry | None]):
         if isinstance(self.app.screen, CrisisPanel):
             return
         self._crisis_marked = True
-        try:
-            lines = self.journal.settings().crisis_lines
-        except Exception:  # noqa: BLE001 - unreadable settings must not hide the crisis lines
-            lines = Settings().crisis_lines
-        self.app.push_screen(CrisisPanel(lines, self._crisis, clock=self.now), self._after_crisis)
+        lines = self._crisis_lines()
+        panel, self._spare_panel = self._spare_panel, None
+        if panel is None or not panel.shows(lines, self._crisis):
+            panel = CrisisPanel(lines, self._crisis, clock=self.now)
+        self.app.push_screen(panel, self._after_crisis)
         self.call_after_refresh(self._tick_crisis)
+
+    def _crisis_lines(self) -> list[CrisisLine]:
+        try:
+            return self.journal.settings().crisis_lines
+        except Exception:  # noqa: BLE001 - unreadable settings must not hide the crisis lines
+            return Settings().crisis_lines
+
+    def _prepare_crisis(self) -> None:
+        """Build the crisis panel ahead, once this screen is on show: ctrl+x then only mounts
+        it (building its widgets was a fifth of the time it took to appear)."""
+        if self._spare_panel is None and not self._finished and self.app.screen is self:
+            self._spare_panel = CrisisPanel(self._crisis_lines(), self._crisis, clock=self.now)
 
     def _tick_crisis(self) -> None:
         """The crisis checkbox ticked as ctrl+x marked it (a Changed message: status, draft)."""
@@ -1051,6 +1071,7 @@ class EncounterScreen(Screen[Entry | None]):
     def _after_crisis(self, crisis: Crisis | None) -> None:
         if self._crisis_marked:
             self._tick_crisis()
+        self.call_after_refresh(self._prepare_crisis)  # for a ctrl+x again, from what is saved now
         if crisis is None:
             self.notify("Crisis stays marked (untick it on Wrap-up if it was a mistake). ctrl+x reopens the panel.")
             return

@@ -22,7 +22,15 @@ from reflect.screens.widgets import MARKERS
 KEY_WIDTH = 18  # the widest key column ("up/down, pgup/pgdn")
 # Textual's own bindings, said the way the rest of the help says things.
 FRIENDLY = {"app.focus_next": "Next field", "app.focus_previous": "Previous field"}
-TEXT_WIDTH = 50  # what is left of the 78-column help box beside it (borders, padding, scrollbar)
+BOX_WIDTH = 78  # the help box (#help-box), narrower on a narrower terminal
+BOX_SPARE = 10  # its borders, padding and scrollbar, the gap after the keys, and 2 spare
+TEXT_WIDTH = BOX_WIDTH - BOX_SPARE - KEY_WIDTH  # the text column beside the keys, at most (50)
+
+
+def text_width(columns: int, key_width: int) -> int:
+    """The text column beside keys `key_width` wide in a terminal `columns` wide: the text is
+    wrapped to it by hand, with a hanging indent, so Textual never wraps it again under the keys."""
+    return max(min(TEXT_WIDTH, min(columns, BOX_WIDTH) - BOX_SPARE - key_width), 12)
 
 
 def _order(node: DOMNode, binding: Binding, beneath: Screen, own: set[str]) -> int:
@@ -44,6 +52,11 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, beneath: Screen) -> None:
         super().__init__()
         self.beneath = beneath
+        self._columns = 0  # the terminal width the text was wrapped for
+
+    def on_resize(self) -> None:
+        if min(self.app.size.width, BOX_WIDTH) != min(self._columns, BOX_WIDTH):
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
         rows: list[tuple[str, str]] = []
@@ -63,12 +76,14 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         keys: list[Content] = []
         width = min(KEY_WIDTH, max((len(k) for k, _ in rows), default=1))
+        self._columns = self.app.size.width
+        wrap = text_width(self._columns, width)
         for key, text in rows:
             if key in seen:
                 continue
             seen.add(key)
             # Wrap by hand with a hanging indent, so a long line stays in the text column.
-            lines = textwrap.wrap(text, TEXT_WIDTH) or [""]
+            lines = textwrap.wrap(text, wrap) or [""]
             body = ("\n" + " " * (width + 2)).join(lines)
             keys.append(Content.assemble((f"{key:>{width}}", "bold $accent"), "  ", body))
         with Vertical(id="help-box", classes="dialog"):

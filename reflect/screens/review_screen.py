@@ -162,6 +162,7 @@ class ReviewScreen(Screen[Meeting | None]):
         self.notes = ""
         self.actions: list[ActionItem] = []
         self._items: dict[str, Item] = {}
+        self._titles: dict[str, str] = {}  # section key -> "3. Questions to discuss"
         self._offered = draft if draft is not None and not draft.empty else None
         self._on_quit = on_quit
         self._notes_typed: str | None = None  # the notes dialog's text while it is open
@@ -187,7 +188,8 @@ class ReviewScreen(Screen[Meeting | None]):
         yield Static("", id="review-section")
         options: list[Option] = []
         for n, section in enumerate(a.sections, 1):
-            options.append(Option(Content.styled(f"{n}. {section.title}", "bold $accent"), id=f"s:{section.key}", disabled=True))
+            self._titles[section.key] = f"{n}. {section.title}"
+            options.append(Option(self._heading(section.key), id=f"s:{section.key}", disabled=True))
             for j, item in enumerate(section.items):
                 oid = f"i:{section.key}:{j}"
                 self._items[oid] = item
@@ -204,8 +206,14 @@ class ReviewScreen(Screen[Meeting | None]):
             if not opt.disabled:
                 agenda.highlighted = i
                 break
+        self.watch(agenda, "scroll_y", lambda _y: self._pin_section(), init=False)
+        self._refresh()  # the headings' tallies
+        self.call_after_refresh(self._pin_section)  # the list's lines are known once laid out
         if self._offered is not None:
             self.app.push_screen(ResumeDraft(self.agenda.peer, self._offered), self._resume)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._pin_section)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """ctrl+q is this screen's (it asks first), so the app's quit-at-once never sees it."""
@@ -312,31 +320,60 @@ class ReviewScreen(Screen[Meeting | None]):
         return Content("\n".join(lines))
 
     def _refresh(self, oid: str | None = None) -> None:
+        agenda = self.query_one("#review-agenda", OptionList)
         if oid is not None:
-            self.query_one("#review-agenda", OptionList).replace_option_prompt(oid, self._prompt(oid))
+            agenda.replace_option_prompt(oid, self._prompt(oid))
+        for key in self._titles:  # their tallies
+            agenda.replace_option_prompt(f"s:{key}", self._heading(key))
         self.query_one("#review-status", Static).update(self._status())
         self._pin_section()
 
-    def _section_line(self) -> Content:
-        """The section the highlight is in, with how far the meeting got in it:
+    def _heading(self, key: str) -> Content:
+        """A section's heading with how far the meeting got in it:
         "3. Questions to discuss · 1 of 3 discussed"."""
+        items = [o for o, it in self._items.items() if o.split(":")[1] == key and not self._placeholder(it)]
+        done = sum(1 for o in items if o in self.discussed)
+        tally = f" · {done} of {len(items)} discussed" if items else ""
+        return Content.styled(f"{self._titles[key]}{tally}", "bold $accent")
+
+    def _current_heading(self) -> int | None:
+        """The index of the heading row of the section the highlight is in."""
         agenda = self.query_one("#review-agenda", OptionList)
         opts = agenda.options
         index = agenda.highlighted or 0
         for i in range(min(index, len(opts) - 1), -1, -1):
             oid = opts[i].id
             if oid is not None and oid.startswith("s:"):
-                key = oid[2:]
-                items = [o for o, it in self._items.items() if o.split(":")[1] == key and not self._placeholder(it)]
-                done = sum(1 for o in items if o in self.discussed)
-                tally = f" · {done} of {len(items)} discussed" if items else ""
-                return Content(f"{opts[i].prompt}{tally}")
-        return Content("")
+                return i
+        return None
+
+    def _section_line(self) -> Content:
+        """The heading of the section the highlight is in (see `_heading`)."""
+        i = self._current_heading()
+        if i is None:
+            return Content("")
+        oid = self.query_one("#review-agenda", OptionList).options[i].id
+        assert oid is not None
+        return self._heading(oid[2:])
+
+    def _row_in_view(self, index: int) -> bool:
+        """Whether option `index` is on the list's visible lines (false when unsure)."""
+        agenda = self.query_one("#review-agenda", OptionList)
+        line = getattr(agenda, "_index_to_line", {}).get(index)  # Textual's map of option to line
+        if line is None:
+            return False
+        top = round(agenda.scroll_y)
+        return top <= line < top + agenda.scrollable_content_region.height
 
     @on(OptionList.OptionHighlighted, "#review-agenda")
     def _pin_section(self) -> None:
-        """The current section's heading stays in view above the list, however far it scrolled."""
-        self.query_one("#review-section", Static).update(self._section_line())
+        """The current section's heading stays in view: its own row in the list, or, once
+        that has scrolled away, a copy pinned above the list (both at 60x20 read as the
+        heading twice, one above the other)."""
+        pinned = self.query_one("#review-section", Static)
+        i = self._current_heading()
+        pinned.update(self._section_line())
+        pinned.display = i is None or not self._row_in_view(i)
 
     def _current(self) -> str | None:
         opt = self.query_one("#review-agenda", OptionList).highlighted_option
