@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+if TYPE_CHECKING:  # dateutil is imported where a phrase or a schedule is read: home's first
+    from dateutil.rrule import rrule  # frame needs neither (about 8 ms of a start, with six)
 
 from reflect.domain.years import MAX_YEAR, MIN_YEAR, in_future  # noqa: F401 - declared in years.py
 
@@ -181,6 +181,8 @@ def _parse_day(s: str, today: date, future: bool = False) -> date:
         n, unit = _count(m[1]), m[2]
         if s.startswith("in "):
             n = -n
+        from dateutil.relativedelta import relativedelta
+
         delta = {
             "day": relativedelta(days=n),
             "week": relativedelta(weeks=n),
@@ -305,7 +307,7 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": -1}  # fmt: skip
 _ORDINAL_RX = "(?:" + "|".join(_ORDINALS) + ")"
 _DAY_LIST_RX = rf"{_WEEKDAY_RX}s?(?: (?:and )?{_WEEKDAY_RX}s?)*"
-_FREQ_NAMES = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+_FREQ_NAMES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")  # dateutil's rrule frequencies
 _UNIT_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY"}
 
 
@@ -433,6 +435,8 @@ def _load(text: str) -> tuple[rrule, str]:
         if key in fields and (not fields[key].isdigit() or int(fields[key]) < 1):
             raise _Unreadable(f"{key} must be a whole number from 1")
     source = (dtstart_line + "\n" if dtstart_line else "") + "RRULE:" + body
+    from dateutil.rrule import rrule, rrulestr
+
     try:
         if dtstart_line:
             rule = rrulestr(source)

@@ -24,9 +24,10 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyrage
+if TYPE_CHECKING:  # imported when a file is sealed or opened: a plain journal never needs it
+    import pyrage
 
 from reflect.store.errors import JournalError
 
@@ -117,7 +118,7 @@ def marker_bytes(marker: Marker) -> bytes:
 _files: dict[Path, Path] = {}  # a journal's main file -> its marker
 _dirs: dict[Path, Path] = {}  # a journal's own folder -> its marker
 _seen: dict[Path, tuple[tuple[int, int, int], Marker]] = {}  # marker -> (stat, what it said)
-_recipients: dict[str, pyrage.x25519.Recipient] = {}
+_recipients: dict[str, "pyrage.x25519.Recipient"] = {}
 
 
 def bind(main: Path, folder: Path, marker: Path) -> None:
@@ -198,11 +199,15 @@ def is_sealed(raw: bytes) -> bool:
 def recipient(public: str) -> Any:
     found = _recipients.get(public)
     if found is None:
+        import pyrage
+
         found = _recipients[public] = pyrage.x25519.Recipient.from_str(public)
     return found
 
 
 def seal(data: bytes, public: str) -> bytes:
+    import pyrage
+
     return bytes(pyrage.encrypt(data, [recipient(public)]))
 
 
@@ -211,6 +216,8 @@ def open_sealed(raw: bytes, path: Path | None = None) -> bytes:
     identities = list(_identities)
     if not identities:
         raise Locked(path)
+    import pyrage
+
     try:
         return bytes(pyrage.decrypt(raw, identities))
     except pyrage.DecryptError as exc:
