@@ -9,6 +9,8 @@ folder, then measures, in the same run:
            subprocess (interpreter start-up and the identifier scan included), wall time
            and the child's peak resident memory (from /usr/bin/time, else wait4)
   loads    `json.loads` of the same document's text, in this process (median of --repeat)
+  paired   each import over a `json.loads` timed just before it, wall and CPU time: the
+           machine's speed drifts on a shared host, and a pair meets it at one moment
   in-process  the same import in this process, through the same use cases as the command:
            parsing (read one record at a time), the identifier scan, the store's part, and
            how long the store holds the journal's lock (from its progress calls)
@@ -55,8 +57,8 @@ def make_document(path: Path, n: int) -> None:
         write_json(out, entries, exported_at=datetime(2025, 11, 30, tzinfo=timezone.utc))
 
 
-def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, int, int, str]:
-    """(seconds, peak RSS in bytes, exit code, stderr tail) of one child process.
+def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, int, int, str, float]:
+    """(seconds, peak RSS in bytes, exit code, stderr tail, CPU seconds) of one child process.
 
     The peak comes from /usr/bin/time when there is one: a child forked straight from this
     (large) process inherits its high-water mark in wait4's figure; one forked by `time` does not."""
@@ -74,7 +76,7 @@ def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[floa
     rss = usage.ru_maxrss * 1024
     if timer.exists():
         rss = int(report.read_text().split()[-1]) * 1024
-    return seconds, rss, code, err.decode(errors="replace")[-300:]
+    return seconds, rss, code, err.decode(errors="replace")[-300:], usage.ru_utime + usage.ru_stime
 
 
 def in_process(text: str, db: Path, doc: Path) -> tuple[float, float, float, float]:
@@ -179,15 +181,26 @@ def main() -> None:
 
         env = dict(os.environ, REFLECT_CONFIG=str(folder / "settings.json"), PYTHONDONTWRITEBYTECODE="1")
         floor_code = "import json,sys; json.loads(open(sys.argv[1], encoding='utf-8').read())"
-        _s, floor_rss, _rc, _err = run_child([sys.executable, "-c", floor_code, str(doc)], env, folder)
+        _s, floor_rss, _rc, _err, _cpu = run_child([sys.executable, "-c", floor_code, str(doc)], env, folder)
 
+        # Each import is paired with a json.loads timed just before it, so both meet the
+        # machine as it is at that moment (on a shared machine its speed drifts between runs).
         runs = []
+        paired: list[float] = []
+        paired_cpu: list[float] = []
         for i in range(args.repeat):
+            text = doc.read_text(encoding="utf-8")
+            start, cpu_start = time.perf_counter(), time.process_time()
+            json.loads(text)
+            base, base_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+            del text
             db = folder / f"journal-{i}" / "journal.json"
-            seconds, rss, rc, err = run_child([reflect, "--db", str(db), "import", str(doc)], env, folder)
+            seconds, rss, rc, err, cpu = run_child([reflect, "--db", str(db), "import", str(doc)], env, folder)
             if rc != 0:
                 sys.exit(f"reflect import exited {rc}: {err}")
             runs.append((seconds, rss))
+            paired.append(seconds / base)
+            paired_cpu.append(cpu / base_cpu)
         import_s = statistics.median(s for s, _ in runs)
         import_rss = max(r for _, r in runs)
 
@@ -196,6 +209,9 @@ def main() -> None:
     print(f"json.loads     {loads_s:8.2f} s   (median of {args.repeat}, in this process)")
     print(f"reflect import {import_s:8.2f} s   (median of {args.repeat}, a subprocess)   "
           f"{import_s / loads_s:5.1f}x loads   (target within 5x)")  # fmt: skip
+    print(f"  paired       each import over a json.loads timed just before it: median {statistics.median(paired):.1f}x "
+          f"wall ({', '.join(f'{r:.1f}' for r in paired)}), {statistics.median(paired_cpu):.1f}x CPU time "
+          f"(the child's user and system time over this process's)")  # fmt: skip
     print(f"  in-process   parse {parse_s:.2f} s, identifier scan {scan_s:.2f} s, store import {store_s:.2f} s "
           f"of which the lock is held {locked_s:.2f} s (the rest of the command: start-up)")  # fmt: skip
     print(f"peak memory    {import_rss / mb:8.1f} MB  (reflect import)   "
