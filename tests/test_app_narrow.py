@@ -103,3 +103,36 @@ async def test_the_crisis_key_shows_in_home_s_footer_at_60x20(journal: Journal) 
         geometry = home.find_widget(crisis[0])
         assert Region(0, 0, *NARROW).contains_region(geometry.region.intersection(geometry.clip))
         assert geometry.region.intersection(geometry.clip) == geometry.region  # whole, not cut
+
+
+async def _crisis_key_in_view(screen: object) -> bool:
+    from reflect.screens.footer import Footer
+
+    footer = screen.query_one(Footer)  # type: ignore[attr-defined]
+    crisis = [k for k in footer.children if "Crisis" in str(k.render())]
+    if not crisis:
+        return False
+    geometry = screen.find_widget(crisis[0])  # type: ignore[attr-defined]
+    seen = geometry.region.intersection(geometry.clip)
+    return Region(0, 0, *NARROW).contains_region(seen) and seen == geometry.region
+
+
+async def test_the_crisis_key_shows_whole_in_every_screen_s_footer_at_60x20(journal: Journal) -> None:
+    """Safety first: at 60 columns the review's own keys filled its footer and pushed
+    `^x Crisis` off the edge (the key worked, but nothing on screen said so). Narrow, the
+    crisis key leads every footer."""
+    app = ReflectApp(journal, clock=frozen)
+    async with app.run_test(size=NARROW) as pilot:
+        await home_ready(pilot)
+        await settle(pilot)
+        assert await _crisis_key_in_view(app.screen), "home"
+        await pilot.press("r")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "the review")
+        await settle(pilot)
+        assert await _crisis_key_in_view(app.screen), "review"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, EncounterScreen), "the encounter")
+        await settle(pilot)
+        assert await _crisis_key_in_view(app.screen), "encounter"

@@ -16,9 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey  # the key widget Textual's footer composes
 
+CRISIS_KEY = "ctrl+x"  # the app's crisis binding (screens/app.py)
 NARROW = 76  # below this many columns the keys sit closer and the palette key goes, so ^x Crisis shows
 
 
@@ -26,17 +30,25 @@ class Footer(TextualFooter):
     """Rebuilds only when the keys it would show (or how they read) differ from those shown."""
 
     _shown: tuple[Any, ...] | None = None
+    _narrow: bool | None = None  # below NARROW columns; None until its first resize
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._always_compact = bool(kwargs.get("compact", False))  # a screen that asked for it
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
-        if narrow != self.compact:
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        if not self._always_compact:
             self.compact = narrow
             self.show_command_palette = not narrow  # ctrl+p still opens it; help names it
-            self.call_after_refresh(self.recompose)
+        self.call_after_refresh(self.recompose)
 
     def _keys(self) -> tuple[Any, ...]:
         app = self.app
-        return (self.show_command_palette,) + tuple(
+        return (self.show_command_palette, self._narrow) + tuple(
             (binding.key, app.get_key_display(binding), binding.description, binding.action, binding.show,
              binding.group, enabled, tooltip)
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
@@ -69,3 +81,22 @@ class Footer(TextualFooter):
             return
         self._shown = keys
         await super().recompose()
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys; narrow, the crisis key leads: a screen with many keys of its own
+        (the review) otherwise pushes it past the edge, and safety comes first."""
+        keys = super().compose()
+        grouped = any(b.group is not None for _n, b, _e, _t in self.screen.active_bindings.values())
+        if not self._narrow or grouped:  # a key group is built inside its `with`: kept in order
+            yield from keys
+            return
+        held: list[Widget] = []
+        for key in keys:
+            if isinstance(key, FooterKey) and key.key == CRISIS_KEY:
+                yield key
+                yield from held
+                held = []
+                yield from keys
+                return
+            held.append(key)
+        yield from held

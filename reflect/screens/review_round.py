@@ -14,12 +14,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reflect.domain.agenda import Agenda
 from reflect.domain.model import Meeting
 from reflect.domain.settings import Settings
 from reflect.screens.context import host
+from reflect.screens.footer import Footer  # rebuilt only when its keys change; narrow, ^x Crisis leads
 from reflect.screens.review_screen import ReviewScreen
 from reflect.usecases.meetings import owner_settings
 from reflect.usecases.reviewing import ReviewDraft, load_draft

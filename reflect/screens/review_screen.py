@@ -34,13 +34,14 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflect.domain.agenda import NOTHING, WHOLE, Agenda, Item, clip_words, when
 from reflect.domain.model import ActionItem, Meeting, ValidationError
 from reflect.screens.context import host
 from reflect.screens.entry_view import EntryView
+from reflect.screens.footer import Footer  # rebuilt only when its keys change; narrow, ^x Crisis leads
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
 from reflect.screens.review_dialogs import (
     ActionDialog,
