@@ -7,7 +7,6 @@ through cli/kit.py.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,10 +40,7 @@ def app_starting() -> Iterator[None]:
     the time home took to appear. The app turns it back on once its first frame is drawn
     (ReflectApp, with `gc.freeze`, so start-up's objects are never walked again); this
     turns it on again however the app ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from reflect.domain.collector import no_cycle_gc
+
+    with no_cycle_gc():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()

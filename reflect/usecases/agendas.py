@@ -8,14 +8,13 @@ before an agenda is built, so a malformed file stops with its name and no output
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflect.domain.collector import no_cycle_gc
 from reflect.domain.crisis import PrivateCrisis, is_crisis
 from reflect.usecases.damage import Damaged, or_else
 from reflect.usecases.visibility import shown
@@ -111,19 +110,6 @@ def read_exports(paths: list[str], read: Callable[[str], str] | None = None) -> 
         for path in paths:
             _read_one(path, out, known, read)
     return out
-
-
-@contextmanager
-def no_cycle_gc() -> Iterator[None]:
-    """Pause the cycle collector: decoding builds millions of small acyclic objects,
-    which it would scan again and again while they are kept, with nothing to collect."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def strict_loads(text: str) -> Any:

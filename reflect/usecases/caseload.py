@@ -39,6 +39,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from reflect.domain.caseload import Case, Caseload
+from reflect.domain.collector import no_cycle_gc
 from reflect.domain.crisis import PrivateCrisis, is_crisis
 from reflect.domain.formats import ImportFormatError
 from reflect.domain.supervision_rules import (
@@ -51,7 +52,7 @@ from reflect.domain.supervision_rules import (
     target,
     week_start,
 )
-from reflect.usecases.agendas import Exported, next_meeting_for, no_cycle_gc, read_exports
+from reflect.usecases.agendas import Exported, next_meeting_for, read_exports
 from reflect.usecases.visibility import is_private
 
 if TYPE_CHECKING:
