@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 import sys
 
-COMPLETION = "_REFLECT_COMPLETE"  # click's shell completion asks through this variable
+def completing() -> bool:
+    """click's shell completion asks through `_<NAME>_COMPLETE`, NAME being the program's
+    name as run (`_REFLECT_COMPLETE`; `_RFL_COMPLETE` for a link named rfl)."""
+    name = os.path.basename(sys.argv[0]) if sys.argv else "reflect"
+    return f"_{name.replace('-', '_').replace('.', '_').upper()}_COMPLETE" in os.environ
 
 
 def run() -> None:
-    if sys.argv[1:] or COMPLETION in os.environ:
+    if sys.argv[1:] or completing():
         from reflect.cli.commands import main
 
         main()
