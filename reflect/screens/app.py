@@ -163,6 +163,9 @@ class ReflectApp(App["list[Meeting] | None"]):
             from reflect.screens.warm import next_screen_classes, prime_styles
 
             prime_styles(self, next_screen_classes())
+            home = self.screen_stack[0] if self.screen_stack else None
+            if isinstance(home, HomeScreen):
+                self.call_after_refresh(home.prepare_encounter)
 
     # --- themes -------------------------------------------------------------------------
 

@@ -49,6 +49,7 @@ PAGE = first_page.PAGE
 # in its first frame; past this (a journal locked by another process's long write) it draws
 # "Loading…" and lists the entries when the read ends.
 READ_AHEAD_WAIT = 0.25
+PREPARE_AFTER = 0.5  # seconds after an encounter closes before the next is built ahead
 WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
@@ -252,6 +253,7 @@ class HomeScreen(Screen[None]):
         self._loading_more = False
         self._debounce: Timer | None = None
         self._reviewing = False  # a review round is open (r again does nothing)
+        self._next_encounter: EncounterScreen | None = None  # built ahead for `n` (see prepare_encounter)
 
     # --- layout -------------------------------------------------------------------
 
@@ -705,8 +707,23 @@ class HomeScreen(Screen[None]):
         """Push the encounter screen; when it closes, show what changed."""
         from reflect.screens.encounter import EncounterScreen  # on first use: keeps start-up light
 
-        screen = EncounterScreen(self.journal, entry=entry, draft=draft)
+        screen = self._next_encounter if entry is None and draft is None else None
+        self._next_encounter = None
+        if screen is None:
+            screen = EncounterScreen(self.journal, entry=entry, draft=draft)
         self.app.push_screen(screen, partial(self._after_encounter, screen))
+
+    def prepare_encounter(self) -> None:
+        """Build the next new encounter's widgets while the peer reads home (the app calls
+        this once the warm-up has imported the encounter, and again after each one closes),
+        so that `n` and ctrl+x only mount them. On the UI thread, once, while home is on top."""
+        if self._next_encounter is not None or not self.is_current or not self.shown:
+            return
+        from reflect.screens.encounter import EncounterScreen
+
+        screen = EncounterScreen(self.journal)
+        screen.build_ahead()
+        self._next_encounter = screen
 
     def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
@@ -719,6 +736,7 @@ class HomeScreen(Screen[None]):
             keep = None
         self.load(keep=keep)
         self.load_glance()
+        self.set_timer(PREPARE_AFTER, self.prepare_encounter)  # once home has drawn again
 
     def action_new_encounter(self) -> None:
         self.open_encounter()
