@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -44,6 +45,9 @@ LIGHT = "textual-light"
 # light grey was 1.5:1. This dark amber is above 5:1 on every light-theme background.
 LIGHT_WARNING = "#7a4100"
 STARTS = ("home", "new", "review")
+
+
+RELEASE_AFTER = 0.3  # seconds: keys held after an esc no node passed back up go on regardless
 
 
 class ReflectApp(App["list[Meeting] | None"]):
@@ -94,6 +98,8 @@ class ReflectApp(App["list[Meeting] | None"]):
         self._clock = clock
         self._theme_lock = threading.Lock()
         self._warm_timer: Timer | None = None
+        self._held: list[events.Key] | None = None  # keys typed after an esc that may be leaving
+        self._holding_for: events.Key | None = None  # that esc
         self._wanted_theme = ""
         try:
             self._saved_theme = journal.settings().theme
@@ -242,6 +248,52 @@ class ReflectApp(App["list[Meeting] | None"]):
         encounter = self.screen
         assert isinstance(encounter, kind)
         return encounter
+
+    # --- keys typed after esc -----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed right after an esc that leaves an encounter belong to the screen beneath.
+
+        Textual hands each key to the focused field as it arrives, and an esc reaches the
+        encounter's binding only after it has bubbled back up: the keys typed after it were
+        by then in the field's queue ("first", esc, "n", "second" gave "firstnsecond"). So the
+        keys after such an esc are held until the esc has been handled, then given, in order,
+        to whichever screen is on top."""
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if not event.is_forwarded:
+            if self._held is not None:
+                self._held.append(event)
+                return
+            if event.key == "escape" and self._escape_may_leave():
+                self._held = []
+                self._holding_for = event
+                await super().on_event(event)
+                target = self.focused or self.screen
+                target.call_later(self._release_if_stopped, event)  # used up by the field itself
+                self.set_timer(RELEASE_AFTER, partial(self._release_held, event))  # stopped on its way up
+                return
+        await super().on_event(event)
+        if event is self._holding_for:  # back up at the app: the screen's bindings have run
+            await self._release_held(event)
+
+    def _escape_may_leave(self) -> bool:
+        from reflect.screens.encounter import EncounterScreen  # imported by then, if on screen
+
+        return isinstance(self.screen, EncounterScreen)
+
+    async def _release_if_stopped(self, esc: events.Key) -> None:
+        if esc._stop_propagation:
+            await self._release_held(esc)
+
+    async def _release_held(self, esc: events.Key) -> None:
+        """The keys held after `esc`, in order, to the app's queue as if typed now (once)."""
+        if self._holding_for is not esc:
+            return
+        held, self._held, self._holding_for = self._held or [], None, None
+        for key in held:  # queued as typed: each handled as a fresh key, after the esc's own work
+            self.post_message(events.Key(key.key, key.character))
 
     # --- leaving ------------------------------------------------------------------------
 
