@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tracemalloc
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -12,6 +13,20 @@ from reflect.cli import main
 
 def run(*args: str, input: str | bytes | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def import_peak(doc: Path, warm: Path) -> tuple[Result, int]:
+    """`reflect import doc` and the peak of Python's allocations while it ran (tracemalloc,
+    so no clock is involved), after `warm`, a small document, was imported outside the
+    measure so that every module the import uses is loaded (a fresh worker's first import)."""
+    assert run("import", str(warm)).exit_code == 0
+    tracemalloc.start()
+    try:
+        result = run("import", str(doc))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -11,13 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from cli_helpers import one_line_error, run, snapshot
+from cli_helpers import import_peak, one_line_error, run, snapshot
 from reflect.cli import importing as cli_importing
 from reflect.domain import formats
 from reflect.domain.formats import write_json
@@ -160,14 +159,8 @@ def test_reflect_import_peaks_near_the_size_of_the_document(tmp_path: Path, monk
     does not stand for the document in a test this size."""
     doc = _document(tmp_path / "in.json", 600)
     size = doc.stat().st_size
-    assert run("import", str(_document(tmp_path / "warm.json", 3))).exit_code == 0  # modules imported
     monkeypatch.setattr(cli_importing, "CHUNK", 1 << 14, raising=False)
-    tracemalloc.start()
-    try:
-        result = run("import", str(doc))
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = import_peak(doc, warm=_document(tmp_path / "warm.json", 3))
     assert result.exit_code == 0, result.stderr
     assert peak < 4.0 * size, f"peak {peak / size:.2f}x the document"
 

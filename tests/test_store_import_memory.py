@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import errno
 import threading
-import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import import_peak, run
 from reflect.domain import formats
 from reflect.domain.formats import write_json
 from reflect.domain.model import Entry, Listen, Reflect
@@ -63,14 +62,7 @@ def test_reflect_import_peaks_at_a_bounded_multiple_of_the_document(tmp_path: Pa
     once); about 5.2x now. Measured with tracemalloc, so no clock is involved."""
     doc = _document(tmp_path / "in.json")
     size = doc.stat().st_size
-    warm = _document(tmp_path / "warm.json", 3)  # every module the import uses, imported
-    assert run("import", str(warm)).exit_code == 0  # outside the measure (a fresh worker's first import)
-    tracemalloc.start()
-    try:
-        result = run("import", str(doc))
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = import_peak(doc, warm=_document(tmp_path / "warm.json", 3))
     assert result.exit_code == 0, result.stderr
     assert peak < 6.0 * size, f"peak {peak / size:.2f}x the document"
 
