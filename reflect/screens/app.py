@@ -276,18 +276,18 @@ class ReflectApp(App["list[Meeting] | None"]):
                 return
         await super().on_event(event)
         if event is self._holding_for:  # back up at the app: the screen's bindings have run
-            await self._release_held(event)
+            self._release_held(event)
 
     def _escape_may_leave(self) -> bool:
         from reflect.screens.encounter import EncounterScreen  # imported by then, if on screen
 
         return isinstance(self.screen, EncounterScreen)
 
-    async def _release_if_stopped(self, esc: events.Key) -> None:
+    def _release_if_stopped(self, esc: events.Key) -> None:
         if esc._stop_propagation:
-            await self._release_held(esc)
+            self._release_held(esc)
 
-    async def _release_held(self, esc: events.Key) -> None:
+    def _release_held(self, esc: events.Key) -> None:
         """The keys held after `esc`, in order, to the app's queue as if typed now (once)."""
         if self._holding_for is not esc:
             return
