@@ -805,7 +805,8 @@ def scan_many(records: Sequence[Mapping[str, str]]) -> list[list[Finding]]:
     if not all(map(str.__instancecheck__, texts)) or not all(texts):  # rare: drop what is not text
         keep = [isinstance(t, str) and bool(t) for t in texts]
         names, texts = list(compress(names, keep)), list(compress(texts, keep))
-        counts = [sum(isinstance(t, str) and bool(t) for t in f.values()) for f in records]
+        starts = accumulate(counts, initial=0)
+        counts = [sum(keep[a : a + n]) for a, n in zip(starts, counts)]
     ends = list(accumulate((len(t) + len(_FIELD_SEP) for t in texts), initial=0))
     found: dict[int, list[Finding]] = {}
     first = 0
