@@ -220,8 +220,9 @@ def main() -> None:
         ours, bare = statistics.median(runs["reflect"][key]), statistics.median(runs["bare"][key])
         ratio = ours / bare
         verdict = "OK" if ratio <= target else "OVER"
+        spread = f"reflect {min(runs['reflect'][key]) * 1000:.0f} to {max(runs['reflect'][key]) * 1000:.0f} ms"
         print(f"{key:10} reflect {ours * 1000:6.0f} ms  bare {bare * 1000:6.0f} ms  "
-              f"ratio {ratio:.2f} (target <= {target}): {verdict}")
+              f"ratio {ratio:.2f} (target <= {target}): {verdict}  [{spread}]")
 
 
 if __name__ == "__main__":

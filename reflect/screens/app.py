@@ -8,7 +8,6 @@ screens is also a command in the palette (ctrl+p), so nothing depends on remembe
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -31,6 +30,7 @@ from reflect.domain import model
 from reflect.root import journal_locked, open_journal
 from reflect.screens.bindings import screen_bindings
 from reflect.screens.home import HomeScreen
+from reflect.screens.memory import collect_from_now_on
 from reflect.store import Journal, JournalError
 from reflect.usecases.first_page import ReadAhead
 
@@ -120,7 +120,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(_collect_from_now_on)
+        self.call_after_refresh(collect_from_now_on)
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -320,6 +320,15 @@ class ReflectApp(App["list[Meeting] | None"]):
             self.screen.action_leave()
         self.exit()
 
+    async def _shutdown(self) -> None:
+        """The screens mounted ahead are taken down first, each from the screen down, while
+        the app still runs (see screens/ahead.py); then Textual's own shutdown."""
+        from reflect.screens.ahead import hidden_screens, take_down
+
+        for screen in hidden_screens(self):
+            await take_down(screen)
+        await super()._shutdown()
+
     def copy_to_clipboard(self, text: str) -> None:
         """Copy and cut stay inside reflect: never to the system clipboard (OSC 52), where
         other programs and the terminal's history would keep an entry's text."""
@@ -359,14 +368,6 @@ def _is_text_field(widget: object) -> bool:
     # getattr: the warm-up thread may be importing it now (in sys.modules, not yet filled).
     area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
     return isinstance(widget, Input) or (isinstance(area, type) and isinstance(widget, area))
-
-
-def _collect_from_now_on() -> None:
-    """After the first frame: the garbage collector on again when start-up turned it off
-    (cli/opening.py `app_starting`), with what start-up made frozen (never walked again)."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _import_next_screens() -> bool:

@@ -138,8 +138,9 @@ class CrisisPanel(StyledOnce, ModalScreen[Crisis | None]):
         self._panel = self._build()
 
     def shows(self, lines: list[CrisisLine], crisis: Crisis | None) -> bool:
-        """Whether this panel (not yet shown) was built from these lines and this crisis."""
-        return not self.is_running and self.lines == lines and self.crisis == (crisis or Crisis())
+        """Whether this panel, not yet shown (built, or mounted ahead), was built from these
+        lines and this crisis."""
+        return not self._shown_once and self.lines == lines and self.crisis == (crisis or Crisis())
 
     def compose(self) -> ComposeResult:
         classes_for_size(self)

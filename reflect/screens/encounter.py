@@ -57,6 +57,7 @@ from reflect.screens.drafts import DraftKeeper
 from reflect.screens.editor import EditorError, edit_text
 from reflect.screens.form_reading import ITEMS, is_empty, location, read_form, read_value, shown, show_for_decision
 from reflect.screens.privacy import SAVE_ANYWAY, PrivacyPrompt
+from reflect.screens.ahead import drop, mount_hidden
 from reflect.screens.styled import StyledOnce, classes_for_size
 from reflect.domain import fields
 from reflect.screens.steps import (
@@ -280,6 +281,10 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         # A new encounter's context fields and first page, built ahead (see build_ahead).
         self._ahead: tuple[dict[str, Widget], StepPage] | None = None
         self._used_ahead = False
+        # Mounted ahead, off the stack (see mount_ahead): opens when it is shown, not at mount.
+        self._waiting = False
+        self._mounted = False
+        self._mounted_ahead = False
 
     @property
     def built_pages(self) -> frozenset[str]:
@@ -318,6 +323,25 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         page = PAGE_CLASSES[self._page](entry, [])
         page.build_ahead()
         self._ahead = (self._context_fields(entry), page)
+
+    def mount_ahead(self) -> None:
+        """Mount this new encounter and its crisis panel now, hidden, while the peer reads
+        home (screens/ahead.py): `n` then only shows the encounter, and ctrl+x the panel.
+        The encounter opens (its time, its draft) when it is shown: see `showing`."""
+        self._waiting = self._mounted_ahead = True
+        mount_hidden(self.app, self)
+        self._spare_panel = CrisisPanel(self._crisis_lines(), None, clock=self.now)
+        mount_hidden(self.app, self._spare_panel)
+
+    def showing(self) -> None:
+        """About to be pushed: a screen mounted ahead opens now, at this moment's time (its
+        When field was filled when it was mounted). One still mounting opens at its mount."""
+        if not self._waiting:
+            return
+        self._waiting = False
+        classes_for_size(self)  # the terminal may have been resized since it was mounted
+        if self._mounted:
+            self._open()
 
     @property
     def built_ahead(self) -> bool:
@@ -423,14 +447,31 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._page_built[self._page].set()
         if self._page in DECIDED_PAGES:
             self._show_decision(self._base.select.decision, self)
+        self._show_page(self._page, focus=True)
+        self._mounted = True
+        if not self._waiting:
+            self._open()
+
+    def _open(self) -> None:
+        """The form as it opens: what the draft keeper compares with from now on."""
+        if self._mounted_ahead:
+            self._now_for_when()
         self._latest = self._form()
         self._opened = self._draft()
         self._keeper.start(self._opened)
-        self._show_page(self._page, focus=True)
         self._update_status()
         self._ready = True
         self.post_message(self._EarlyKeysDone())  # queued behind every key that came before focus
         self.call_after_refresh(self._prepare_crisis)
+
+    def _now_for_when(self) -> None:
+        """A new encounter built ahead happens now: When shows this moment, not the one it
+        was built at."""
+        self._start()
+        when = self.query_one("#when", Input)
+        with when.prevent(Input.Changed):
+            when.value = self._raw_when
+        when.cursor_position = len(self._raw_when)
 
     def _fill(self, within: Widget) -> None:
         """What a widget is not built with: the entry's radio choices; each text's cursor at its end."""
@@ -762,9 +803,12 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
 
     def on_unmount(self) -> None:
         """Quitting the app mid-entry (or the screen going away) keeps what was typed."""
-        self._flush_draft()
+        if self._ready:  # a screen mounted ahead and never shown holds nothing typed
+            self._flush_draft()
         self._keeper.close()
         self._finished = True
+        panel, self._spare_panel = self._spare_panel, None
+        drop(panel)
 
     # --- pages --------------------------------------------------------------------------
 
@@ -1081,6 +1125,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         lines = self._crisis_lines()
         panel, self._spare_panel = self._spare_panel, None
         if panel is None or not panel.shows(lines, self._crisis):
+            drop(panel)
             panel = CrisisPanel(lines, self._crisis, clock=self.now)
         self.app.push_screen(panel, self._after_crisis)
         self.call_after_refresh(self._tick_crisis)
@@ -1096,6 +1141,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         it (building its widgets was a fifth of the time it took to appear)."""
         if self._spare_panel is None and not self._finished and self.app.screen is self:
             self._spare_panel = CrisisPanel(self._crisis_lines(), self._crisis, clock=self.now)
+            mount_hidden(self.app, self._spare_panel)
 
     def _tick_crisis(self) -> None:
         """The crisis checkbox ticked as ctrl+x marked it (a Changed message: status, draft)."""

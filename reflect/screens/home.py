@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from reflect.domain import dates
 from reflect.domain.model import Draft, Entry, EntryFilter, Meeting, ValidationError
+from reflect.screens import memory
 from reflect.screens.footer import Footer
 from reflect.screens.query import SYNTAX, QueryError, describe, is_empty, parse_query
 from reflect.screens.widgets import ConfirmDialog, clip, entry_markers, format_when
@@ -50,6 +51,7 @@ PAGE = first_page.PAGE
 # "Loading…" and lists the entries when the read ends.
 READ_AHEAD_WAIT = 0.25
 PREPARE_AFTER = 0.5  # seconds after an encounter closes before the next is built ahead
+SETTLE_AFTER = 0.3  # seconds after that before memory is settled (screens/memory.py)
 WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
@@ -711,19 +713,29 @@ class HomeScreen(Screen[None]):
         self._next_encounter = None
         if screen is None:
             screen = EncounterScreen(self.journal, entry=entry, draft=draft)
+        screen.showing()
         self.app.push_screen(screen, partial(self._after_encounter, screen))
 
     def prepare_encounter(self) -> None:
-        """Build the next new encounter's widgets while the peer reads home (the app calls
+        """Build and mount the next new encounter while the peer reads home (the app calls
         this once the warm-up has imported the encounter, and again after each one closes),
-        so that `n` and ctrl+x only mount them. On the UI thread, once, while home is on top."""
+        so that `n` and ctrl+x only show it (screens/ahead.py). On the UI thread, once,
+        while home is on top."""
         if self._next_encounter is not None or not self.is_current or not self.shown:
             return
         from reflect.screens.encounter import EncounterScreen
 
         screen = EncounterScreen(self.journal)
         screen.build_ahead()
+        screen.mount_ahead()
         self._next_encounter = screen
+        self.set_timer(SETTLE_AFTER, self._settle)
+
+    def _settle(self) -> None:
+        """Memory settled once the screen built ahead has mounted (screens/memory.py), if
+        home is still on top."""
+        if self.is_current:
+            memory.settle()
 
     def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""

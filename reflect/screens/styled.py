@@ -24,6 +24,8 @@ from typing import Any
 from textual import events
 from textual.screen import Screen
 
+from reflect.screens.ahead import missed_restyle
+
 
 class StyledOnce:
     """Mixed into a Screen: its first ScreenResume skips the restyle (see the module)."""
@@ -35,7 +37,8 @@ class StyledOnce:
         # Handlers run from the most derived class down, so this runs before Screen's own.
         if not self._shown_once:
             self._shown_once = True
-            event.refresh_styles = False
+            if not (isinstance(self, Screen) and missed_restyle(self)):
+                event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
         """The Resize that follows the first layout, at that layout's size, is not laid out

@@ -1,0 +1,177 @@
+"""The next new encounter and its crisis panel are mounted while the peer reads home
+(screens/ahead.py), so `n` and ctrl+x only show them. A screen mounted ahead must act as
+one built at `n`: this moment's time, the theme and size of now, nothing written until it
+is shown, nothing left behind when it closes or the app quits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+
+from textual.color import Color
+from textual.widgets import Input, TextArea
+
+from encounter_helpers import FROZEN, SIZE, burst, home_ready, settle, wait_for
+from reflect.screens.ahead import hidden_screens
+from reflect.screens.app import ReflectApp
+from reflect.screens.crisis import CrisisPanel
+from reflect.screens.encounter import EncounterScreen
+from reflect.screens.steps import show_when
+from reflect.store import Journal
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clocked() -> tuple[ReflectApp, list]:
+    now = [FROZEN]
+    return ReflectApp(Journal(), start="home", clock=lambda: now[0]), now
+
+
+async def mounted_ahead(pilot, home) -> EncounterScreen:
+    await wait_for(pilot, lambda: home._next_encounter is not None and home._next_encounter._mounted,
+                   "the next encounter to be mounted ahead")  # fmt: skip
+    screen = home._next_encounter
+    panel = screen._spare_panel
+    await wait_for(pilot, lambda: panel is not None and panel.is_mounted, "its crisis panel to be mounted ahead")
+    return screen
+
+
+async def test_n_and_ctrl_x_show_screens_already_mounted() -> None:
+    app, now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        ahead = await mounted_ahead(pilot, home)
+        panel = ahead._spare_panel
+        assert app.screen is home  # mounted, not shown: home still takes the keys
+        now[0] = FROZEN + timedelta(minutes=50)
+        await burst(pilot, "n", *"typed at once", "ctrl+x", "down", "space", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is ahead
+        assert ahead.query_one("#story", TextArea).text == "typed at once"
+        assert ahead.query_one("#when", Input).value == show_when(now[0])
+        assert not panel.is_running  # shown, saved and closed
+        [saved] = Journal().recent()
+        assert saved.occurred == now[0] and saved.flags.crisis and saved.crisis is not None
+        assert saved.crisis.actions and saved.listen.story == "typed at once"
+
+
+async def test_quitting_with_screens_mounted_ahead_writes_nothing() -> None:
+    """A screen mounted ahead was never opened: quitting keeps no draft of it."""
+    app, _now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        await mounted_ahead(pilot, home)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert Journal().drafts() == [] and Journal().recent() == []
+
+
+def test_quitting_while_the_screens_are_mounting_does_not_crash(tmp_path: Path) -> None:
+    """The app quits the moment the next screens are imported, as they start to mount (a
+    select list mounted after its parts were taken down, and the app crashed as it quit)."""
+    code = textwrap.dedent(f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from reflect.store import Journal
+        from reflect.screens.app import ReflectApp
+        async def main():
+            app = ReflectApp(Journal({str(tmp_path / "j.json")!r}))
+            async with app.run_test(size=(80, 24)) as pilot:
+                for _ in range(1500):
+                    await pilot.pause(0.01)
+                    if app.screen_stack[0]._next_encounter is not None:
+                        break
+                print("mounting", app.screen_stack[0]._next_encounter is not None)
+        asyncio.run(main())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"REFLECT_CONFIG": str(tmp_path / "s.json"), "HOME": str(tmp_path),
+                               "PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["mounting", "True"], done.stdout
+
+
+async def test_a_theme_changed_while_it_waited_reaches_the_encounter() -> None:
+    app, _now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        ahead = await mounted_ahead(pilot, home)
+        before = ahead.styles.background
+        app.action_toggle_theme()
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is ahead
+        assert ahead.styles.background != before
+        assert ahead.styles.background == Color.parse(app.current_theme.background)
+
+
+async def test_a_resize_while_it_waited_reaches_the_encounter() -> None:
+    app, _now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        ahead = await mounted_ahead(pilot, home)
+        assert ahead.has_class("-wide")
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is ahead
+        assert ahead.has_class("-narrow") and not ahead.has_class("-wide")
+
+
+async def test_an_encounter_closed_leaves_no_screen_mounted_behind() -> None:
+    """Its crisis panel, mounted ahead and never shown, goes with it."""
+    app, _now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        first = await mounted_ahead(pilot, home)
+        old_panel = first._spare_panel
+        await burst(pilot, "n", *"one", "escape")
+        await settle(pilot)
+        await wait_for(pilot, lambda: home._next_encounter not in (None, first), "the next one to be built")
+        second = await mounted_ahead(pilot, home)
+        await settle(pilot)
+        assert set(map(id, hidden_screens(app))) == {id(second), id(second._spare_panel)}
+        assert not old_panel.is_running and old_panel not in app._registry
+        assert isinstance(second._spare_panel, CrisisPanel)
+
+
+def test_settling_memory_frees_what_a_closed_encounter_held(tmp_path: Path) -> None:
+    """Started as `reflect` starts it (the collector off until the first frame): once an
+    encounter mounted ahead has been shown and closed, the next settle frees it, though an
+    earlier settle froze it while it waited."""
+    code = textwrap.dedent(f"""
+        import asyncio, gc, sys, weakref
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(ROOT / "tests")!r})
+        from reflect.cli.opening import app_starting
+        from reflect.store import Journal
+        from reflect.screens.app import ReflectApp
+        from encounter_helpers import wait_for, home_ready
+        async def main():
+            app = ReflectApp(Journal({str(tmp_path / "j.json")!r}))
+            async with app.run_test(size=(80, 24)) as pilot:
+                home = await home_ready(pilot)
+                await wait_for(pilot, lambda: home._next_encounter is not None and home._next_encounter._mounted, "ahead")
+                first = weakref.ref(home._next_encounter)
+                await pilot.pause(0.6)  # settled: the screen waiting is frozen
+                frozen = gc.get_freeze_count()
+                await pilot.press("n")
+                await pilot.pause(0.3)
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: home._next_encounter not in (None, first()), "the next one")
+                await pilot.pause(0.6)  # settled again
+                print("frozen", frozen > 0, "freed", first() is None)
+        with app_starting():
+            asyncio.run(main())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"REFLECT_CONFIG": str(tmp_path / "s.json"), "HOME": str(tmp_path),
+                               "PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-4:] == ["frozen", "True", "freed", "True"], done.stdout
