@@ -34,8 +34,8 @@ async def mounted_ahead(pilot, home) -> EncounterScreen:
     await wait_for(pilot, lambda: home._next_encounter is not None and home._next_encounter._mounted,
                    "the next encounter to be mounted ahead")  # fmt: skip
     screen = home._next_encounter
-    panel = screen._spare_panel
-    await wait_for(pilot, lambda: panel is not None and panel.is_mounted, "its crisis panel to be mounted ahead")
+    await wait_for(pilot, lambda: screen._spare_panel is not None and screen._spare_panel.is_mounted,
+                   "its crisis panel to be mounted ahead")  # fmt: skip
     return screen
 
 
@@ -143,8 +143,8 @@ async def test_an_encounter_closed_leaves_no_screen_mounted_behind() -> None:
 
 def test_settling_memory_frees_what_a_closed_encounter_held(tmp_path: Path) -> None:
     """Started as `reflect` starts it (the collector off until the first frame): once an
-    encounter mounted ahead has been shown and closed, the next settle frees it, though an
-    earlier settle froze it while it waited."""
+    encounter mounted ahead has been shown and closed, the next whole settle frees it,
+    though an earlier settle froze it while it waited."""
     code = textwrap.dedent(f"""
         import asyncio, gc, sys, weakref
         sys.path.insert(0, {str(ROOT)!r})
@@ -153,19 +153,21 @@ def test_settling_memory_frees_what_a_closed_encounter_held(tmp_path: Path) -> N
         from reflect.store import Journal
         from reflect.screens.app import ReflectApp
         from encounter_helpers import wait_for, home_ready
+        import reflect.screens.home as home_module
+        home_module.SETTLE_ALL_QUIET = 0.3  # the whole settle after a quiet of 0.3 s, not 5
         async def main():
             app = ReflectApp(Journal({str(tmp_path / "j.json")!r}))
             async with app.run_test(size=(80, 24)) as pilot:
                 home = await home_ready(pilot)
                 await wait_for(pilot, lambda: home._next_encounter is not None and home._next_encounter._mounted, "ahead")
                 first = weakref.ref(home._next_encounter)
-                await pilot.pause(0.6)  # settled: the screen waiting is frozen
+                await pilot.pause(0.8)  # settled: the screen waiting is frozen
                 frozen = gc.get_freeze_count()
                 await pilot.press("n")
                 await pilot.pause(0.3)
                 await pilot.press("escape")
                 await wait_for(pilot, lambda: home._next_encounter not in (None, first()), "the next one")
-                await pilot.pause(0.6)  # settled again
+                await pilot.pause(0.8)  # settled whole again
                 print("frozen", frozen > 0, "freed", first() is None)
         with app_starting():
             asyncio.run(main())

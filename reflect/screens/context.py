@@ -7,6 +7,7 @@ module imports `app.py` (which imports the screens): there is no cycle to break.
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.dom import DOMNode
@@ -21,6 +22,8 @@ class Host(Protocol):
     journal: Journal
 
     def now(self) -> datetime: ...
+
+    def when_quiet(self, step: Callable[[], object], *, after: float = ..., quiet: float = ...) -> None: ...
 
 
 def host(node: DOMNode) -> Host:

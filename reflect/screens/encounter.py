@@ -325,13 +325,17 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._ahead = (self._context_fields(entry), page)
 
     def mount_ahead(self) -> None:
-        """Mount this new encounter and its crisis panel now, hidden, while the peer reads
-        home (screens/ahead.py): `n` then only shows the encounter, and ctrl+x the panel.
-        The encounter opens (its time, its draft) when it is shown: see `showing`."""
+        """Mount this new encounter now, hidden, while the peer reads home (screens/ahead.py):
+        `n` then only shows it. It opens (its time, its draft) when shown: see `showing`."""
         self._waiting = self._mounted_ahead = True
         mount_hidden(self.app, self)
-        self._spare_panel = CrisisPanel(self._crisis_lines(), None, clock=self.now)
-        mount_hidden(self.app, self._spare_panel)
+
+    def mount_panel_ahead(self) -> None:
+        """Its crisis panel mounted too, hidden, so that ctrl+x only shows it (a step of its
+        own: see ReflectApp.when_quiet). Not once the encounter has closed."""
+        if self._spare_panel is None and not self._finished:
+            self._spare_panel = CrisisPanel(self._crisis_lines(), self._crisis, clock=self.now)
+            mount_hidden(self.app, self._spare_panel)
 
     def showing(self) -> None:
         """About to be pushed: a screen mounted ahead opens now, at this moment's time (its
@@ -1139,9 +1143,8 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
     def _prepare_crisis(self) -> None:
         """Build the crisis panel ahead, once this screen is on show: ctrl+x then only mounts
         it (building its widgets was a fifth of the time it took to appear)."""
-        if self._spare_panel is None and not self._finished and self.app.screen is self:
-            self._spare_panel = CrisisPanel(self._crisis_lines(), self._crisis, clock=self.now)
-            mount_hidden(self.app, self._spare_panel)
+        if self.app.screen is self:
+            self.mount_panel_ahead()
 
     def _tick_crisis(self) -> None:
         """The crisis checkbox ticked as ctrl+x marked it (a Changed message: status, draft)."""

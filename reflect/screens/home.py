@@ -51,7 +51,8 @@ PAGE = first_page.PAGE
 # "Loading…" and lists the entries when the read ends.
 READ_AHEAD_WAIT = 0.25
 PREPARE_AFTER = 0.5  # seconds after an encounter closes before the next is built ahead
-SETTLE_AFTER = 0.3  # seconds after that before memory is settled (screens/memory.py)
+STEP_GAP = 0.1  # seconds between the steps of that (each also waits for a quiet moment)
+SETTLE_ALL_QUIET = 5.0  # seconds without a key before memory is settled whole (screens/memory.py)
 WINDOW = 4 * PAGE  # entry rows held in memory and in the list, at any depth
 WEEKS = 16
 NEAR_END = 10
@@ -719,9 +720,10 @@ class HomeScreen(Screen[None]):
     def prepare_encounter(self) -> None:
         """Build and mount the next new encounter while the peer reads home (the app calls
         this once the warm-up has imported the encounter, and again after each one closes),
-        so that `n` and ctrl+x only show it (screens/ahead.py). On the UI thread, once,
-        while home is on top."""
-        if self._next_encounter is not None or not self.is_current or not self.shown:
+        so that `n` only shows it (screens/ahead.py); then, each in a quiet moment of its
+        own, its crisis panel, and memory settled. On the UI thread, once; in a quiet
+        moment, whichever screen is on top (an entry being read)."""
+        if self._next_encounter is not None or not self.shown or self._closing:
             return
         from reflect.screens.encounter import EncounterScreen
 
@@ -729,13 +731,9 @@ class HomeScreen(Screen[None]):
         screen.build_ahead()
         screen.mount_ahead()
         self._next_encounter = screen
-        self.set_timer(SETTLE_AFTER, self._settle)
-
-    def _settle(self) -> None:
-        """Memory settled once the screen built ahead has mounted (screens/memory.py), if
-        home is still on top."""
-        if self.is_current:
-            memory.settle()
+        host(self).when_quiet(screen.mount_panel_ahead, after=STEP_GAP)
+        host(self).when_quiet(memory.settle, after=2 * STEP_GAP)
+        host(self).when_quiet(memory.settle_all, after=2 * STEP_GAP, quiet=SETTLE_ALL_QUIET)
 
     def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
@@ -748,7 +746,7 @@ class HomeScreen(Screen[None]):
             keep = None
         self.load(keep=keep)
         self.load_glance()
-        self.set_timer(PREPARE_AFTER, self.prepare_encounter)  # once home has drawn again
+        host(self).when_quiet(self.prepare_encounter, after=PREPARE_AFTER)  # once home has drawn again
 
     def action_new_encounter(self) -> None:
         self.open_encounter()
