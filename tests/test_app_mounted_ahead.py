@@ -177,3 +177,27 @@ def test_settling_memory_frees_what_a_closed_encounter_held(tmp_path: Path) -> N
                                "PATH": "/usr/bin:/bin"})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-4:] == ["frozen", "True", "freed", "True"], done.stdout
+
+
+async def test_work_done_ahead_waits_while_keys_come() -> None:
+    """A step asked for while the peer types runs only once the keys have stopped for a
+    moment (it would hold up the screen a key opens), and then it does run. (A quiet of
+    a second here, so that the test's own pace between keys cannot pass for a pause.)"""
+    from time import monotonic
+
+    app, _now = clocked()
+    ran: list[float] = []
+    quiet = 1.0
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        await pilot.press("slash")
+        typed = app._last_key  # when the app took that key
+        app.when_quiet(lambda: ran.append(monotonic()), quiet=quiet)
+        for ch in "housing":
+            await pilot.press(ch)
+            assert app._last_key > typed
+            typed = app._last_key
+            await pilot.pause(quiet / 4)
+            assert not ran, "ran between keys typed a quarter of the quiet apart"
+        await wait_for(pilot, lambda: bool(ran), "the step to run once the keys stop")
+    assert ran[0] - typed >= quiet
