@@ -1131,6 +1131,8 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         if panel is None or not panel.shows(lines, self._crisis):
             drop(panel)
             panel = CrisisPanel(lines, self._crisis, clock=self.now)
+        elif panel.is_running:
+            classes_for_size(panel)  # mounted ahead: the terminal may have been resized since
         self.app.push_screen(panel, self._after_crisis)
         self.call_after_refresh(self._tick_crisis)
 
