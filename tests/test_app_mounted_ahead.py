@@ -217,3 +217,53 @@ async def test_a_resize_while_it_waited_reaches_the_crisis_panel() -> None:
         await settle(pilot)
         assert app.screen is panel
         assert panel.has_class("-short") and not panel.has_class("-tall")
+
+
+async def test_edits_and_drafts_leave_the_encounter_mounted_ahead_for_the_next_n() -> None:
+    """An edit or a resumed draft opens a screen of its own: the one mounted ahead waits
+    for the next `n` (it was forgotten, still mounted: each edit left two more screens)."""
+    from reflect.domain.model import Entry
+
+    Journal().save(Entry(occurred=FROZEN - timedelta(days=1)))
+    app, _now = clocked()
+    async with app.run_test(size=SIZE) as pilot:
+        home = await home_ready(pilot)
+        ahead = await mounted_ahead(pilot, home)
+        for _ in range(3):
+            await burst(pilot, "e", "escape")  # edit the newest entry, leave it unchanged
+            await settle(pilot)
+        await burst(pilot, "n", *"a draft", "escape")
+        await settle(pilot)
+        assert app.screen is home and ahead.is_running is False  # shown, then closed
+        await wait_for(pilot, lambda: home._next_encounter not in (None, ahead), "the next one")
+        second = await mounted_ahead(pilot, home)
+        await burst(pilot, "home", "enter", "escape")  # resume the draft, leave it
+        await settle(pilot)
+        assert home._next_encounter is second
+        assert set(map(id, hidden_screens(app))) == {id(second), id(second._spare_panel)}
+
+
+async def test_a_whole_settle_is_asked_for_once_however_many_encounters_close() -> None:
+    import reflect.screens.memory as memory_module
+
+    app, _now = clocked()
+    runs: list[int] = []
+    async with app.run_test(size=SIZE) as pilot:
+        original, memory_module.settle_all = memory_module.settle_all, lambda: runs.append(1)
+        try:
+            home = await home_ready(pilot)
+            home_module = sys.modules[type(home).__module__]
+            quiet, home_module.SETTLE_ALL_QUIET = home_module.SETTLE_ALL_QUIET, 1.2
+            try:
+                for _ in range(3):
+                    ahead = await mounted_ahead(pilot, home)
+                    await burst(pilot, "n", "escape")
+                    await wait_for(pilot, lambda: home._next_encounter not in (None, ahead), "the next one")
+                await mounted_ahead(pilot, home)
+                await wait_for(pilot, lambda: bool(runs), "a whole settle", seconds=5)
+                await pilot.pause(0.3)
+            finally:
+                home_module.SETTLE_ALL_QUIET = quiet
+        finally:
+            memory_module.settle_all = original
+    assert runs == [1]

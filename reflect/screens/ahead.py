@@ -3,7 +3,7 @@
 Pushing a screen composes it, mounts and styles each of its widgets, then lays it out and
 draws it. For the new encounter and the crisis panel, whose inputs, lists and text areas
 are styled part by part, composing and mounting was more than half the time to their first
-frame. A screen mounted here, while the peer reads home, does that work then: Textual
+frame. A screen mounted here, in a quiet moment before, does that work then: Textual
 starts a screen that is not on the stack just as `push_screen` would (it registers it with
 the app), and a push of a running screen only shows it. Until it is pushed it is not the
 app's screen, so it takes no keys and draws nothing.
@@ -41,7 +41,7 @@ def mount_hidden(app: App[Any], screen: Screen[Any]) -> None:
 
 def drop(screen: Screen[Any] | None) -> None:
     """Take down a screen mounted ahead and never shown, once it has finished mounting."""
-    if screen is not None and _registered(screen) and screen not in screen.app.screen_stack:
+    if screen is not None and _registered(screen) and not _stacked(screen):
         screen.app.call_later(take_down, screen)
 
 
@@ -52,14 +52,18 @@ async def take_down(screen: Screen[Any]) -> None:
         await asyncio.wait_for(AwaitMount(screen, [screen]), MOUNT_WAIT)
     except asyncio.TimeoutError:
         pass
-    if _registered(screen) and screen not in screen.app.screen_stack:
+    if _registered(screen) and not _stacked(screen):
         await screen.app._prune(screen)
 
 
 def hidden_screens(app: App[Any]) -> list[Screen[Any]]:
-    """The screens mounted ahead and not (or no longer) on a stack."""
-    stacked = {id(screen) for stack in app._screen_stacks.values() for screen in stack}
-    return [screen for screen in list(_STYLED_AT) if _registered(screen) and id(screen) not in stacked]
+    """The screens mounted ahead and not shown (a screen shown and closed is removed)."""
+    return [screen for screen in list(_STYLED_AT) if _registered(screen) and not _stacked(screen)]
+
+
+def _stacked(screen: Screen[Any]) -> bool:
+    """On a stack of any mode (shown, or beneath what is)."""
+    return any(screen is s for stack in screen.app._screen_stacks.values() for s in stack)
 
 
 def _registered(screen: Screen[Any]) -> bool:

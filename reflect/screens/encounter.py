@@ -276,7 +276,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._widgets: dict[str, Widget] = {}  # the form's widgets by id, as found
         self._story_texts: dict[str, str] = {}
         self._crisis_marked = False  # ctrl+x ticked the crisis flag; its checkbox not yet
-        self._spare_panel: CrisisPanel | None = None  # built ahead for ctrl+x (see _prepare_crisis)
+        self._spare_panel: CrisisPanel | None = None  # mounted ahead for ctrl+x (see mount_panel_ahead)
         self._status_shown: tuple[object, ...] = ()  # what the status line shows
         # A new encounter's context fields and first page, built ahead (see build_ahead).
         self._ahead: tuple[dict[str, Widget], StepPage] | None = None
@@ -312,12 +312,12 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         return stories
 
     def build_ahead(self) -> None:
-        """Construct a new encounter's first widgets now, while the peer reads home, so that
-        `n` only mounts them (constructing them was about a third of the time to open).
+        """Construct a new encounter's first widgets (before `mount_ahead` mounts them).
 
         Nothing built here depends on the moment: the When field, the one that does, is
-        built when the screen composes, with the time then; the page and the other context
-        fields hold what a new entry holds whenever it is made."""
+        built when the screen composes and set again to the time of `n` when the screen is
+        shown (`showing`); the page and the other context fields hold what a new entry
+        holds whenever it is made."""
         assert self._entry_arg is None and self._draft_arg is None, "only a new encounter"
         entry = Entry(occurred=self.now())
         page = PAGE_CLASSES[self._page](entry, [])
@@ -325,7 +325,7 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._ahead = (self._context_fields(entry), page)
 
     def mount_ahead(self) -> None:
-        """Mount this new encounter now, hidden, while the peer reads home (screens/ahead.py):
+        """Mount this new encounter now, hidden, in a quiet moment (screens/ahead.py):
         `n` then only shows it. It opens (its time, its draft) when shown: see `showing`."""
         self._waiting = self._mounted_ahead = True
         mount_hidden(self.app, self)
@@ -1143,8 +1143,8 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
             return Settings().crisis_lines
 
     def _prepare_crisis(self) -> None:
-        """Build the crisis panel ahead, once this screen is on show: ctrl+x then only mounts
-        it (building its widgets was a fifth of the time it took to appear)."""
+        """Mount the crisis panel ahead, once this screen is on show (an edit, a draft, or a
+        new encounter whose panel was not mounted with it): ctrl+x then only shows it."""
         if self.app.screen is self:
             self.mount_panel_ahead()
 

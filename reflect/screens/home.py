@@ -256,7 +256,8 @@ class HomeScreen(Screen[None]):
         self._loading_more = False
         self._debounce: Timer | None = None
         self._reviewing = False  # a review round is open (r again does nothing)
-        self._next_encounter: EncounterScreen | None = None  # built ahead for `n` (see prepare_encounter)
+        self._next_encounter: EncounterScreen | None = None  # mounted ahead for `n` (see prepare_encounter)
+        self._settle_all_asked = False  # a whole settle waits for a long quiet (see prepare_encounter)
 
     # --- layout -------------------------------------------------------------------
 
@@ -710,15 +711,16 @@ class HomeScreen(Screen[None]):
         """Push the encounter screen; when it closes, show what changed."""
         from reflect.screens.encounter import EncounterScreen  # on first use: keeps start-up light
 
-        screen = self._next_encounter if entry is None and draft is None else None
-        self._next_encounter = None
+        screen: EncounterScreen | None = None
+        if entry is None and draft is None:  # the one mounted ahead waits for the next `n` otherwise
+            screen, self._next_encounter = self._next_encounter, None
         if screen is None:
             screen = EncounterScreen(self.journal, entry=entry, draft=draft)
         screen.showing()
         self.app.push_screen(screen, partial(self._after_encounter, screen))
 
     def prepare_encounter(self) -> None:
-        """Build and mount the next new encounter while the peer reads home (the app calls
+        """Build and mount the next new encounter in a quiet moment (the app calls
         this once the warm-up has imported the encounter, and again after each one closes),
         so that `n` only shows it (screens/ahead.py); then, each in a quiet moment of its
         own, its crisis panel, and memory settled. On the UI thread, once; in a quiet
@@ -733,7 +735,13 @@ class HomeScreen(Screen[None]):
         self._next_encounter = screen
         host(self).when_quiet(screen.mount_panel_ahead, after=STEP_GAP)
         host(self).when_quiet(memory.settle, after=2 * STEP_GAP)
-        host(self).when_quiet(memory.settle_all, after=2 * STEP_GAP, quiet=SETTLE_ALL_QUIET)
+        if not self._settle_all_asked:  # once, however many encounters close before a long quiet
+            self._settle_all_asked = True
+            host(self).when_quiet(self._settle_all, after=2 * STEP_GAP, quiet=SETTLE_ALL_QUIET)
+
+    def _settle_all(self) -> None:
+        self._settle_all_asked = False
+        memory.settle_all()
 
     def _after_encounter(self, screen: EncounterScreen, saved: Entry | None) -> None:
         """Highlight what the peer just left: the saved entry, or the draft kept to resume."""
