@@ -17,7 +17,6 @@ nowhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -59,6 +58,8 @@ R = TypeVar("R")
 
 def shard_of(entry_id: str) -> str:
     """The index shard holding this id: two hex digits of its hash."""
+    import hashlib  # here: opening the app looks up no id, and hashlib loads OpenSSL (about 2 ms)
+
     return hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:2]
 
 
