@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.paths import Layout
 from reflect.store import stamps
@@ -35,8 +35,9 @@ Reading = Callable[[], AbstractContextManager[object]]
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-@dataclass(frozen=True, order=True)
-class Key:
+# A NamedTuple, not a frozen ordered dataclass: as immutable, compared and ordered field by
+# field, without the ten methods that dataclass compiled at import (about 1 ms, every start).
+class Key(NamedTuple):
     """Where a row sits: its time, then its id (the order is oldest to newest)."""
 
     when: datetime
