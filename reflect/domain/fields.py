@@ -275,8 +275,7 @@ class Form(NamedTuple):
 Parse = Callable[[dict[str, Any], str, str], Any]  # (data, key, path) -> value
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One record field, declared once. `label` is the export (Markdown) label; `view`
     the entry view's where it reads differently; `csv` False keeps it out of CSV."""
 
@@ -433,7 +432,7 @@ def record(
             d = f.metadata.get(_SPEC)
             if d is None:
                 raise TypeError(f"{cls.__name__}.{f.name} has no declaration")
-            declared[f.name] = dataclasses.replace(d, name=f.name)
+            declared[f.name] = d._replace(name=f.name)
         names = _export_order(cls, tuple(declared), order)
         spec = RecordSpec(
             tuple(declared[n] for n in names), what, path, form_id, frozenset(names)

@@ -11,10 +11,9 @@ paints first and the rows arrive a moment later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Callable, NamedTuple, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -150,8 +149,7 @@ def week_start(now: datetime) -> datetime:
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-@dataclass
-class Glance:
+class Glance(NamedTuple):
     weeks: list[int]
     meeting: str
     total: int | None = None  # entries in the whole journal (None: could not be read)

@@ -19,7 +19,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -165,8 +164,7 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.casefold()
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
     """What a row must satisfy: a time range, a raw text needle, and a full test of the
     stored document (the filter's own rule) run only on rows that pass the cheap ones."""
 
@@ -190,8 +188,7 @@ class Match:
         return [m for m in have if (lo is None or m >= lo) and (hi is None or m <= hi)]
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     """Rows newest first, and whether nothing lies beyond them on either side."""
 
     docs: list[Doc]
