@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reflect.domain import cycle
-from reflect.domain.crisis import PrivateCrisis, changed_at, is_crisis
+from reflect.domain.crisis import changed_at, is_crisis
+from reflect.domain.private_crisis import PrivateCrisis
 from reflect.domain.growth import FRAMING, RATER_LABELS, Goal, Rating, differences, latest, moved
 from reflect.domain.masking import mask_identifiers, mask_person
 from reflect.domain.model import Entry, Meeting, Story, iso

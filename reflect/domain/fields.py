@@ -17,7 +17,7 @@ import dataclasses
 import uuid
 from dataclasses import MISSING, dataclass
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, NamedTuple, TypeVar
 
 from reflect.domain.years import MAX_YEAR, MIN_YEAR, date_problem, datetime_problem
 
@@ -256,8 +256,9 @@ INPUT, TEXTAREA, SELECT, RADIO, CHECKBOX, TRISTATE_W, LIST_W, MULTI, NUMBER_W, D
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Form:
+# A NamedTuple, not a frozen dataclass: as immutable and compared by value, without
+# the six methods a frozen dataclass compiles at import (about 1 ms each class, every start).
+class Form(NamedTuple):
     """Where a field sits in the encounter form: its page, widget kind, label and widget id.
 
     `pos` orders a page whose layout differs from the record's order (0 = in record
@@ -274,8 +275,7 @@ class Form:
 Parse = Callable[[dict[str, Any], str, str], Any]  # (data, key, path) -> value
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One record field, declared once. `label` is the export (Markdown) label; `view`
     the entry view's where it reads differently; `csv` False keeps it out of CSV."""
 
@@ -360,8 +360,7 @@ def sub(record_cls: type, label: str = "", *, optional: bool = False, **spec: An
 R = TypeVar("R", bound="Record")
 
 
-@dataclass(frozen=True)
-class RecordSpec:
+class RecordSpec(NamedTuple):
     """A record's declaration: its fields in export order, how errors name it, its
     default path and the widget id pattern of its fields in the form."""
 
@@ -433,7 +432,7 @@ def record(
             d = f.metadata.get(_SPEC)
             if d is None:
                 raise TypeError(f"{cls.__name__}.{f.name} has no declaration")
-            declared[f.name] = dataclasses.replace(d, name=f.name)
+            declared[f.name] = d._replace(name=f.name)
         names = _export_order(cls, tuple(declared), order)
         spec = RecordSpec(
             tuple(declared[n] for n in names), what, path, form_id, frozenset(names)
@@ -765,8 +764,7 @@ def free_text(cls: type) -> tuple[str, ...]:
     return tuple(p for p, f in walk(cls) if f.free_text)
 
 
-@dataclass(frozen=True)
-class FormItem:
+class FormItem(NamedTuple):
     """One field of the encounter form, as a front end builds and reads it."""
 
     path: str  # dotted entry field, e.g. "select.checks.brief"

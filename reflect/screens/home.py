@@ -11,10 +11,9 @@ paints first and the rows arrive a moment later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Callable, NamedTuple, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -63,6 +62,9 @@ NO_SCHEDULE = 'No supervision schedule: reflect config schedule "every other tue
 
 WHEN_WIDTH = 15
 PERSON_WIDTH = 8
+# Cells a row takes before "What was shared": when, flags, person, setting and their gaps.
+ROW_PREFIX = WHEN_WIDTH + 1 + 6 + 1 + PERSON_WIDTH + 1 + 10 + 1
+SHARED_MAX = 200  # characters of "What was shared" a row holds on the widest terminal
 
 
 def list_when(dt: datetime, now: datetime) -> str:
@@ -74,8 +76,10 @@ def list_when(dt: datetime, now: datetime) -> str:
     return head if ":" in tail else label
 
 
-def entry_prompt(entry: Entry, now: datetime) -> Content:
-    """One row: when, flag markers, pseudonym, setting, what was shared."""
+def entry_prompt(entry: Entry, now: datetime, shared: int = SHARED_MAX) -> Content:
+    """One row: when, flag markers, pseudonym, setting, what was shared (at most `shared`
+    characters of it: see `shared_room`)."""
+    cell = shared_cell(entry)
     return Content.assemble(
         clip(list_when(entry.occurred, now), WHEN_WIDTH),
         " ",
@@ -85,7 +89,7 @@ def entry_prompt(entry: Entry, now: datetime) -> Content:
         " ",
         clip(setting_cell(entry), 10),
         " ",
-        shared_cell(entry),
+        cell[:shared] if len(cell) > shared else cell,
     )
 
 
@@ -98,16 +102,27 @@ def setting_cell(entry: Entry) -> str:
     return SETTING_SHORT.get(entry.setting, entry.setting)
 
 
+def shared_room(width: int) -> int:
+    """Characters of "What was shared" a row needs on a terminal `width` cells wide: the
+    cells left after the other columns, and a few more, so the list still cuts the row
+    (with its "…") where it did when the row held SHARED_MAX characters.
+
+    Each row's text is measured and cut by the list as it is drawn. Text that is not all
+    single-cell characters (an "…", a dash, a curly quote) is measured a character at a
+    time, in Python: 50 rows of 250 characters took about 10 ms of the start."""
+    return min(max(width - ROW_PREFIX, 0) + 8, SHARED_MAX)
+
+
 def shared_cell(entry: Entry) -> Content:
     """The "What was shared" column: the part of the peer's story shared, or "held back";
     the person's story only after it, labelled as what was heard, never as if shared."""
-    heard = entry.summary(200)
+    heard = entry.summary(SHARED_MAX)
     if entry.select.decision == "hold":
         head: Content = Content.styled("held back", "italic bold")
     else:
         part = " ".join((entry.select.part or entry.share.how).split())
         if part:
-            return Content(part[:200])
+            return Content(part[:SHARED_MAX])
         head = Content("")
     if not heard:
         return head if head.plain else Content.styled("(no text)", "italic $text-muted")
@@ -115,8 +130,9 @@ def shared_cell(entry: Entry) -> Content:
     return Content.assemble(head, " · ", tail) if head.plain else tail
 
 
-def draft_prompt(draft: Draft, now: datetime) -> Content:
-    """A draft row in the same columns: when it was saved, "draft", pseudonym, first words."""
+def draft_prompt(draft: Draft, now: datetime, shared: int = SHARED_MAX) -> Content:
+    """A draft row in the same columns: when it was saved, "draft", pseudonym, first words
+    (at most `shared` characters of them)."""
     person = draft.entry.get("person") if isinstance(draft.entry.get("person"), str) else ""
     label = "edit" if draft.entry_id else "draft"
     return Content.assemble(
@@ -126,7 +142,7 @@ def draft_prompt(draft: Draft, now: datetime) -> Content:
         " ",
         (clip(person or "—", PERSON_WIDTH), "bold"),
         " ",
-        draft.preview(200),
+        draft.preview(SHARED_MAX)[:shared],
     )
 
 
@@ -136,8 +152,7 @@ def week_start(now: datetime) -> datetime:
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-@dataclass
-class Glance:
+class Glance(NamedTuple):
     weeks: list[int]
     meeting: str
     total: int | None = None  # entries in the whole journal (None: could not be read)
@@ -258,6 +273,7 @@ class HomeScreen(Screen[None]):
         self._reviewing = False  # a review round is open (r again does nothing)
         self._next_encounter: EncounterScreen | None = None  # mounted ahead for `n` (see prepare_encounter)
         self._settle_all_asked = False  # a whole settle waits for a long quiet (see prepare_encounter)
+        self._rows_for = 0  # the terminal width the rows were cut for (shared_room)
 
     # --- layout -------------------------------------------------------------------
 
@@ -285,6 +301,11 @@ class HomeScreen(Screen[None]):
         )
         yield EntryList(id="entries", markup=False)
         yield Footer()
+
+    def on_resize(self) -> None:
+        """Wider than the rows were cut for: cut them again, so they fill the new width."""
+        if self.ready and shared_room(self.app.size.width) > shared_room(self._rows_for):
+            self._rebuild()
 
     def on_mount(self) -> None:
         lst = self.query_one(EntryList)
@@ -401,13 +422,15 @@ class HomeScreen(Screen[None]):
         if keep is None and lst.highlighted_option is not None:
             keep = lst.highlighted_option.id
         now = self.now()
+        self._rows_for = self.app.size.width
+        room = shared_room(self._rows_for)
         options: list[Option] = []
         drafts = self._shown_drafts()
         if drafts and self._at_newest:
             options.append(Option(Content.styled("Unfinished drafts: enter resumes, d discards", "bold $warning"), disabled=True))
-            options += [Option(draft_prompt(d, now), id=f"draft:{d.id}") for d in drafts]
+            options += [Option(draft_prompt(d, now, room), id=f"draft:{d.id}") for d in drafts]
             options.append(Option(Content.styled("Encounters", "bold"), disabled=True))
-        options += [Option(entry_prompt(e, now), id=f"entry:{e.id}") for e in self._entries]
+        options += [Option(entry_prompt(e, now, room), id=f"entry:{e.id}") for e in self._entries]
         if not self._entries:
             text = (
                 "Nothing matches this search. Esc clears it."

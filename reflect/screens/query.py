@@ -7,7 +7,6 @@ peer can guess it; a mistake raises QueryError with a sentence that says how to 
 
 from __future__ import annotations
 
-import shlex
 from datetime import datetime
 
 from reflect.domain import cycle, dates
@@ -45,6 +44,8 @@ def _when(text: str, now: datetime | None, end: bool) -> datetime:
 
 def parse_query(text: str, now: datetime | None = None) -> EntryFilter:
     """Read the search line into a filter. Unknown `key:` words are searched as text."""
+    import shlex  # here: home imports this module, and a search is typed later if at all
+
     try:
         words = shlex.split(text)
     except ValueError:

@@ -19,10 +19,9 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.paths import Layout
 from reflect.store import stamps
@@ -35,8 +34,9 @@ Reading = Callable[[], AbstractContextManager[object]]
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-@dataclass(frozen=True, order=True)
-class Key:
+# A NamedTuple, not a frozen ordered dataclass: as immutable, compared and ordered field by
+# field, without the ten methods that dataclass compiled at import (about 1 ms, every start).
+class Key(NamedTuple):
     """Where a row sits: its time, then its id (the order is oldest to newest)."""
 
     when: datetime
@@ -164,8 +164,7 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.casefold()
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
     """What a row must satisfy: a time range, a raw text needle, and a full test of the
     stored document (the filter's own rule) run only on rows that pass the cheap ones."""
 
@@ -189,8 +188,7 @@ class Match:
         return [m for m in have if (lo is None or m >= lo) and (hi is None or m <= hi)]
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     """Rows newest first, and whether nothing lies beyond them on either side."""
 
     docs: list[Doc]

@@ -17,7 +17,6 @@ nowhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -52,6 +51,8 @@ from reflect.store.tables import next_key
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from reflect.store.packed import PackedPut  # an import's entries; a dict is a document
+
 ENTRIES = "entries"
 Doc = dict[str, Any]
 R = TypeVar("R")
@@ -59,6 +60,8 @@ R = TypeVar("R")
 
 def shard_of(entry_id: str) -> str:
     """The index shard holding this id: two hex digits of its hash."""
+    import hashlib  # here: opening the app looks up no id, and hashlib loads OpenSSL (about 2 ms)
+
     return hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:2]
 
 
@@ -164,17 +167,6 @@ def _stage_all(writes: Iterable[tuple[Path, bytes, int]], backup_dir: Path, many
         raise
     finally:
         pool.shutdown(wait=True)
-
-
-@dataclass(frozen=True, slots=True)
-class PackedPut:
-    """An entry to write as the compact JSON it is stored as (an import's: see
-    `reflect.domain.import_stream`), with what the write needs to know of it."""
-
-    id: str
-    month: str
-    text: bytes  # the stored document, UTF-8: exactly `dumps` of it
-    updated: str  # its `updated` stamp, as stored
 
 
 def check_entries(path: Path, docs: Iterable[Doc]) -> None:
@@ -568,7 +560,7 @@ class Engine:
                 changes.setdefault(current, (set(), []))[0].add(entry_id)
         items: list[Doc | PackedPut] = [*puts, *packed]
         for item in items:
-            item_id = item.id if isinstance(item, PackedPut) else item["id"]
+            item_id = item["id"] if isinstance(item, dict) else item.id
             remove, add = changes.setdefault(targets[item_id], (set(), []))
             remove.add(item_id)
             add.append(item)
@@ -635,7 +627,7 @@ class Engine:
         """The month file's new bytes and its newest change (`stamps`), or None when nothing
         is to be written. Entries that come packed are spliced in as the bytes they are:
         the file is exactly what `dumps` of its documents gives, without encoding them again."""
-        if not any(isinstance(a, PackedPut) for a in add) or set(data or {}) - {ENTRIES}:
+        if all(isinstance(a, dict) for a in add) or set(data or {}) - {ENTRIES}:
             docs = [a if isinstance(a, dict) else json.loads(a.text) for a in add]
             after = self.month_after(month, data, remove, docs)
             if after is None:
@@ -645,7 +637,7 @@ class Engine:
         key = int(next_key(kept))
         parts = [b"%s:%s" % (dumps(k), dumps(v)) for k, v in kept.items()]
         for a in add:
-            parts.append(b'"%d":%s' % (key, a.text if isinstance(a, PackedPut) else dumps(a)))
+            parts.append(b'"%d":%s' % (key, dumps(a) if isinstance(a, dict) else a.text))
             key += 1
         changed = (a if isinstance(a, dict) else {"updated": a.updated} for a in add)
         return b'{"entries":{' + b",".join(parts) + b"}}", stamps.newest_change(chain(kept.values(), changed))

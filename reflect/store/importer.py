@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from reflect.domain.model import Entry, Meeting, Story, now
 from reflect.domain.worked import WorkedWeek
 from reflect.domain.training import Training
-from reflect.store.engine import Engine, PackedPut, month_of
+from reflect.store.engine import Engine, month_of
 from reflect.store.errors import Conflict
+from reflect.store.packed import PackedPut
 from reflect.store.tables import Table, next_key, split_agenda
 
 if TYPE_CHECKING:

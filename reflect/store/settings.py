@@ -6,7 +6,6 @@ folder; what a valid setting is belongs to `Settings.from_dict`.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from reflect import paths
@@ -17,6 +16,8 @@ from reflect.store.storage import KEEP_BACKUPS, CorruptFile, read_json, write_js
 
 
 def default_peer_name() -> str:
+    import getpass  # here: it imports termios, which opening the app does not need
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some containers

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reflect.domain.collector import no_cycle_gc
-from reflect.domain.crisis import PrivateCrisis, is_crisis
+from reflect.domain.crisis import is_crisis
+from reflect.domain.private_crisis import PrivateCrisis
 from reflect.usecases.damage import Damaged, or_else
 from reflect.usecases.visibility import shown
 

@@ -7,8 +7,7 @@ page size. Entries are built only for the rows returned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reflect.domain.fields import LIST, OPT_RECORD, RECORD, leaves, walk
 from reflect.domain.model import Entry, EntryFilter
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 from reflect.store.browse import Doc
 
 
-@dataclass
-class EntryPage:
+class EntryPage(NamedTuple):
     """Entries newest first, with the cursors either side and whether the list ends there."""
 
     entries: list[Entry]

@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 from reflect.domain.caseload import Case, Caseload
 from reflect.domain.collector import no_cycle_gc
-from reflect.domain.crisis import PrivateCrisis, is_crisis
+from reflect.domain.crisis import is_crisis
+from reflect.domain.private_crisis import PrivateCrisis
 from reflect.domain.formats import ImportFormatError
 from reflect.domain.supervision_rules import (
     Pack,

@@ -8,8 +8,7 @@ drawing "Loading…" and then everything again (issue 9, item 18: home ready fas
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reflect.usecases import browsing
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
 PAGE = 50  # entries home reads at a time
 
 
-@dataclass
-class FirstPage:
+class FirstPage(NamedTuple):
     stamp: Stamp  # the journal's files before the read: a change during it is seen next time
     drafts: list[Draft]
     page: EntryPage
