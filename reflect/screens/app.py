@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from reflect.domain.model import Meeting
     from reflect.screens.encounter import EncounterScreen
     from reflect.screens.review_round import ReviewOptions
+    from reflect.screens.warm import Parsed
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
@@ -176,7 +177,8 @@ class ReflectApp(App["list[Meeting] | None"]):
         if self._warm_timer is not None:
             self._warm_timer.stop()
         self.run_worker(
-            _import_next_screens, thread=True, group="warm", name="import the next screens", exit_on_error=False
+            partial(_import_next_screens, self), thread=True, group="warm", name="import the next screens",
+            exit_on_error=False,
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -185,7 +187,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         if event.worker.group == "warm" and event.state == WorkerState.SUCCESS and event.worker.result:
             from reflect.screens.warm import next_screen_classes, prime_styles
 
-            self.when_quiet(partial(prime_styles, self, next_screen_classes()))
+            self.when_quiet(partial(prime_styles, self, next_screen_classes(), event.worker.result))
             home = self.screen_stack[0] if self.screen_stack else None
             if isinstance(home, HomeScreen):
                 self.when_quiet(home.prepare_encounter, after=QUIET)
@@ -388,16 +390,19 @@ def _is_text_field(widget: object) -> bool:
     return isinstance(widget, Input) or (isinstance(area, type) and isinstance(widget, area))
 
 
-def _import_next_screens() -> bool:
-    """Importing is all it does: the modules are then cached in sys.modules. A failure here
-    is left for the real import (on the UI thread) to report. True when all were imported."""
+def _import_next_screens(app: ReflectApp) -> Parsed | None:
+    """Import the next screens (then cached in sys.modules) and parse their widgets' styles
+    (screens/warm.py), off the UI thread. A failure here is left for the real import (on
+    the UI thread) to report. None when not all were imported."""
     try:
         import reflect.screens.encounter
         import reflect.screens.entry_view
         import reflect.screens.help  # noqa: F401
+        from reflect.screens.warm import next_screen_classes, parse_ahead
+
+        return parse_ahead(app, next_screen_classes())
     except Exception:  # noqa: BLE001 - a warm-up only
-        return False
-    return True
+        return None
 
 
 def run_app(db: str | None = None, *, start: str = "home") -> None:

@@ -7,14 +7,18 @@ brings about a dozen classes new to home and the crisis panel a few more, so the
 peer waited (the crisis panel took twice as long the first time as the second). Once
 home is on screen and the warm-up has imported those screens, the app calls
 `prime_styles`: the same sources, added in the order those screens would add them,
-parsed once while the peer reads the list.
+parsed once while the peer reads the list. The parsing itself (about 25 ms) is done on
+the warm-up's thread (`parse_ahead`), so what the UI thread does is only to file it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from textual.css.model import RuleSet
+from textual.css.parse import parse
+from textual.css.tokenize import tokenize_values
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
@@ -30,12 +34,41 @@ class _Bases:
         self._node_bases = DOMNode._css_bases(cls)
 
 
-def prime_styles(app: App[Any], classes: Iterable[type[DOMNode]]) -> None:
-    """Add the DEFAULT_CSS of `classes` (and their bases) to the app's stylesheet and parse it.
+class Parsed(NamedTuple):
+    """Sources parsed ahead, keyed as the stylesheet's parse cache keys them, and the
+    variables (the theme's) they were parsed with."""
+
+    variables: dict[str, str]
+    rules: list[tuple[tuple[str, Any, bool, int, str], list[RuleSet]]]
+
+
+def parse_ahead(app: App[Any], classes: Iterable[type[DOMNode]]) -> Parsed:
+    """Parse the DEFAULT_CSS of `classes` off the UI thread. Reads the stylesheet's
+    variables and nothing else of it: the stylesheet and its cache are the UI thread's."""
+    variables = app.stylesheet._variables
+    tokens = tokenize_values(variables)
+    parsed: list[tuple[tuple[str, Any, bool, int, str], list[RuleSet]]] = []
+    for cls in classes:
+        for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_Bases(cls)):  # type: ignore[arg-type]
+            try:
+                rules = list(parse(scope, css, read_from, variable_tokens=tokens, is_default_rules=True,
+                                   tie_breaker=tie_breaker))  # fmt: skip
+            except Exception:  # noqa: BLE001 - left for the stylesheet's own parse to report
+                continue
+            parsed.append(((css, read_from, True, tie_breaker, scope), rules))
+    return Parsed(variables, parsed)
+
+
+def prime_styles(app: App[Any], classes: Iterable[type[DOMNode]], ahead: Parsed | None = None) -> None:
+    """Add the DEFAULT_CSS of `classes` (and their bases) to the app's stylesheet and parse it,
+    taking what `parse_ahead` parsed while the theme has not changed since.
 
     On the UI thread (the stylesheet is the app's). Styles of widgets already mounted do
     not change: every rule added is scoped to a class, and none is mounted yet."""
     sheet = app.stylesheet
+    if ahead is not None and sheet._variables is ahead.variables:
+        for key, rules in ahead.rules:
+            sheet._parse_cache[key] = rules
     for cls in classes:
         for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_Bases(cls)):  # type: ignore[arg-type]
             sheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
