@@ -110,18 +110,25 @@ async def test_a_theme_changed_while_it_waited_reaches_the_encounter() -> None:
         assert ahead.styles.background == Color.parse(app.current_theme.background)
 
 
-async def test_a_resize_while_it_waited_reaches_the_encounter() -> None:
+async def test_a_resize_while_they_waited_reaches_the_encounter_and_its_panel() -> None:
+    """Mounted ahead at 80x24 (-wide, -tall), shown at 60x20: each has the small terminal's
+    layout (-narrow, -short)."""
     app, _now = clocked()
     async with app.run_test(size=SIZE) as pilot:
         home = await home_ready(pilot)
         ahead = await mounted_ahead(pilot, home)
-        assert ahead.has_class("-wide")
+        panel = ahead._spare_panel
+        assert ahead.has_class("-wide") and panel.has_class("-tall")
         await pilot.resize_terminal(60, 20)
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is ahead
         assert ahead.has_class("-narrow") and not ahead.has_class("-wide")
+        await pilot.press("ctrl+x")
+        await settle(pilot)
+        assert app.screen is panel
+        assert panel.has_class("-short") and not panel.has_class("-tall")
 
 
 async def test_an_encounter_closed_leaves_no_screen_mounted_behind() -> None:
@@ -201,22 +208,6 @@ async def test_work_done_ahead_waits_while_keys_come() -> None:
             assert not ran, "ran between keys typed a quarter of the quiet apart"
         await wait_for(pilot, lambda: bool(ran), "the step to run once the keys stop")
     assert ran[0] - typed >= quiet
-
-
-async def test_a_resize_while_it_waited_reaches_the_crisis_panel() -> None:
-    """Mounted ahead at 80x24 (-tall), shown at 60x20: it has the short terminal's layout."""
-    app, _now = clocked()
-    async with app.run_test(size=SIZE) as pilot:
-        home = await home_ready(pilot)
-        ahead = await mounted_ahead(pilot, home)
-        panel = ahead._spare_panel
-        assert panel.has_class("-tall")
-        await pilot.resize_terminal(60, 20)
-        await settle(pilot)
-        await pilot.press("ctrl+x")
-        await settle(pilot)
-        assert app.screen is panel
-        assert panel.has_class("-short") and not panel.has_class("-tall")
 
 
 async def test_edits_and_drafts_leave_the_encounter_mounted_ahead_for_the_next_n() -> None:
