@@ -182,8 +182,9 @@ class ReflectApp(App["list[Meeting] | None"]):
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The next screens imported: their styles are primed now, on this thread, rather than
-        at the first `n` or ctrl+x (see screens/warm.py)."""
+        """The next screens imported and their styles parsed: the styles are filed, then the
+        next encounter mounted, each in a quiet moment, rather than at the first `n` or
+        ctrl+x (see screens/warm.py and screens/ahead.py)."""
         if event.worker.group == "warm" and event.state == WorkerState.SUCCESS and event.worker.result:
             from reflect.screens.warm import next_screen_classes, prime_styles
 

@@ -133,8 +133,8 @@ class CrisisPanel(StyledOnce, ModalScreen[Crisis | None]):
         self.lines = lines
         self.crisis = crisis or Crisis()
         self.clock = clock
-        # Built now, not in compose: an encounter makes its panel ahead, while the peer
-        # writes, so ctrl+x only mounts it (see EncounterScreen.action_crisis).
+        # Built as it is made: an encounter makes and mounts its panel ahead (see
+        # EncounterScreen.mount_panel_ahead), so ctrl+x only shows it.
         self._panel = self._build()
 
     def shows(self, lines: list[CrisisLine], crisis: Crisis | None) -> bool:

@@ -278,9 +278,6 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self._crisis_marked = False  # ctrl+x ticked the crisis flag; its checkbox not yet
         self._spare_panel: CrisisPanel | None = None  # mounted ahead for ctrl+x (see mount_panel_ahead)
         self._status_shown: tuple[object, ...] = ()  # what the status line shows
-        # A new encounter's context fields and first page, built ahead (see build_ahead).
-        self._ahead: tuple[dict[str, Widget], StepPage] | None = None
-        self._used_ahead = False
         # Mounted ahead, off the stack (see mount_ahead): opens when it is shown, not at mount.
         self._waiting = False
         self._mounted = False
@@ -311,19 +308,6 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
             return []
         return stories
 
-    def build_ahead(self) -> None:
-        """Construct a new encounter's first widgets (before `mount_ahead` mounts them).
-
-        Nothing built here depends on the moment: the When field, the one that does, is
-        built when the screen composes and set again to the time of `n` when the screen is
-        shown (`showing`); the page and the other context fields hold what a new entry
-        holds whenever it is made."""
-        assert self._entry_arg is None and self._draft_arg is None, "only a new encounter"
-        entry = Entry(occurred=self.now())
-        page = PAGE_CLASSES[self._page](entry, [])
-        page.build_ahead()
-        self._ahead = (self._context_fields(entry), page)
-
     def mount_ahead(self) -> None:
         """Mount this new encounter now, hidden, in a quiet moment (screens/ahead.py):
         `n` then only shows it. It opens (its time, its draft) when shown: see `showing`."""
@@ -349,41 +333,23 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
 
     @property
     def built_ahead(self) -> bool:
-        """Whether this screen opened with widgets built before it was pushed."""
-        return self._used_ahead
-
-    def _context_fields(self, entry: Entry) -> dict[str, Widget]:
-        """The context row's labels and fields (but When), by item id."""
-        parts: dict[str, Widget] = {}
-        for item in FORM["context"]:
-            parts[f"label-{item.id}"] = Label(item.label)
-            if item.id != "when":
-                parts[item.id] = field_widget(item, value_at(entry, item.path))
-        return parts
+        """Whether this screen was built and mounted before it was shown (see mount_ahead)."""
+        return self._mounted_ahead
 
     def compose(self) -> ComposeResult:
         classes_for_size(self)
         entry = self._start()
-        ahead, self._ahead = self._ahead, None
-        self._used_ahead = ahead is not None
-        page: Widget
-        if ahead is not None:
-            context, listen = ahead
-            listen.entry = entry  # the same values, but When, which the page does not show
-            page = listen
-        else:
-            context, page = self._context_fields(entry), self._build_page(self._page)
         yield Static(id="progress")
         with Horizontal(id="context"):
             for item in FORM["context"]:
-                yield context[f"label-{item.id}"]
-                yield context[item.id] if item.id != "when" else field_widget(item, self._raw_when)
+                yield Label(item.label)
+                yield field_widget(item, self._raw_when if item.id == "when" else value_at(entry, item.path))
         with Horizontal(id="hint-row"):
             yield Static("", id="when-hint")
             yield Static("", id="status")
         self._page_built[self._page] = asyncio.Event()
         with ContentSwitcher(id="pages", initial=f"page-{self._page}"):
-            yield page
+            yield self._build_page(self._page)
         yield Footer()
 
     def _build_page(self, page: str) -> Widget:
@@ -469,8 +435,8 @@ class EncounterScreen(StyledOnce, Screen[Entry | None]):
         self.call_after_refresh(self._prepare_crisis)
 
     def _now_for_when(self) -> None:
-        """A new encounter built ahead happens now: When shows this moment, not the one it
-        was built at."""
+        """A new encounter mounted ahead happens now: When shows this moment, not the one it
+        was mounted at."""
         self._start()
         when = self.query_one("#when", Input)
         with when.prevent(Input.Changed):

@@ -753,7 +753,6 @@ class HomeScreen(Screen[None]):
         from reflect.screens.encounter import EncounterScreen
 
         screen = EncounterScreen(self.journal)
-        screen.build_ahead()
         screen.mount_ahead()
         self._next_encounter = screen
         host(self).when_quiet(screen.mount_panel_ahead, after=STEP_GAP)

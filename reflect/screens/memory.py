@@ -5,8 +5,8 @@ Start-up's objects are frozen once home's first frame is drawn, so no collection
 them again. Later, the screens mounted ahead and the screens opened and closed since
 piled up in the oldest generation, and the full collection they set off, 20 to 50 ms,
 fell in the middle of the next `n` or ctrl+x. `settle` does that collection in a quiet
-moment instead (ReflectApp.when_quiet), and `settle_all`, after a longer quiet, frees what the freezes
-kept that has since gone. In tests the collector is never off at start: nothing here
+moment instead (ReflectApp.when_quiet), and `settle_all`, after a longer quiet, frees
+what the freezes kept that has since gone. In tests the collector is never off at start: nothing here
 runs, and no test's objects are frozen past its app.
 """
 

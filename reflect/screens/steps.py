@@ -17,7 +17,6 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.compose import compose as compose_children
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -389,18 +388,9 @@ class StepPage(Horizontal):
     def __init__(self, entry: Entry, stories: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         self.entry = entry
         self.stories = stories or []  # (label, story id) from the peer's story bank
-        self._ahead: list[Widget] | None = None  # its children, built before it is mounted
         super().__init__(id=f"page-{self.page}", **kwargs)
 
-    def build_ahead(self) -> None:
-        """Construct the page's widgets now (not mounted): mounting it then only mounts them."""
-        self._ahead = compose_children(self)
-
     def compose(self) -> ComposeResult:
-        if self._ahead is not None:
-            ahead, self._ahead = self._ahead, None
-            yield from ahead
-            return
         with Fields(classes="fields", id=f"fields-{self.page}"):
             yield from self.fields()
             yield _nav(self.page)

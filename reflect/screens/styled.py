@@ -51,7 +51,6 @@ class StyledOnce:
             event.prevent_default()  # Screen's own handler (next in line) does not run
 
 
-
 def classes_for_size(screen: Screen[Any]) -> None:
     """Give `screen` the breakpoint classes of the terminal's size now (call in compose)."""
     width, height = screen.app.size

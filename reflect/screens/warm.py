@@ -13,7 +13,7 @@ the warm-up's thread (`parse_ahead`), so what the UI thread does is only to file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.css.model import RuleSet
@@ -34,6 +34,13 @@ class _Bases:
         self._node_bases = DOMNode._css_bases(cls)
 
 
+def _sources(classes: Iterable[type[DOMNode]]) -> Iterator[tuple[Any, str, int, str]]:
+    """Each DEFAULT_CSS source `classes` add, as DOMNode._get_default_css gives it:
+    (read_from, css, tie_breaker, scope)."""
+    for cls in classes:
+        yield from DOMNode._get_default_css(_Bases(cls))  # type: ignore[arg-type]
+
+
 class Parsed(NamedTuple):
     """Sources parsed ahead, keyed as the stylesheet's parse cache keys them, and the
     variables (the theme's) they were parsed with."""
@@ -48,14 +55,13 @@ def parse_ahead(app: App[Any], classes: Iterable[type[DOMNode]]) -> Parsed:
     variables = app.stylesheet._variables
     tokens = tokenize_values(variables)
     parsed: list[tuple[tuple[str, Any, bool, int, str], list[RuleSet]]] = []
-    for cls in classes:
-        for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_Bases(cls)):  # type: ignore[arg-type]
-            try:
-                rules = list(parse(scope, css, read_from, variable_tokens=tokens, is_default_rules=True,
-                                   tie_breaker=tie_breaker))  # fmt: skip
-            except Exception:  # noqa: BLE001 - left for the stylesheet's own parse to report
-                continue
-            parsed.append(((css, read_from, True, tie_breaker, scope), rules))
+    for read_from, css, tie_breaker, scope in _sources(classes):
+        try:
+            rules = list(parse(scope, css, read_from, variable_tokens=tokens, is_default_rules=True,
+                               tie_breaker=tie_breaker))  # fmt: skip
+        except Exception:  # noqa: BLE001 - left for the stylesheet's own parse to report
+            continue
+        parsed.append(((css, read_from, True, tie_breaker, scope), rules))
     return Parsed(variables, parsed)
 
 
@@ -69,9 +75,8 @@ def prime_styles(app: App[Any], classes: Iterable[type[DOMNode]], ahead: Parsed 
     if ahead is not None and sheet._variables is ahead.variables:
         for key, rules in ahead.rules:
             sheet._parse_cache[key] = rules
-    for cls in classes:
-        for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_Bases(cls)):  # type: ignore[arg-type]
-            sheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
+    for read_from, css, tie_breaker, scope in _sources(classes):
+        sheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
     sheet.rules  # noqa: B018 - parses now, if anything was added
 
 
