@@ -28,7 +28,10 @@ import reflect.screens.app as app
 def run_app(db=None, *, start="home"):
     loaded = sorted(m for m in sys.modules if m.startswith(("reflect.", "dateutil", "pyrage", "hashlib", "getpass", "shlex")))
     from reflect.domain import dates
-    loaded += [f"compiled {name}" for name, value in vars(dates).items() if getattr(value, "_pattern", None) is not None]
+    import re
+    cached = {key[1] for cache in (getattr(re, "_cache", {}), getattr(re, "_cache2", {})) for key in cache}
+    loaded += [f"compiled {name}" for name, value in vars(dates).items()
+               if isinstance(value, re.Pattern) or (isinstance(value, str) and value in cached)]
     sys.stderr.write("LOADED=" + json.dumps(loaded) + "\n")
 
 app.run_app = run_app

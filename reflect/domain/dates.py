@@ -115,32 +115,21 @@ def _parse_time(text: str) -> time | None:
 
 # --- parse_when -------------------------------------------------------------------
 
-class _Later:
-    """A pattern compiled when first matched: home imports this module to label times, and
-    its first frame reads no phrase (compiling these eight was about 3 ms of the start)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._pattern: re.Pattern[str] | None = None
-
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        if self._pattern is None:
-            self._pattern = re.compile(self.source)
-        return self._pattern.fullmatch(text)
-
-
-_ISO_DATETIME = _Later(
+# Each pattern is compiled by `re` on its first use (and cached there), not at import: home
+# imports this module to label times, and its first frame reads no phrase (compiling these
+# eight was about 3 ms of the start).
+_ISO_DATETIME = (
     r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:z|[+-]\d{2}(?::?\d{2})?)?"
 )
-_AGO_EXACT = _Later(rf"({_COUNT_RX}) (second|sec|minute|min|hour|hr)s? ago")
-_AGO_DAYS = _Later(rf"({_COUNT_RX}) (day|week|wk|month|year|yr)s? ago")
-_IN_DAYS = _Later(rf"in ({_COUNT_RX}) (day|week|wk|month|year|yr)s?")
-_TIME_LAST = _Later(rf"(?:(?P<day>.+?) )?(?:at )?(?P<time>{_TIME_RX})")
-_TIME_FIRST = _Later(rf"(?:at )?(?P<time>{_TIME_RX}) (?:on )?(?P<day>.+)")
-_DAY_MONTH = _Later(
+_AGO_EXACT = rf"({_COUNT_RX}) (second|sec|minute|min|hour|hr)s? ago"
+_AGO_DAYS = rf"({_COUNT_RX}) (day|week|wk|month|year|yr)s? ago"
+_IN_DAYS = rf"in ({_COUNT_RX}) (day|week|wk|month|year|yr)s?"
+_TIME_LAST = rf"(?:(?P<day>.+?) )?(?:at )?(?P<time>{_TIME_RX})"
+_TIME_FIRST = rf"(?:at )?(?P<time>{_TIME_RX}) (?:on )?(?P<day>.+)"
+_DAY_MONTH = (
     rf"(?:(?P<wd>{_WEEKDAY_RX}) )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? (?P<m>{_MONTH_RX})(?: (?P<y>\d{{4}}))?"
 )
-_MONTH_DAY = _Later(
+_MONTH_DAY = (
     rf"(?:(?P<wd>{_WEEKDAY_RX}) )?(?P<m>{_MONTH_RX}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?: (?P<y>\d{{4}}))?"
 )
 
@@ -190,7 +179,7 @@ def _parse_day(s: str, today: date, future: bool = False) -> date:
         return today + timedelta(days=1)
     if s in ("last week", "last month", "last year"):
         s = "1 " + s.split()[1] + " ago"
-    m = _AGO_DAYS.fullmatch(s) or _IN_DAYS.fullmatch(s)
+    m = re.fullmatch(_AGO_DAYS, s) or re.fullmatch(_IN_DAYS, s)
     if m:
         n, unit = _count(m[1]), m[2]
         if s.startswith("in "):
@@ -225,7 +214,7 @@ def _parse_day(s: str, today: date, future: bool = False) -> date:
             return date.fromisoformat(s)
         except ValueError as exc:
             raise _Unreadable(str(exc)) from None
-    m = _DAY_MONTH.fullmatch(s) or _MONTH_DAY.fullmatch(s)
+    m = re.fullmatch(_DAY_MONTH, s) or re.fullmatch(_MONTH_DAY, s)
     if m:
         return _calendar_day(m, today)
     raise _Unreadable()
@@ -259,7 +248,7 @@ def parse_when(text: str, *, now: datetime | None = None, end: bool = False, fut
 
     if not s:
         raise fail()
-    if _ISO_DATETIME.fullmatch(s):
+    if re.fullmatch(_ISO_DATETIME, s):
         try:
             parsed = datetime.fromisoformat(s.upper())
         except ValueError as exc:
@@ -267,7 +256,7 @@ def parse_when(text: str, *, now: datetime | None = None, end: bool = False, fut
         return attach(parsed) if parsed.tzinfo is None else convert(parsed)
     if s == "now":
         return now
-    m = _AGO_EXACT.fullmatch(s)
+    m = re.fullmatch(_AGO_EXACT, s)
     if m:
         n, unit = _count(m[1]), m[2]
         seconds = n * {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600}[unit]
@@ -276,7 +265,7 @@ def parse_when(text: str, *, now: datetime | None = None, end: bool = False, fut
         except OverflowError:
             raise fail("too far back") from None
 
-    m = _TIME_LAST.fullmatch(s) or _TIME_FIRST.fullmatch(s)
+    m = re.fullmatch(_TIME_LAST, s) or re.fullmatch(_TIME_FIRST, s)
     day_text, clock = (m["day"] or "", _parse_time(m["time"])) if m else (s, None)
     if m and clock is None:
         raise fail(f"no such time {m['time']!r}")
