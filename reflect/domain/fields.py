@@ -378,15 +378,16 @@ class Record:
     each record (as dataclass writes them: a start-up cost paid by every command)."""
 
     SPEC: ClassVar[RecordSpec]
+    _compared: ClassVar[tuple[str, ...]]  # the fields repr shows and equality compares, in order (@record)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _compared(type(self)))
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
         return f"{type(self).__qualname__}({shown})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        names = _compared(type(self))
+        names = self._compared
         return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: as a dataclass is
@@ -398,17 +399,6 @@ class Record:
 
         @classmethod
         def from_dict(cls: type[R], data: Any, path: str = "") -> R: ...
-
-
-_COMPARED: dict[type, tuple[str, ...]] = {}
-
-
-def _compared(cls: type) -> tuple[str, ...]:
-    """The dataclass fields of `cls` that repr shows and equality compares (all, in order)."""
-    names = _COMPARED.get(cls)
-    if names is None:
-        names = _COMPARED[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
 
 
 def spec_of(cls: type) -> RecordSpec:
@@ -433,6 +423,7 @@ def record(
             if d is None:
                 raise TypeError(f"{cls.__name__}.{f.name} has no declaration")
             declared[f.name] = d._replace(name=f.name)
+        dc._compared = tuple(declared)  # every dataclass field, in order
         names = _export_order(cls, tuple(declared), order)
         spec = RecordSpec(
             tuple(declared[n] for n in names), what, path, form_id, frozenset(names)
