@@ -17,7 +17,7 @@ import click
 
 from reflect import __version__
 from reflect.cli.kit import ReflectContext, ReflectGroup, check_journal_location, pass_rctx
-from reflect.cli.opening import app_starting
+from reflect.cli.opening import open_app
 
 # Each command's module is imported only when that command runs (or --help lists them):
 # `reflect` alone opens the app without loading click commands it will never run.
@@ -60,10 +60,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = ReflectContext(db)
     if ctx.invoked_subcommand is None:
         check_journal_location(db)
-        with app_starting():
-            from reflect.screens.app import run_app
-
-            run_app(ctx.obj.db)
+        open_app(ctx.obj.db)
 
 
 # --- new ------------------------------------------------------------------------------------
@@ -74,7 +71,4 @@ def main(ctx: click.Context, db: str | None) -> None:
 def new(rctx: ReflectContext) -> None:
     """Open the app straight on a new encounter."""
     check_journal_location(rctx.db)
-    with app_starting():
-        from reflect.screens.app import run_app
-
-        run_app(rctx.db, start="new")
+    open_app(rctx.db, start="new")

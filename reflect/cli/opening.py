@@ -1,8 +1,8 @@
 """What opening the app needs from the command line, without click.
 
 `reflect` alone (reflect/cli/start.py) opens the app without importing click; the click
-commands that open it (`reflect new`, `reflect review`...) use the same two helpers
-through cli/kit.py.
+commands that open it (`reflect` with --db, `reflect new`) use `open_app` too, and every
+command checks the journal's location through cli/kit.py's `check_journal_location`.
 """
 
 from __future__ import annotations
@@ -44,3 +44,12 @@ def app_starting() -> Iterator[None]:
 
     with no_cycle_gc():
         yield
+
+
+def open_app(db: str | None, start: str = "home") -> None:
+    """Run the app on the journal `db`, opening on `start`, with the collector paused while
+    it starts (`app_starting`): `reflect` alone, and `reflect new`."""
+    with app_starting():
+        from reflect.screens.app import run_app
+
+        run_app(db, start=start)

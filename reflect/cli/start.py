@@ -30,7 +30,7 @@ def run() -> None:
 
 def open_home() -> None:
     """`reflect` alone: as reflect.cli.commands.main does with no command, without click."""
-    from reflect.cli.opening import app_starting, journal_location_problem
+    from reflect.cli.opening import journal_location_problem, open_app
 
     problem = journal_location_problem(None)
     if problem is not None:
@@ -38,10 +38,7 @@ def open_home() -> None:
 
         fail(problem, EXIT_BAD_INPUT)
     try:
-        with app_starting():
-            from reflect.screens.app import run_app
-
-            run_app(None)
+        open_app(None)
     except KeyboardInterrupt:
         from reflect.cli.kit import _interrupted
 
