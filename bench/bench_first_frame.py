@@ -20,7 +20,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -78,17 +77,14 @@ def one(kind: str, env: dict[str, str]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dir", type=Path, help="where the journal is built (kept for reuse)")
-    parser.add_argument("--entries", type=int, default=25_000)
-    parser.add_argument("--reps", type=int, default=6)
-    args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from bench_tmux import prepare  # noqa: PLC0415 - the same journal as bench_tmux
+    from bench_tmux import bench_journal, journal_arguments  # noqa: PLC0415 - the same journal as bench_tmux
 
-    directory = args.dir or Path(tempfile.gettempdir()) / f"reflect-bench-{args.entries}"
-    db = prepare(directory, args.entries)
-    env = {**os.environ, "REFLECT_DB": str(db), "REFLECT_CONFIG": str(directory / "settings.json")}
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    journal_arguments(parser, reps=6, size=False)
+    args = parser.parse_args()
+    db, settings = bench_journal(args)
+    env = {**os.environ, "REFLECT_DB": str(db), "REFLECT_CONFIG": str(settings)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     runs: dict[str, dict[str, list[float]]] = {"reflect": {}, "bare": {}}
     for _ in range(args.reps):

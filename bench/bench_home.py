@@ -14,14 +14,11 @@ a start takes barely moves, and on an idle machine the wall ratio follows it (be
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shlex
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,15 +52,9 @@ def _children(pid: int) -> list[int]:
 
 
 def one_run(kind: str, db: Path, settings: Path, size: tuple[int, int]) -> tuple[float, float]:
-    from bench_tmux import MARK_PERSON, TMUX, Pane, discard_drafts, reflect_command
+    from bench_tmux import MARK_PERSON, TMUX, start_pane
 
-    env = {"REFLECT_DB": str(db), "REFLECT_CONFIG": str(settings), "TERM": "xterm-256color"}
-    if kind == "reflect":
-        discard_drafts(db, settings)
-        command = shlex.quote(reflect_command())
-    else:
-        command = " ".join(shlex.quote(p) for p in (sys.executable, str(HERE / "bare_app.py"), json.dumps(WIDGETS)))
-    pane = Pane(f"home-{kind}-{os.getpid()}", command, size, env)
+    pane = start_pane(kind, "home", db, settings, size, WIDGETS)
     try:
         shown = subprocess.run([*TMUX, "display", "-p", "-t", pane.name, "#{pane_pid}"],
                                capture_output=True, text=True, check=True)  # fmt: skip
@@ -76,22 +67,16 @@ def one_run(kind: str, db: Path, settings: Path, size: tuple[int, int]) -> tuple
 
 
 def main() -> None:
+    sys.path.insert(0, str(HERE))
+    from bench_tmux import bench_journal, journal_arguments
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dir", type=Path, help="where the journal is built (kept for reuse)")
-    parser.add_argument("--entries", type=int, default=25_000)
-    parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--size", default="80x24")
+    journal_arguments(parser, reps=9)
     args = parser.parse_args()
     if not shutil.which("tmux"):
         sys.exit("bench_home: needs tmux (apt-get install tmux)")
-    sys.path.insert(0, str(HERE))
-    from bench_tmux import discard_drafts, prepare
-
     size = (int(args.size.split("x")[0]), int(args.size.split("x")[1]))
-    directory = args.dir or Path(tempfile.gettempdir()) / f"reflect-bench-{args.entries}"
-    db = prepare(directory, args.entries)
-    settings = directory / "settings.json"
-    discard_drafts(db, settings)
+    db, settings = bench_journal(args)
     runs: dict[str, list[tuple[float, float]]] = {"bare": [], "reflect": []}
     for kind in runs:  # warm the disk cache and the .pyc files of both
         one_run(kind, db, settings, size)

@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reflect.domain import cycle  # noqa: E402
-from reflect.usecases.agendas import export_agendas, journal_agendas, no_cycle_gc  # noqa: E402
+from reflect.domain.collector import no_cycle_gc  # noqa: E402
+from reflect.usecases.agendas import export_agendas, journal_agendas  # noqa: E402
 from reflect.domain.formats import write_json  # noqa: E402
 from reflect.domain.model import (  # noqa: E402
     MI, ActionItem, Checks, Crisis, Entry, Flags, Listen, Meeting, Reflect, Select, Share, Story,

@@ -227,7 +227,7 @@ def caseload_figures(folder: Path, args: argparse.Namespace, log_ms: float = 0.0
     then the same packets sealed, with the decryption measured on its own."""
     import pyrage
 
-    from reflect.usecases.agendas import no_cycle_gc
+    from reflect.domain.collector import no_cycle_gc
     from reflect.usecases.caseload import caseload
     from reflect.usecases.packets import open_bytes, read_document, seal
     from reflect.store.identity import Keys

@@ -157,14 +157,35 @@ asyncio.run(main())
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def one_run(kind: str, db: Path, settings: Path, size: tuple[int, int], widgets: dict[str, int]) -> dict[str, float]:
+def start_pane(kind: str, name: str, db: Path, settings: Path, size: tuple[int, int],
+               widgets: dict[str, int]) -> Pane:  # fmt: skip
+    """`reflect` (with no drafts left from the last run) or the bare app, started in tmux."""
     env = {"REFLECT_DB": str(db), "REFLECT_CONFIG": str(settings), "TERM": "xterm-256color"}
     if kind == "reflect":
         discard_drafts(db, settings)
         command = shlex.quote(reflect_command())
     else:
         command = " ".join(shlex.quote(p) for p in (sys.executable, str(HERE / "bare_app.py"), json.dumps(widgets)))
-    pane = Pane(f"bench-{kind}-{os.getpid()}", command, size, env)
+    return Pane(f"{name}-{kind}-{os.getpid()}", command, size, env)
+
+
+def journal_arguments(parser: argparse.ArgumentParser, *, reps: int, size: bool = True) -> None:
+    """The options of the benches that share this journal: --dir, --entries, --reps (and --size)."""
+    parser.add_argument("--dir", type=Path, help="where the journal is built (kept for reuse)")
+    parser.add_argument("--entries", type=int, default=25_000)
+    parser.add_argument("--reps", type=int, default=reps)
+    if size:
+        parser.add_argument("--size", default="80x24")
+
+
+def bench_journal(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The journal those options name (built the first time) and its settings file."""
+    directory = args.dir or Path(tempfile.gettempdir()) / f"reflect-bench-{args.entries}"
+    return prepare(directory, args.entries), directory / "settings.json"
+
+
+def one_run(kind: str, db: Path, settings: Path, size: tuple[int, int], widgets: dict[str, int]) -> dict[str, float]:
+    pane = start_pane(kind, "bench", db, settings, size, widgets)
     try:
         out = {"home": pane.wait_for(MARK_PERSON, pane.started)}
         time.sleep(0.3)  # let the glance settle, as a person reads the screen first
@@ -194,17 +215,12 @@ def discard_drafts(db: Path, settings: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dir", type=Path, help="where the journal is built (kept for reuse)")
-    parser.add_argument("--entries", type=int, default=25_000)
-    parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--size", default="80x24")
+    journal_arguments(parser, reps=5)
     args = parser.parse_args()
     if not shutil.which("tmux"):
         sys.exit("bench_tmux: needs tmux (apt-get install tmux)")
     size = tuple(int(n) for n in args.size.split("x"))
-    directory = args.dir or Path(tempfile.gettempdir()) / f"reflect-bench-{args.entries}"
-    db = prepare(directory, args.entries)
-    settings = directory / "settings.json"
+    db, settings = bench_journal(args)
     discard_drafts(db, settings)
     widgets = count_widgets(db, settings)
     runs: dict[str, dict[str, list[float]]] = {"reflect": {}, "bare": {}}
