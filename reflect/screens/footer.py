@@ -6,9 +6,10 @@ Tab between fields included, though the keys it shows rarely change. That rebuil
 about a quarter of the time a new encounter took to appear.
 
 A footer whose screen is hidden (home under an encounter, an encounter under the opaque
-crisis panel; not one under a see-through dialog) is not rebuilt at all: its keys changed as it lost the focus, and rebuilding it
-then, and again as it came back, cost 15 to 30 ms each just after the new screen appeared,
-while the peer typed. It is brought up to date when its screen shows again.
+crisis panel; not one under a see-through dialog) is not rebuilt at all: its keys changed
+as it lost the focus, and rebuilding it then, and again as it came back, cost 15 to 30 ms
+each just after the new screen appeared, while the peer typed. It is brought up to date
+when its screen shows again.
 """
 
 from __future__ import annotations
