@@ -543,12 +543,11 @@ class Engine:
         for doc in puts:  # the same id twice: the last one wins, and is stored once
             by_id.pop(doc["id"], None)
             by_id[doc["id"]] = doc
-        targets = {doc["id"]: month_of(doc["occurred"]) for doc in by_id.values()}
-        for p in packed:
-            if by_id.pop(p.id, None) is not None:
-                del targets[p.id]
-            targets[p.id] = p.month
+        for p in packed:  # a packed entry wins over a document of its id
+            by_id.pop(p.id, None)
         puts = list(by_id.values())
+        targets = {doc["id"]: month_of(doc["occurred"]) for doc in puts}
+        targets.update((p.id, p.month) for p in packed)
         gone = [i for i in dict.fromkeys(deletes) if i not in targets]
         where = {entry_id: shard_of(entry_id) for entry_id in [*targets, *gone]}  # each id hashed once
         shards = self.shards(where.values())
