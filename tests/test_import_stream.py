@@ -282,3 +282,17 @@ def test_a_named_pipe_is_read_once_whole(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == "imported entries: 20 added, 0 unchanged\n"
     assert Journal().count() == 20
+
+
+def test_a_separator_other_than_a_comma_is_refused(tmp_path: Path) -> None:
+    """After an entry, or a member of the document: anything but `,` or the closing bracket
+    is refused (by the streamed read too, which leaves the error to the whole-text parse)."""
+    doc = _document(tmp_path / "in.json", 3)
+    good = doc.read_text(encoding="utf-8")
+    at_entry = good.replace("},\n    {", "};\n    {", 1)  # after the first entry
+    at_member = good.replace('"version": 1,', '"version": 1;', 1)  # after the document's version
+    for bad, line in ((at_entry, "line 6 column"), (at_member, "line 3 column 15")):
+        assert bad != good
+        doc.write_text(bad, encoding="utf-8")
+        one_line_error(run("import", str(doc)), f"not valid JSON at {line}", "Expecting ',' delimiter", code=2)
+        assert Journal().count() == 0

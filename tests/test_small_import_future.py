@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
+from reflect.domain.formats import write_json
+from reflect.domain.import_stream import BATCH
 from reflect.domain.model import Entry, Listen
 from reflect.usecases.importing import FutureDated, future_dated, parse
 from reflect.store import Journal
@@ -56,3 +59,18 @@ def test_future_dated_reads_the_clock_it_is_given() -> None:
     result = journal.import_records(doc.entries, dry_run=True)
     assert future_dated(doc, result, now=datetime(2024, 3, 5, tzinfo=UTC)) == FutureDated(1, 2)
     assert future_dated(doc, result, now=datetime(2024, 3, 10, tzinfo=UTC)) is None
+
+
+def test_a_streamed_import_counts_positions_across_its_batches(tmp_path: Path) -> None:
+    """An export document is read a batch of `import_stream.BATCH` at a time: the position
+    named is the entry's in the whole input, not in its batch."""
+    n = BATCH + 10
+    entries = [Entry(occurred=AHEAD if k >= BATCH + 4 else PAST, id=f"e{k:07d}") for k in range(n)]
+    doc = tmp_path / "in.json"
+    with doc.open("w", encoding="utf-8") as out:
+        write_json(out, entries, exported_at=PAST)
+    result = run("import", str(doc))
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "future" in line] == [
+        f"warning: 6 entries are dated in the future (the first: entry {BATCH + 5})"
+    ]

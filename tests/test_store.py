@@ -225,6 +225,13 @@ def test_import_of_the_same_id_twice_in_one_input(j: Journal) -> None:
     assert j.get("twice").listen.story == "two" and j.count() == 2
 
 
+def test_an_id_twice_in_one_input_and_other_in_the_journal_is_one_conflict(j: Journal) -> None:
+    """Given twice with other content, and other than the stored one too: told once."""
+    j.save(entry(at(3, 2), id="twice", peer="sam", text="stored"))
+    one, two = (entry(at(3, 2), id="twice", peer="sam", text=t) for t in ("one", "two"))
+    assert j.import_records([one, two], dry_run=True).conflicts == ["twice"]
+
+
 def test_import_fills_an_empty_peer_from_settings(j: Journal) -> None:
     j.save_settings(Settings(peer="robin"))
     j.import_records([entry(at(3, 1), id="p")])

@@ -136,6 +136,18 @@ class _Buffer:
             raise _Refused
         self.pos += 1
 
+    def next(self, close: str) -> bool:
+        """After a value in an array or object: step past `,` (False: another follows) or
+        `close` (True); anything else is refused. `jsonscan.Scanner._next` is its twin over
+        a whole text (no chunks to wait for)."""
+        c = self.peek()
+        self.pos += 1
+        if c == close:
+            return True
+        if c != ",":
+            raise _Refused
+        return False
+
     def decode(self, decoder: Callable[[str, int], tuple[Any, int]]) -> tuple[Any, int, int]:
         """The value at the cursor, with where its text starts and ends in `self.text`. A
         value cut off by the end of the buffer is tried again with more text."""
@@ -234,12 +246,8 @@ def stream_import(
                 have_entries = True
             else:
                 data[key], _start, _end = buf.decode(_STRICT)
-            c = buf.peek()
-            buf.pos += 1
-            if c == "}":
+            if buf.next("}"):
                 break
-            if c != ",":
-                return None
         if buf.peek() != "" or data.get("format") != FORMAT:
             return None
         packer.flush()
@@ -269,12 +277,8 @@ def _entries(buf: _Buffer, packer: _Packer) -> None:
             raw, start, end = buf.decode(_PLAIN)
             got = raw, buf.text[start:end]
         packer.add(*got)
-        c = buf.peek()
-        buf.pos += 1
-        if c == "]":
+        if buf.next("]"):
             return
-        if c != ",":
-            raise _Refused
 
 
 class _Packer:

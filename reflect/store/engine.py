@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -543,12 +543,11 @@ class Engine:
         for doc in puts:  # the same id twice: the last one wins, and is stored once
             by_id.pop(doc["id"], None)
             by_id[doc["id"]] = doc
-        targets = {doc["id"]: month_of(doc["occurred"]) for doc in by_id.values()}
-        for p in packed:
-            if by_id.pop(p.id, None) is not None:
-                del targets[p.id]
-            targets[p.id] = p.month
+        for p in packed:  # a packed entry wins over a document of its id
+            by_id.pop(p.id, None)
         puts = list(by_id.values())
+        targets = {doc["id"]: month_of(doc["occurred"]) for doc in puts}
+        targets.update((p.id, p.month) for p in packed)
         gone = [i for i in dict.fromkeys(deletes) if i not in targets]
         where = {entry_id: shard_of(entry_id) for entry_id in [*targets, *gone]}  # each id hashed once
         shards = self.shards(where.values())
@@ -627,23 +626,25 @@ class Engine:
         """The month file's new bytes and its newest change (`stamps`), or None when nothing
         is to be written. Entries that come packed are spliced in as the bytes they are:
         the file is exactly what `dumps` of its documents gives, without encoding them again."""
-        if all(isinstance(a, dict) for a in add) or set(data or {}) - {ENTRIES}:
-            docs = [a if isinstance(a, dict) else json.loads(a.text) for a in add]
-            after = self.month_after(month, data, remove, docs)
-            if after is None:
-                return None
+        spliced = not all(isinstance(a, dict) for a in add) and not set(data or {}) - {ENTRIES}
+        if not spliced:
+            add = [a if isinstance(a, dict) else json.loads(a.text) for a in add]
+        after = self.month_after(month, data, remove, add)
+        if after is None:
+            return None
+        if not spliced:
             return dumps(after), stamps.newest_change(after[ENTRIES].values())
-        kept = {k: v for k, v in ((data or {}).get(ENTRIES) or {}).items() if v.get("id") not in remove}
-        key = int(next_key(kept))
-        parts = [b"%s:%s" % (dumps(k), dumps(v)) for k, v in kept.items()]
-        for a in add:
-            parts.append(b'"%d":%s' % (key, dumps(a) if isinstance(a, dict) else a.text))
-            key += 1
-        changed = (a if isinstance(a, dict) else {"updated": a.updated} for a in add)
-        return b'{"entries":{' + b",".join(parts) + b"}}", stamps.newest_change(chain(kept.values(), changed))
+        table: dict[str, Doc | PackedPut] = after[ENTRIES]
+        key = json.encoder.encode_basestring  # what `dumps` does with a key (a string), without its overhead
+        parts = [b"%s:%s" % (key(k).encode(), dumps(v) if isinstance(v, dict) else v.text) for k, v in table.items()]
+        changed = (v if isinstance(v, dict) else {"updated": v.updated} for v in table.values())
+        return b'{"entries":{' + b",".join(parts) + b"}}", stamps.newest_change(changed)
 
-    def month_after(self, month: str, data: dict[str, Any] | None, remove: set[str], add: list[Doc]) -> dict[str, Any] | None:
-        """The month file's new content, or None when nothing is to be written."""
+    def month_after(
+        self, month: str, data: dict[str, Any] | None, remove: set[str], add: Sequence[Doc | PackedPut]
+    ) -> dict[str, Any] | None:
+        """The month file's new content, or None when nothing is to be written. A packed
+        entry in `add` is kept as it is (`month_bytes` splices its bytes in)."""
         path = self.layout.month(month)
         data = dict(data or {})
         table = {k: v for k, v in (data.get(ENTRIES) or {}).items() if v.get("id") not in remove}

@@ -114,46 +114,52 @@ def _merge_entries(
     progress: Callable[[int], None] | None,
 ) -> tuple[list[Doc], list[PackedPut]]:  # fmt: skip
     """Compare the incoming entries with the journal's: what to write, as documents or
-    as packed entries (a stored one is decoded only to compare it)."""
+    as packed entries (a stored one is decoded only to compare it). One loop for both
+    kinds, over each kind's ids, the document at a position and how to write it."""
     puts: list[Doc] = []
+    out: list[PackedPut] = []
+    ids: list[str]
+    unstamped: set[str]
+    twice: set[str]  # in conflict already (given twice with other content): told once
+    doc_at: Callable[[int], Doc]
+    put: Callable[[int], None]
     if isinstance(incoming, PackedIncoming):
-        packed = incoming.packed
-        stored = engine.lookup(packed.ids)
-        out: list[PackedPut] = []
-        for n, entry_id in enumerate(packed.ids):
-            if progress is not None and (n + 1) % STEP == 0:
-                progress(n + 1)
-            old = stored.get(entry_id)
-            if old is not None:
-                doc = json.loads(packed.texts[n])
-                if old == doc or (entry_id in packed.unstamped and _same_but_stamps(old, doc)):
-                    result.unchanged.append(entry_id)
-                    continue
-                if not replace:
-                    result.conflicts.append(entry_id)
-                    continue
-                result.replaced.append(entry_id)
-            else:
-                result.added.append(entry_id)
-            out.append(PackedPut(entry_id, incoming.months[n], packed.texts[n], packed.updated[n]))
-        return puts, out
-    result.conflicts.extend(incoming.twice)
-    stored = engine.lookup(list(incoming.docs))
-    for n, (entry_id, doc) in enumerate(incoming.docs.items(), 1):
-        if progress is not None and n % STEP == 0:
-            progress(n)
+        packed, months = incoming.packed, incoming.months
+        ids, unstamped, twice = packed.ids, packed.unstamped, set()  # the reader refuses an id twice
+
+        def doc_at(n: int) -> Doc:
+            return json.loads(packed.texts[n])
+
+        def put(n: int) -> None:
+            out.append(PackedPut(ids[n], months[n], packed.texts[n], packed.updated[n]))
+
+    else:
+        ids, docs = list(incoming.docs), list(incoming.docs.values())
+        unstamped, twice = incoming.unstamped, set(incoming.twice)
+        result.conflicts.extend(incoming.twice)
+        doc_at = docs.__getitem__
+
+        def put(n: int) -> None:
+            puts.append(docs[n])
+
+    stored = engine.lookup(ids)
+    for n, entry_id in enumerate(ids):
+        if progress is not None and (n + 1) % STEP == 0:
+            progress(n + 1)
         old = stored.get(entry_id)
         if old is None:
             result.added.append(entry_id)
-            puts.append(doc)
-        elif old == doc or (entry_id in incoming.unstamped and _same_but_stamps(old, doc)):
+        elif old == (doc := doc_at(n)) or (entry_id in unstamped and _same_but_stamps(old, doc)):
             result.unchanged.append(entry_id)
+            continue
         elif replace:
             result.replaced.append(entry_id)
-            puts.append(doc)
-        elif entry_id not in result.conflicts:
-            result.conflicts.append(entry_id)
-    return puts, []
+        else:
+            if entry_id not in twice:
+                result.conflicts.append(entry_id)
+            continue
+        put(n)
+    return puts, out
 
 
 def _same_but_stamps(old: Doc, doc: Doc) -> bool:

@@ -33,6 +33,7 @@ from reflect.store.tables import Table
 
 if TYPE_CHECKING:  # imported where used: opening the app needs none of them (a faster start)
     from reflect.domain.growth import Goal, Rating
+    from reflect.domain.import_stream import Packed
     from reflect.domain.training import Training
     from reflect.domain.worked import WorkedWeek
     from reflect.store.growth import Growth
@@ -41,9 +42,6 @@ if TYPE_CHECKING:  # imported where used: opening the app needs none of them (a 
     from reflect.store.review_drafts import ReviewDrafts
     from reflect.store.tallies import Tallies
     from reflect.store.trainings import TrainingBook
-
-if TYPE_CHECKING:
-    from reflect.domain.import_stream import Packed
 
 Doc = dict[str, Any]
 Bound = datetime | None
@@ -256,14 +254,14 @@ class Journal:
         iterator rather than a collection, entries are made ready as they come (none is
         kept as an object) and the total is 0 until they have all come."""
         total = 3 * len(entries) if isinstance(entries, Sized) else 0
-        report = progress or (lambda done, total: None)
-        report(0, total)
+        if progress is not None:
+            progress(0, total)
         from reflect.store.importer import prepare
 
         incoming = prepare(entries, self.default_peer, replace, progress, total)
         n = len(incoming.docs) + incoming.repeated
         return self._merge_import(
-            incoming, n, report, stories, meetings, replace=replace, dry_run=dry_run, worked=worked,
+            incoming, n, progress, stories, meetings, replace=replace, dry_run=dry_run, worked=worked,
             trainings=trainings, ratings=ratings, goals=goals,
         )  # fmt: skip
 
@@ -283,12 +281,12 @@ class Journal:
 
         incoming = prepare_packed(entries)
         return self._merge_import(
-            incoming, len(entries), progress or (lambda done, total: None), stories, meetings, replace=replace,
-            dry_run=dry_run, worked=worked, trainings=trainings, ratings=ratings, goals=goals,
+            incoming, len(entries), progress, stories, meetings, replace=replace, dry_run=dry_run, worked=worked,
+            trainings=trainings, ratings=ratings, goals=goals,
         )  # fmt: skip
 
     def _merge_import(
-        self, incoming: Incoming | PackedIncoming, n: int, report: Progress, stories: Iterable[Story],
+        self, incoming: Incoming | PackedIncoming, n: int, progress: Progress | None, stories: Iterable[Story],
         meetings: Iterable[Meeting], *, replace: bool, dry_run: bool, worked: Iterable[WorkedWeek],
         trainings: Iterable[Training], ratings: Iterable[Rating], goals: Iterable[Goal],
     ) -> ImportResult:  # fmt: skip
@@ -297,6 +295,7 @@ class Journal:
         from reflect.store.importer import merge
         from reflect.store.trainings import trainings_table
 
+        report = progress or (lambda done, total: None)
         total = 3 * n
         report(n, total)
         with self._gate.writing():

@@ -78,14 +78,11 @@ def read(
     `progress(characters)` hears how much has been read; `now`: the clock."""
     from reflect.domain.import_stream import stream_import
     from reflect.domain.model import now as clock
-    from reflect.domain.years import in_future
 
-    warnings: dict[str, IdentifierWarning] = {}
-    future: list[tuple[int, str]] = []
+    streamed_notes = Notes({}, [])
 
     def observe(batch: list[Entry], first: int) -> None:
-        warnings.update((w.entry_id, w) for w in identifier_warnings(batch))
-        future.extend((first + i, e.id) for i, e in enumerate(batch, 1) if in_future(e.occurred, now))
+        streamed_notes.add_entries(batch, first, now)
 
     streamed = stream_import(
         chunks, default_peer=journal.default_peer(), imported_at=clock(), observe=observe, progress=progress
@@ -94,7 +91,7 @@ def read(
         doc = parse(journal, whole(), source=source)
         return Prepared(doc, None, notes(doc, now))
     found = notes(streamed.doc, now)  # its meetings, goals, ratings, trainings (no entries)
-    found.warnings, found.future = warnings, future
+    found.warnings, found.future = streamed_notes.warnings, streamed_notes.future
     return Prepared(streamed.doc, streamed.entries, found)
 
 
@@ -244,15 +241,21 @@ class Notes:
         found = [i for i, entry_id in self.future if entry_id in changed]
         return FutureDated(len(found), found[0]) if found else None
 
+    def add_entries(self, entries: list[Entry], first: int, now: datetime | None) -> None:
+        """Note these entries' identifier warnings and future dates (`now`: the clock), the
+        first of them at position `first + 1`: a whole input's, or a streamed batch's."""
+        from reflect.domain.years import in_future
+
+        self.warnings.update((w.entry_id, w) for w in identifier_warnings(entries))
+        self.future.extend((first + i, e.id) for i, e in enumerate(entries, 1) if in_future(e.occurred, now))
+
 
 def notes(doc: ImportDoc, now: datetime | None = None) -> Notes:
     """The identifier warnings and future dates of every entry in `doc` (`now`: the clock),
     and the identifier warnings of its meetings."""
-    from reflect.domain.years import in_future
-
-    warnings = {w.entry_id: w for w in identifier_warnings(doc.entries)}
-    future = [(i, e.id) for i, e in enumerate(doc.entries, 1) if in_future(e.occurred, now)]
-    return Notes(warnings, future, {w.entry_id: w for w in meeting_warnings(doc.meetings)}, _other_warnings(doc))
+    found = Notes({}, [], {w.entry_id: w for w in meeting_warnings(doc.meetings)}, _other_warnings(doc))
+    found.add_entries(doc.entries, 0, now)
+    return found
 
 
 def _other_warnings(doc: ImportDoc) -> dict[tuple[str, str], IdentifierWarning]:
