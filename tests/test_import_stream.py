@@ -151,7 +151,7 @@ def test_other_shapes_and_bad_text_still_read_as_before(tmp_path: Path) -> None:
     one_line_error(run("import", str(bad)), "not UTF-8 text (byte 41)", code=2)
 
 
-def test_reflect_import_peaks_near_the_size_of_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reflect_import_peaks_near_the_size_of_the_document(tmp_path: Path) -> None:
     """Python's allocations over the whole command (tracemalloc, no clock): 7.9x the
     document on the old code (its text, then its entries as objects and as dicts); now
     about 3.4x: the entries' bytes once, their ids and months, and the month files being
@@ -159,8 +159,7 @@ def test_reflect_import_peaks_near_the_size_of_the_document(tmp_path: Path, monk
     does not stand for the document in a test this size."""
     doc = _document(tmp_path / "in.json", 600)
     size = doc.stat().st_size
-    monkeypatch.setattr(cli_importing, "CHUNK", 1 << 14, raising=False)
-    result, peak = import_peak(doc, warm=_document(tmp_path / "warm.json", 3))
+    result, peak = import_peak(doc, warm=_document(tmp_path / "warm.json", 3), chunk=1 << 14)
     assert result.exit_code == 0, result.stderr
     assert peak < 4.0 * size, f"peak {peak / size:.2f}x the document"
 
