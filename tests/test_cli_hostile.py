@@ -279,9 +279,14 @@ def _script(args: list[str], **kwargs) -> subprocess.CompletedProcess[bytes]:
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [["export"], ["--help"], ["review", "--format", "markdown"]])
 def test_a_full_disk_on_stdout_is_one_line(journal: Path, args: list[str]) -> None:
+    """With stdout buffered, as a person's shell has it: a PYTHONUNBUFFERED in the test's
+    own environment wrote each line at once, so a command that left its output in the
+    buffer failed only at exit (Python's "Exception ignored", exit 120) unseen."""
     before = snapshot(journal)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     with open("/dev/full", "wb") as full:
-        result = subprocess.run([reflect_script(), *args], stdout=full, stderr=subprocess.PIPE, timeout=120)
+        result = subprocess.run([reflect_script(), *args], stdout=full, stderr=subprocess.PIPE, timeout=120,
+                                env=env)  # fmt: skip
     assert result.returncode == 1
     assert result.stderr.decode().splitlines() == ["reflect: cannot write the output: No space left on device"]
     assert snapshot(journal) == before

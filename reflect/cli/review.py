@@ -9,7 +9,6 @@ peers' export documents (plain, or sealed packets opened with the person's ident
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -20,6 +19,7 @@ from reflect.cli.kit import (
     EXIT_BAD_INPUT,
     ReflectContext,
     check_journal_location,
+    data_out,
     exit_if_damaged,
     fail,
     handle_errors,
@@ -142,7 +142,8 @@ def review(
 
     if fmt != "json":  # json escapes control characters itself; text and markdown show them
         agendas = [map_text(a, escape) for a in agendas]
-    agenda_render.write(sys.stdout, agendas, fmt)
+    with data_out() as out:  # written and flushed here, where a full disk is one line
+        agenda_render.write(out, agendas, fmt)
     exit_if_damaged(damaged)
     if include_private:
         warn("private entries are included: share this agenda with care")
