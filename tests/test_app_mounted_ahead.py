@@ -241,6 +241,7 @@ async def test_a_whole_settle_is_asked_for_once_however_many_encounters_close() 
     """Counted as asked for, with a quiet no test reaches: counted as run, it depended on
     whether the machine was slow enough for a quiet of its own to pass mid-test (then a
     second one was rightly asked for, and the test failed under load)."""
+    import reflect.screens.home as home_module
     import reflect.screens.memory as memory_module
 
     app, _now = clocked()
@@ -254,13 +255,16 @@ async def test_a_whole_settle_is_asked_for_once_however_many_encounters_close() 
         when_quiet(step, **kwargs)
 
     app.when_quiet = spy  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE) as pilot:
-        original, memory_module.settle_all = memory_module.settle_all, lambda: runs.append(1)
-        try:
-            home = await home_ready(pilot)
-            home_module = sys.modules[type(home).__module__]
-            quiet, home_module.SETTLE_ALL_QUIET = home_module.SETTLE_ALL_QUIET, 3600.0
+    # From the start: the warm-up's own request is made before home is ready.
+    quiet, home_module.SETTLE_ALL_QUIET = home_module.SETTLE_ALL_QUIET, 3600.0
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            original, memory_module.settle_all = memory_module.settle_all, lambda: runs.append(1)
             try:
+                home = await home_ready(pilot)
+                await mounted_ahead(pilot, home)
+                await pilot.pause(2 * home_module.STEP_GAP + 0.3)
+                assert runs == []  # no key yet is not a quiet of an hour: the app has just started
                 for _ in range(3):
                     ahead = await mounted_ahead(pilot, home)
                     await burst(pilot, "n", "escape")
@@ -273,7 +277,7 @@ async def test_a_whole_settle_is_asked_for_once_however_many_encounters_close() 
                 await wait_for(pilot, lambda: home._next_encounter not in (None, ahead), "the next one")
                 await mounted_ahead(pilot, home)
             finally:
-                home_module.SETTLE_ALL_QUIET = quiet
-        finally:
-            memory_module.settle_all = original
+                memory_module.settle_all = original
+    finally:
+        home_module.SETTLE_ALL_QUIET = quiet
     assert asked == [1, 1] and runs == [1]

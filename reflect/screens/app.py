@@ -101,7 +101,7 @@ class ReflectApp(App["list[Meeting] | None"]):
         self._clock = clock
         self._theme_lock = threading.Lock()
         self._warm_timer: Timer | None = None
-        self._last_key = 0.0  # when the last key came (monotonic; see when_quiet)
+        self._last_key = monotonic()  # when the last key came, or the app started (see when_quiet)
         self._held: list[events.Key] | None = None  # keys typed after an esc that may be leaving
         self._holding_for: events.Key | None = None  # that esc
         self._wanted_theme = ""
